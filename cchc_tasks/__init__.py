@@ -1,0 +1,120 @@
+"""cchc_tasks: track a Vietnamese administrative-reform (CCHC) plan.
+
+Tasks assigned to units and people with deadlines, yearly targets on the PAR index,
+PAPI, SIPAS and DTI, and the annual evaluation that ties each unit's results to the
+rating of its head, with every number explained. Rules are pluggy plugins; the state
+lives in a journal-backed TinyDB store.
+
+    import cchc_tasks as ct
+    with ct.Tracker.open("data/tan-hong") as tr:
+        ...
+"""
+
+from . import examples
+from ._version import __version__
+from .errors import (
+    CchcError,
+    DuplicateIdError,
+    NotFoundError,
+    RuleError,
+    StoreCorruptError,
+    StoreError,
+    StoreLockedError,
+    ValidationError,
+)
+from .evaluation import (
+    Cap,
+    Criterion,
+    Evaluation,
+    HeadFacts,
+    LeaderRating,
+    RatingDecision,
+    Reason,
+    Recommendation,
+    RuleSet,
+    TargetResult,
+    UnitFacts,
+    UnitResult,
+)
+from .plans import Field, Indicator, Plan
+from .plugins import PROJECT, hookimpl, make_plugin_manager
+from .ratings import Band, Rating
+from .results import Discipline, Result
+from .store import Change, Entry
+from .targets import (
+    IndicatorFacts,
+    Judgement,
+    Levels,
+    Outcome,
+    Rule,
+    Target,
+    above,
+    all_of,
+    any_of,
+    at_least,
+    growth,
+    milestones,
+    rank_within,
+)
+from .tasks import ProgressReport, Task, TaskOutcome, TaskStatus
+from .tracker import HistoryEntry, Tracker
+from .units import Headship, Person, Unit
+
+__all__ = [
+    "PROJECT",
+    "Band",
+    "Cap",
+    "CchcError",
+    "Change",
+    "Criterion",
+    "Discipline",
+    "DuplicateIdError",
+    "Entry",
+    "Evaluation",
+    "Field",
+    "HeadFacts",
+    "Headship",
+    "HistoryEntry",
+    "Indicator",
+    "IndicatorFacts",
+    "Judgement",
+    "LeaderRating",
+    "Levels",
+    "NotFoundError",
+    "Outcome",
+    "Person",
+    "Plan",
+    "ProgressReport",
+    "Rating",
+    "RatingDecision",
+    "Reason",
+    "Recommendation",
+    "Result",
+    "Rule",
+    "RuleError",
+    "RuleSet",
+    "StoreCorruptError",
+    "StoreError",
+    "StoreLockedError",
+    "Target",
+    "TargetResult",
+    "Task",
+    "TaskOutcome",
+    "TaskStatus",
+    "Tracker",
+    "Unit",
+    "UnitFacts",
+    "UnitResult",
+    "ValidationError",
+    "__version__",
+    "above",
+    "all_of",
+    "any_of",
+    "at_least",
+    "examples",
+    "growth",
+    "hookimpl",
+    "make_plugin_manager",
+    "milestones",
+    "rank_within",
+]

@@ -1,0 +1,105 @@
+"""The ``CchcError`` family: every error the library raises on purpose.
+
+Each error about input names the *field*, what was *expected* and what *came*, so
+that an official reading the message (or a tool logging it) knows what to fix. An
+error raised by a write method always leaves the store unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "CchcError",
+    "DuplicateIdError",
+    "NotFoundError",
+    "RuleError",
+    "StoreCorruptError",
+    "StoreError",
+    "StoreLockedError",
+    "ValidationError",
+]
+
+
+def _show(value: Any) -> str:
+    """Render a received value for a message: short, quoted when it is text."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class CchcError(Exception):
+    """Base class of every error that cchc_tasks raises on purpose."""
+
+
+class ValidationError(CchcError, ValueError):
+    """A value does not meet what a field requires.
+
+    ``field`` names the field (``"Task.due"``), ``expected`` says what was expected
+    and ``got`` holds what came.
+    """
+
+    def __init__(self, field: str, expected: str, got: Any) -> None:
+        self.field = field
+        self.expected = expected
+        self.got = got
+        super().__init__(f"{field}: expected {expected}, got {_show(got)}")
+
+
+class NotFoundError(CchcError, LookupError):
+    """An id refers to nothing in the tracker (``kind`` is ``"unit"``, ``"task"``…)."""
+
+    def __init__(self, kind: str, id: str, field: str | None = None) -> None:
+        self.kind = kind
+        self.id = id
+        self.field = field
+        where = f"{field}: " if field else ""
+        super().__init__(f"{where}expected the id of an existing {kind}, got {id!r}")
+
+    def __str__(self) -> str:
+        # LookupError subclasses such as KeyError quote their message; ours must not.
+        return str(self.args[0])
+
+
+class DuplicateIdError(CchcError, ValueError):
+    """An object with this id already exists."""
+
+    def __init__(self, kind: str, id: str) -> None:
+        self.kind = kind
+        self.id = id
+        self.field = f"{kind}.id"
+        super().__init__(f"{kind}.id: expected an id not used by another {kind}, got {id!r}")
+
+
+class RuleError(CchcError):
+    """A rule or plugin failed while evaluating; names the plugin and the hook.
+
+    ``plugin`` is the plugin's registered name and ``hook`` the hook it was
+    answering; the original exception is chained as ``__cause__``.
+    """
+
+    def __init__(self, message: str, *, plugin: str | None = None, hook: str | None = None):
+        self.plugin = plugin
+        self.hook = hook
+        prefix = ""
+        if plugin or hook:
+            prefix = f"plugin {plugin or '?'} in hook {hook or '?'}: "
+        super().__init__(prefix + message)
+
+
+class StoreError(CchcError):
+    """The store on disk cannot be used as asked."""
+
+
+class StoreLockedError(StoreError):
+    """Another writer holds the store's lock for longer than we were willing to wait."""
+
+
+class StoreCorruptError(StoreError):
+    """A store file does not check out; ``path``, ``line`` and ``reason`` say where and why."""
+
+    def __init__(self, path: str, reason: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.reason = reason
+        where = f"{path}, line {line}" if line is not None else path
+        super().__init__(f"{where}: {reason}")

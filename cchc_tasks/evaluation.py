@@ -1,0 +1,684 @@
+"""The annual evaluation: facts → hooks → an immutable :class:`Evaluation` with reasons.
+
+For year Y as of date T (DESIGN §4):
+
+1. **Facts**: each unit in force in Y, its tasks due in Y and their outcomes as of T
+   (``cchc_task_outcomes``), its indicator results for Y and Y−1, its heads.
+2. **Unit score**: criteria from ``cchc_unit_criteria``, summed over their maxima; a
+   band from ``cchc_unit_band``; a rank within the peer group (same kind and parent).
+3. **Targets**: each target's rule judged (ratchet applied) → PASS, FAIL,
+   NOT_MEASURED or NOT_APPLICABLE.
+4. **Leader ratings**, bottom-up through the unit tree: a base rating from the rule
+   set in force (``cchc_leader_base_rating``), caps from every plugin
+   (``cchc_leader_caps``); the final rating is the lowest.
+5. **Recommendations** from ``cchc_recommendations``.
+6. ``cchc_evaluation_finished``.
+
+Any plugin failure raises :class:`RuleError` naming the plugin and the hook; no
+partial evaluation escapes. Nothing here reads the clock: ``as_of`` is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
+
+import attrs
+
+from .errors import NotFoundError, RuleError, ValidationError
+from .plans import Plan
+from .plugins import Hooks
+from .ratings import Band, Rating
+from .results import Discipline, Result
+from .targets import IndicatorFacts, Levels, Outcome, Rule, Target
+from .tasks import Task, TaskOutcome
+from .units import Headship, Person, Unit
+
+__all__ = [
+    "Cap",
+    "Criterion",
+    "Evaluation",
+    "HeadFacts",
+    "LeaderRating",
+    "RatingDecision",
+    "Reason",
+    "Recommendation",
+    "RuleSet",
+    "TargetResult",
+    "UnitFacts",
+    "UnitResult",
+]
+
+
+# --- what rules say -------------------------------------------------------------------
+
+
+@attrs.frozen
+class Reason:
+    """One step of reasoning: the ``rule`` that spoke, what it found (``text``, with the
+    numbers), and the legal ``source``."""
+
+    rule: str
+    text: str
+    source: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.rule}; {self.source}" if self.source else self.rule
+        return f"{self.text} [{where}]"
+
+
+@attrs.frozen
+class RuleSet:
+    """A named set of rating rules and the years it is in force."""
+
+    name: str
+    title: str
+    effective_from: dt.date
+    effective_to: dt.date | None = None
+    source: str = ""
+
+    def in_force(self, year: int) -> bool:
+        """In force for the evaluation of ``year`` (any day of the year counts)."""
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        return self.effective_from <= end and (
+            self.effective_to is None or self.effective_to >= start
+        )
+
+
+@attrs.frozen
+class Criterion:
+    """A scored criterion of a unit: ``points`` of ``maximum``, with the reason."""
+
+    id: str
+    name: str
+    points: float
+    maximum: float
+    reason: str
+    rule: str
+    source: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if not 0 <= self.points <= self.maximum:
+            raise ValidationError(
+                f"Criterion({self.id}).points",
+                f"a number from 0 to the maximum {self.maximum}",
+                self.points,
+            )
+
+
+@attrs.frozen
+class Cap:
+    """An upper bound on a head's rating, with the reason."""
+
+    rating: Rating
+    reason: Reason
+
+
+@attrs.frozen
+class RatingDecision:
+    """A base rating (``None`` = not rated) and the reasons for it."""
+
+    rating: Rating | None
+    reasons: tuple[Reason, ...]
+
+
+@attrs.frozen
+class Recommendation:
+    """A proposal for people to act on: ``kind`` is ``"commendation"``,
+    ``"discipline-review"`` or ``"urge"`` (or a plugin's own); ``subject`` is a person or
+    unit id as ``subject_kind`` says."""
+
+    kind: str
+    subject: str
+    subject_kind: str
+    reason: Reason
+
+
+# --- facts ----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class UnitFacts:
+    """What is known of one unit for one year, as of a date."""
+
+    unit: Unit
+    year: int
+    as_of: dt.date
+    tasks: tuple[Task, ...]
+    outcomes: Mapping[str, TaskOutcome]
+    results: Mapping[str, Result]
+    previous_results: Mapping[str, Result]
+    heads: tuple[Headship, ...]
+    children: tuple[str, ...]
+
+    def count(self, outcome: TaskOutcome) -> int:
+        return sum(1 for t in self.tasks if self.outcomes[t.id] is outcome)
+
+    @property
+    def on_time(self) -> int:
+        return self.count(TaskOutcome.ON_TIME)
+
+    @property
+    def late(self) -> int:
+        return self.count(TaskOutcome.LATE)
+
+    @property
+    def overdue(self) -> int:
+        return self.count(TaskOutcome.OVERDUE)
+
+    @property
+    def pending(self) -> int:
+        return self.count(TaskOutcome.PENDING)
+
+    @property
+    def cancelled(self) -> int:
+        return self.count(TaskOutcome.CANCELLED)
+
+    @property
+    def counted(self) -> int:
+        """Tasks that count in the year: every task due in it except cancelled ones."""
+        return len(self.tasks) - self.cancelled
+
+    @property
+    def completed(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def exceeded(self) -> int:
+        """Completed tasks flagged "hoàn thành vượt mức"."""
+        return sum(
+            1
+            for t in self.tasks
+            if t.exceeded and self.outcomes[t.id] in (TaskOutcome.ON_TIME, TaskOutcome.LATE)
+        )
+
+    def describe(self) -> str:
+        return (
+            f"{self.counted} tasks due in {self.year}: {self.on_time} on time, {self.late} "
+            f"late, {self.overdue} overdue, {self.pending} pending as of {self.as_of}"
+            + (f" ({self.exceeded} exceeded)" if self.exceeded else "")
+            + (f"; {self.cancelled} cancelled" if self.cancelled else "")
+        )
+
+
+@attrs.frozen
+class UnitResult:
+    """A unit's facts, criteria, score (percent), band and rank in its peer group."""
+
+    facts: UnitFacts
+    criteria: tuple[Criterion, ...]
+    score: float | None
+    band: Band | None
+    rank: int | None = None
+    of: int | None = None
+
+    @property
+    def unit(self) -> Unit:
+        return self.facts.unit
+
+    @property
+    def on_time(self) -> int:
+        return self.facts.on_time
+
+    @property
+    def late(self) -> int:
+        return self.facts.late
+
+    @property
+    def overdue(self) -> int:
+        return self.facts.overdue
+
+    @property
+    def pending(self) -> int:
+        return self.facts.pending
+
+    @property
+    def cancelled(self) -> int:
+        return self.facts.cancelled
+
+    @property
+    def exceeded(self) -> int:
+        return self.facts.exceeded
+
+    def describe(self) -> str:
+        score = "no score" if self.score is None else f"score {self.score:.1f}"
+        band = f" ({self.band})" if self.band else ""
+        rank = f", rank {self.rank} of {self.of} in its peer group" if self.rank else ""
+        return f"{self.facts.describe()}; {score}{band}{rank}"
+
+
+@attrs.frozen
+class TargetResult:
+    """The verdict on one target for the year. ``rule`` is the rule as judged (tightened
+    by the ratchet where it applies)."""
+
+    target: Target
+    outcome: Outcome
+    reason: str
+    rule: Rule
+    facts: IndicatorFacts | None = None
+
+
+@attrs.frozen
+class LeaderRating:
+    """A head's rating for one unit and year; ``rating`` is ``None`` when not rated."""
+
+    person: str
+    unit: str
+    headship: Headship
+    months: float
+    ruleset: str | None
+    base: Rating | None
+    rating: Rating | None
+    reasons: tuple[Reason, ...]
+    caps: tuple[Cap, ...] = ()
+
+    @property
+    def code(self) -> str | None:
+        return None if self.rating is None else self.rating.code
+
+
+@attrs.frozen
+class HeadFacts:
+    """Everything a rating rule may use about one head in one year."""
+
+    person: Person
+    headship: Headship
+    unit: UnitResult
+    year: int
+    as_of: dt.date
+    months: float
+    disciplines: tuple[Discipline, ...]
+    subordinates: tuple[LeaderRating, ...]
+    targets: tuple[TargetResult, ...]
+    parameters: Mapping[str, object] = attrs.field(factory=dict)
+
+
+# --- the result -----------------------------------------------------------------------
+
+
+@attrs.frozen
+class Evaluation:
+    """The immutable outcome of evaluating one year.
+
+    ``units`` (by unit id), ``targets`` (by target id), ``leaders`` (by person id: the
+    head's rating for the unit they headed longest that year; all of them in
+    ``ratings``), ``recommendations``, the ``ruleset`` used and the ``plugins`` (name,
+    version) that ran, and ``store_seq``, the journal position of the inputs.
+    """
+
+    year: int
+    as_of: dt.date
+    ruleset: RuleSet | None
+    units: Mapping[str, UnitResult]
+    targets: Mapping[str, TargetResult]
+    leaders: Mapping[str, LeaderRating]
+    ratings: tuple[LeaderRating, ...]
+    recommendations: tuple[Recommendation, ...]
+    plugins: tuple[tuple[str, str], ...]
+    store_seq: int
+    names: Mapping[str, str] = attrs.field(factory=dict)
+
+    def explain(self, id: str) -> str:
+        """The whole reasoning behind a person's rating, a unit's score or a target's
+        outcome, as readable text."""
+        if id in self.leaders:
+            return "\n\n".join(self._explain_rating(r) for r in self.ratings if r.person == id)
+        if id in self.units:
+            return self._explain_unit(self.units[id])
+        if id in self.targets:
+            result = self.targets[id]
+            return (
+                f"Target {id} ({result.target.indicator} of {result.target.unit}), "
+                f"{self.year}: {result.outcome.value}\n  rule: {result.rule}\n  "
+                f"{result.reason}"
+            )
+        raise NotFoundError("person, unit or target in this evaluation", id, "explain.id")
+
+    def _name(self, id: str) -> str:
+        name = self.names.get(id)
+        return f"{name} ({id})" if name else id
+
+    def _explain_unit(self, u: UnitResult) -> str:
+        lines = [f"Unit {self._name(u.unit.id)}, {self.year}", f"  {u.describe()}"]
+        for c in u.criteria:
+            lines.append(
+                f"  criterion {c.name}: {c.points:g} of {c.maximum:g}: {c.reason} [{c.rule}]"
+            )
+        return "\n".join(lines)
+
+    def _explain_rating(self, r: LeaderRating) -> str:
+        title = self.ruleset.title if self.ruleset else "no rule set in force"
+        final = "not rated" if r.rating is None else f"{r.rating.code} ({r.rating.label_vi})"
+        lines = [
+            f"{self._name(r.person)}: head of {self._name(r.unit)} in {self.year}, "
+            f"{r.months:.1f} months in the post",
+            f"  rule set: {title}",
+        ]
+        if r.unit in self.units:
+            lines.append(f"  unit: {self.units[r.unit].describe()}")
+        base = "none" if r.base is None else r.base.code
+        lines.append(f"  base rating: {base}")
+        lines.extend(f"    - {reason}" for reason in r.reasons)
+        for cap in r.caps:
+            lines.append(f"  cap at {cap.rating.code}: {cap.reason}")
+        lines.append(f"  final rating: {final}")
+        return "\n".join(lines)
+
+
+# --- the pipeline ---------------------------------------------------------------------
+
+
+class EvaluationSource(Protocol):
+    """What the pipeline reads; the :class:`~cchc_tasks.Tracker` provides it."""
+
+    def units(self) -> list[Unit]: ...
+    def person(self, id: str) -> Person: ...
+    def plan(self, id: str) -> Plan: ...
+    def targets(self) -> list[Target]: ...
+    def headships(self, unit: str | None = None) -> list[Headship]: ...
+    def disciplines(self, person: str | None = None) -> list[Discipline]: ...
+    def results(
+        self, *, indicator: str | None = None, unit: str | None = None, year: int | None = None
+    ) -> list[Result]: ...
+    def tasks_due_in(self, year: int) -> list[Task]: ...
+
+
+def choose_ruleset(rulesets: Sequence[RuleSet], year: int, name: str | None) -> RuleSet | None:
+    """The rule set named ``name``, or else the one in force in ``year`` (latest start)."""
+    if name is not None:
+        for rs in rulesets:
+            if rs.name == name:
+                return rs
+        raise ValidationError("ruleset", f"one of {sorted(rs.name for rs in rulesets)}", name)
+    in_force = [rs for rs in rulesets if rs.in_force(year)]
+    return max(in_force, key=lambda rs: rs.effective_from, default=None)
+
+
+def months_in_post(headship: Headship, year: int) -> float:
+    """Days held in ``year`` ÷ days in the year × 12."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    days_in_year = (end - start).days + 1
+    return headship.days_within(start, end) / days_in_year * 12
+
+
+class _Run:
+    """One evaluation in progress."""
+
+    def __init__(
+        self,
+        source: EvaluationSource,
+        hooks: Hooks,
+        year: int,
+        as_of: dt.date,
+        ruleset: RuleSet | None,
+    ) -> None:
+        self.source = source
+        self.hooks = hooks
+        self.year = year
+        self.as_of = as_of
+        self.ruleset = ruleset
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        self.units = {u.id: u for u in source.units() if u.exists_between(start, end)}
+        self.children: dict[str | None, list[str]] = defaultdict(list)
+        for u in self.units.values():
+            self.children[u.parent if u.parent in self.units else None].append(u.id)
+
+    def unit_facts(self) -> dict[str, UnitFacts]:
+        tasks = self.source.tasks_due_in(self.year)
+        outcomes = self.hooks.task_outcomes(tasks, self.as_of)
+        missing = [t.id for t in tasks if t.id not in outcomes]
+        if missing:
+            raise RuleError(f"no plugin classified task {missing[0]!r}", hook="cchc_task_outcomes")
+        by_unit: dict[str, list[Task]] = defaultdict(list)
+        for task in tasks:
+            by_unit[task.unit].append(task)
+        results: dict[tuple[str, int], dict[str, Result]] = defaultdict(dict)
+        for year in (self.year - 1, self.year):
+            for r in self.source.results(year=year):
+                results[(r.unit, year)][r.indicator] = r
+        heads: dict[str, list[Headship]] = defaultdict(list)
+        for h in self.source.headships():
+            if h.overlaps(dt.date(self.year, 1, 1), dt.date(self.year, 12, 31)):
+                heads[h.unit].append(h)
+        return {
+            uid: UnitFacts(
+                unit=unit,
+                year=self.year,
+                as_of=self.as_of,
+                tasks=tuple(by_unit.get(uid, ())),
+                outcomes={t.id: outcomes[t.id] for t in by_unit.get(uid, ())},
+                results=results.get((uid, self.year), {}),
+                previous_results=results.get((uid, self.year - 1), {}),
+                heads=tuple(sorted(heads.get(uid, ()), key=lambda h: h.start)),
+                children=tuple(sorted(self.children.get(uid, ()))),
+            )
+            for uid, unit in self.units.items()
+        }
+
+    def unit_results(self, facts: Mapping[str, UnitFacts]) -> dict[str, UnitResult]:
+        scored = {}
+        for uid, f in facts.items():
+            criteria = tuple(self.hooks.unit_criteria(f, self.year))
+            maximum = sum(c.maximum for c in criteria)
+            score = None if maximum <= 0 else sum(c.points for c in criteria) / maximum * 100
+            band = None if score is None else self.hooks.unit_band(f, score, self.year)
+            scored[uid] = UnitResult(f, criteria, score, band)
+        return _rank_in_peer_groups(scored)
+
+    def target_results(self) -> dict[str, TargetResult]:
+        return {
+            t.id: self.judge_target(t) for t in sorted(self.source.targets(), key=lambda t: t.id)
+        }
+
+    def _facts_for(self, target: Target, year: int) -> IndicatorFacts:
+        found = self.source.results(indicator=target.indicator, unit=target.unit, year=year)
+        before = self.source.results(indicator=target.indicator, unit=target.unit, year=year - 1)
+        r = found[0] if found else None
+        return IndicatorFacts(
+            indicator=str(target.indicator),
+            year=year,
+            value=r.value if r else None,
+            rank=r.rank if r else None,
+            of=r.of if r else None,
+            previous=before[0].value if before else None,
+            source=r.source if r else "",
+        )
+
+    def judge_target(self, target: Target) -> TargetResult:
+        plan = self.source.plan(target.plan)
+        if not plan.covers_year(self.year):
+            return TargetResult(
+                target,
+                Outcome.NOT_APPLICABLE,
+                f"{self.year} is outside plan {plan.id} ({plan.start.year}–{plan.end.year})",
+                target.rule,
+            )
+        rule = target.rule
+        note = ""
+        try:
+            if target.ratchet:
+                best = Levels()
+                for year in range(plan.start.year, self.year):
+                    earlier = rule.tightened(best).judge(self._facts_for(target, year))
+                    if earlier.outcome is Outcome.PASS:
+                        best = best.merge(earlier.achieved)
+                tightened = rule.tightened(best)
+                if tightened != rule:
+                    note = f" (ratchet: best so far {_describe_levels(best)})"
+                rule = tightened
+            facts = self._facts_for(target, self.year)
+            judgement = rule.judge(facts)
+        except RuleError:
+            raise
+        except Exception as exc:
+            raise RuleError(
+                f"{type(exc).__name__}: {exc}",
+                plugin=f"rule kind {type(rule).__module__}",
+                hook="Rule.judge",
+            ) from exc
+        return TargetResult(target, judgement.outcome, judgement.reason + note, rule, facts)
+
+    def leader_ratings(
+        self,
+        units: Mapping[str, UnitResult],
+        targets: Mapping[str, TargetResult],
+        parameters: Mapping[str, object],
+    ) -> list[LeaderRating]:
+        by_unit: dict[str, list[LeaderRating]] = defaultdict(list)
+        disciplines: dict[str, list[Discipline]] = defaultdict(list)
+        for d in self.source.disciplines():
+            if d.on.year == self.year:
+                disciplines[d.person].append(d)
+        targets_of: dict[str, list[TargetResult]] = defaultdict(list)
+        for tr in targets.values():
+            targets_of[tr.target.unit].append(tr)
+        ordered: list[LeaderRating] = []
+        for uid in self._bottom_up():
+            unit = units[uid]
+            subordinates = tuple(r for child in unit.facts.children for r in by_unit[child])
+            for headship in unit.facts.heads:
+                head = HeadFacts(
+                    person=self.source.person(headship.person),
+                    headship=headship,
+                    unit=unit,
+                    year=self.year,
+                    as_of=self.as_of,
+                    months=months_in_post(headship, self.year),
+                    disciplines=tuple(disciplines.get(headship.person, ())),
+                    subordinates=subordinates,
+                    targets=tuple(targets_of.get(uid, ())),
+                    parameters=parameters,
+                )
+                rating = self.rate(head)
+                by_unit[uid].append(rating)
+                ordered.append(rating)
+        return ordered
+
+    def _bottom_up(self) -> list[str]:
+        """Unit ids, every unit after all the units under it."""
+        order: list[str] = []
+
+        def visit(uid: str) -> None:
+            for child in sorted(self.children.get(uid, ())):
+                visit(child)
+            order.append(uid)
+
+        for root in sorted(self.children.get(None, ())):
+            visit(root)
+        return order
+
+    def rate(self, head: HeadFacts) -> LeaderRating:
+        name = self.ruleset.name if self.ruleset else None
+        if self.ruleset is None:
+            decision = RatingDecision(
+                None, (Reason("evaluation.ruleset", f"no rule set is in force for {self.year}"),)
+            )
+            caps: list[Cap] = []
+        else:
+            decision = self.hooks.leader_base_rating(head, self.ruleset.name) or RatingDecision(
+                None,
+                (
+                    Reason(
+                        "evaluation.ruleset",
+                        f"no plugin gives base ratings under rule set {self.ruleset.name}",
+                    ),
+                ),
+            )
+            caps = self.hooks.leader_caps(head, self.ruleset.name)
+        base = decision.rating
+        # A cap bounds the rating from above: the final rating is the lowest of the base
+        # and every cap, and each cap below the base is kept as a reason.
+        applied = tuple(
+            sorted(
+                (c for c in caps if base is not None and c.rating < base), key=lambda c: c.rating
+            )
+        )
+        final = applied[0].rating if applied else base
+        return LeaderRating(
+            person=head.person.id,
+            unit=head.headship.unit,
+            headship=head.headship,
+            months=head.months,
+            ruleset=name,
+            base=base,
+            rating=final,
+            reasons=decision.reasons,
+            caps=applied,
+        )
+
+
+def _describe_levels(levels: Levels) -> str:
+    parts = []
+    if levels.rank is not None:
+        parts.append(f"rank {levels.rank}")
+    if levels.value is not None:
+        parts.append(f"value {levels.value:g}")
+    return " and ".join(parts)
+
+
+def _rank_in_peer_groups(scored: Mapping[str, UnitResult]) -> dict[str, UnitResult]:
+    """Rank scored units within (kind, parent), best first; ties share the better rank
+    ("1, 2, 2, 4"). Units without a score are not ranked."""
+    groups: dict[tuple[str, str | None], list[UnitResult]] = defaultdict(list)
+    for result in scored.values():
+        if result.score is not None:
+            groups[(result.unit.kind, result.unit.parent)].append(result)
+    ranked = dict(scored)
+    for members in groups.values():
+        scores = sorted((r.score or 0.0 for r in members), reverse=True)
+        for result in members:
+            rank = scores.index(result.score or 0.0) + 1
+            ranked[result.unit.id] = attrs.evolve(result, rank=rank, of=len(members))
+    return ranked
+
+
+def _leaders_by_person(ratings: Iterable[LeaderRating]) -> dict[str, LeaderRating]:
+    chosen: dict[str, LeaderRating] = {}
+    for r in ratings:
+        current = chosen.get(r.person)
+        if current is None or (r.months, r.headship.start) > (
+            current.months,
+            current.headship.start,
+        ):
+            chosen[r.person] = r
+    return chosen
+
+
+def run_evaluation(
+    source: EvaluationSource,
+    hooks: Hooks,
+    year: int,
+    as_of: dt.date,
+    *,
+    ruleset: RuleSet | None,
+    plugins: tuple[tuple[str, str], ...],
+    store_seq: int,
+    parameters: Mapping[str, object] | None = None,
+) -> Evaluation:
+    """Evaluate ``year`` as of ``as_of``; see the module docstring for the steps."""
+    run = _Run(source, hooks, year, as_of, ruleset)
+    units = run.unit_results(run.unit_facts())
+    targets = run.target_results()
+    ratings = run.leader_ratings(units, targets, parameters or {})
+    names = {u.id: u.name for u in run.units.values()}
+    names.update({r.person: source.person(r.person).name for r in ratings})
+    evaluation = Evaluation(
+        year=year,
+        as_of=as_of,
+        ruleset=ruleset,
+        units=units,
+        targets=targets,
+        leaders=_leaders_by_person(ratings),
+        ratings=tuple(ratings),
+        recommendations=(),
+        plugins=plugins,
+        store_seq=store_seq,
+        names=names,
+    )
+    recommendations = tuple(hooks.recommendations(evaluation))
+    evaluation = attrs.evolve(evaluation, recommendations=recommendations)
+    hooks.evaluation_finished(evaluation)
+    return evaluation

@@ -1,0 +1,195 @@
+"""The plugin system: project name, ``hookimpl`` marker, manager factory, typed facade.
+
+The project name, the marker and the entry-point group are one string,
+``"cchc_tasks"``. The manager is built in :func:`make_plugin_manager` (never at
+import): hookspecs, then the built-in rules (ordinary plugins from
+``cchc_tasks.rulesets``), then installed entry points, then the caller's plugins, and
+finally ``check_pending()`` so that a misspelt hook fails loudly.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import types
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from .errors import RuleError
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from .evaluation import (
+        Cap,
+        Criterion,
+        Evaluation,
+        HeadFacts,
+        RatingDecision,
+        Recommendation,
+        RuleSet,
+        UnitFacts,
+    )
+    from .ratings import Band
+    from .tasks import Task, TaskOutcome
+
+__all__ = ["PROJECT", "Hooks", "hookimpl", "make_plugin_manager", "plugin_versions"]
+
+#: Project name, hook marker name and entry-point group.
+PROJECT = "cchc_tasks"
+
+#: Decorate a function to implement a ``cchc_*`` hook.
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+def _builtin_plugins() -> list[tuple[str, object]]:
+    from .rulesets import BUILTIN_PLUGINS
+
+    return [(name, factory()) for name, factory in BUILTIN_PLUGINS]
+
+
+def _name_of(plugin: object) -> str:
+    if isinstance(plugin, types.ModuleType):
+        return plugin.__name__
+    return f"{type(plugin).__module__}.{type(plugin).__qualname__}"
+
+
+def make_plugin_manager(
+    plugins: Iterable[object] = (),
+    *,
+    load_entrypoints: bool = True,
+    builtins: bool = True,
+) -> pluggy.PluginManager:
+    """Build a plugin manager with every ``cchc_*`` hook, the built-in rules, the
+    ``cchc_tasks`` entry points and ``plugins``; raise :class:`RuleError` if any
+    plugin implements a hook that does not exist or with wrong arguments."""
+    from . import hookspecs
+
+    pm = pluggy.PluginManager(PROJECT)
+    pm.add_hookspecs(hookspecs)
+    try:
+        if builtins:
+            for builtin_name, builtin in _builtin_plugins():
+                pm.register(builtin, name=builtin_name)
+        if load_entrypoints:
+            pm.load_setuptools_entrypoints(PROJECT)
+        for plugin in plugins:
+            pm.register(plugin, name=_name_of(plugin))
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        name = pm.get_name(exc.plugin) if pm.is_registered(exc.plugin) else None
+        raise RuleError(str(exc), plugin=name or _name_of(exc.plugin)) from exc
+    except ValueError as exc:  # pluggy: a plugin or name registered twice
+        raise RuleError(str(exc)) from exc
+    return pm
+
+
+def plugin_versions(pm: pluggy.PluginManager) -> tuple[tuple[str, str], ...]:
+    """``(name, version)`` of every registered plugin, for reproducible evaluations."""
+    from ._version import __version__
+
+    dists = {id(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
+    rows = []
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None:
+            continue
+        dist = dists.get(id(plugin))
+        if dist is not None:
+            version = dist.version
+        elif name.startswith("cchc_tasks."):
+            version = __version__
+        else:
+            version = str(getattr(plugin, "__version__", None) or _module_version(plugin))
+        rows.append((name, version))
+    return tuple(sorted(rows))
+
+
+def _module_version(plugin: object) -> str:
+    is_module = isinstance(plugin, types.ModuleType)
+    top = plugin.__name__ if is_module else type(plugin).__module__  # type: ignore[attr-defined]
+    try:
+        return importlib.metadata.version(top.split(".")[0])
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return "unknown"
+
+
+def _culprit(exc: BaseException, hook: pluggy.HookCaller, pm: pluggy.PluginManager) -> str:
+    """The name of the plugin whose implementation raised ``exc``."""
+    codes = {
+        impl.function.__code__: impl.plugin_name
+        for impl in hook.get_hookimpls()
+        if hasattr(impl.function, "__code__")
+    }
+    tb = exc.__traceback__
+    culprit = "?"
+    while tb is not None:
+        name = codes.get(tb.tb_frame.f_code)
+        if name is not None:
+            culprit = name
+        tb = tb.tb_next
+    return culprit
+
+
+class Hooks:
+    """Typed calls of the hooks; any exception becomes a :class:`RuleError` that names
+    the plugin and the hook."""
+
+    def __init__(self, pm: pluggy.PluginManager) -> None:
+        self.pm = pm
+
+    def _call(self, name: str, **kwargs: Any) -> Any:
+        hook = getattr(self.pm.hook, name)
+        try:
+            return hook(**kwargs)
+        except RuleError as exc:
+            if exc.plugin is not None:
+                raise
+            raise RuleError(str(exc), plugin=_culprit(exc, hook, self.pm), hook=name) from exc
+        except Exception as exc:
+            plugin = _culprit(exc, hook, self.pm)
+            raise RuleError(f"{type(exc).__name__}: {exc}", plugin=plugin, hook=name) from exc
+
+    def rulesets(self) -> list[RuleSet]:
+        return [rs for answer in self._call("cchc_rulesets") for rs in answer or ()]
+
+    def rule_kinds(self) -> list[type[Any]]:
+        return [k for answer in self._call("cchc_rule_kinds") for k in answer or ()]
+
+    def task_outcomes(self, tasks: Sequence[Task], as_of: dt.date) -> dict[str, TaskOutcome]:
+        merged: dict[str, TaskOutcome] = {}
+        # Results come first-called first; the first answer for a task wins.
+        for answer in reversed(self._call("cchc_task_outcomes", tasks=tasks, as_of=as_of)):
+            if answer:
+                merged.update(answer)
+        return merged
+
+    def unit_criteria(self, unit: UnitFacts, year: int) -> list[Criterion]:
+        answers = self._call("cchc_unit_criteria", unit=unit, year=year)
+        return [c for answer in reversed(answers) for c in answer or ()]
+
+    def unit_band(self, unit: UnitFacts, score: float, year: int) -> Band | None:
+        result: Band | None = self._call("cchc_unit_band", unit=unit, score=score, year=year)
+        return result
+
+    def leader_base_rating(self, head: HeadFacts, ruleset: str) -> RatingDecision | None:
+        result: RatingDecision | None = self._call(
+            "cchc_leader_base_rating", head=head, ruleset=ruleset
+        )
+        return result
+
+    def leader_caps(self, head: HeadFacts, ruleset: str) -> list[Cap]:
+        answers = self._call("cchc_leader_caps", head=head, ruleset=ruleset)
+        return [c for answer in reversed(answers) for c in answer or ()]
+
+    def recommendations(self, evaluation: Evaluation) -> list[Recommendation]:
+        answers = self._call("cchc_recommendations", evaluation=evaluation)
+        return [r for answer in reversed(answers) for r in answer or ()]
+
+    def evaluation_finished(self, evaluation: Evaluation) -> None:
+        self._call("cchc_evaluation_finished", evaluation=evaluation)
+
+    def task_changed(
+        self, before: Task | None, after: Task | None, actor: str | None, note: str | None
+    ) -> None:
+        self._call("cchc_task_changed", before=before, after=after, actor=actor, note=note)

@@ -1,0 +1,222 @@
+"""Rule set ``decree90``: heads' ratings under Decree 90/2020/NĐ-CP as amended by Decree
+48/2023/NĐ-CP, in force for evaluations up to 2025.
+
+Base rating from the unit's tasks due in the year and the ratings of the heads of the
+directly subordinate units (regulation.md §5.1, R13; the HTNV level is [I], a
+parameter):
+
+* **HTXSNV**: every task completed on time; ≥ 50% of them exceeded; every
+  subordinate head ≥ HTNV and ≥ 70% of them ≥ HTTNV (Art. 4 c–d).
+* **HTTNV**: every task completed; ≥ 80% on time; every subordinate head ≥ HTNV
+  (Art. 5).
+* **HTNV**: ≥ 70% of tasks completed.
+* otherwise **KHTNV**.
+
+Conditions on subordinate heads hold when there are none; heads who are not rated are
+left out of those shares. Caps: a head disciplined in the year is KHTNV (Decree
+48/2023, R15); 6 to under 9 months in the post (absent 3 to under 6 months) → at most
+HTNV; under 6 months → not rated for that unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from ..evaluation import Cap, HeadFacts, RatingDecision, Reason, RuleSet
+from ..plugins import hookimpl
+from ..ratings import Rating
+
+NAME = "decree90"
+SOURCE_90 = "Nghị định 90/2020/NĐ-CP"
+SOURCE_48 = "Nghị định 48/2023/NĐ-CP"
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 1.0
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.0f}%"
+
+
+@attrs.frozen
+class Decree90Params:
+    """The numbers of the rule set, each a parameter with its documented default."""
+
+    excellent_exceeded_share: float = 0.5  # Art. 4(c): ≥ 50% exceeded [V]
+    excellent_subordinates_good_share: float = 0.7  # Art. 4(d): ≥ 70% HTTNV+ [V]
+    good_on_time_share: float = 0.8  # Art. 5: ≥ 80% on time [V]
+    completed_share: float = 0.7  # HTNV: ≥ 70% completed [I] (Decree 56/2015 Art. 14)
+    min_months_rated: float = 6.0  # under 6 months in the post: not rated
+    full_months: float = 9.0  # 6 to under 9 months: at most HTNV [V, weak source]
+    rate_without_tasks: bool = False  # a unit with no tasks due: rate on subordinates only
+
+
+class Decree90Rules:
+    """The ``decree90`` rule set as a plugin."""
+
+    def __init__(self, params: Decree90Params | None = None) -> None:
+        self.params = params or Decree90Params()
+
+    @hookimpl
+    def cchc_rulesets(self) -> list[RuleSet]:
+        return [
+            RuleSet(
+                NAME,
+                f"{SOURCE_90}, sửa đổi bởi {SOURCE_48}",
+                effective_from=dt.date(2020, 8, 20),
+                effective_to=dt.date(2025, 12, 31),
+                source=f"{SOURCE_90} Điều 4–5; {SOURCE_48}",
+            )
+        ]
+
+    @hookimpl
+    def cchc_leader_base_rating(self, head: HeadFacts, ruleset: str) -> RatingDecision | None:
+        if ruleset != NAME:
+            return None
+        p = self.params
+        if head.months < p.min_months_rated:
+            return RatingDecision(
+                None,
+                (
+                    Reason(
+                        "decree90.months",
+                        f"{head.months:.1f} months in the post in {head.year}, under "
+                        f"{p.min_months_rated:g}: not rated for this unit",
+                        SOURCE_90,
+                    ),
+                ),
+            )
+        facts = head.unit.facts
+        if facts.counted == 0 and not p.rate_without_tasks:
+            return RatingDecision(
+                None,
+                (
+                    Reason(
+                        "decree90.no-tasks",
+                        f"the unit has no tasks due in {head.year}: nothing to rate the head on",
+                        SOURCE_90,
+                    ),
+                ),
+            )
+        return self._rate(head)
+
+    def _rate(self, head: HeadFacts) -> RatingDecision:
+        p = self.params
+        f = head.unit.facts
+        n = f.counted
+        rated = [s for s in head.subordinates if s.rating is not None]
+        subs_ok = all(s.rating >= Rating.COMPLETED for s in rated if s.rating)
+        subs_good = _share(
+            sum(1 for s in rated if s.rating and s.rating >= Rating.GOOD), len(rated)
+        )
+        unrated = len(head.subordinates) - len(rated)
+        sub_text = (
+            f"{len(rated)} subordinate heads rated"
+            + (f" ({unrated} not rated, left out)" if unrated else "")
+            + (
+                f", all ≥ HTNV: {'yes' if subs_ok else 'no'}, {_pct(subs_good)} ≥ HTTNV"
+                if rated
+                else " (conditions on them hold)"
+            )
+        )
+        task_text = (
+            f"{n} tasks: {f.on_time} on time, {f.late} late, {f.overdue} overdue, "
+            f"{f.pending} pending, {f.exceeded} exceeded"
+        )
+        on_time, done = _share(f.on_time, n), _share(f.completed, n)
+        exceeded = _share(f.exceeded, n)
+        levels = [
+            (
+                Rating.EXCELLENT,
+                "decree90.excellent",
+                f"{SOURCE_90} Điều 4",
+                [
+                    (f.on_time == n, f"all tasks completed on time ({f.on_time}/{n})"),
+                    (
+                        exceeded >= p.excellent_exceeded_share,
+                        f"≥ {_pct(p.excellent_exceeded_share)} exceeded ({_pct(exceeded)})",
+                    ),
+                    (subs_ok, "every subordinate head ≥ HTNV"),
+                    (
+                        subs_good >= p.excellent_subordinates_good_share,
+                        f"≥ {_pct(p.excellent_subordinates_good_share)} of subordinate heads ≥ "
+                        f"HTTNV ({_pct(subs_good)})",
+                    ),
+                ],
+            ),
+            (
+                Rating.GOOD,
+                "decree90.good",
+                f"{SOURCE_90} Điều 5",
+                [
+                    (f.completed == n, f"all tasks completed ({f.completed}/{n})"),
+                    (
+                        on_time >= p.good_on_time_share,
+                        f"≥ {_pct(p.good_on_time_share)} on time ({_pct(on_time)})",
+                    ),
+                    (subs_ok, "every subordinate head ≥ HTNV"),
+                ],
+            ),
+            (
+                Rating.COMPLETED,
+                "decree90.completed",
+                f"{SOURCE_90} (ngưỡng HTNV: tham số)",
+                [
+                    (
+                        done >= p.completed_share,
+                        f"≥ {_pct(p.completed_share)} of tasks completed ({_pct(done)})",
+                    ),
+                ],
+            ),
+        ]
+        reasons = [Reason("decree90.facts", f"{task_text}; {sub_text}", SOURCE_90)]
+        for rating, rule, source, conditions in levels:
+            unmet = [text for ok, text in conditions if not ok]
+            if not unmet:
+                met = "; ".join(text for _, text in conditions)
+                reasons.append(Reason(rule, f"{rating.code}: {met}", source))
+                return RatingDecision(rating, tuple(reasons))
+            reasons.append(Reason(rule, f"not {rating.code}: needs " + "; ".join(unmet), source))
+        reasons.append(
+            Reason(
+                "decree90.not-completed",
+                f"KHTNV: under {_pct(p.completed_share)} of tasks completed",
+                SOURCE_90,
+            )
+        )
+        return RatingDecision(Rating.NOT_COMPLETED, tuple(reasons))
+
+    @hookimpl
+    def cchc_leader_caps(self, head: HeadFacts, ruleset: str) -> list[Cap]:
+        if ruleset != NAME:
+            return []
+        caps = []
+        for d in head.disciplines:
+            form = f" ({d.form})" if d.form else ""
+            caps.append(
+                Cap(
+                    Rating.NOT_COMPLETED,
+                    Reason(
+                        "decree48.discipline",
+                        f"disciplined on {d.on.isoformat()}{form}: {d.reason}",
+                        SOURCE_48,
+                    ),
+                )
+            )
+        p = self.params
+        if p.min_months_rated <= head.months < p.full_months:
+            caps.append(
+                Cap(
+                    Rating.COMPLETED,
+                    Reason(
+                        "decree90.months",
+                        f"{head.months:.1f} months in the post in {head.year} (under "
+                        f"{p.full_months:g}): at most HTNV",
+                        SOURCE_90,
+                    ),
+                )
+            )
+        return caps

@@ -1,0 +1,319 @@
+"""Persistence: the journal is the truth, TinyDB holds the state.
+
+A store is a folder::
+
+    journal.jsonl   one fsync'ed, hash-chained JSON line per committed change set
+    state.json      the snapshot: plain TinyDB JSON, replaced atomically now and then
+    lock            the writer lock (flock)
+
+Opening reads the snapshot and then the journal lines after it. Every write goes
+through :meth:`Store.transaction`: changes are applied to the in-memory state as they
+come (so later checks in a batch see earlier changes), recorded with their ``before``
+documents, and on success written as **one** journal line; on any exception they are
+undone in reverse order and nothing reaches the disk. A memory store
+(``path=None``) does the same without files.
+
+See ``docs/reference/store-format.md`` for the file formats.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+
+from ..errors import StoreError
+from .journal import GENESIS, Change, Entry, JournalReader, append_durably, encode_entry
+from .lock import WriterLock
+from .snapshot import SnapshotMeta, read_snapshot, write_snapshot
+from .state import Doc, State
+
+__all__ = ["Change", "Entry", "State", "Store"]
+
+JOURNAL = "journal.jsonl"
+SNAPSHOT = "state.json"
+LOCK = "lock"
+
+Clock = Callable[[], dt.datetime]
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class _Pending:
+    """The change set of the transaction in progress."""
+
+    def __init__(self, actor: str | None, note: str | None) -> None:
+        self.actor = actor
+        self.note = note
+        self.changes: list[Change] = []
+
+
+class Store:
+    """A folder (or nothing, in memory) holding a journal and a TinyDB state."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None,
+        *,
+        clock: Clock = _utc_now,
+        snapshot_min_bytes: int = 8 << 20,
+    ) -> None:
+        self.path = None if path is None else os.fspath(path)
+        self.clock = clock
+        self.snapshot_min_bytes = snapshot_min_bytes
+        self._pending: _Pending | None = None
+        self._depth = 0
+        self._memory_entries: list[Entry] = []
+        self.last_entry: Entry | None = None
+        self._closed = False
+        self._head = GENESIS
+        self._seq = 0
+        self._lineno = 0
+        self._offset = 0
+        self._snapshot_seq = 0
+        self._snapshot_bytes = 0
+        self._snapshot_offset = 0
+        self._fd: int | None = None
+        self._lock: WriterLock | None = None
+        self.on_catch_up: list[Callable[[Entry], None]] = []
+        if self.path is None:
+            self.state = State()
+            return
+        self._open_folder(self.path)
+
+    # -- opening ----------------------------------------------------------------------
+
+    def _file(self, name: str) -> str:
+        assert self.path is not None
+        return os.path.join(self.path, name)
+
+    def _open_folder(self, path: str) -> None:
+        if os.path.exists(path) and not os.path.isdir(path):
+            raise StoreError(f"{path}: expected a store folder, found a file")
+        os.makedirs(path, exist_ok=True)
+        self._lock = WriterLock(self._file(LOCK))
+        raw, meta = read_snapshot(self._file(SNAPSHOT))
+        self.state = State(raw)
+        self._seq, self._head = meta.seq, meta.hash
+        self._offset, self._lineno = meta.journal_offset, meta.journal_lines
+        self._snapshot_seq, self._snapshot_offset = meta.seq, meta.journal_offset
+        if os.path.exists(self._file(SNAPSHOT)):
+            self._snapshot_bytes = os.path.getsize(self._file(SNAPSHOT))
+        self._check_journal_length()
+        self._catch_up()
+        self._fd = os.open(self._file(JOURNAL), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+
+    def _check_journal_length(self) -> None:
+        journal = self._file(JOURNAL)
+        size = os.path.getsize(journal) if os.path.exists(journal) else 0
+        if size < self._offset:
+            raise StoreError(
+                f"{journal}: the journal is shorter ({size} bytes) than the snapshot says "
+                f"({self._offset} bytes); it was truncated or replaced"
+            )
+
+    def _catch_up(self) -> None:
+        """Apply the journal lines written after what the state holds."""
+        reader = JournalReader(
+            self._file(JOURNAL),
+            offset=self._offset,
+            prev=self._head,
+            seq=self._seq,
+            lineno=self._lineno,
+        )
+        for entry in reader:
+            for change in entry.changes:
+                self.state.restore(change.table, change.id, change.after)
+            for listener in self.on_catch_up:
+                listener(entry)
+        self._offset, self._head = reader.offset, reader.prev
+        self._seq, self._lineno = reader.seq, reader.lineno
+        if reader.torn is not None:
+            self._drop_torn_tail(reader.torn)
+
+    def _drop_torn_tail(self, offset: int) -> None:
+        journal = self._file(JOURNAL)
+        warnings.warn(
+            f"{journal}: dropped an incomplete last line at byte {offset} (a write that "
+            "never returned, so it was never acknowledged)",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+        # Truncate only under the writer lock: a live writer may be mid-append.
+        assert self._lock is not None
+        self._lock.acquire()
+        try:
+            with open(journal, "rb+") as f:
+                size = f.seek(0, os.SEEK_END)
+                f.seek(offset)
+                tail = f.read()
+                if size > offset and not tail.endswith(b"\n"):
+                    f.truncate(offset)
+                    os.fsync(f.fileno())
+        finally:
+            self._lock.release()
+
+    # -- reading ----------------------------------------------------------------------
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    @property
+    def seq(self) -> int:
+        """The sequence number of the last committed change set."""
+        return self._seq
+
+    def refresh(self) -> None:
+        """Catch up with lines other processes appended since we last looked."""
+        if self.path is not None and self._depth == 0:
+            self._catch_up()
+
+    def entries(self) -> Iterator[Entry]:
+        """Every committed change set, oldest first."""
+        if self.path is None:
+            yield from self._memory_entries
+        else:
+            yield from JournalReader(self._file(JOURNAL))
+
+    # -- writing ----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self, actor: str | None = None, note: str | None = None) -> Iterator[None]:
+        """All changes inside become one journal line, or none at all.
+
+        Nested transactions join the outermost one (its actor and note win).
+        """
+        self._require_open()
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        if self._lock is not None:
+            self._lock.acquire()
+        self._depth = 1
+        try:
+            if self.path is not None:
+                self._catch_up()
+            self._pending = _Pending(actor, note)
+            try:
+                yield
+                self._commit(self._pending)
+            except BaseException:
+                self._undo(self._pending)
+                raise
+        finally:
+            self._pending = None
+            self._depth = 0
+            if self._lock is not None:
+                self._lock.release()
+
+    def put(self, table: str, doc: Doc) -> None:
+        """Add or replace a document (inside a transaction)."""
+        pending = self._require_transaction()
+        before = self.state.put(table, doc)
+        pending.changes.append(Change(table, doc["id"], before, doc))
+
+    def delete(self, table: str, key: str) -> None:
+        pending = self._require_transaction()
+        before = self.state.delete(table, key)
+        if before is not None:
+            pending.changes.append(Change(table, key, before, None))
+
+    def _require_transaction(self) -> _Pending:
+        if self._pending is None:
+            raise StoreError("changes must be made inside Store.transaction()")
+        return self._pending
+
+    def _require_open(self) -> None:
+        if self._closed:
+            raise StoreError("the store is closed")
+
+    def _undo(self, pending: _Pending) -> None:
+        for change in reversed(pending.changes):
+            self.state.restore(change.table, change.id, change.before)
+
+    def _commit(self, pending: _Pending) -> None:
+        if not pending.changes:
+            return
+        entry = Entry(
+            self._seq + 1, self.clock(), pending.actor, pending.note, tuple(pending.changes)
+        )
+        if self.path is None:
+            self._memory_entries.append(entry)
+            self._seq = entry.seq
+            self.last_entry = entry
+            return
+        line, digest = encode_entry(entry, self._head)
+        assert self._fd is not None
+        try:
+            append_durably(self._fd, line)
+        except OSError as exc:
+            self._repair_after_failed_append()
+            raise StoreError(
+                f"{self._file(JOURNAL)}: could not write the change ({exc}); nothing was recorded"
+            ) from exc
+        self._seq, self._head = entry.seq, digest
+        self.last_entry = attrs.evolve(entry, hash=digest)
+        self._offset += len(line)
+        self._lineno += 1
+        if self._offset - self._snapshot_offset > max(
+            self.snapshot_min_bytes, 2 * self._snapshot_bytes
+        ):
+            self.snapshot()
+
+    def _repair_after_failed_append(self) -> None:
+        """A failed append may leave a partial line: cut the journal back."""
+        with contextlib.suppress(OSError), open(self._file(JOURNAL), "rb+") as f:
+            f.truncate(self._offset)
+            os.fsync(f.fileno())
+
+    def snapshot(self) -> None:
+        """Write the state to the snapshot file now (atomically)."""
+        if self.path is None or self._seq == self._snapshot_seq:
+            return
+        assert self._lock is not None
+        self._lock.acquire()
+        try:
+            if self._depth == 0:
+                self._catch_up()
+            meta = SnapshotMeta(
+                seq=self._seq,
+                hash=self._head,
+                journal_offset=self._offset,
+                journal_lines=self._lineno,
+            )
+            self._snapshot_bytes = write_snapshot(self._file(SNAPSHOT), self.state.raw, meta)
+            self._snapshot_seq = self._seq
+            self._snapshot_offset = self._offset
+        finally:
+            self._lock.release()
+
+    def close(self) -> None:
+        """Snapshot if anything changed, and release the files. Safe to call twice."""
+        if self._closed:
+            return
+        try:
+            self.snapshot()
+        finally:
+            self._closed = True
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def describe(self) -> dict[str, Any]:
+        return {"path": self.path, "seq": self._seq, "head": self._head}

@@ -1,0 +1,185 @@
+"""The journal: an append-only file of JSON lines, one per committed change set.
+
+Each line is a JSON object with the schema version ``v``, ``seq`` (1, 2, …), ``at``
+(an ISO timestamp with offset), ``actor``, ``note`` and ``changes``, followed by
+``prev`` (the hash of the line before) and ``hash``::
+
+    hash = sha256(prev + body)
+
+where ``body`` is the exact text of the line up to, but not including, the
+``,"prev":`` suffix, closed with ``}``. Hashing the bytes as written (not a
+re-serialisation) makes checking a line cheap and exact, and chains every line to all
+those before it: altering, removing or reordering a line breaks the chain at that line.
+
+A line is durable once :meth:`JournalWriter.append` returns: it is written in one
+``write`` call and ``fsync``'ed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from ..errors import StoreCorruptError
+
+__all__ = ["GENESIS", "SCHEMA_VERSION", "Change", "Entry", "JournalReader", "encode_entry"]
+
+#: The version of the journal and snapshot layout this code writes.
+SCHEMA_VERSION = 1
+#: The ``prev`` of the first line.
+GENESIS = "0" * 64
+_SUFFIX_LEN = len(',"prev":"","hash":""}') + 128
+
+
+@attrs.frozen
+class Change:
+    """One object's change: ``before`` and ``after`` are documents (``None`` = absent)."""
+
+    table: str
+    id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    @property
+    def op(self) -> str:
+        """``"add"``, ``"update"`` or ``"delete"``."""
+        if self.before is None:
+            return "add"
+        return "delete" if self.after is None else "update"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"table": self.table, "id": self.id, "before": self.before, "after": self.after}
+
+
+@attrs.frozen
+class Entry:
+    """One journal line: a change set committed by one call or one ``batch()``."""
+
+    seq: int
+    at: dt.datetime
+    actor: str | None
+    note: str | None
+    changes: tuple[Change, ...]
+    hash: str = ""
+
+
+def encode_entry(entry: Entry, prev: str) -> tuple[bytes, str]:
+    """The line to append for ``entry`` after a line hashed ``prev``, and its hash."""
+    body = json.dumps(
+        {
+            "v": SCHEMA_VERSION,
+            "seq": entry.seq,
+            "at": entry.at.isoformat(),
+            "actor": entry.actor,
+            "note": entry.note,
+            "changes": [c.to_json() for c in entry.changes],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    digest = hashlib.sha256((prev + body).encode("utf-8")).hexdigest()
+    line = body[:-1] + f',"prev":"{prev}","hash":"{digest}"}}\n'
+    return line.encode("utf-8"), digest
+
+
+def _decode_line(raw: bytes, path: str, lineno: int) -> tuple[dict[str, Any], str, str]:
+    """Parse and hash-check one complete line; returns (data, prev, hash)."""
+    try:
+        text = raw.decode("utf-8")
+        data = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreCorruptError(path, f"not a JSON line ({exc})", lineno) from None
+    if not isinstance(data, dict):
+        raise StoreCorruptError(path, "not a journal entry", lineno)
+    version = data.get("v")
+    if version != SCHEMA_VERSION:
+        raise StoreCorruptError(
+            path,
+            f"unknown journal schema version {version!r} (this code reads {SCHEMA_VERSION})",
+            lineno,
+        )
+    prev, digest = data.get("prev"), data.get("hash")
+    if not isinstance(prev, str) or not isinstance(digest, str):
+        raise StoreCorruptError(path, "entry has no hash chain", lineno)
+    body = text.rstrip("\n")[:-_SUFFIX_LEN] + "}"
+    if hashlib.sha256((prev + body).encode("utf-8")).hexdigest() != digest:
+        raise StoreCorruptError(path, "hash does not match the line's content (altered)", lineno)
+    return data, prev, digest
+
+
+def _entry_from(data: dict[str, Any], digest: str, path: str, lineno: int) -> Entry:
+    try:
+        changes = tuple(
+            Change(c["table"], c["id"], c["before"], c["after"]) for c in data["changes"]
+        )
+        return Entry(
+            seq=data["seq"],
+            at=dt.datetime.fromisoformat(data["at"]),
+            actor=data["actor"],
+            note=data["note"],
+            changes=changes,
+            hash=digest,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StoreCorruptError(path, f"malformed entry ({exc!r})", lineno) from None
+
+
+class JournalReader:
+    """Reads complete lines from ``offset`` on, checking the chain from ``prev``.
+
+    A last line without its newline is a write that never returned: it is reported in
+    ``torn`` (its byte offset) and not applied. Any other damage raises
+    :class:`StoreCorruptError` with the file and line number.
+    """
+
+    def __init__(
+        self, path: str, *, offset: int = 0, prev: str = GENESIS, seq: int = 0, lineno: int = 0
+    ) -> None:
+        self.path = path
+        self.offset = offset
+        self.prev = prev
+        self.seq = seq
+        self.lineno = lineno
+        self.torn: int | None = None
+
+    def __iter__(self) -> Iterator[Entry]:
+        if not os.path.exists(self.path):
+            return
+        with open(self.path, "rb") as f:
+            f.seek(self.offset)
+            for raw in f:
+                if not raw.endswith(b"\n"):
+                    self.torn = self.offset
+                    return
+                self.lineno += 1
+                data, prev, digest = _decode_line(raw, self.path, self.lineno)
+                if prev != self.prev:
+                    raise StoreCorruptError(
+                        self.path,
+                        "chain broken: the line before was altered, removed or reordered",
+                        self.lineno,
+                    )
+                entry = _entry_from(data, digest, self.path, self.lineno)
+                if entry.seq != self.seq + 1:
+                    raise StoreCorruptError(
+                        self.path, f"sequence {entry.seq} follows {self.seq}", self.lineno
+                    )
+                self.offset += len(raw)
+                self.prev = digest
+                self.seq = entry.seq
+                yield entry
+
+
+def append_durably(fd: int, line: bytes) -> None:
+    """Write ``line`` at the end of the open journal and make it durable."""
+    view = memoryview(line)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+    os.fsync(fd)

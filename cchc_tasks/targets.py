@@ -1,0 +1,534 @@
+"""The target algebra: what an indicator must reach, and the verdict on a year.
+
+A :class:`Target` binds a :class:`Rule` to an indicator of a unit within a plan. Rules
+are small frozen values that compose::
+
+    any_of(growth(5, mode="relative"), rank_within(5))    # PAR INDEX +5% or top 5
+    above(90)                                             # SIPAS > 90%
+    milestones({2025: rank_within(5), 2030: rank_within(3)})
+
+Judging a rule on the facts of a year gives a :class:`Judgement`: an :class:`Outcome`
+and one sentence saying why. Plugins add rule kinds by subclassing :class:`Rule` and
+returning the class from the ``cchc_rule_kinds`` hook.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar
+
+import attrs
+
+from ._fields import check_bool, check_id, check_text, nfc
+from .errors import RuleError, ValidationError
+from .plans import as_indicator
+
+__all__ = [
+    "Above",
+    "AllOf",
+    "AnyOf",
+    "AtLeast",
+    "Growth",
+    "IndicatorFacts",
+    "Judgement",
+    "Levels",
+    "Milestones",
+    "Outcome",
+    "RankWithin",
+    "Rule",
+    "Target",
+    "above",
+    "all_of",
+    "any_of",
+    "at_least",
+    "decode_rule",
+    "growth",
+    "milestones",
+    "rank_within",
+    "register_rule_kind",
+]
+
+
+class Outcome(enum.StrEnum):
+    """The verdict on a target for a year."""
+
+    PASS = "PASS"
+    FAIL = "FAIL"
+    NOT_MEASURED = "NOT_MEASURED"  # the data the rule needs is missing
+    NOT_APPLICABLE = "NOT_APPLICABLE"  # the rule is not in force that year
+
+    @property
+    def label_vi(self) -> str:
+        return _OUTCOME_LABELS[self]
+
+
+_OUTCOME_LABELS = {
+    Outcome.PASS: "Đạt",
+    Outcome.FAIL: "Không đạt",
+    Outcome.NOT_MEASURED: "Chưa có số liệu",
+    Outcome.NOT_APPLICABLE: "Không áp dụng",
+}
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+@attrs.frozen
+class Levels:
+    """The best levels reached so far: the lowest rank and the highest value that made a
+    rank or threshold rule pass. A ratcheted target must reach them again."""
+
+    rank: int | None = None
+    value: float | None = None
+
+    def merge(self, other: Levels) -> Levels:
+        ranks = [r for r in (self.rank, other.rank) if r is not None]
+        values = [v for v in (self.value, other.value) if v is not None]
+        return Levels(min(ranks) if ranks else None, max(values) if values else None)
+
+
+@attrs.frozen
+class IndicatorFacts:
+    """What a rule is judged on: one unit's indicator in one year.
+
+    ``previous`` is the value of the year before (``None`` when unknown).
+    """
+
+    indicator: str
+    year: int
+    value: float | None = None
+    rank: int | None = None
+    of: int | None = None
+    previous: float | None = None
+    source: str = ""
+
+    def describe(self) -> str:
+        parts = []
+        if self.value is not None:
+            parts.append(f"value {_fmt(self.value)}")
+        if self.rank is not None:
+            parts.append(f"rank {self.rank}" + (f" of {self.of}" if self.of else ""))
+        if self.previous is not None:
+            parts.append(f"previous year {_fmt(self.previous)}")
+        shown = ", ".join(parts) if parts else "no result recorded"
+        return f"{self.indicator} {self.year}: {shown}"
+
+
+@attrs.frozen
+class Judgement:
+    """A rule's verdict: ``outcome``, a ``reason`` and the ``achieved`` levels (for the
+    ratchet)."""
+
+    outcome: Outcome
+    reason: str
+    achieved: Levels = Levels()
+
+
+# --- the rule registry: kind name -> class, fed by built-ins and cchc_rule_kinds -----
+
+_RULE_KINDS: dict[str, type[Rule]] = {}
+
+
+def register_rule_kind(cls: type[Rule]) -> type[Rule]:
+    """Make a :class:`Rule` subclass decodable from the store under ``cls.kind``.
+
+    Registering the same class twice is harmless; a second class under a kind that is
+    taken raises :class:`RuleError`, since stored targets would change meaning.
+    """
+    kind = getattr(cls, "kind", None)
+    if not isinstance(kind, str) or not kind:
+        raise RuleError(f"rule class {cls.__qualname__} must set a non-empty 'kind'")
+    known = _RULE_KINDS.get(kind)
+    if known is not None and known is not cls:
+        raise RuleError(
+            f"rule kind {kind!r} is already taken by {known.__module__}.{known.__qualname__}"
+        )
+    _RULE_KINDS[kind] = cls
+    return cls
+
+
+def decode_rule(data: Any) -> Rule:
+    """Rebuild a rule from :meth:`Rule.to_dict` output."""
+    if isinstance(data, Rule):
+        return data
+    if not isinstance(data, Mapping) or "kind" not in data:
+        raise ValidationError("Target.rule", "a rule, or a mapping with a 'kind'", data)
+    cls = _RULE_KINDS.get(data["kind"])
+    if cls is None:
+        raise ValidationError(
+            "Target.rule.kind",
+            f"one of {sorted(_RULE_KINDS)} (or a plugin's kind)",
+            data["kind"],
+        )
+    params = {k: v for k, v in data.items() if k != "kind"}
+    return cls.from_params(params)
+
+
+class Rule:
+    """Base of every rule kind. Subclasses are frozen attrs classes that set ``kind``
+    and implement :meth:`judge` and :meth:`describe`."""
+
+    kind: ClassVar[str] = ""
+
+    def judge(self, facts: IndicatorFacts) -> Judgement:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def tightened(self, best: Levels) -> Rule:
+        """This rule made at least as strict as the best levels already reached."""
+        return self
+
+    def params(self) -> dict[str, Any]:
+        return attrs.asdict(self)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> Rule:
+        try:
+            return cls(**params)
+        except TypeError as exc:
+            raise ValidationError(
+                f"Target.rule ({cls.kind})", "the rule's parameters", params
+            ) from exc
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, **self.params()}
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    @classmethod
+    def __cchc_codec__(cls) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
+        return (lambda rule: rule.to_dict()), decode_rule
+
+
+def _check_amount(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(f"{type(instance).__name__}.{attribute.name}", "a number", value)
+
+
+def _check_positive_int(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(
+            f"{type(instance).__name__}.{attribute.name}", "a whole number >= 1", value
+        )
+
+
+def _not_measured(facts: IndicatorFacts, what: str, rule: Rule) -> Judgement:
+    return Judgement(Outcome.NOT_MEASURED, f"{facts.describe()}; no {what} to judge {rule}")
+
+
+def _verdict(
+    ok: bool, facts: IndicatorFacts, rule: Rule, detail: str, achieved: Levels = Levels()
+) -> Judgement:
+    outcome = Outcome.PASS if ok else Outcome.FAIL
+    return Judgement(
+        outcome,
+        f"{facts.describe()}; {detail}: {rule} {outcome.value}",
+        achieved if ok else Levels(),
+    )
+
+
+@register_rule_kind
+@attrs.frozen
+class Growth(Rule):
+    """Up by ``amount`` on the year before: percent of it (``relative``) or ``points``."""
+
+    kind: ClassVar[str] = "growth"
+    amount: float = attrs.field(validator=_check_amount)
+    mode: str = attrs.field(default="relative")
+
+    @mode.validator
+    def _check_mode(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value not in ("relative", "points"):
+            raise ValidationError("growth.mode", "'relative' or 'points'", value)
+
+    def describe(self) -> str:
+        unit = "%" if self.mode == "relative" else " points"
+        return f"growth ≥ {_fmt(self.amount)}{unit} on the previous year"
+
+    def judge(self, facts: IndicatorFacts) -> Judgement:
+        if facts.value is None:
+            return _not_measured(facts, "value", self)
+        if facts.previous is None:
+            return _not_measured(facts, "previous-year value", self)
+        if self.mode == "points":
+            change = facts.value - facts.previous
+            return _verdict(change >= self.amount, facts, self, f"change {change:+.2f} points")
+        if facts.previous == 0:
+            return _not_measured(facts, "non-zero previous-year value", self)
+        change = (facts.value / facts.previous - 1) * 100
+        return _verdict(change >= self.amount, facts, self, f"change {change:+.2f}%")
+
+
+@register_rule_kind
+@attrs.frozen
+class RankWithin(Rule):
+    """Ranked ``n`` or better in the peer group ("tốp n")."""
+
+    kind: ClassVar[str] = "rank_within"
+    n: int = attrs.field(validator=_check_positive_int)
+
+    def describe(self) -> str:
+        return f"rank ≤ {self.n}"
+
+    def judge(self, facts: IndicatorFacts) -> Judgement:
+        if facts.rank is None:
+            return _not_measured(facts, "rank", self)
+        return _verdict(
+            facts.rank <= self.n, facts, self, f"rank {facts.rank}", Levels(rank=facts.rank)
+        )
+
+    def tightened(self, best: Levels) -> Rule:
+        if best.rank is not None and best.rank < self.n:
+            return RankWithin(best.rank)
+        return self
+
+
+@attrs.frozen
+class _Threshold(Rule):
+    x: float = attrs.field(validator=_check_amount)
+    symbol: ClassVar[str] = ""
+
+    def _passes(self, value: float) -> bool:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return f"value {self.symbol} {_fmt(self.x)}"
+
+    def judge(self, facts: IndicatorFacts) -> Judgement:
+        if facts.value is None:
+            return _not_measured(facts, "value", self)
+        return _verdict(
+            self._passes(facts.value),
+            facts,
+            self,
+            f"value {_fmt(facts.value)}",
+            Levels(value=facts.value),
+        )
+
+    def tightened(self, best: Levels) -> Rule:
+        if best.value is not None and best.value > self.x:
+            return AtLeast(best.value)
+        return self
+
+
+@register_rule_kind
+@attrs.frozen
+class Above(_Threshold):
+    """Strictly above ``x`` (SIPAS "trên 90%")."""
+
+    kind: ClassVar[str] = "above"
+    symbol: ClassVar[str] = ">"
+
+    def _passes(self, value: float) -> bool:
+        return value > self.x
+
+
+@register_rule_kind
+@attrs.frozen
+class AtLeast(_Threshold):
+    """At least ``x``."""
+
+    kind: ClassVar[str] = "at_least"
+    symbol: ClassVar[str] = "≥"
+
+    def _passes(self, value: float) -> bool:
+        return value >= self.x
+
+
+def _check_rules(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not value or not all(isinstance(r, Rule) for r in value):
+        raise ValidationError(f"{instance.kind}", "one or more rules", value)
+
+
+def _as_rules(value: Any) -> tuple[Rule, ...]:
+    return tuple(decode_rule(r) for r in value)
+
+
+def _combine(parts: list[Judgement], decisive: Outcome, otherwise: Outcome) -> Outcome:
+    """The shared logic of any_of/all_of: NOT_APPLICABLE parts are ignored."""
+    outcomes = [p.outcome for p in parts if p.outcome is not Outcome.NOT_APPLICABLE]
+    if not outcomes:
+        return Outcome.NOT_APPLICABLE
+    if decisive in outcomes:
+        return decisive
+    if Outcome.NOT_MEASURED in outcomes:
+        return Outcome.NOT_MEASURED
+    return otherwise
+
+
+@attrs.frozen
+class _Composite(Rule):
+    rules: tuple[Rule, ...] = attrs.field(converter=_as_rules, validator=_check_rules)
+    joiner: ClassVar[str] = ""
+    decisive: ClassVar[Outcome] = Outcome.PASS
+    otherwise: ClassVar[Outcome] = Outcome.FAIL
+
+    def describe(self) -> str:
+        return "(" + f" {self.joiner} ".join(r.describe() for r in self.rules) + ")"
+
+    def judge(self, facts: IndicatorFacts) -> Judgement:
+        parts = [r.judge(facts) for r in self.rules]
+        outcome = _combine(parts, self.decisive, self.otherwise)
+        achieved = Levels()
+        for part in parts:
+            achieved = achieved.merge(part.achieved)
+        details = "; ".join(
+            f"{r.describe()} {p.outcome.value}" for r, p in zip(self.rules, parts, strict=True)
+        )
+        return Judgement(
+            outcome, f"{facts.describe()}; {details} → {self.kind} {outcome.value}", achieved
+        )
+
+    def tightened(self, best: Levels) -> Rule:
+        return type(self)(tuple(r.tightened(best) for r in self.rules))
+
+    def params(self) -> dict[str, Any]:
+        return {"rules": [r.to_dict() for r in self.rules]}
+
+
+@register_rule_kind
+@attrs.frozen
+class AnyOf(_Composite):
+    """Passes when any part passes ("… hoặc …")."""
+
+    kind: ClassVar[str] = "any_of"
+    joiner: ClassVar[str] = "or"
+    decisive: ClassVar[Outcome] = Outcome.PASS
+    otherwise: ClassVar[Outcome] = Outcome.FAIL
+
+
+@register_rule_kind
+@attrs.frozen
+class AllOf(_Composite):
+    """Passes when every part passes."""
+
+    kind: ClassVar[str] = "all_of"
+    joiner: ClassVar[str] = "and"
+    decisive: ClassVar[Outcome] = Outcome.FAIL
+    otherwise: ClassVar[Outcome] = Outcome.PASS
+
+
+def _as_schedule(value: Any) -> tuple[tuple[int, Rule], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    try:
+        pairs = [(int(year), decode_rule(rule)) for year, rule in items]
+    except (TypeError, ValueError) as exc:
+        raise ValidationError("milestones", "a mapping of years to rules", value) from exc
+    return tuple(sorted(pairs, key=lambda pair: pair[0]))
+
+
+def _check_schedule(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    years = [year for year, _ in value]
+    if not years or len(set(years)) != len(years):
+        raise ValidationError("milestones", "one or more distinct years", years)
+
+
+@register_rule_kind
+@attrs.frozen
+class Milestones(Rule):
+    """Year Y is judged by the rule of the latest milestone year ≤ Y; before the first
+    milestone the target is NOT_APPLICABLE."""
+
+    kind: ClassVar[str] = "milestones"
+    schedule: tuple[tuple[int, Rule], ...] = attrs.field(
+        converter=_as_schedule, validator=_check_schedule
+    )
+
+    def rule_for(self, year: int) -> tuple[int, Rule] | None:
+        chosen = None
+        for milestone, rule in self.schedule:
+            if milestone <= year:
+                chosen = (milestone, rule)
+        return chosen
+
+    def describe(self) -> str:
+        return "milestones {" + ", ".join(f"{y}: {r}" for y, r in self.schedule) + "}"
+
+    def judge(self, facts: IndicatorFacts) -> Judgement:
+        chosen = self.rule_for(facts.year)
+        if chosen is None:
+            first = self.schedule[0][0]
+            return Judgement(
+                Outcome.NOT_APPLICABLE,
+                f"{facts.indicator} {facts.year}: before the first milestone ({first})",
+            )
+        milestone, rule = chosen
+        inner = rule.judge(facts)
+        return Judgement(inner.outcome, f"{inner.reason} (milestone {milestone})", inner.achieved)
+
+    def tightened(self, best: Levels) -> Rule:
+        return Milestones(tuple((y, r.tightened(best)) for y, r in self.schedule))
+
+    def params(self) -> dict[str, Any]:
+        return {"schedule": [[year, rule.to_dict()] for year, rule in self.schedule]}
+
+
+# --- the public constructors of the contract -----------------------------------------
+
+
+def growth(amount: float, mode: str = "relative") -> Growth:
+    """Up by ``amount`` on the previous year: ``relative`` (%) or ``points``."""
+    return Growth(amount, mode)
+
+
+def rank_within(n: int) -> RankWithin:
+    """Rank ``n`` or better in the peer group."""
+    return RankWithin(n)
+
+
+def above(x: float) -> Above:
+    """Value strictly above ``x``."""
+    return Above(x)
+
+
+def at_least(x: float) -> AtLeast:
+    """Value at least ``x``."""
+    return AtLeast(x)
+
+
+def any_of(*rules: Rule) -> AnyOf:
+    """PASS if any part passes, else NOT_MEASURED if any part is, else FAIL."""
+    return AnyOf(rules)
+
+
+def all_of(*rules: Rule) -> AllOf:
+    """FAIL if any part fails, else NOT_MEASURED if any part is, else PASS."""
+    return AllOf(rules)
+
+
+def milestones(schedule: Mapping[int, Rule] | Iterable[tuple[int, Rule]]) -> Milestones:
+    """A rule per milestone year, e.g. ``{2025: rank_within(5), 2030: rank_within(3)}``."""
+    return Milestones(schedule)
+
+
+def _check_rule(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, Rule):
+        raise ValidationError("Target.rule", "a rule such as ct.rank_within(5)", value)
+
+
+@attrs.frozen
+class Target:
+    """What ``unit``'s ``indicator`` must reach each year of ``plan``.
+
+    With ``ratchet=True``, once a year beats its rank or threshold rule, later years
+    must reach the best level achieved so far ("có thứ hạng tốt hơn thì tiếp tục phấn
+    đấu đạt mục tiêu cao hơn").
+    """
+
+    id: str = attrs.field(converter=nfc, validator=check_id)
+    plan: str = attrs.field(converter=nfc, validator=check_id)
+    unit: str = attrs.field(converter=nfc, validator=check_id)
+    indicator: str = attrs.field(converter=as_indicator)
+    rule: Rule = attrs.field(converter=decode_rule, validator=_check_rule)
+    ratchet: bool = attrs.field(default=False, validator=check_bool)
+    title: str = attrs.field(default="", converter=nfc, validator=check_text)
+
+    @indicator.validator
+    def _check_indicator(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not isinstance(value, str) or not value:
+            raise ValidationError("Target.indicator", "an Indicator or a non-empty name", value)
