@@ -590,10 +590,11 @@ class _Run:
             caps = self.hooks.leader_caps(head, self.ruleset.name)
         base = decision.rating
         # A cap bounds the rating from above: the final rating is the lowest of the base
-        # and every cap, and each cap below the base is kept as a reason.
+        # and every cap; each cap at or below the base is kept as a reason (a cap equal to
+        # the base also decides it, and an official should see it).
         applied = tuple(
             sorted(
-                (c for c in caps if base is not None and c.rating < base), key=lambda c: c.rating
+                (c for c in caps if base is not None and c.rating <= base), key=lambda c: c.rating
             )
         )
         final = applied[0].rating if applied else base

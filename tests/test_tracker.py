@@ -1,0 +1,364 @@
+"""The Tracker API: the public contract, input checks, and the unchanged-store promise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import cchc_tasks as ct
+
+D = dt.date
+
+
+def build(tr: ct.Tracker) -> ct.Tracker:
+    """The contract's example data: a district, one office, one head, plan, target, task."""
+    tr.add_unit(ct.Unit(id="huyen", name="UBND huyện Tân Hồng", kind="district"))
+    tr.add_unit(ct.Unit(id="noi-vu", name="Phòng Nội vụ", kind="agency", parent="huyen"))
+    tr.add_person(ct.Person(id="p1", name="Nguyễn Văn A", unit="noi-vu"))
+    tr.appoint_head(unit="noi-vu", person="p1", start=D(2021, 1, 1))
+    tr.add_plan(
+        ct.Plan(
+            id="kh",
+            title="Kế hoạch CCHC 2021-2030",
+            unit="huyen",
+            start=D(2021, 1, 1),
+            end=D(2030, 12, 31),
+        )
+    )
+    tr.add_target(
+        ct.Target(
+            id="par",
+            plan="kh",
+            unit="huyen",
+            indicator=ct.Indicator.PAR_INDEX,
+            rule=ct.any_of(ct.growth(5, mode="relative"), ct.rank_within(5)),
+            ratchet=False,
+        )
+    )
+    tr.add_task(
+        ct.Task(
+            id="t1",
+            plan="kh",
+            title="Rà soát thủ tục hành chính",
+            unit="noi-vu",
+            assignee="p1",
+            due=D(2024, 6, 30),
+        )
+    )
+    tr.add_task(
+        ct.Task(
+            id="t2",
+            plan="kh",
+            title="Số hóa hồ sơ",
+            unit="noi-vu",
+            assignee="p1",
+            due=D(2024, 3, 31),
+        )
+    )
+    return tr
+
+
+@pytest.fixture
+def tr() -> ct.Tracker:
+    return build(ct.Tracker.memory())
+
+
+def test_the_contract_runs_as_written(tmp_path: Path) -> None:
+    """The issue's contract, line by line, on a store folder."""
+    with ct.Tracker.open(tmp_path / "tan-hong") as tr:
+        build(tr)
+        tr.complete_task("t1", on=D(2024, 6, 20), exceeded=True, actor="p1")
+        tr.cancel_task("t2", reason="Lồng ghép vào nhiệm vụ khác", actor="p1")
+        tr.discipline(person="p1", on=D(2024, 9, 1), reason="Chậm trễ")
+        tr.record_result(
+            ct.Result(
+                indicator=ct.Indicator.PAR_INDEX, unit="huyen", year=2024, value=86.1, rank=3, of=12
+            )
+        )
+        with tr.batch(actor="p1", note="import"):
+            tr.add_task(
+                ct.Task(id="t3", plan="kh", title="Báo cáo", unit="noi-vu", due=D(2024, 12, 15))
+            )
+        assert tr.task("t1").exceeded
+        assert tr.unit("noi-vu").parent == "huyen"
+        assert tr.person("p1").name == "Nguyễn Văn A"
+        assert [t.id for t in tr.tasks(unit="noi-vu")] == ["t2", "t1", "t3"]
+        assert [t.id for t in tr.overdue(as_of=D(2024, 12, 31))] == ["t3"]
+        history = tr.history("t1")
+        assert [h.change.op for h in history] == ["add", "update"]
+        assert history[1].actor == "p1" and history[1].seq > history[0].seq
+        assert history[1].at.tzinfo is not None
+
+        ev = tr.evaluate(2024)
+        assert ev.as_of == D(2024, 12, 31)
+        assert ev.targets["par"].outcome is ct.Outcome.PASS
+        assert "86.1" in ev.targets["par"].reason and "rank 3" in ev.targets["par"].reason
+        u = ev.units["noi-vu"]
+        assert (u.on_time, u.late, u.overdue, u.pending) == (1, 0, 1, 0)
+        assert u.score is not None and u.band is not None
+        r = ev.leaders["p1"]
+        assert r.unit == "noi-vu"
+        assert r.rating is ct.Rating.NOT_COMPLETED and r.rating.code == "KHTNV"
+        assert ct.Rating.NOT_COMPLETED < ct.Rating.EXCELLENT
+        assert "disciplined on 2024-09-01" in ev.explain("p1")
+
+
+def test_memory_and_disk_trackers_agree(tmp_path: Path) -> None:
+    """Tracker.memory() offers the same API and gives the same documents."""
+    with ct.Tracker.open(tmp_path / "s") as disk:
+        build(disk)
+        memory = build(ct.Tracker.memory())
+        assert disk.to_documents() == memory.to_documents()
+
+
+def test_reopening_gives_the_same_state(tmp_path: Path) -> None:
+    with ct.Tracker.open(tmp_path / "s") as tr:
+        build(tr)
+        tr.complete_task("t1", on=D(2024, 6, 1))
+        before = tr.to_documents()
+    with ct.Tracker.open(tmp_path / "s") as again:
+        assert again.to_documents() == before
+        assert again.task("t1").completed_on == D(2024, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (
+            lambda tr: tr.add_unit(ct.Unit(id="noi-vu", name="X", kind="agency")),
+            ct.DuplicateIdError,
+            ["unit.id", "'noi-vu'"],
+        ),
+        (
+            lambda tr: tr.add_unit(ct.Unit(id="x", name="X", kind="agency", parent="nowhere")),
+            ct.NotFoundError,
+            ["Unit.parent", "'nowhere'"],
+        ),
+        (
+            lambda tr: tr.add_person(ct.Person(id="p9", name="B", unit="nowhere")),
+            ct.NotFoundError,
+            ["Person.unit"],
+        ),
+        (
+            lambda tr: tr.add_task(
+                ct.Task(id="t9", plan="kh", title="x", unit="noi-vu", due=D(2031, 1, 1))
+            ),
+            ct.ValidationError,
+            ["Task.due", "2021-01-01 to 2030-12-31", "2031"],
+        ),
+        (
+            lambda tr: tr.add_task(
+                ct.Task(id="t9", plan="nope", title="x", unit="noi-vu", due=D(2024, 1, 1))
+            ),
+            ct.NotFoundError,
+            ["Task.plan", "'nope'"],
+        ),
+        (
+            lambda tr: tr.add_task(
+                ct.Task(
+                    id="t9",
+                    plan="kh",
+                    title="x",
+                    unit="noi-vu",
+                    assignee="ghost",
+                    due=D(2024, 1, 1),
+                )
+            ),
+            ct.NotFoundError,
+            ["Task.assignee", "'ghost'"],
+        ),
+        (
+            lambda tr: tr.add_task(
+                ct.Task(
+                    id="t9",
+                    plan="kh",
+                    title="x",
+                    unit="noi-vu",
+                    partners=("ghost",),
+                    due=D(2024, 1, 1),
+                )
+            ),
+            ct.NotFoundError,
+            ["Task.partners"],
+        ),
+        (
+            lambda tr: tr.appoint_head(unit="noi-vu", person="p1", start=D(2023, 1, 1)),
+            ct.ValidationError,
+            ["Headship.start", "overlap"],
+        ),
+        (
+            lambda tr: tr.record_result(
+                ct.Result(indicator="PAR_INDEX", unit="ghost", year=2024, value=1.0)
+            ),
+            ct.NotFoundError,
+            ["Result.unit"],
+        ),
+        (
+            lambda tr: tr.discipline(person="ghost", on=D(2024, 1, 1), reason="x"),
+            ct.NotFoundError,
+            ["Discipline.person"],
+        ),
+        (lambda tr: tr.complete_task("nope", on=D(2024, 1, 1)), ct.NotFoundError, ["'nope'"]),
+        (
+            lambda tr: tr.update_task("t1", status="done"),
+            ct.ValidationError,
+            ["update_task.status"],
+        ),
+        (lambda tr: tr.update_task("t1", due=D(2035, 1, 1)), ct.ValidationError, ["Task.due"]),
+        (lambda tr: tr.cancel_task("t1", reason="  "), ct.ValidationError, ["cancel_task.reason"]),
+        (
+            lambda tr: tr.add_task("not a task"),  # type: ignore[arg-type]
+            ct.ValidationError,
+            ["add_task.task"],
+        ),
+        (
+            lambda tr: tr.evaluate(2024, ruleset="no-such-decree"),
+            ct.ValidationError,
+            ["ruleset", "decree90"],
+        ),
+    ],
+)
+def test_bad_input_names_the_field_and_changes_nothing(
+    tr: ct.Tracker, call: object, error: type[Exception], words: list[str]
+) -> None:
+    """Every bad input raises a CchcError naming the field, what was expected and what
+    came; the store is exactly as before."""
+    before, seq = tr.to_documents(), tr.seq
+    with pytest.raises(error) as info:
+        call(tr)  # type: ignore[operator]
+    assert isinstance(info.value, ct.CchcError)
+    for word in words:
+        assert word in str(info.value)
+    assert tr.to_documents() == before and tr.seq == seq
+
+
+def test_a_failed_batch_writes_nothing(tmp_path: Path) -> None:
+    """All or nothing: a batch that raises halfway leaves state and journal as they were."""
+    with ct.Tracker.open(tmp_path / "s") as tr:
+        build(tr)
+        journal = (tmp_path / "s" / "journal.jsonl").read_bytes()
+        before = tr.to_documents()
+        with pytest.raises(ct.NotFoundError), tr.batch(actor="p1", note="half"):
+            tr.complete_task("t1", on=D(2024, 6, 1))
+            tr.add_task(ct.Task(id="t8", plan="kh", title="x", unit="noi-vu", due=D(2024, 5, 1)))
+            tr.add_task(ct.Task(id="t9", plan="kh", title="x", unit="ghost", due=D(2024, 5, 1)))
+        assert tr.to_documents() == before
+        assert (tmp_path / "s" / "journal.jsonl").read_bytes() == journal
+
+
+def test_a_batch_is_one_journal_line_with_actor_and_note(tmp_path: Path) -> None:
+    with ct.Tracker.open(tmp_path / "s") as tr:
+        build(tr)
+        seq = tr.seq
+        with tr.batch(actor="p1", note="nhập phụ lục"):
+            for i in range(3):
+                tr.add_task(
+                    ct.Task(id=f"b{i}", plan="kh", title="x", unit="noi-vu", due=D(2025, 1, 1))
+                )
+        assert tr.seq == seq + 1
+        last = json.loads((tmp_path / "s" / "journal.jsonl").read_text("utf-8").splitlines()[-1])
+        assert last["actor"] == "p1" and last["note"] == "nhập phụ lục"
+        assert [c["id"] for c in last["changes"]] == ["b0", "b1", "b2"]
+
+
+def test_queries_filter_and_sort(tr: ct.Tracker) -> None:
+    tr.complete_task("t2", on=D(2024, 3, 1))
+    assert [t.id for t in tr.tasks(status="done")] == ["t2"]
+    assert [t.id for t in tr.tasks(status=ct.TaskStatus.OPEN)] == ["t1"]
+    assert [t.id for t in tr.tasks(plan="kh", due_from=D(2024, 4, 1))] == ["t1"]
+    assert [t.id for t in tr.tasks(due_to=D(2024, 4, 1))] == ["t2"]
+    assert [t.id for t in tr.tasks(assignee="p1")] == ["t2", "t1"]
+    assert tr.tasks(unit="huyen") == []
+    assert [u.id for u in tr.units(parent="huyen")] == ["noi-vu"]
+    assert [p.id for p in tr.heads("noi-vu", D(2024, 1, 1))] == ["p1"]
+
+
+def test_overdue_is_as_of_a_date(tr: ct.Tracker) -> None:
+    """Due before the date and not completed by it; a later completion does not count."""
+    tr.complete_task("t2", on=D(2024, 5, 1))  # late
+    assert [t.id for t in tr.overdue(as_of=D(2024, 4, 15))] == ["t2"]
+    assert tr.overdue(as_of=D(2024, 3, 31)) == []  # due on the day: not yet overdue
+    assert [t.id for t in tr.overdue(as_of=D(2024, 7, 1))] == ["t1"]
+
+
+def test_task_lifecycle_corrections_are_journaled(tr: ct.Tracker) -> None:
+    tr.complete_task("t1", on=D(2024, 6, 1), exceeded=True, quality_note="Tốt")
+    tr.complete_task("t1", on=D(2024, 6, 2))  # a correction
+    assert tr.task("t1").completed_on == D(2024, 6, 2) and not tr.task("t1").exceeded
+    tr.reopen_task("t1")
+    assert tr.task("t1").status is ct.TaskStatus.OPEN
+    tr.cancel_task("t1", reason="Không còn phù hợp")
+    with pytest.raises(ct.ValidationError, match="Task.status"):
+        tr.complete_task("t1", on=D(2024, 6, 3))
+    ops = [h.change.op for h in tr.history("t1")]
+    assert ops == ["add", "update", "update", "update", "update"]
+    assert tr.history("t1")[1].change.before is not None
+
+
+def test_progress_reports_accumulate(tr: ct.Tracker) -> None:
+    tr.report_progress(
+        "t1", ct.ProgressReport(on=D(2024, 5, 1), percent=50, evidence=("Báo cáo 12/BC",), by="p1")
+    )
+    tr.report_progress("t1", ct.ProgressReport(on=D(2024, 6, 1), percent=90))
+    assert [p.percent for p in tr.task("t1").progress] == [50, 90]
+    with pytest.raises(ct.NotFoundError, match="ProgressReport.by"):
+        tr.report_progress("t1", ct.ProgressReport(on=D(2024, 6, 2), percent=95, by="ghost"))
+
+
+def test_headships_end_and_succeed(tr: ct.Tracker) -> None:
+    tr.add_person(ct.Person(id="p2", name="Trần Thị B", unit="noi-vu"))
+    tr.end_headship("noi-vu", end=D(2024, 3, 31))
+    tr.appoint_head(unit="noi-vu", person="p2", start=D(2024, 4, 1))
+    assert [p.id for p in tr.heads("noi-vu", D(2024, 3, 31))] == ["p1"]
+    assert [p.id for p in tr.heads("noi-vu", D(2024, 4, 1))] == ["p2"]
+    with pytest.raises(ct.ValidationError, match="open headship"):
+        tr.end_headship("huyen", end=D(2024, 1, 1))
+
+
+def test_record_result_corrects_in_place(tr: ct.Tracker) -> None:
+    tr.record_result(ct.Result(indicator="PAR_INDEX", unit="huyen", year=2024, value=80.0))
+    tr.record_result(ct.Result(indicator="PAR_INDEX", unit="huyen", year=2024, value=81.0))
+    assert [r.value for r in tr.results(unit="huyen")] == [81.0]
+    assert [h.change.op for h in tr.history("PAR_INDEX@huyen@2024")] == ["add", "update"]
+
+
+def test_tinydb_view_is_read_only_and_live(tr: ct.Tracker) -> None:
+    from tinydb import Query
+
+    db = tr.db()
+    assert len(db.table("tasks").search(Query().unit == "noi-vu")) == 2
+    with pytest.raises(ct.StoreError):
+        db.table("tasks").insert({"id": "x"})
+    assert tr.task("t1").title == "Rà soát thủ tục hành chính"
+
+
+def test_writes_take_actor_and_note_with_a_tracker_default() -> None:
+    tr = ct.Tracker.memory(actor="van-phong")
+    tr.add_unit(ct.Unit(id="u", name="U", kind="agency"), note="khởi tạo")
+    tr.add_unit(ct.Unit(id="v", name="V", kind="agency"), actor="noi-vu")
+    entries = list(tr.entries())
+    assert [(e.actor, e.note) for e in entries] == [("van-phong", "khởi tạo"), ("noi-vu", None)]
+
+
+@given(
+    st.sampled_from(["huyen", "noi-vu", "ghost", "", "a b"]),
+    st.sampled_from(["kh", "ghost"]),
+    st.integers(2019, 2032),
+)
+def test_any_add_task_either_succeeds_or_changes_nothing(unit: str, plan: str, year: int) -> None:
+    """Property: add_task either adds exactly one task or raises a CchcError and leaves
+    every document as it was."""
+    tr = build(ct.Tracker.memory())
+    before = tr.to_documents()
+    try:
+        tr.add_task(ct.Task(id="new", plan=plan, title="x", unit=unit, due=D(year, 6, 1)))
+    except ct.CchcError:
+        assert tr.to_documents() == before
+    else:
+        after = tr.to_documents()
+        assert len(after["tasks"]) == len(before["tasks"]) + 1
