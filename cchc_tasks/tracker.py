@@ -226,7 +226,7 @@ class Tracker:
 
     def _notify(self, seq: int) -> None:
         entry = self._store.last_entry
-        if entry is None or entry.seq != seq:
+        if entry is None or entry.seq != seq or not self._pm.hook.cchc_task_changed.get_hookimpls():
             return
         for change in entry.changes:
             if change.table == "tasks":
@@ -238,7 +238,10 @@ class Tracker:
                 )
 
     def _put(self, table: str, obj: Any) -> None:
-        self._store.put(table, _document(obj))
+        doc = _document(obj)
+        self._store.put(table, doc)
+        # The object is its document decoded: remember it so reads need not decode.
+        self._cache[(table, obj.id)] = (doc, obj)
 
     def _decode(self, table: str, doc: dict[str, Any]) -> Any:
         key = (table, doc["id"])
