@@ -3,14 +3,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+EXAMPLE_PLUGINS := plugins/cchc_dong_thap plugins/cchc_emulation plugins/cchc_overdue_alerts
 DEMO_STORE ?= data/tan-hong
 
 .PHONY: demo test lint typecheck check clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(EXAMPLE_PLUGINS))
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test,lint]"
+	# The example plugins are distributions of their own, installed as a province would.
+	$(BIN)/python -m pip install --quiet --no-deps $(addprefix -e ,$(EXAMPLE_PLUGINS))
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -21,8 +24,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check cchc_tasks tests
-	$(BIN)/ruff format --check cchc_tasks tests
+	$(BIN)/ruff check cchc_tasks tests plugins
+	$(BIN)/ruff format --check cchc_tasks tests plugins
 	$(BIN)/mypy
 
 check: lint test

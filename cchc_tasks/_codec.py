@@ -125,7 +125,7 @@ def structure(cls: type[T], data: Any) -> T:
         raise ValidationError(cls.__name__, "a mapping of field names to values", data)
     plan = _plan(cls)
     known = {name for name, _, _ in plan}
-    unknown = sorted(set(data) - known)
+    unknown = sorted(set(data) - known, key=str)  # keys of mixed types must not break sorting
     if unknown:
         raise ValidationError(f"{cls.__name__}.{unknown[0]}", "a known field", unknown[0])
     missing = sorted(_required(cls) - set(data))

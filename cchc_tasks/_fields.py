@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -42,10 +42,12 @@ def nfc_or_none(value: Any) -> Any:
 
 
 def nfc_tuple(value: Any) -> Any:
-    """Turn any iterable of text into a tuple of NFC text (a lone string is one item)."""
+    """Turn any iterable of text into a tuple of NFC text (a lone string is one item).
+
+    A mapping is left alone for the validator to reject: its keys are not a list."""
     if isinstance(value, str):
         return (nfc(value),)
-    if isinstance(value, Iterable):
+    if isinstance(value, Iterable) and not isinstance(value, Mapping):
         return tuple(nfc(v) for v in value)
     return value
 
@@ -118,6 +120,17 @@ def check_year(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> No
         raise ValidationError(field_name(instance, attribute), "a year from 1900 to 2200", value)
 
 
+def is_finite_number(value: Any) -> bool:
+    """An int or float (not a bool) that is finite as a float: no NaN, no infinity, and
+    no int too large for a float (arithmetic on it would overflow)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond float range
+        return False
+
+
 def check_number(
     *, minimum: float | None = None, maximum: float | None = None, optional: bool = False
 ) -> Validator:
@@ -135,9 +148,7 @@ def check_number(
         if value is None and optional:
             return
         if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
+            not is_finite_number(value)
             or (minimum is not None and value < minimum)
             or (maximum is not None and value > maximum)
         ):

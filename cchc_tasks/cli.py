@@ -38,6 +38,24 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plugins(args: argparse.Namespace) -> int:
+    from .plugins import make_plugin_manager, plugin_versions
+
+    pm = make_plugin_manager()
+    versions = dict(plugin_versions(pm))
+    rows: list[tuple[str, str, str]] = []
+    for name, plugin in sorted(pm.list_name_plugin(), key=lambda np: np[0]):
+        if plugin is None:
+            continue
+        implemented = sorted(h.name for h in pm.get_hookcallers(plugin) or ())
+        rows.append((name, versions.get(name, "?"), ", ".join(implemented)))
+    width = max(len(r[0]) for r in rows)
+    vwidth = max(len(r[1]) for r in rows)
+    for name, version, hooks in rows:
+        print(f"{name.ljust(width)}  {version.ljust(vwidth)}  {hooks}")
+    return 0
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cchc", description="Track a CCHC (administrative-reform) plan."
@@ -51,6 +69,10 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--explain", metavar="PERSON", help="also explain one head's rating")
     demo.add_argument("--explain-year", type=int, default=2025, metavar="YEAR")
     demo.set_defaults(run=_demo)
+    plugins = sub.add_parser(
+        "plugins", help="list loaded plugins, their versions and the hooks each implements"
+    )
+    plugins.set_defaults(run=_plugins)
     return parser
 
 

@@ -27,11 +27,12 @@ from typing import Protocol
 
 import attrs
 
+from .config import Config
 from .errors import NotFoundError, RuleError, ValidationError
 from .plans import Plan
 from .plugins import Hooks
 from .ratings import Band, Rating
-from .results import Discipline, Result
+from .results import Assessment, Discipline, Result
 from .targets import IndicatorFacts, Levels, Outcome, Rule, Target
 from .tasks import Task, TaskOutcome
 from .units import Headship, Person, Unit
@@ -152,6 +153,7 @@ class UnitFacts:
     previous_results: Mapping[str, Result]
     heads: tuple[Headship, ...]
     children: tuple[str, ...]
+    config: Config = attrs.field(factory=Config)
 
     def count(self, outcome: TaskOutcome) -> int:
         return sum(1 for t in self.tasks if self.outcomes[t.id] is outcome)
@@ -293,7 +295,8 @@ class HeadFacts:
     disciplines: tuple[Discipline, ...]
     subordinates: tuple[LeaderRating, ...]
     targets: tuple[TargetResult, ...]
-    parameters: Mapping[str, object] = attrs.field(factory=dict)
+    assessment: Assessment | None = None
+    config: Config = attrs.field(factory=Config)
 
 
 # --- the result -----------------------------------------------------------------------
@@ -320,6 +323,7 @@ class Evaluation:
     plugins: tuple[tuple[str, str], ...]
     store_seq: int
     names: Mapping[str, str] = attrs.field(factory=dict)
+    config: Config = attrs.field(factory=Config)
 
     def explain(self, id: str) -> str:
         """The whole reasoning behind a person's rating, a unit's score or a target's
@@ -383,6 +387,9 @@ class EvaluationSource(Protocol):
     def results(
         self, *, indicator: str | None = None, unit: str | None = None, year: int | None = None
     ) -> list[Result]: ...
+    def assessments(
+        self, *, person: str | None = None, year: int | None = None
+    ) -> list[Assessment]: ...
     def tasks_due_in(self, year: int) -> list[Task]: ...
 
 
@@ -414,12 +421,14 @@ class _Run:
         year: int,
         as_of: dt.date,
         ruleset: RuleSet | None,
+        config: Config,
     ) -> None:
         self.source = source
         self.hooks = hooks
         self.year = year
         self.as_of = as_of
         self.ruleset = ruleset
+        self.config = config
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         self.units = {u.id: u for u in source.units() if u.exists_between(start, end)}
         self.children: dict[str | None, list[str]] = defaultdict(list)
@@ -454,6 +463,7 @@ class _Run:
                 previous_results=results.get((uid, self.year - 1), {}),
                 heads=tuple(sorted(heads.get(uid, ()), key=lambda h: h.start)),
                 children=tuple(sorted(self.children.get(uid, ()))),
+                config=self.config,
             )
             for uid, unit in self.units.items()
         }
@@ -466,7 +476,8 @@ class _Run:
             score = None if maximum <= 0 else sum(c.points for c in criteria) / maximum * 100
             band = None if score is None else self.hooks.unit_band(f, score, self.year)
             scored[uid] = UnitResult(f, criteria, score, band)
-        return _rank_in_peer_groups(scored)
+        groups = {uid: self.hooks.peer_group(r.unit, self.year) for uid, r in scored.items()}
+        return _rank_in_peer_groups(scored, groups)
 
     def target_results(self) -> dict[str, TargetResult]:
         return {
@@ -525,13 +536,13 @@ class _Run:
         self,
         units: Mapping[str, UnitResult],
         targets: Mapping[str, TargetResult],
-        parameters: Mapping[str, object],
     ) -> list[LeaderRating]:
         by_unit: dict[str, list[LeaderRating]] = defaultdict(list)
         disciplines: dict[str, list[Discipline]] = defaultdict(list)
         for d in self.source.disciplines():
             if d.on.year == self.year:
                 disciplines[d.person].append(d)
+        assessments = {a.person: a for a in self.source.assessments(year=self.year)}
         targets_of: dict[str, list[TargetResult]] = defaultdict(list)
         for tr in targets.values():
             targets_of[tr.target.unit].append(tr)
@@ -550,7 +561,8 @@ class _Run:
                     disciplines=tuple(disciplines.get(headship.person, ())),
                     subordinates=subordinates,
                     targets=tuple(targets_of.get(uid, ())),
-                    parameters=parameters,
+                    assessment=assessments.get(headship.person),
+                    config=self.config,
                 )
                 rating = self.rate(head)
                 by_unit[uid].append(rating)
@@ -620,13 +632,15 @@ def _describe_levels(levels: Levels) -> str:
     return " and ".join(parts)
 
 
-def _rank_in_peer_groups(scored: Mapping[str, UnitResult]) -> dict[str, UnitResult]:
-    """Rank scored units within (kind, parent), best first; ties share the better rank
+def _rank_in_peer_groups(
+    scored: Mapping[str, UnitResult], group_of: Mapping[str, str]
+) -> dict[str, UnitResult]:
+    """Rank scored units within their peer groups, best first; ties share the better rank
     ("1, 2, 2, 4"). Units without a score are not ranked."""
-    groups: dict[tuple[str, str | None], list[UnitResult]] = defaultdict(list)
-    for result in scored.values():
+    groups: dict[str, list[UnitResult]] = defaultdict(list)
+    for uid, result in scored.items():
         if result.score is not None:
-            groups[(result.unit.kind, result.unit.parent)].append(result)
+            groups[group_of[uid]].append(result)
     ranked = dict(scored)
     for members in groups.values():
         scores = sorted((r.score or 0.0 for r in members), reverse=True)
@@ -657,13 +671,14 @@ def run_evaluation(
     ruleset: RuleSet | None,
     plugins: tuple[tuple[str, str], ...],
     store_seq: int,
-    parameters: Mapping[str, object] | None = None,
+    config: Config | None = None,
 ) -> Evaluation:
     """Evaluate ``year`` as of ``as_of``; see the module docstring for the steps."""
-    run = _Run(source, hooks, year, as_of, ruleset)
+    config = config or Config()
+    run = _Run(source, hooks, year, as_of, ruleset, config)
     units = run.unit_results(run.unit_facts())
     targets = run.target_results()
-    ratings = run.leader_ratings(units, targets, parameters or {})
+    ratings = run.leader_ratings(units, targets)
     names = {u.id: u.name for u in run.units.values()}
     names.update({r.person: source.person(r.person).name for r in ratings})
     evaluation = Evaluation(
@@ -678,6 +693,7 @@ def run_evaluation(
         plugins=plugins,
         store_seq=store_seq,
         names=names,
+        config=config,
     )
     recommendations = tuple(hooks.recommendations(evaluation))
     evaluation = attrs.evolve(evaluation, recommendations=recommendations)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -39,13 +39,16 @@ if TYPE_CHECKING:
     from .ratings import Band
     from .targets import Rule
     from .tasks import Task, TaskOutcome
+    from .units import Unit
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 
 __all__ = [
+    "cchc_config",
     "cchc_evaluation_finished",
     "cchc_leader_base_rating",
     "cchc_leader_caps",
+    "cchc_peer_group",
     "cchc_recommendations",
     "cchc_rule_kinds",
     "cchc_rulesets",
@@ -63,6 +66,18 @@ def cchc_rulesets() -> Iterable[RuleSet]:
     The evaluation of year Y uses the rule set in force in Y (the latest
     ``effective_from`` wins when several are), unless the tracker or the call names
     one. Rating hooks receive the chosen name and answer only for their own.
+    """
+
+
+@hookspec
+def cchc_config() -> Mapping[str, Any] | None:
+    """Provide configuration: a mapping in the format of a configuration file (sections
+    such as ``bands`` or ``decree90``, optional ``years``; see :mod:`cchc_tasks.config`).
+
+    Answers are layered in registration order over the defaults; the tracker's own
+    ``config=`` goes on top. A plugin may add sections of its own (any other name); it
+    reads them back from ``config.extra``. This is how a province preset plugin sets
+    its bands, caps and thresholds.
     """
 
 
@@ -92,6 +107,14 @@ def cchc_unit_criteria(unit: UnitFacts, year: int) -> Iterable[Criterion] | None
 
     The unit's score is the sum of points over the sum of maxima, in percent (``None``
     when no criterion has a maximum). The built-in criterion scores task completion.
+    """
+
+
+@hookspec(firstresult=True)
+def cchc_peer_group(unit: Unit, year: int) -> str | None:
+    """The key of the peer group a unit is ranked in ("tốp 5 của tỉnh" means within a
+    group). The first answer wins; the built-in groups units of the same kind under the
+    same parent. A province that ranks communes, wards and towns together answers here.
     """
 
 
@@ -132,7 +155,13 @@ def cchc_evaluation_finished(evaluation: Evaluation) -> None:
 
 @hookspec
 def cchc_task_changed(
-    before: Task | None, after: Task | None, actor: str | None, note: str | None
+    before: Task | None,
+    after: Task | None,
+    actor: str | None,
+    note: str | None,
+    at: dt.datetime,
 ) -> None:
     """Notification after a task change is durable (``before`` is ``None`` for a new
-    task). Called once per task changed, after the whole batch is written."""
+    task). Called once per task changed, after the whole batch is written; ``at`` is the
+    journal time of the change. If a listener raises, the change stays saved and the
+    caller gets a :class:`~cchc_tasks.RuleError` naming the listener."""

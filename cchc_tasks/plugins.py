@@ -10,8 +10,10 @@ finally ``check_pending()`` so that a misspelt hook fails loudly.
 from __future__ import annotations
 
 import importlib.metadata
+import logging
+import os
 import types
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     )
     from .ratings import Band
     from .tasks import Task, TaskOutcome
+    from .units import Unit
 
 __all__ = ["PROJECT", "Hooks", "hookimpl", "make_plugin_manager", "plugin_versions"]
 
@@ -55,31 +58,69 @@ def _name_of(plugin: object) -> str:
     return f"{type(plugin).__module__}.{type(plugin).__qualname__}"
 
 
+#: Comma-separated plugin names (built-in, entry-point or registered) not to load.
+DISABLE_ENV = "CCHC_TASKS_DISABLE_PLUGINS"
+#: Set to 1 to log every hook call (logger ``cchc_tasks.plugins``, level INFO).
+TRACE_ENV = "CCHC_TASKS_TRACE_PLUGINS"
+
+logger = logging.getLogger("cchc_tasks.plugins")
+
+
+def _disabled(environ: Mapping[str, str]) -> list[str]:
+    return [name.strip() for name in environ.get(DISABLE_ENV, "").split(",") if name.strip()]
+
+
+def _trace(pm: pluggy.PluginManager) -> None:
+    def before(hook_name: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]) -> None:
+        logger.info("call %s -> %s", hook_name, ", ".join(i.plugin_name for i in impls))
+
+    def after(
+        outcome: Any, hook_name: str, impls: Sequence[pluggy.HookImpl], kwargs: Mapping[str, Any]
+    ) -> None:
+        failed = outcome.exception is not None
+        logger.info("done %s%s", hook_name, " (raised)" if failed else "")
+
+    pm.add_hookcall_monitoring(before, after)
+
+
 def make_plugin_manager(
     plugins: Iterable[object] = (),
     *,
     load_entrypoints: bool = True,
     builtins: bool = True,
+    environ: Mapping[str, str] | None = None,
 ) -> pluggy.PluginManager:
     """Build a plugin manager with every ``cchc_*`` hook, the built-in rules, the
     ``cchc_tasks`` entry points and ``plugins``; raise :class:`RuleError` if any
-    plugin implements a hook that does not exist or with wrong arguments."""
+    plugin implements a hook that does not exist or with wrong arguments.
+
+    ``CCHC_TASKS_DISABLE_PLUGINS`` (in ``environ``, default ``os.environ``) blocks
+    plugins by name; ``CCHC_TASKS_TRACE_PLUGINS=1`` logs every hook call.
+    """
     from . import hookspecs
 
+    environ = os.environ if environ is None else environ
     pm = pluggy.PluginManager(PROJECT)
     pm.add_hookspecs(hookspecs)
+    for name in _disabled(environ):
+        pm.set_blocked(name)
+    if environ.get(TRACE_ENV, "") not in ("", "0"):
+        _trace(pm)
     try:
         if builtins:
             for builtin_name, builtin in _builtin_plugins():
-                pm.register(builtin, name=builtin_name)
+                if not pm.is_blocked(builtin_name):
+                    pm.register(builtin, name=builtin_name)
         if load_entrypoints:
             pm.load_setuptools_entrypoints(PROJECT)
         for plugin in plugins:
-            pm.register(plugin, name=_name_of(plugin))
+            name = _name_of(plugin)
+            if not pm.is_blocked(name):
+                pm.register(plugin, name=name)
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        name = pm.get_name(exc.plugin) if pm.is_registered(exc.plugin) else None
-        raise RuleError(str(exc), plugin=name or _name_of(exc.plugin)) from exc
+        culprit = pm.get_name(exc.plugin) if pm.is_registered(exc.plugin) else None
+        raise RuleError(str(exc), plugin=culprit or _name_of(exc.plugin)) from exc
     except ValueError as exc:  # pluggy: a plugin or name registered twice
         raise RuleError(str(exc)) from exc
     return pm
@@ -150,6 +191,10 @@ class Hooks:
             plugin = _culprit(exc, hook, self.pm)
             raise RuleError(f"{type(exc).__name__}: {exc}", plugin=plugin, hook=name) from exc
 
+    def config_layers(self) -> list[Mapping[str, Any]]:
+        """``cchc_config`` answers, first registered first."""
+        return [layer for layer in reversed(self._call("cchc_config")) if layer]
+
     def rulesets(self) -> list[RuleSet]:
         return [rs for answer in self._call("cchc_rulesets") for rs in answer or ()]
 
@@ -190,6 +235,15 @@ class Hooks:
         self._call("cchc_evaluation_finished", evaluation=evaluation)
 
     def task_changed(
-        self, before: Task | None, after: Task | None, actor: str | None, note: str | None
+        self,
+        before: Task | None,
+        after: Task | None,
+        actor: str | None,
+        note: str | None,
+        at: dt.datetime,
     ) -> None:
-        self._call("cchc_task_changed", before=before, after=after, actor=actor, note=note)
+        self._call("cchc_task_changed", before=before, after=after, actor=actor, note=note, at=at)
+
+    def peer_group(self, unit: Unit, year: int) -> str:
+        key: str | None = self._call("cchc_peer_group", unit=unit, year=year)
+        return key if key is not None else f"{unit.kind}@{unit.parent}"

@@ -25,7 +25,7 @@ from ._fields import (
 from .errors import ValidationError
 from .plans import as_indicator
 
-__all__ = ["Discipline", "Result"]
+__all__ = ["Assessment", "Discipline", "Result"]
 
 
 @attrs.frozen
@@ -65,3 +65,21 @@ class Discipline:
     reason: str = attrs.field(converter=nfc, validator=check_nonempty_text)
     form: str = attrs.field(default="", converter=nfc, validator=check_text)
     id: str = attrs.field(default="", converter=nfc, validator=check_text)
+
+
+@attrs.frozen
+class Assessment:
+    """A person's assessment for a year: the general-criteria points of Decree 335/2025
+    (politics, ethics, working style, discipline; out of 30 by default), who gave it and
+    a note. The task-result part is computed from tasks, never typed in."""
+
+    person: str = attrs.field(converter=nfc, validator=check_id)
+    year: int = attrs.field(validator=check_year)
+    general_points: float = attrs.field(validator=check_number(minimum=0.0))
+    by: str = attrs.field(default="", converter=nfc, validator=check_text)
+    note: str = attrs.field(default="", converter=nfc, validator=check_text)
+
+    @property
+    def id(self) -> str:
+        """The store key: one assessment per person and year."""
+        return f"{self.person}@{self.year}"

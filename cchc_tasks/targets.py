@@ -15,12 +15,14 @@ returning the class from the ``cchc_rule_kinds`` hook.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable, Iterable, Mapping
+from fractions import Fraction
 from typing import Any, ClassVar
 
 import attrs
 
-from ._fields import check_bool, check_id, check_text, nfc
+from ._fields import check_bool, check_id, check_text, is_finite_number, nfc
 from .errors import RuleError, ValidationError
 from .plans import as_indicator
 
@@ -155,12 +157,13 @@ def decode_rule(data: Any) -> Rule:
         return data
     if not isinstance(data, Mapping) or "kind" not in data:
         raise ValidationError("Target.rule", "a rule, or a mapping with a 'kind'", data)
-    cls = _RULE_KINDS.get(data["kind"])
+    kind = data["kind"]
+    cls = _RULE_KINDS.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise ValidationError(
             "Target.rule.kind",
             f"one of {sorted(_RULE_KINDS)} (or a plugin's kind)",
-            data["kind"],
+            kind,
         )
     params = {k: v for k, v in data.items() if k != "kind"}
     return cls.from_params(params)
@@ -206,8 +209,10 @@ class Rule:
 
 
 def _check_amount(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError(f"{type(instance).__name__}.{attribute.name}", "a number", value)
+    if not is_finite_number(value):
+        raise ValidationError(
+            f"{type(instance).__name__}.{attribute.name}", "a finite number", value
+        )
 
 
 def _check_positive_int(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -215,6 +220,20 @@ def _check_positive_int(instance: Any, attribute: attrs.Attribute[Any], value: A
         raise ValidationError(
             f"{type(instance).__name__}.{attribute.name}", "a whole number >= 1", value
         )
+
+
+def _as_written(x: float) -> Fraction | None:
+    """``x`` as the decimal it prints as (``0.1`` is exactly 1/10), or ``None`` if not
+    finite."""
+    if isinstance(x, int) and not isinstance(x, bool):
+        return Fraction(x)
+    try:
+        as_float = float(x)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not math.isfinite(as_float):
+        return None
+    return Fraction(float.__repr__(as_float))
 
 
 def _not_measured(facts: IndicatorFacts, what: str, rule: Rule) -> Judgement:
@@ -244,7 +263,7 @@ class Growth(Rule):
     @mode.validator
     def _check_mode(self, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value not in ("relative", "points"):
-            raise ValidationError("growth.mode", "'relative' or 'points'", value)
+            raise ValidationError("Growth.mode", "'relative' or 'points'", value)
 
     def describe(self) -> str:
         unit = "%" if self.mode == "relative" else " points"
@@ -257,11 +276,28 @@ class Growth(Rule):
             return _not_measured(facts, "previous-year value", self)
         if self.mode == "points":
             change = facts.value - facts.previous
-            return _verdict(change >= self.amount, facts, self, f"change {change:+.2f} points")
+            ok = self._grew(facts.value, facts.previous, change)
+            return _verdict(ok, facts, self, f"change {change:+.2f} points")
         if facts.previous == 0:
             return _not_measured(facts, "non-zero previous-year value", self)
         change = (facts.value / facts.previous - 1) * 100
-        return _verdict(change >= self.amount, facts, self, f"change {change:+.2f}%")
+        ok = self._grew(facts.value, facts.previous, change)
+        return _verdict(ok, facts, self, f"change {change:+.2f}%")
+
+    def _grew(self, value: float, previous: float, change: float) -> bool:
+        """Whether the change reaches ``amount``, computed on the numbers as written.
+
+        Binary floating point makes exact growth miss its target: 35.37 after 30.37 is
+        4.99999… points and 65.1 after 62 is 4.99999…% in floats. The numbers as written
+        are decimals, so they are compared exactly; ``change`` (the float) is the fallback
+        for non-finite facts.
+        """
+        v, p, a = _as_written(value), _as_written(previous), _as_written(self.amount)
+        if v is None or p is None or a is None:
+            return change >= self.amount
+        if self.mode == "points":
+            return v - p >= a
+        return (v / p - 1) * 100 >= a
 
 
 @register_rule_kind
@@ -341,11 +377,13 @@ class AtLeast(_Threshold):
 
 
 def _check_rules(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if not value or not all(isinstance(r, Rule) for r in value):
-        raise ValidationError(f"{instance.kind}", "one or more rules", value)
+    if not isinstance(value, tuple) or not value or not all(isinstance(r, Rule) for r in value):
+        raise ValidationError(f"{type(instance).__name__}.rules", "one or more rules", value)
 
 
-def _as_rules(value: Any) -> tuple[Rule, ...]:
+def _as_rules(value: Any) -> Any:
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        return value  # not a list of rules: the validator names the field
     return tuple(decode_rule(r) for r in value)
 
 
@@ -417,15 +455,15 @@ def _as_schedule(value: Any) -> tuple[tuple[int, Rule], ...]:
     items = value.items() if isinstance(value, Mapping) else value
     try:
         pairs = [(int(year), decode_rule(rule)) for year, rule in items]
-    except (TypeError, ValueError) as exc:
-        raise ValidationError("milestones", "a mapping of years to rules", value) from exc
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ValidationError("Milestones.schedule", "a mapping of years to rules", value) from exc
     return tuple(sorted(pairs, key=lambda pair: pair[0]))
 
 
 def _check_schedule(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     years = [year for year, _ in value]
     if not years or len(set(years)) != len(years):
-        raise ValidationError("milestones", "one or more distinct years", years)
+        raise ValidationError("Milestones.schedule", "one or more distinct years", years)
 
 
 @register_rule_kind

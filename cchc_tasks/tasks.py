@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 
@@ -83,14 +83,28 @@ class ProgressReport:
             raise ValidationError(
                 "ProgressReport.percent", "a whole number from 0 to 100", self.percent
             )
-        if not all(isinstance(e, str) and e for e in self.evidence):
+        if not isinstance(self.evidence, tuple) or not all(
+            isinstance(e, str) and e for e in self.evidence
+        ):
             raise ValidationError(
                 "ProgressReport.evidence", "a list of non-empty text", self.evidence
             )
 
 
 def _as_reports(value: Iterable[ProgressReport]) -> tuple[ProgressReport, ...]:
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise ValidationError("Task.progress", "a list of ProgressReport", value)
     return tuple(value)
+
+
+_STATUS_EXPECTATION = "one of " + ", ".join(repr(s.value) for s in TaskStatus)
+
+
+def _as_status(value: str) -> TaskStatus:
+    try:
+        return TaskStatus(value)
+    except ValueError:
+        raise ValidationError("Task.status", _STATUS_EXPECTATION, value) from None
 
 
 @attrs.frozen
@@ -100,7 +114,9 @@ class Task:
     ``unit`` leads it ("cơ quan chủ trì"), ``partners`` help ("cơ quan phối hợp"),
     ``assignee`` is the one accountable person. ``weight`` scales the task in unit
     scores; ``budget`` is in VND. ``completed_on`` is set exactly when the status is
-    ``done``; ``exceeded`` ("hoàn thành vượt mức") only on a done task.
+    ``done``; ``exceeded`` ("hoàn thành vượt mức") only on a done task. ``errors`` counts
+    the major errors recorded against the task's output (Decree 335/2025 deducts quality
+    points per error).
     """
 
     id: str = attrs.field(converter=nfc, validator=check_id)
@@ -120,10 +136,11 @@ class Task:
     budget: float | None = attrs.field(
         default=None, validator=check_number(minimum=0.0, optional=True)
     )
-    status: TaskStatus = attrs.field(default=TaskStatus.OPEN, converter=TaskStatus)
+    status: TaskStatus = attrs.field(default=TaskStatus.OPEN, converter=_as_status)
     completed_on: dt.date | None = attrs.field(default=None, validator=check_optional_date)
     exceeded: bool = attrs.field(default=False, validator=check_bool)
     quality_note: str = attrs.field(default="", converter=nfc, validator=check_text)
+    errors: int = attrs.field(default=0, validator=check_int(minimum=0))
     cancel_reason: str = attrs.field(default="", converter=nfc, validator=check_text)
     progress: tuple[ProgressReport, ...] = attrs.field(default=(), converter=_as_reports)
 

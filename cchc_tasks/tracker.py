@@ -18,11 +18,12 @@ import attrs
 import pluggy
 
 from ._codec import structure, unstructure
+from .config import Config, Settings, load_settings
 from .errors import DuplicateIdError, NotFoundError, ValidationError
 from .evaluation import Evaluation, RuleSet, choose_ruleset, run_evaluation
 from .plans import Plan
 from .plugins import Hooks, make_plugin_manager, plugin_versions
-from .results import Discipline, Result
+from .results import Assessment, Discipline, Result
 from .store import Change, Entry, Store
 from .targets import Target, register_rule_kind
 from .tasks import ProgressReport, Task, TaskOutcome, TaskStatus
@@ -31,6 +32,7 @@ from .units import Headship, Person, Unit
 __all__ = ["HistoryEntry", "Tracker"]
 
 T = TypeVar("T")
+ConfigSource = str | os.PathLike[str] | Mapping[str, Any] | Settings | None
 
 # table name → (class, attribute names that are indexed)
 _TABLES: dict[str, type[Any]] = {
@@ -42,6 +44,7 @@ _TABLES: dict[str, type[Any]] = {
     "tasks": Task,
     "results": Result,
     "disciplines": Discipline,
+    "assessments": Assessment,
 }
 _KIND = {
     "units": "unit",
@@ -52,6 +55,7 @@ _KIND = {
     "tasks": "task",
     "results": "result",
     "disciplines": "discipline",
+    "assessments": "assessment",
 }
 _INDEXES: dict[str, dict[str, Callable[[dict[str, Any]], Any]]] = {
     "tasks": {
@@ -66,7 +70,10 @@ _INDEXES: dict[str, dict[str, Callable[[dict[str, Any]], Any]]] = {
     "headships": {"unit": lambda d: d["unit"], "person": lambda d: d["person"]},
     "results": {"year": lambda d: d["year"], "unit": lambda d: d["unit"]},
     "disciplines": {"person": lambda d: d["person"]},
+    "assessments": {"year": lambda d: d["year"]},
 }
+# Tables whose key is derived from other fields (a property), not stored as a field.
+_DERIVED_KEYS = frozenset({"headships", "results", "assessments"})
 # Fields a task update may change; status and completion have their own methods.
 _UPDATABLE_TASK_FIELDS = frozenset(
     {
@@ -80,6 +87,7 @@ _UPDATABLE_TASK_FIELDS = frozenset(
         "budget",
         "quality_note",
         "unit",
+        "errors",
     }
 )
 
@@ -112,6 +120,7 @@ class Tracker:
         *,
         actor: str | None = None,
         ruleset: str | None = None,
+        config: ConfigSource = None,
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         self._store = store
@@ -123,6 +132,7 @@ class Tracker:
         self._cache: dict[tuple[str, str], tuple[dict[str, Any], Any]] = {}
         for kind in self._hooks.rule_kinds():
             register_rule_kind(kind)
+        self.settings = load_settings(config, self._hooks.config_layers())
         for table, indexes in _INDEXES.items():
             for name, key in indexes.items():
                 store.state.add_index(table, name, key)
@@ -138,17 +148,20 @@ class Tracker:
         load_entrypoints: bool = True,
         actor: str | None = None,
         ruleset: str | None = None,
+        config: ConfigSource = None,
     ) -> Tracker:
         """Open (or create) the store folder at ``path``.
 
         ``plugins`` are extra plugin objects or modules; installed ``cchc_tasks`` entry
         points load too unless ``load_entrypoints=False``. ``actor`` is the default
-        actor of writes; ``ruleset`` forces a rule set for every evaluation.
+        actor of writes; ``ruleset`` forces a rule set for every evaluation; ``config``
+        is a TOML or JSON file (or a mapping) of rule parameters, see
+        :mod:`cchc_tasks.config`.
         """
         pm = make_plugin_manager(plugins, load_entrypoints=load_entrypoints)
         store = Store(path)
         try:
-            return cls(store, pm, actor=actor, ruleset=ruleset)
+            return cls(store, pm, actor=actor, ruleset=ruleset, config=config)
         except BaseException:
             store.close()
             raise
@@ -161,10 +174,11 @@ class Tracker:
         load_entrypoints: bool = True,
         actor: str | None = None,
         ruleset: str | None = None,
+        config: ConfigSource = None,
     ) -> Tracker:
         """A tracker with the same API and nothing on disk."""
         pm = make_plugin_manager(plugins, load_entrypoints=load_entrypoints)
-        return cls(Store(None), pm, actor=actor, ruleset=ruleset)
+        return cls(Store(None), pm, actor=actor, ruleset=ruleset, config=config)
 
     def close(self) -> None:
         """Write a snapshot if anything changed and release the store. Idempotent."""
@@ -235,6 +249,7 @@ class Tracker:
                     self._decode("tasks", change.after) if change.after else None,
                     entry.actor,
                     entry.note,
+                    entry.at,
                 )
 
     def _put(self, table: str, obj: Any) -> None:
@@ -434,11 +449,13 @@ class Tracker:
         *,
         exceeded: bool = False,
         quality_note: str | None = None,
+        errors: int | None = None,
         actor: str | None = None,
         note: str | None = None,
     ) -> Task:
-        """Mark a task done on ``on``; ``exceeded`` flags "hoàn thành vượt mức". Calling it
-        again on a done task corrects the record (the journal keeps the old one)."""
+        """Mark a task done on ``on``; ``exceeded`` flags "hoàn thành vượt mức", ``errors``
+        records major errors found in its output. Calling it again on a done task
+        corrects the record (the journal keeps the old one)."""
 
         def done(task: Task) -> Task:
             if task.status is TaskStatus.CANCELLED:
@@ -451,6 +468,7 @@ class Tracker:
                 completed_on=on,
                 exceeded=exceeded,
                 quality_note=task.quality_note if quality_note is None else quality_note,
+                errors=task.errors if errors is None else errors,
             )
 
         return self._replace_task(id, actor, note, done)
@@ -526,6 +544,33 @@ class Tracker:
             record = attrs.evolve(record, id=f"{record.person}#{number + 1}")
             self._put("disciplines", record)
         return record
+
+    def record_assessment(
+        self,
+        person: str,
+        year: int,
+        general_points: float,
+        *,
+        by: str = "",
+        note: str | None = None,
+        actor: str | None = None,
+    ) -> Assessment:
+        """Record (or correct) a person's general-criteria points for a year (Decree
+        335/2025: up to 30 by default; the task part is computed, never typed in)."""
+        assessment = Assessment(
+            person=person, year=year, general_points=general_points, by=by, note=note or ""
+        )
+        with self._write(actor, note):
+            self._require("persons", assessment.person, "Assessment.person")
+            limit = self.settings.for_year(assessment.year).decree335.general_max
+            if assessment.general_points > limit:
+                raise ValidationError(
+                    "Assessment.general_points",
+                    f"points from 0 to {limit:g}",
+                    assessment.general_points,
+                )
+            self._put("assessments", assessment)
+        return assessment
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -648,6 +693,18 @@ class Tracker:
         ]
         return sorted(found_tasks, key=lambda t: (t.due, t.id))
 
+    def assessments(
+        self, *, person: str | None = None, year: int | None = None
+    ) -> list[Assessment]:
+        """Recorded assessments, by person and/or year."""
+        keys = None if year is None else self._store.state.lookup("assessments", "year", year)
+        found = [a for a in self._all("assessments", keys) if person is None or a.person == person]
+        return sorted(found, key=lambda a: (a.year, a.person))
+
+    def config(self, year: int) -> Config:
+        """The rule parameters in force for the evaluation of ``year``."""
+        return self.settings.for_year(year)
+
     def tasks_due_in(self, year: int) -> list[Task]:
         """Every task whose due date falls in ``year`` (the year it counts in)."""
         keys = self._store.state.lookup("tasks", "year", year)
@@ -703,6 +760,7 @@ class Tracker:
             ruleset=chosen,
             plugins=plugin_versions(self._pm),
             store_seq=self._store.seq,
+            config=self.settings.for_year(year),
         )
 
     # -- exporting --------------------------------------------------------------------------

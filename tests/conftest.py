@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -20,3 +21,13 @@ settings.register_profile(
 )
 settings.register_profile("explore", deadline=None, max_examples=1000)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# The example plugins in plugins/ are installed into the test environment (make test)
+# and would load in every tracker through their entry points. Tests of the library
+# itself run without them; tests/test_example_plugins.py turns them on.
+EXAMPLE_PLUGINS = ("cchc_dong_thap", "cchc_emulation", "cchc_overdue_alerts")
+
+
+@pytest.fixture(autouse=True)
+def _without_example_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CCHC_TASKS_DISABLE_PLUGINS", ",".join(EXAMPLE_PLUGINS))

@@ -324,8 +324,8 @@ def test_evaluation_records_rule_set_plugins_and_store_position() -> None:
 
 
 def test_no_rule_set_in_force_leaves_heads_unrated_with_the_reason() -> None:
-    tr = scenario({"u": "o"})
-    r = tr.evaluate(2027).leaders["h-u"]
+    tr = scenario({"u": "o"}, heads={"u": (D(2019, 1, 1), None)})
+    r = tr.evaluate(2019).leaders["h-u"]  # before Decree 90/2020 took effect
     assert r.rating is None and "no rule set" in r.reasons[0].text
     forced = tr.evaluate(YEAR, ruleset="decree90")
     assert forced.ruleset is not None and forced.ruleset.name == "decree90"

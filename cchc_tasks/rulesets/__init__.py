@@ -7,30 +7,33 @@ plugin name                what it answers
 ``cchc_tasks.targets``     ``cchc_rule_kinds``: growth, rank_within, above, at_least, …
 ``cchc_tasks.scoring``     ``cchc_unit_criteria`` and ``cchc_unit_band``
 ``cchc_tasks.decree90``    rule set ``decree90``: Decree 90/2020 as amended by 48/2023
+``cchc_tasks.decree335``   rule set ``decree335``: Decree 335/2025, from 2026
+``cchc_tasks.cchc_link``   caps from the unit's CCHC band and failed targets
 ``cchc_tasks.recommend``   ``cchc_recommendations``: commendation, discipline review, urge
 =========================  ==============================================================
 
-To change a built-in rule's parameters, block it by name and register your own
-instance, e.g. ``Decree90Rules(Decree90Params(good_on_time_share=0.9))``.
+Their numbers come from the configuration (:mod:`cchc_tasks.config`), never from
+constants; block a built-in by name with ``CCHC_TASKS_DISABLE_PLUGINS`` to replace it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from .decree90 import Decree90Params, Decree90Rules
+from .cchc_link import CchcLinkRules
+from .decree90 import Decree90Rules
+from .decree335 import Decree335Rules
 from .outcomes import TaskOutcomeRules
 from .recommend import RecommendationRules
-from .scoring import BandThresholds, ScoringParams, UnitScoring
+from .scoring import UnitScoring
 from .targets import TargetRuleKinds
 
 __all__ = [
     "BUILTIN_PLUGINS",
-    "BandThresholds",
-    "Decree90Params",
+    "CchcLinkRules",
     "Decree90Rules",
+    "Decree335Rules",
     "RecommendationRules",
-    "ScoringParams",
     "TargetRuleKinds",
     "TaskOutcomeRules",
     "UnitScoring",
@@ -42,5 +45,7 @@ BUILTIN_PLUGINS: tuple[tuple[str, Callable[[], object]], ...] = (
     ("cchc_tasks.targets", TargetRuleKinds),
     ("cchc_tasks.scoring", UnitScoring),
     ("cchc_tasks.decree90", Decree90Rules),
+    ("cchc_tasks.decree335", Decree335Rules),
+    ("cchc_tasks.cchc_link", CchcLinkRules),
     ("cchc_tasks.recommend", RecommendationRules),
 )

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import attrs
-
 from ..evaluation import Cap, HeadFacts, RatingDecision, Reason, RuleSet
 from ..plugins import hookimpl
 from ..ratings import Rating
@@ -41,24 +39,8 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 
 
-@attrs.frozen
-class Decree90Params:
-    """The numbers of the rule set, each a parameter with its documented default."""
-
-    excellent_exceeded_share: float = 0.5  # Art. 4(c): ≥ 50% exceeded [V]
-    excellent_subordinates_good_share: float = 0.7  # Art. 4(d): ≥ 70% HTTNV+ [V]
-    good_on_time_share: float = 0.8  # Art. 5: ≥ 80% on time [V]
-    completed_share: float = 0.7  # HTNV: ≥ 70% completed [I] (Decree 56/2015 Art. 14)
-    min_months_rated: float = 6.0  # under 6 months in the post: not rated
-    full_months: float = 9.0  # 6 to under 9 months: at most HTNV [V, weak source]
-    rate_without_tasks: bool = False  # a unit with no tasks due: rate on subordinates only
-
-
 class Decree90Rules:
     """The ``decree90`` rule set as a plugin."""
-
-    def __init__(self, params: Decree90Params | None = None) -> None:
-        self.params = params or Decree90Params()
 
     @hookimpl
     def cchc_rulesets(self) -> list[RuleSet]:
@@ -76,7 +58,7 @@ class Decree90Rules:
     def cchc_leader_base_rating(self, head: HeadFacts, ruleset: str) -> RatingDecision | None:
         if ruleset != NAME:
             return None
-        p = self.params
+        p = head.config.decree90
         if head.months < p.min_months_rated:
             return RatingDecision(
                 None,
@@ -104,7 +86,7 @@ class Decree90Rules:
         return self._rate(head)
 
     def _rate(self, head: HeadFacts) -> RatingDecision:
-        p = self.params
+        p = head.config.decree90
         f = head.unit.facts
         n = f.counted
         rated = [s for s in head.subordinates if s.rating is not None]
@@ -206,7 +188,7 @@ class Decree90Rules:
                     ),
                 )
             )
-        p = self.params
+        p = head.config.decree90
         if p.min_months_rated <= head.months < p.full_months:
             caps.append(
                 Cap(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..evaluation import Evaluation, Reason, Recommendation
 from ..plugins import hookimpl
-from ..ratings import Band, Rating
+from ..ratings import Rating
 
 SEED_PLAN = "Kế hoạch CCHC huyện Tân Hồng 2021–2030"
 
@@ -19,16 +19,17 @@ SEED_PLAN = "Kế hoạch CCHC huyện Tân Hồng 2021–2030"
 class RecommendationRules:
     """The built-in ``cchc_recommendations``."""
 
-    def __init__(self, commend_min_band: Band = Band.GOOD) -> None:
-        self.commend_min_band = commend_min_band
-
     @hookimpl
     def cchc_recommendations(self, evaluation: Evaluation) -> list[Recommendation]:
         out = []
         for r in evaluation.ratings:
             unit = evaluation.units.get(r.unit)
             band = unit.band if unit else None
-            if r.rating is Rating.EXCELLENT and band is not None and band >= self.commend_min_band:
+            if (
+                r.rating is Rating.EXCELLENT
+                and band is not None
+                and band >= evaluation.config.recommend.commend_min_band
+            ):
                 out.append(
                     Recommendation(
                         "commendation",

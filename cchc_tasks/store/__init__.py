@@ -10,8 +10,10 @@ Opening reads the snapshot and then the journal lines after it. Every write goes
 through :meth:`Store.transaction`: changes are applied to the in-memory state as they
 come (so later checks in a batch see earlier changes), recorded with their ``before``
 documents, and on success written as **one** journal line; on any exception they are
-undone in reverse order and nothing reaches the disk. A memory store
-(``path=None``) does the same without files.
+undone in reverse order and nothing reaches the disk. A nested transaction joins the
+outermost one; if it raises, its own changes are undone (even if the caller catches
+the error and the outer transaction goes on). A memory store (``path=None``) does the
+same without files.
 
 See ``docs/reference/store-format.md`` for the file formats.
 """
@@ -27,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import StoreError
+from ..errors import StoreCorruptError, StoreError
 from .journal import GENESIS, Change, Entry, JournalReader, append_durably, encode_entry
 from .lock import WriterLock
 from .snapshot import SnapshotMeta, read_snapshot, write_snapshot
@@ -53,6 +55,12 @@ class _Pending:
         self.actor = actor
         self.note = note
         self.changes: list[Change] = []
+        #: the TinyDB doc id each change touched, so an undo puts documents back in place
+        self.doc_ids: list[str] = []
+
+
+#: Where a (nested) transaction started: how many changes, and which tables existed.
+_Savepoint = tuple[int, frozenset[str]]
 
 
 class Store:
@@ -106,21 +114,55 @@ class Store:
         self._snapshot_seq, self._snapshot_offset = meta.seq, meta.journal_offset
         if os.path.exists(self._file(SNAPSHOT)):
             self._snapshot_bytes = os.path.getsize(self._file(SNAPSHOT))
-        self._check_journal_length()
+        self._check_journal_matches_snapshot()
         self._catch_up()
         self._fd = os.open(self._file(JOURNAL), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
 
-    def _check_journal_length(self) -> None:
+    def _check_journal_matches_snapshot(self) -> None:
+        """The journal must hold, at ``journal_offset``, the end of the line the snapshot
+        was taken at: its hash closes that line."""
         journal = self._file(JOURNAL)
         size = os.path.getsize(journal) if os.path.exists(journal) else 0
         if size < self._offset:
-            raise StoreError(
-                f"{journal}: the journal is shorter ({size} bytes) than the snapshot says "
-                f"({self._offset} bytes); it was truncated or replaced"
+            raise StoreCorruptError(
+                journal,
+                f"the journal is shorter ({size} bytes) than the snapshot {SNAPSHOT} says "
+                f"({self._offset} bytes); it was truncated or replaced",
+                self._lineno,
+            )
+        if self._offset == 0:
+            return
+        closing = f',"hash":"{self._head}"}}\n'.encode()
+        tail = b""
+        if self._offset >= len(closing):
+            with open(journal, "rb") as f:
+                f.seek(self._offset - len(closing))
+                tail = f.read(len(closing))
+        if tail != closing:
+            raise StoreCorruptError(
+                journal,
+                f"this is not the line the snapshot {SNAPSHOT} was taken at (seq "
+                f"{self._seq}); the journal was replaced or altered",
+                self._lineno,
             )
 
     def _catch_up(self) -> None:
         """Apply the journal lines written after what the state holds."""
+        if self._read_journal() is None:
+            return
+        # A last line without its newline: a live writer may still be appending it, or
+        # a writer died mid-line. Under the writer lock only the second is possible.
+        assert self._lock is not None
+        self._lock.acquire()
+        try:
+            torn = self._read_journal()
+            if torn is not None:
+                self._drop_torn_tail(torn)
+        finally:
+            self._lock.release()
+
+    def _read_journal(self) -> int | None:
+        """Apply the complete lines after ``_offset``; the offset of a torn last line."""
         reader = JournalReader(
             self._file(JOURNAL),
             offset=self._offset,
@@ -131,34 +173,25 @@ class Store:
         for entry in reader:
             for change in entry.changes:
                 self.state.restore(change.table, change.id, change.after)
+            # Advance entry by entry, so an error further on does not apply this one twice.
+            self._offset, self._head = reader.offset, reader.prev
+            self._seq, self._lineno = reader.seq, reader.lineno
             for listener in self.on_catch_up:
                 listener(entry)
-        self._offset, self._head = reader.offset, reader.prev
-        self._seq, self._lineno = reader.seq, reader.lineno
-        if reader.torn is not None:
-            self._drop_torn_tail(reader.torn)
+        return reader.torn
 
     def _drop_torn_tail(self, offset: int) -> None:
+        """Cut an unacknowledged last line (call with the writer lock held)."""
         journal = self._file(JOURNAL)
+        with open(journal, "rb+") as f:
+            f.truncate(offset)
+            os.fsync(f.fileno())
         warnings.warn(
             f"{journal}: dropped an incomplete last line at byte {offset} (a write that "
             "never returned, so it was never acknowledged)",
             RuntimeWarning,
-            stacklevel=4,
+            stacklevel=2,
         )
-        # Truncate only under the writer lock: a live writer may be mid-append.
-        assert self._lock is not None
-        self._lock.acquire()
-        try:
-            with open(journal, "rb+") as f:
-                size = f.seek(0, os.SEEK_END)
-                f.seek(offset)
-                tail = f.read()
-                if size > offset and not tail.endswith(b"\n"):
-                    f.truncate(offset)
-                    os.fsync(f.fileno())
-        finally:
-            self._lock.release()
 
     # -- reading ----------------------------------------------------------------------
 
@@ -189,15 +222,12 @@ class Store:
     def transaction(self, actor: str | None = None, note: str | None = None) -> Iterator[None]:
         """All changes inside become one journal line, or none at all.
 
-        Nested transactions join the outermost one (its actor and note win).
+        Nested transactions join the outermost one (its actor and note win); if a nested
+        one raises, its own changes are undone, whether or not the outer one goes on.
         """
         self._require_open()
         if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
+            yield from self._nested(self._require_transaction())
             return
         if self._lock is not None:
             self._lock.acquire()
@@ -205,30 +235,50 @@ class Store:
         try:
             if self.path is not None:
                 self._catch_up()
-            self._pending = _Pending(actor, note)
+            pending = self._pending = _Pending(actor, note)
+            start = self._savepoint()
             try:
                 yield
-                self._commit(self._pending)
+                self._commit(pending)
             except BaseException:
-                self._undo(self._pending)
+                self._rollback(pending, start)
                 raise
         finally:
             self._pending = None
             self._depth = 0
             if self._lock is not None:
                 self._lock.release()
+        self._snapshot_if_due()
+
+    def _nested(self, pending: _Pending) -> Iterator[None]:
+        start = self._savepoint()
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._rollback(pending, start)
+            raise
+        finally:
+            self._depth -= 1
 
     def put(self, table: str, doc: Doc) -> None:
         """Add or replace a document (inside a transaction)."""
         pending = self._require_transaction()
         before = self.state.put(table, doc)
+        doc_id = self.state.doc_id(table, doc["id"])
+        assert doc_id is not None
         pending.changes.append(Change(table, doc["id"], before, doc))
+        pending.doc_ids.append(doc_id)
 
     def delete(self, table: str, key: str) -> None:
+        """Remove a document if there is one (inside a transaction)."""
         pending = self._require_transaction()
+        doc_id = self.state.doc_id(table, key)
         before = self.state.delete(table, key)
         if before is not None:
+            assert doc_id is not None
             pending.changes.append(Change(table, key, before, None))
+            pending.doc_ids.append(doc_id)
 
     def _require_transaction(self) -> _Pending:
         if self._pending is None:
@@ -239,16 +289,28 @@ class Store:
         if self._closed:
             raise StoreError("the store is closed")
 
-    def _undo(self, pending: _Pending) -> None:
-        for change in reversed(pending.changes):
-            self.state.restore(change.table, change.id, change.before)
+    def _savepoint(self) -> _Savepoint:
+        assert self._pending is not None
+        return len(self._pending.changes), frozenset(self.state.raw)
+
+    def _rollback(self, pending: _Pending, savepoint: _Savepoint) -> None:
+        """Undo the changes made since ``savepoint``, newest first."""
+        count, tables = savepoint
+        for change, doc_id in zip(
+            reversed(pending.changes[count:]), reversed(pending.doc_ids[count:]), strict=True
+        ):
+            self.state.undo(change.table, change.id, change.before, doc_id)
+        del pending.changes[count:]
+        del pending.doc_ids[count:]
+        self.state.drop_empty_tables(keep=tables)
 
     def _commit(self, pending: _Pending) -> None:
         if not pending.changes:
             return
-        entry = Entry(
-            self._seq + 1, self.clock(), pending.actor, pending.note, tuple(pending.changes)
-        )
+        at = self.clock()
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise StoreError(f"the store's clock gave {at!r}: expected a timezone-aware time")
+        entry = Entry(self._seq + 1, at, pending.actor, pending.note, tuple(pending.changes))
         if self.path is None:
             self._memory_entries.append(entry)
             self._seq = entry.seq
@@ -267,10 +329,6 @@ class Store:
         self.last_entry = attrs.evolve(entry, hash=digest)
         self._offset += len(line)
         self._lineno += 1
-        if self._offset - self._snapshot_offset > max(
-            self.snapshot_min_bytes, 2 * self._snapshot_bytes
-        ):
-            self.snapshot()
 
     def _repair_after_failed_append(self) -> None:
         """A failed append may leave a partial line: cut the journal back."""
@@ -278,15 +336,41 @@ class Store:
             f.truncate(self._offset)
             os.fsync(f.fileno())
 
+    def _snapshot_if_due(self) -> None:
+        """Snapshot once the journal tail outgrows max(snapshot_min_bytes, 2 × snapshot).
+
+        The change is already durable in the journal, so a failed snapshot must not make
+        the call fail: it is reported as a warning and tried again later.
+        """
+        if self.path is None:
+            return
+        tail = self._offset - self._snapshot_offset
+        if tail <= max(self.snapshot_min_bytes, 2 * self._snapshot_bytes):
+            return
+        try:
+            self.snapshot()
+        except (OSError, StoreError) as exc:
+            warnings.warn(
+                f"{self._file(SNAPSHOT)}: could not write the snapshot ({exc}); the journal "
+                "still holds every change",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+
     def snapshot(self) -> None:
-        """Write the state to the snapshot file now (atomically)."""
+        """Write the state to the snapshot file now (atomically).
+
+        Not allowed inside a transaction: the snapshot would hold changes that may yet
+        be undone.
+        """
+        if self._depth:
+            raise StoreError("cannot write a snapshot inside a transaction; do it after")
         if self.path is None or self._seq == self._snapshot_seq:
             return
         assert self._lock is not None
         self._lock.acquire()
         try:
-            if self._depth == 0:
-                self._catch_up()
+            self._catch_up()
             meta = SnapshotMeta(
                 seq=self._seq,
                 hash=self._head,
@@ -303,6 +387,8 @@ class Store:
         """Snapshot if anything changed, and release the files. Safe to call twice."""
         if self._closed:
             return
+        if self._depth:
+            raise StoreError("cannot close the store inside a transaction")
         try:
             self.snapshot()
         finally:

@@ -11,8 +11,8 @@ where ``body`` is the exact text of the line up to, but not including, the
 re-serialisation) makes checking a line cheap and exact, and chains every line to all
 those before it: altering, removing or reordering a line breaks the chain at that line.
 
-A line is durable once :meth:`JournalWriter.append` returns: it is written in one
-``write`` call and ``fsync``'ed.
+A line is durable once :func:`append_durably` returns: it is written with ``write``
+calls on a file opened for appending and ``fsync``'ed.
 """
 
 from __future__ import annotations
@@ -28,7 +28,15 @@ import attrs
 
 from ..errors import StoreCorruptError
 
-__all__ = ["GENESIS", "SCHEMA_VERSION", "Change", "Entry", "JournalReader", "encode_entry"]
+__all__ = [
+    "GENESIS",
+    "SCHEMA_VERSION",
+    "Change",
+    "Entry",
+    "JournalReader",
+    "append_durably",
+    "encode_entry",
+]
 
 #: The version of the journal and snapshot layout this code writes.
 SCHEMA_VERSION = 1
@@ -107,7 +115,10 @@ def _decode_line(raw: bytes, path: str, lineno: int) -> tuple[dict[str, Any], st
     prev, digest = data.get("prev"), data.get("hash")
     if not isinstance(prev, str) or not isinstance(digest, str):
         raise StoreCorruptError(path, "entry has no hash chain", lineno)
-    body = text.rstrip("\n")[:-_SUFFIX_LEN] + "}"
+    text = text[:-1] if text.endswith("\n") else text
+    if text[-_SUFFIX_LEN:] != f',"prev":"{prev}","hash":"{digest}"}}':
+        raise StoreCorruptError(path, "the line does not end with its prev and hash", lineno)
+    body = text[:-_SUFFIX_LEN] + "}"
     if hashlib.sha256((prev + body).encode("utf-8")).hexdigest() != digest:
         raise StoreCorruptError(path, "hash does not match the line's content (altered)", lineno)
     return data, prev, digest

@@ -30,22 +30,27 @@ class WriterLock:
             return
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(fd)
-                    raise StoreLockedError(
-                        f"{self.path}: another process held the writer lock for more than "
-                        f"{self.timeout:g} s"
-                    ) from None
-                time.sleep(0.005)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise StoreLockedError(
+                            f"{self.path}: another process held the writer lock for more "
+                            f"than {self.timeout:g} s"
+                        ) from None
+                    time.sleep(0.005)
+        except BaseException:
+            os.close(fd)
+            raise
         self._fd = fd
         self._depth = 1
 
     def release(self) -> None:
+        if self._depth == 0:
+            raise RuntimeError(f"{self.path}: released a writer lock that is not held")
         self._depth -= 1
         if self._depth == 0 and self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)

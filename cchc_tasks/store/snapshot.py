@@ -58,7 +58,8 @@ def write_snapshot(path: str, raw: dict[str, dict[str, Any]], meta: SnapshotMeta
     fd, tmp = tempfile.mkstemp(prefix=".snapshot-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+            # ASCII JSON: plain TinyDB(path) reads it whatever the locale's encoding.
+            json.dump(data, f, ensure_ascii=True, separators=(",", ":"))
             f.flush()
             os.fsync(f.fileno())
             size = f.tell()
@@ -82,8 +83,10 @@ def read_snapshot(path: str) -> tuple[dict[str, dict[str, Any]], SnapshotMeta]:
         raise StoreCorruptError(path, f"snapshot is not valid JSON ({exc})") from None
     if not isinstance(data, dict):
         raise StoreCorruptError(path, "snapshot is not a TinyDB database")
-    meta_table = data.pop(META_TABLE, {}) or {}
-    fields = meta_table.get("1", {})
+    meta_table = data.pop(META_TABLE, None)
+    fields = meta_table.get("1") if isinstance(meta_table, dict) else None
+    if not isinstance(fields, dict):
+        raise StoreCorruptError(path, f"snapshot has no {META_TABLE} record")
     schema = fields.get("schema")
     if schema != SCHEMA_VERSION:
         raise StoreCorruptError(
@@ -91,10 +94,41 @@ def read_snapshot(path: str) -> tuple[dict[str, dict[str, Any]], SnapshotMeta]:
         )
     try:
         meta = SnapshotMeta(**fields)
-        for table, docs in data.items():
-            for doc in docs.values():
-                doc["id"]
-            del table
-    except (TypeError, KeyError, AttributeError) as exc:
-        raise StoreCorruptError(path, f"malformed snapshot ({exc!r})") from None
+    except TypeError as exc:
+        raise StoreCorruptError(path, f"malformed {META_TABLE} record ({exc})") from None
+    _check_meta(path, meta)
+    for table, docs in data.items():
+        _check_table(path, table, docs)
     return data, meta
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _check_meta(path: str, meta: SnapshotMeta) -> None:
+    for name in ("seq", "journal_offset", "journal_lines"):
+        value = getattr(meta, name)
+        if not _is_count(value):
+            raise StoreCorruptError(path, f"{META_TABLE}.{name} is {value!r}, not a count")
+    if not (
+        isinstance(meta.hash, str)
+        and len(meta.hash) == len(GENESIS)
+        and all(c in "0123456789abcdef" for c in meta.hash)
+    ):
+        raise StoreCorruptError(path, f"{META_TABLE}.hash is {meta.hash!r}, not a sha256 digest")
+
+
+def _check_table(path: str, table: str, docs: Any) -> None:
+    """Each table maps TinyDB doc ids (``"1"``, ``"2"``…) to documents with unique ``id``s."""
+    if not isinstance(docs, dict):
+        raise StoreCorruptError(path, f"table {table!r} is not a TinyDB table")
+    seen: set[Any] = set()
+    for doc_id, doc in docs.items():
+        if not (doc_id.isascii() and doc_id.isdigit()):
+            raise StoreCorruptError(path, f"table {table!r}: doc id {doc_id!r} is not a number")
+        if not isinstance(doc, dict) or not isinstance(doc.get("id"), str):
+            raise StoreCorruptError(path, f"table {table!r}, doc {doc_id}: no string 'id'")
+        if doc["id"] in seen:
+            raise StoreCorruptError(path, f"table {table!r}: id {doc['id']!r} appears twice")
+        seen.add(doc["id"])

@@ -5,16 +5,22 @@ is one ``json.dump`` of it and a read-only :class:`tinydb.TinyDB` can query it i
 place. Every document carries its user-chosen key in ``"id"``; ``keys`` maps that key
 to the TinyDB doc id. Secondary indexes (value → keys) serve the hot queries without
 scanning: TinyDB itself scans every document on every search.
+
+Doc ids are kept in ascending order in every table and a new document gets the
+highest doc id plus one, as TinyDB does after loading a file. So the same changes
+give the same doc ids whether they are applied live or replayed from the journal,
+and undoing a change puts every document back exactly where it was.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NoReturn
 
 from tinydb import TinyDB
-from tinydb.storages import MemoryStorage
+from tinydb.storages import MemoryStorage, Storage
+from tinydb.table import Table
 
 from ..errors import StoreError
 
@@ -22,6 +28,10 @@ Doc = dict[str, Any]
 IndexKey = Callable[[Doc], Any]
 
 __all__ = ["State"]
+
+_READ_ONLY = (
+    "the TinyDB view is read-only: change data through the Tracker, which journals every change"
+)
 
 
 class _ReadOnlyMemory(MemoryStorage):
@@ -32,10 +42,42 @@ class _ReadOnlyMemory(MemoryStorage):
         self.memory = raw
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        raise StoreError(
-            "the TinyDB view is read-only: change data through the Tracker, which "
-            "journals every change"
-        )
+        raise StoreError(_READ_ONLY)
+
+
+class _ReadOnlyTable(Table):
+    """A table that refuses every write *before* touching the live documents.
+
+    TinyDB's own write path edits the dict its storage returned (here: the live state)
+    and only then calls ``storage.write``, so refusing there would be too late.
+    """
+
+    def __init__(
+        self, storage: Storage, name: str, cache_size: int = 0, persist_empty: bool = False
+    ) -> None:
+        # No query cache whatever is asked: the state changes under the view, and a
+        # cached result would hide those changes.
+        super().__init__(storage, name, cache_size=0, persist_empty=persist_empty)
+
+    def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> NoReturn:
+        raise StoreError(_READ_ONLY)
+
+
+class _ReadOnlyTinyDB(TinyDB):
+    table_class = _ReadOnlyTable
+
+    def drop_table(self, name: str) -> NoReturn:
+        raise StoreError(_READ_ONLY)
+
+    def drop_tables(self) -> NoReturn:
+        raise StoreError(_READ_ONLY)
+
+
+def _sort_by_doc_id(docs: dict[str, Doc]) -> None:
+    """Put ``docs`` in ascending doc id order, in place."""
+    items = sorted(docs.items(), key=lambda item: int(item[0]))
+    docs.clear()
+    docs.update(items)
 
 
 class State:
@@ -44,19 +86,24 @@ class State:
     def __init__(self, raw: dict[str, dict[str, Doc]] | None = None) -> None:
         self.raw: dict[str, dict[str, Doc]] = raw if raw is not None else {}
         self.keys: dict[str, dict[str, str]] = {}
-        self.next_doc_id: dict[str, int] = {}
         self._indexes: dict[str, dict[str, tuple[IndexKey, dict[Any, set[str]]]]] = defaultdict(
             dict
         )
         for table, docs in self.raw.items():
+            numbers = [int(d) for d in docs]
+            if numbers != sorted(numbers):
+                _sort_by_doc_id(docs)
             self.keys[table] = {doc["id"]: doc_id for doc_id, doc in docs.items()}
-            self.next_doc_id[table] = max((int(d) for d in docs), default=0) + 1
 
     # -- reading ----------------------------------------------------------------------
 
     def get(self, table: str, key: str) -> Doc | None:
         doc_id = self.keys.get(table, {}).get(key)
         return None if doc_id is None else self.raw[table][doc_id]
+
+    def doc_id(self, table: str, key: str) -> str | None:
+        """The TinyDB doc id of the document keyed ``key``, if there is one."""
+        return self.keys.get(table, {}).get(key)
 
     def docs(self, table: str) -> Iterable[Doc]:
         return self.raw.get(table, {}).values()
@@ -72,8 +119,12 @@ class State:
         return self._indexes[table][index][1].keys()
 
     def tinydb(self) -> TinyDB:
-        """A read-only TinyDB over the live state (for ad-hoc ``Query`` searches)."""
-        return TinyDB(storage=_ReadOnlyMemory, raw=self.raw)
+        """A read-only TinyDB over the live state (for ad-hoc ``Query`` searches).
+
+        Every write through it raises :class:`StoreError` and leaves the state alone;
+        searches always see the current state (there is no query cache).
+        """
+        return _ReadOnlyTinyDB(storage=_ReadOnlyMemory, raw=self.raw)
 
     # -- indexes ----------------------------------------------------------------------
 
@@ -98,16 +149,18 @@ class State:
     # -- writing (only the Store calls these) -----------------------------------------
 
     def put(self, table: str, doc: Doc) -> Doc | None:
-        """Insert or replace ``doc`` (keyed by ``doc["id"]``); returns the old one."""
+        """Insert or replace ``doc`` (keyed by ``doc["id"]``); returns the old one.
+
+        A replaced document keeps its doc id; a new one gets the highest plus one.
+        """
         docs = self.raw.setdefault(table, {})
         keys = self.keys.setdefault(table, {})
         key = doc["id"]
         doc_id = keys.get(key)
         before = None
         if doc_id is None:
-            number = self.next_doc_id.get(table, 1)
-            self.next_doc_id[table] = number + 1
-            doc_id = keys[key] = str(number)
+            last = next(reversed(docs), None)
+            doc_id = keys[key] = str(1 if last is None else int(last) + 1)
         else:
             before = docs[doc_id]
             self._index(table, before, add=False)
@@ -124,8 +177,33 @@ class State:
         return before
 
     def restore(self, table: str, key: str, doc: Doc | None) -> None:
-        """Put back ``doc`` as it was (``None`` = absent): the undo of a change."""
+        """Make ``doc`` the document keyed ``key`` (``None`` = absent): replays a change."""
         if doc is None:
             self.delete(table, key)
         else:
             self.put(table, doc)
+
+    def undo(self, table: str, key: str, before: Doc | None, doc_id: str) -> None:
+        """Undo a change to ``key`` that had doc id ``doc_id``: put ``before`` back
+        exactly where it was (``None`` = it was absent)."""
+        if before is None:
+            self.delete(table, key)
+            return
+        if self.doc_id(table, key) is not None:
+            self.put(table, before)
+            return
+        docs = self.raw.setdefault(table, {})
+        self.keys.setdefault(table, {})[key] = doc_id
+        last = next(reversed(docs), None)
+        docs[doc_id] = before
+        if last is not None and int(last) > int(doc_id):
+            _sort_by_doc_id(docs)
+        self._index(table, before, add=True)
+
+    def drop_empty_tables(self, keep: Iterable[str]) -> None:
+        """Forget the tables not in ``keep`` that have no documents (made by an undone
+        change), so an undone transaction leaves no trace."""
+        kept = set(keep)
+        for table in [t for t, docs in self.raw.items() if not docs and t not in kept]:
+            del self.raw[table]
+            self.keys.pop(table, None)

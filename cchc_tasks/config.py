@@ -1,0 +1,224 @@
+"""Configuration as data: the numbers of every built-in rule, per province and year.
+
+A configuration is a TOML or JSON file (or a mapping) with one table per section::
+
+    province = "Đồng Tháp"
+
+    [bands]                      # BandThresholds
+    excellent = 90
+    good = 80
+
+    [decree90]                   # Decree90Params
+    good_on_time_share = 0.8
+
+    [cchc_link.band_caps]        # LinkParams
+    "Khá" = "HTNV"
+
+    [years.2026.bands]           # overrides for the evaluation of 2026 only
+    good = 85
+
+Sections: ``scoring``, ``bands``, ``decree90``, ``decree335``, ``cchc_link``,
+``recommend`` (see :mod:`cchc_tasks.params`), plus any section a plugin declares by
+returning it from ``cchc_config``. Layers, later winning: the defaults, each plugin's
+``cchc_config`` answer (in registration order), the tracker's ``config=``. Unknown
+sections and keys are errors that name them, so a typo never passes silently.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from .errors import ValidationError
+from .params import (
+    BandThresholds,
+    Decree90Params,
+    Decree335Params,
+    LinkParams,
+    RecommendParams,
+    ScoringParams,
+)
+
+__all__ = ["Config", "Settings", "load_settings"]
+
+_SECTIONS: dict[str, type[Any]] = {
+    cls.section: cls
+    for cls in (
+        ScoringParams,
+        BandThresholds,
+        Decree90Params,
+        Decree335Params,
+        LinkParams,
+        RecommendParams,
+    )
+}
+_META_KEYS = {"province", "description", "years"}
+
+
+@attrs.frozen
+class Config:
+    """The validated parameters in force for one evaluation year."""
+
+    scoring: ScoringParams = attrs.field(factory=ScoringParams)
+    bands: BandThresholds = attrs.field(factory=BandThresholds)
+    decree90: Decree90Params = attrs.field(factory=Decree90Params)
+    decree335: Decree335Params = attrs.field(factory=Decree335Params)
+    cchc_link: LinkParams = attrs.field(factory=LinkParams)
+    recommend: RecommendParams = attrs.field(factory=RecommendParams)
+    extra: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    province: str = ""
+
+    def section(self, name: str) -> Any:
+        """A built-in section's parameters, or a plugin section's mapping."""
+        if name in _SECTIONS:
+            return getattr(self, name)
+        if name in self.extra:
+            return self.extra[name]
+        raise ValidationError("config section", f"one of {sorted({*_SECTIONS, *self.extra})}", name)
+
+
+def _merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep merge: tables merge key by key, anything else in ``top`` replaces."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _build_section(name: str, values: Mapping[str, Any], where: str) -> Any:
+    cls = _SECTIONS[name]
+    fields = {f.name for f in attrs.fields(cls)}
+    unknown = sorted(set(values) - fields)
+    if unknown:
+        raise ValidationError(f"{where}{name}.{unknown[0]}", f"one of {sorted(fields)}", unknown[0])
+    defaults = cls()
+    kwargs = {}
+    for key, value in values.items():
+        current = getattr(defaults, key)
+        if isinstance(current, dict) and isinstance(value, Mapping):
+            # A partial table (e.g. one band's cap) overrides only the entries it names.
+            converted = cls(**{key: dict(value)})
+            value = {**current, **getattr(converted, key)}
+        kwargs[key] = list(value) if isinstance(value, list) else value
+    try:
+        return cls(**kwargs)
+    except ValidationError as exc:
+        raise ValidationError(f"{where}{exc.field}", exc.expected, exc.got) from None
+    except TypeError as exc:
+        raise ValidationError(
+            f"{where}{name}", "values of the documented types", dict(values)
+        ) from exc
+
+
+@attrs.frozen
+class Settings:
+    """All configuration layers merged: the base and the per-year overrides."""
+
+    base: Mapping[str, Any] = attrs.field(factory=dict)
+    years: Mapping[int, Mapping[str, Any]] = attrs.field(factory=dict)
+    plugin_sections: frozenset[str] = frozenset()
+    source: str = "defaults"
+
+    def for_year(self, year: int) -> Config:
+        """The configuration in force for the evaluation of ``year``."""
+        merged = _merge(self.base, self.years.get(year, {}))
+        where = f"{self.source}: " if self.source != "defaults" else ""
+        sections = {}
+        extra = {}
+        for name, values in merged.items():
+            if name in _META_KEYS:
+                continue
+            if not isinstance(values, Mapping):
+                raise ValidationError(f"{where}{name}", "a table of parameters", values)
+            if name in _SECTIONS:
+                sections[name] = _build_section(name, values, where)
+            elif name in self.plugin_sections:
+                extra[name] = dict(values)
+            else:
+                known = sorted({*_SECTIONS, *self.plugin_sections})
+                raise ValidationError(f"{where}{name}", f"a known section: {known}", name)
+        province = merged.get("province", "")
+        return Config(**sections, extra=extra, province=str(province))
+
+    def validate(self) -> None:
+        """Build every year's configuration once, so errors surface at load time."""
+        self.for_year(0)
+        for year in self.years:
+            self.for_year(year)
+
+
+def _read(source: str | os.PathLike[str]) -> dict[str, Any]:
+    path = os.fspath(source)
+    try:
+        if path.endswith(".toml"):
+            with open(path, "rb") as f:
+                return tomllib.load(f)
+        if path.endswith(".json"):
+            with open(path, encoding="utf-8") as f:
+                data = json.load(f)
+            if not isinstance(data, dict):
+                raise ValidationError(path, "a JSON object of sections", type(data).__name__)
+            return data
+    except OSError as exc:
+        raise ValidationError("config", "a readable TOML or JSON file", path) from exc
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationError(
+            path, f"valid {path.rsplit('.', 1)[-1].upper()} ({exc})", path
+        ) from None
+    raise ValidationError("config", "a file ending in .toml or .json", path)
+
+
+def _split_years(
+    data: Mapping[str, Any], where: str
+) -> tuple[dict[str, Any], dict[int, dict[str, Any]]]:
+    base = {k: v for k, v in data.items() if k != "years"}
+    years: dict[int, dict[str, Any]] = {}
+    for key, value in (data.get("years") or {}).items():
+        try:
+            year = int(key)
+        except (TypeError, ValueError):
+            raise ValidationError(f"{where}years.{key}", "a year such as 2026", key) from None
+        if not isinstance(value, Mapping):
+            raise ValidationError(f"{where}years.{key}", "a table of sections", value)
+        years[year] = dict(value)
+    return base, years
+
+
+def load_settings(
+    config: str | os.PathLike[str] | Mapping[str, Any] | Settings | None,
+    plugin_layers: Iterable[Mapping[str, Any]] = (),
+) -> Settings:
+    """Merge plugin layers and ``config`` (a path, a mapping or ``None``) and validate."""
+    if isinstance(config, Settings):
+        return config
+    layers = list(plugin_layers)
+    sections: set[str] = set()
+    for layer in layers:
+        sections |= {k for k in layer if k not in _META_KEYS and k not in _SECTIONS}
+        for year_layer in (layer.get("years") or {}).values():
+            sections |= {k for k in year_layer if k not in _SECTIONS}
+    source = "defaults"
+    if config is not None and not isinstance(config, Mapping):
+        source = os.path.basename(os.fspath(config))
+        config = _read(config)
+    if config is not None:
+        layers.append(config)
+    base: dict[str, Any] = {}
+    years: dict[int, dict[str, Any]] = {}
+    for layer in layers:
+        where = f"{source}: " if layer is config and source != "defaults" else ""
+        layer_base, layer_years = _split_years(layer, where)
+        base = _merge(base, layer_base)
+        for year, values in layer_years.items():
+            years[year] = _merge(years.get(year, {}), values)
+    settings = Settings(base, years, frozenset(sections), source)
+    settings.validate()
+    return settings

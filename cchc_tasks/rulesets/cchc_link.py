@@ -1,0 +1,61 @@
+"""The CCHC→head link of the seed plan: "gắn việc đánh giá kết quả thực hiện nhiệm vụ
+CCHC hàng năm với đánh giá trách nhiệm, năng lực lãnh đạo, quản lý của người đứng đầu".
+
+Caps on a head's rating, under every rule set:
+
+* from the unit's CCHC band (``cchc_link.band_caps``; default Xuất sắc/Tốt → no cap,
+  Khá → HTTNV, Trung bình → HTNV, Yếu → KHTNV);
+* for each failed target of the unit (``cchc_link.failed_target_cap``, default HTTNV).
+
+No national rule fixes this table (regulation.md §5.5, R13 [I]); provinces configure it.
+"""
+
+from __future__ import annotations
+
+from ..evaluation import Cap, HeadFacts, Reason
+from ..plugins import hookimpl
+from ..targets import Outcome
+
+SOURCE = (
+    "Kế hoạch CCHC 2021–2030: gắn kết quả CCHC với đánh giá người đứng đầu "
+    "(mức trần: tham số cấu hình cchc_link)"
+)
+
+
+class CchcLinkRules:
+    """The built-in CCHC→head caps."""
+
+    @hookimpl
+    def cchc_leader_caps(self, head: HeadFacts, ruleset: str) -> list[Cap]:
+        params = head.config.cchc_link
+        caps = []
+        band = head.unit.band
+        if band is not None and params.band_caps.get(band) is not None:
+            cap = params.band_caps[band]
+            assert cap is not None
+            caps.append(
+                Cap(
+                    cap,
+                    Reason(
+                        "cchc_link.band",
+                        f"the unit's CCHC band is {band} (score {head.unit.score:.1f}): at most "
+                        f"{cap.code}",
+                        SOURCE,
+                    ),
+                )
+            )
+        for target in head.targets:
+            if target.outcome is Outcome.FAIL:
+                title = target.target.title or str(target.target.indicator)
+                caps.append(
+                    Cap(
+                        params.failed_target_cap,
+                        Reason(
+                            "cchc_link.target",
+                            f"target {target.target.id} ({title}) failed in {head.year}: at most "
+                            f"{params.failed_target_cap.code}",
+                            SOURCE,
+                        ),
+                    )
+                )
+        return caps

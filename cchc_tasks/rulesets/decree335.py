@@ -1,0 +1,231 @@
+"""Rule set ``decree335``: Decree 335/2025/NĐ-CP, in force from 2026 (regulation.md §5.4,
+R11, R12, R14).
+
+A head's score out of 100 = general criteria (≤ 30, from the assessment recorded with
+``tr.record_assessment``) + task results (≤ 70) computed from the unit's tasks that
+count in the year (pending ones left out):
+
+* quantity = completed weight ÷ assigned weight;
+* quality = Σ weight × max(0, 1 − 25% × major errors) over completed ÷ assigned;
+* progress = Σ weight × (on time: 1; late: max(0, 1 − 25% × delays)) over completed ÷
+  assigned;
+* task % = their weighted mean (equal weights by default [I]); task points =
+  70 × task % × the unit factor multiplier (the factor is 50% when a directly
+  subordinate head is KHTNV [V]; how much of the head's task part it weighs is a
+  parameter [I]).
+
+Bands: ≥ 90 HTXSNV, ≥ 70 HTTNV, ≥ 50 HTNV, else KHTNV [V]. Disciplined in the year →
+KHTNV (case c). A missing assessment is never invented: the head is "not assessed",
+unless ``decree335.default_general_points`` is configured, which the reason states.
+The HTXSNV quota (≤ 20% of those rated HTTNV, per agency) is checked and reported as a
+recommendation naming the heads concerned; it is never applied silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+
+from ..evaluation import (
+    Cap,
+    Evaluation,
+    HeadFacts,
+    RatingDecision,
+    Reason,
+    Recommendation,
+    RuleSet,
+)
+from ..params import Decree335Params
+from ..plugins import hookimpl
+from ..ratings import Rating
+from ..tasks import Task, TaskOutcome
+
+NAME = "decree335"
+SOURCE = "Nghị định 335/2025/NĐ-CP"
+
+
+def _delays(task: Task, params: Decree335Params) -> int:
+    if task.completed_on is None or task.completed_on <= task.due:
+        return 0
+    if not params.delay_period_days:
+        return 1
+    return math.ceil((task.completed_on - task.due).days / params.delay_period_days)
+
+
+def task_percentages(head: HeadFacts) -> tuple[float, float, float, int] | None:
+    """(quantity %, quality %, progress %, tasks) of the unit's tasks, or None if none."""
+    p = head.config.decree335
+    facts = head.unit.facts
+    assessed = [
+        t
+        for t in facts.tasks
+        if facts.outcomes[t.id] in (TaskOutcome.ON_TIME, TaskOutcome.LATE, TaskOutcome.OVERDUE)
+    ]
+    total = sum(t.weight for t in assessed)
+    if total <= 0:
+        return None
+    done = [t for t in assessed if facts.outcomes[t.id] is not TaskOutcome.OVERDUE]
+    quantity = sum(t.weight for t in done) / total
+    quality = sum(t.weight * max(0.0, 1 - p.penalty_per_error * t.errors) for t in done) / total
+    progress = (
+        sum(t.weight * max(0.0, 1 - p.penalty_per_delay * _delays(t, p)) for t in done) / total
+    )
+    return quantity * 100, quality * 100, progress * 100, len(assessed)
+
+
+class Decree335Rules:
+    """The ``decree335`` rule set as a plugin."""
+
+    @hookimpl
+    def cchc_rulesets(self) -> list[RuleSet]:
+        return [
+            RuleSet(
+                NAME,
+                SOURCE,
+                effective_from=dt.date(2026, 1, 1),
+                source=f"{SOURCE}, thang điểm 100 (30 + 70)",
+            )
+        ]
+
+    @hookimpl
+    def cchc_leader_base_rating(self, head: HeadFacts, ruleset: str) -> RatingDecision | None:
+        if ruleset != NAME:
+            return None
+        p = head.config.decree335
+        general, general_reason = self._general(head, p)
+        if general is None:
+            return RatingDecision(None, (general_reason,))
+        parts = task_percentages(head)
+        if parts is None:
+            return RatingDecision(
+                None,
+                (
+                    general_reason,
+                    Reason(
+                        "decree335.no-tasks",
+                        f"the unit has no tasks due by {head.as_of} in {head.year}: "
+                        "no task results to score",
+                        SOURCE,
+                    ),
+                ),
+            )
+        quantity, quality, progress, n = parts
+        w = p.combine_weights
+        task_pct = (w[0] * quantity + w[1] * quality + w[2] * progress) / sum(w)
+        failing = [s for s in head.subordinates if s.rating is Rating.NOT_COMPLETED]
+        factor = p.unit_factor_when_failing if failing else 1.0
+        multiplier = (1 - p.unit_result_weight) + p.unit_result_weight * factor
+        task_points = p.task_max * task_pct / 100 * multiplier
+        total = general + task_points
+        rating = self._band(total, p)
+        who = ", ".join(s.person for s in failing)
+        reasons = (
+            general_reason,
+            Reason(
+                "decree335.tasks",
+                f"{n} tasks: quantity {quantity:.1f}%, quality {quality:.1f}%, progress "
+                f"{progress:.1f}% → task results {task_pct:.1f}%",
+                SOURCE,
+            ),
+            Reason(
+                "decree335.unit-factor",
+                f"unit factor {factor:.0%}"
+                + (f" (KHTNV under them: {who})" if failing else " (no subordinate head KHTNV)")
+                + f"; task points {task_points:.1f} of {p.task_max:g}",
+                SOURCE,
+            ),
+            Reason(
+                "decree335.score",
+                f"{rating.code}: {general:g} + {task_points:.1f} = {total:.1f} points "
+                f"(HTXSNV ≥ {p.excellent:g}, HTTNV ≥ {p.good:g}, HTNV ≥ {p.completed:g})",
+                SOURCE,
+            ),
+        )
+        return RatingDecision(rating, reasons)
+
+    @staticmethod
+    def _general(head: HeadFacts, p: Decree335Params) -> tuple[float | None, Reason]:
+        if head.assessment is not None:
+            a = head.assessment
+            by = f" by {a.by}" if a.by else ""
+            return a.general_points, Reason(
+                "decree335.general",
+                f"general criteria {a.general_points:g} of {p.general_max:g}{by}",
+                SOURCE,
+            )
+        if p.default_general_points is not None:
+            return p.default_general_points, Reason(
+                "decree335.general",
+                f"no assessment recorded for {head.year}: general criteria taken as the "
+                f"configured default {p.default_general_points:g} of {p.general_max:g}",
+                SOURCE,
+            )
+        return None, Reason(
+            "decree335.not-assessed",
+            f"not assessed: no general-criteria assessment recorded for {head.year} "
+            "(tr.record_assessment); nothing is invented",
+            SOURCE,
+        )
+
+    @staticmethod
+    def _band(total: float, p: Decree335Params) -> Rating:
+        if total >= p.excellent:
+            return Rating.EXCELLENT
+        if total >= p.good:
+            return Rating.GOOD
+        if total >= p.completed:
+            return Rating.COMPLETED
+        return Rating.NOT_COMPLETED
+
+    @hookimpl
+    def cchc_leader_caps(self, head: HeadFacts, ruleset: str) -> list[Cap]:
+        if ruleset != NAME:
+            return []
+        return [
+            Cap(
+                Rating.NOT_COMPLETED,
+                Reason(
+                    "decree335.discipline",
+                    f"disciplined on {d.on.isoformat()}{f' ({d.form})' if d.form else ''}: "
+                    f"{d.reason}",
+                    f"{SOURCE} (KHTNV, trường hợp c)",
+                ),
+            )
+            for d in head.disciplines
+        ]
+
+    @hookimpl
+    def cchc_recommendations(self, evaluation: Evaluation) -> list[Recommendation]:
+        if evaluation.ruleset is None or evaluation.ruleset.name != NAME:
+            return []
+        share = evaluation.config.decree335.quota_share
+        groups: dict[str | None, list[str]] = defaultdict(list)
+        good: dict[str | None, int] = defaultdict(int)
+        for r in evaluation.ratings:
+            unit = evaluation.units.get(r.unit)
+            agency = unit.unit.parent if unit else None
+            if r.rating is Rating.EXCELLENT:
+                groups[agency].append(r.person)
+            elif r.rating is Rating.GOOD:
+                good[agency] += 1
+        out = []
+        for agency, excellent in sorted(groups.items(), key=lambda kv: str(kv[0])):
+            allowed = math.floor(share * good[agency])
+            if len(excellent) > allowed:
+                names = ", ".join(evaluation.names.get(p, p) for p in sorted(excellent))
+                out.append(
+                    Recommendation(
+                        "quota",
+                        agency or "(top level)",
+                        "unit",
+                        Reason(
+                            "decree335.quota",
+                            f"{len(excellent)} rated HTXSNV under {agency or 'the top level'}, "
+                            f"more than {share:.0%} of the {good[agency]} rated HTTNV "
+                            f"(at most {allowed}): {names}; the competent authority decides",
+                            SOURCE,
+                        ),
+                    )
+                )
+        return out

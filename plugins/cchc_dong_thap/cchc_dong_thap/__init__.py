@@ -1,0 +1,74 @@
+"""Đồng Tháp province preset for cchc_tasks: bands, peer groups and caps.
+
+Install it and every tracker loads it through the ``cchc_tasks`` entry point. It
+provides:
+
+* configuration (``cchc_config``): the province's name, its CCHC bands, the CCHC→head
+  caps, and a section of its own, ``dong_thap``;
+* peer groups (``cchc_peer_group``): Đồng Tháp ranks its district-level units together
+  (12 before the 2025 reform) and, since 1 July 2025, its communes, wards and special
+  zones together (102 units), whatever their parent;
+* a cap (``cchc_leader_caps``): the head of a unit ranked last in a peer group of at
+  least ``dong_thap.last_place_min_group`` units is rated at most
+  ``dong_thap.last_place_cap``.
+
+The numbers are placeholders to confirm against the province's decision: the criteria
+table of QĐ 1602/QĐ-UBND-HC (2021) was not readable (regulation.md §1.1, [I]). A
+province office edits them in its own configuration file, which overrides this preset.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cchc_tasks as ct
+
+__version__ = "0.1.0"
+
+PROVINCE = "Đồng Tháp"
+COMMUNE_LEVEL = frozenset({"commune", "ward", "town", "special-zone"})
+SOURCE = "Bộ tiêu chí CCHC tỉnh Đồng Tháp (QĐ 1602/QĐ-UBND-HC, 2021; số liệu cần xác nhận)"
+
+
+@ct.hookimpl
+def cchc_config() -> dict[str, Any]:
+    return {
+        "province": PROVINCE,
+        "bands": {"excellent": 90.0, "good": 80.0, "fair": 70.0, "average": 50.0},
+        "cchc_link": {
+            "band_caps": {"Khá": "HTTNV", "Trung bình": "HTNV", "Yếu": "KHTNV"},
+            "failed_target_cap": "HTTNV",
+        },
+        "dong_thap": {"last_place_cap": "HTNV", "last_place_min_group": 3},
+    }
+
+
+@ct.hookimpl
+def cchc_peer_group(unit: ct.Unit, year: int) -> str | None:
+    if unit.kind in COMMUNE_LEVEL:
+        return "dong-thap:commune-level"
+    if unit.kind == "district":
+        return "dong-thap:district-level"
+    return None  # agencies: the built-in grouping (same kind, same parent)
+
+
+@ct.hookimpl
+def cchc_leader_caps(head: ct.HeadFacts, ruleset: str) -> list[ct.Cap]:
+    section = head.config.section("dong_thap")
+    unit = head.unit
+    if unit.rank is None or unit.of is None or unit.of < int(section["last_place_min_group"]):
+        return []
+    if unit.rank < unit.of:
+        return []
+    cap = ct.Rating(section["last_place_cap"])
+    return [
+        ct.Cap(
+            cap,
+            ct.Reason(
+                "dong_thap.last-place",
+                f"the unit ranked last ({unit.rank} of {unit.of}) in its peer group in "
+                f"{head.year}: at most {cap.code}",
+                SOURCE,
+            ),
+        )
+    ]

@@ -1,0 +1,106 @@
+"""The example plugins in plugins/, installed as distributions and loaded by entry point."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+import cchc_tasks as ct
+
+D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def _with_example_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CCHC_TASKS_DISABLE_PLUGINS", raising=False)
+
+
+def plugin(tr: ct.Tracker, name: str) -> object:
+    found = tr.plugin_manager.get_plugin(name)
+    assert found is not None, f"{name} is not installed: run make test"
+    return found
+
+
+def demo(**kw: object) -> ct.Tracker:
+    tr = ct.Tracker.memory(**kw)  # type: ignore[arg-type]
+    ct.examples.tan_hong(tr)
+    return tr
+
+
+def test_all_three_load_through_the_entry_point_group() -> None:
+    pm = ct.make_plugin_manager()
+    versions = dict(ct.plugins.plugin_versions(pm))
+    for name in ("cchc_dong_thap", "cchc_emulation", "cchc_overdue_alerts"):
+        assert versions[name] == "0.1.0"
+
+
+def test_they_can_be_disabled_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CCHC_TASKS_DISABLE_PLUGINS", "cchc_dong_thap, cchc_emulation")
+    pm = ct.make_plugin_manager()
+    assert pm.get_plugin("cchc_dong_thap") is None
+    assert pm.get_plugin("cchc_overdue_alerts") is not None
+
+
+def test_dong_thap_preset_configures_and_ranks_communes_together() -> None:
+    tr = demo()
+    assert tr.config(2024).province == "Đồng Tháp"
+    assert tr.config(2024).bands.excellent == 90
+    ev = tr.evaluate(2024)
+    communes = [u for u in ev.units.values() if u.unit.kind in ("commune", "town")]
+    assert {u.of for u in communes if u.rank} == {len(communes)}  # one group of 9
+    last = [u for u in ev.units.values() if u.rank is not None and u.rank == u.of and u.of >= 3]
+    for u in last:
+        for r in (r for r in ev.ratings if r.unit == u.unit.id and r.base is not None):
+            assert r.rating is not None and r.rating <= ct.Rating.COMPLETED
+
+
+def test_the_trackers_own_config_overrides_the_preset() -> None:
+    tr = ct.Tracker.memory(config={"bands": {"excellent": 95}})
+    assert tr.config(2024).bands.excellent == 95
+    assert tr.config(2024).province == "Đồng Tháp"
+
+
+def test_emulation_proposes_collectives_with_every_condition_listed() -> None:
+    counts = {
+        "years": {
+            "2021": {
+                "emulation": {
+                    "units": {
+                        "noi-vu": {"members": 10, "advanced": 8, "fighters": 1},
+                    }
+                }
+            }
+        }
+    }
+    ev = demo(config=counts).evaluate(2021)
+    proposals = {r.subject: r for r in ev.recommendations if r.kind == "commendation-collective"}
+    assert "noi-vu" in proposals
+    text = proposals["noi-vu"].reason.text
+    assert "8 of 10 members" in text and "to confirm by the council" in text
+    assert "Luật Thi đua, khen thưởng 06/2022/QH15" in proposals["noi-vu"].reason.source
+    for subject, rec in proposals.items():
+        if subject != "noi-vu":
+            assert "no member counts recorded" in rec.reason.text
+
+
+def test_overdue_alerts_write_reminders(tmp_path: Path) -> None:
+    tr = demo()
+    alerts = plugin(tr, "cchc_overdue_alerts")
+    alerts.path = str(tmp_path / "reminders.jsonl")  # type: ignore[attr-defined]
+    alerts.reminders.clear()  # type: ignore[attr-defined]
+    task = (
+        tr.tasks(unit="noi-vu", status="open")[0]
+        if tr.tasks(unit="noi-vu", status="open")
+        else tr.tasks(status="open")[0]
+    )
+    tr.update_task(task.id, due=task.due + dt.timedelta(days=10), note="Lùi thời hạn")
+    ev = tr.evaluate(2022)
+    kinds = [r["kind"] for r in alerts.reminders]  # type: ignore[attr-defined]
+    assert "rescheduled" in kinds and "overdue" in kinds
+    assert kinds.count("evaluation-overdue") == sum(u.overdue for u in ev.units.values())
+    lines = (tmp_path / "reminders.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(kinds)
+    assert json.loads(lines[0])["task"] == task.id

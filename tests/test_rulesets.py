@@ -1,0 +1,323 @@
+"""Rule sets chosen by date, Decree 335/2025, the CCHC→head link and configuration."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import cchc_tasks as ct
+from cchc_tasks.config import load_settings
+
+D = dt.date
+
+
+def office(
+    letters: str, year: int = 2026, *, config: object = None, sub: str | None = None
+) -> ct.Tracker:
+    """One office (``u``, head ``h``) with tasks by letter as in test_evaluation, due in
+    ``year``: o on time, x exceeded, l late (1 month), d overdue, e on time with 2 errors;
+    optionally a subordinate unit ``s`` (head ``hs``) with the letters in ``sub``."""
+    tr = ct.Tracker.memory(load_entrypoints=False, config=config)  # type: ignore[arg-type]
+    tr.add_unit(ct.Unit(id="u", name="Phòng Nội vụ", kind="agency"))
+    tr.add_person(ct.Person(id="h", name="Nguyễn Văn A", unit="u"))
+    tr.appoint_head(unit="u", person="h", start=D(2020, 1, 1))
+    tr.add_plan(
+        ct.Plan(id="kh", title="Kế hoạch", unit="u", start=D(2021, 1, 1), end=D(2030, 12, 31))
+    )
+    units = [("u", letters)]
+    if sub is not None:
+        tr.add_unit(ct.Unit(id="s", name="Tổ một cửa", kind="public-service-unit", parent="u"))
+        tr.add_person(ct.Person(id="hs", name="Trần Thị B", unit="s"))
+        tr.appoint_head(unit="s", person="hs", start=D(2020, 1, 1))
+        units.append(("s", sub))
+    n = 0
+    for uid, chars in units:
+        for letter in chars:
+            n += 1
+            tid = f"t{n}"
+            tr.add_task(ct.Task(id=tid, plan="kh", title="Nhiệm vụ", unit=uid, due=D(year, 6, 30)))
+            if letter in "oxe":
+                tr.complete_task(
+                    tid, on=D(year, 6, 1), exceeded=letter == "x", errors=2 if letter == "e" else 0
+                )
+            elif letter == "l":
+                tr.complete_task(tid, on=D(year, 7, 30))
+    return tr
+
+
+# --- effective dating ----------------------------------------------------------------------
+
+
+def test_2025_uses_decree90_and_2026_decree335_and_each_says_so() -> None:
+    tr = office("xxoo", 2025)
+    for task in [ct.Task(id="n1", plan="kh", title="Nhiệm vụ", unit="u", due=D(2026, 3, 1))]:
+        tr.add_task(task)
+        tr.complete_task(task.id, on=D(2026, 2, 1))
+    tr.record_assessment(person="h", year=2026, general_points=28)
+    ev25, ev26 = tr.evaluate(2025), tr.evaluate(2026)
+    assert ev25.ruleset is not None and ev25.ruleset.name == "decree90"
+    assert ev26.ruleset is not None and ev26.ruleset.name == "decree335"
+    assert "Nghị định 90/2020" in ev25.explain("h")
+    assert "Nghị định 335/2025" in ev26.explain("h")
+
+
+def test_the_rule_set_can_be_forced_per_call_or_per_tracker() -> None:
+    tr = office("xxoo")
+    assert tr.evaluate(2026, ruleset="decree90").leaders["h"].ruleset == "decree90"
+    forced = ct.Tracker.memory(ruleset="decree90")
+    assert forced.ruleset == "decree90"
+    names = [rs.name for rs in tr.rulesets()]
+    assert names == ["decree90", "decree335"]
+
+
+# --- Decree 335/2025 -------------------------------------------------------------------------
+
+
+def test_a_missing_assessment_is_never_invented() -> None:
+    r = office("oooo").evaluate(2026).leaders["h"]
+    assert r.rating is None
+    assert r.reasons[0].rule == "decree335.not-assessed"
+
+
+def test_a_configured_default_assessment_is_stated_in_the_reason() -> None:
+    tr = office("oooo", config={"decree335": {"default_general_points": 25}})
+    r = tr.evaluate(2026).leaders["h"]
+    assert r.rating is ct.Rating.EXCELLENT  # 25 + 70 × 100% = 95
+    assert "configured default 25" in r.reasons[0].text
+
+
+@pytest.mark.parametrize(
+    ("letters", "general", "points", "rating"),
+    [
+        ("oooo", 30, 100.0, ct.Rating.EXCELLENT),
+        ("oooo", 19, 89.0, ct.Rating.GOOD),
+        ("oool", 30, 30 + 70 * (1 + 1 + 0.9375) / 3, ct.Rating.EXCELLENT),  # 1 delay
+        # 76.0 points is HTTNV, but the unit's band (62.5: Trung bình) caps it at HTNV
+        ("oold", 25, 25 + 70 * (0.75 + 0.75 + (2 + 0.75) / 4) / 3, ct.Rating.COMPLETED),
+        ("eeoo", 30, 30 + 70 * (1 + 0.75 + 1) / 3, ct.Rating.EXCELLENT),  # 2 errors: −50%
+        ("dddo", 20, 20 + 70 * 0.25, ct.Rating.NOT_COMPLETED),
+    ],
+)
+def test_decree335_score(letters: str, general: float, points: float, rating: ct.Rating) -> None:
+    tr = office(letters)
+    tr.record_assessment(person="h", year=2026, general_points=general, by="Chủ tịch UBND")
+    r = tr.evaluate(2026).leaders["h"]
+    score = r.reasons[-1].text
+    assert f"= {points:.1f} points" in score
+    assert r.rating is rating
+
+
+def test_the_unit_factor_halves_when_a_subordinate_head_fails() -> None:
+    tr = office("oooo", sub="dddd")
+    tr.record_assessment(person="h", year=2026, general_points=30)
+    tr.record_assessment(person="hs", year=2026, general_points=20)
+    ev = tr.evaluate(2026)
+    assert ev.leaders["hs"].rating is ct.Rating.NOT_COMPLETED
+    head = ev.leaders["h"]
+    assert "unit factor 50%" in head.reasons[2].text
+    assert "= 82.5 points" in head.reasons[-1].text  # 30 + 70 × (0.5 + 0.5 × 0.5)
+    assert head.rating is ct.Rating.GOOD
+
+
+def test_discipline_under_decree335_is_khtnv() -> None:
+    tr = office("oooo")
+    tr.record_assessment(person="h", year=2026, general_points=30)
+    tr.discipline(person="h", on=D(2026, 5, 1), reason="Vi phạm", form="Khiển trách")
+    r = tr.evaluate(2026).leaders["h"]
+    assert r.rating is ct.Rating.NOT_COMPLETED
+    assert r.caps[0].reason.rule == "decree335.discipline"
+
+
+def test_the_htxsnv_quota_is_reported_with_names_not_applied() -> None:
+    tr = ct.Tracker.memory(load_entrypoints=False)
+    tr.add_unit(ct.Unit(id="top", name="UBND tỉnh", kind="province"))
+    tr.add_plan(
+        ct.Plan(id="kh", title="Kế hoạch", unit="top", start=D(2026, 1, 1), end=D(2030, 12, 31))
+    )
+    for i in range(3):
+        uid = f"s{i}"
+        tr.add_unit(ct.Unit(id=uid, name=f"Sở {i}", kind="agency", parent="top"))
+        tr.add_person(ct.Person(id=f"h{i}", name=f"Giám đốc {i}", unit=uid))
+        tr.appoint_head(unit=uid, person=f"h{i}", start=D(2026, 1, 1))
+        tr.add_task(ct.Task(id=f"t{i}", plan="kh", title="x", unit=uid, due=D(2026, 3, 1)))
+        tr.complete_task(f"t{i}", on=D(2026, 3, 1))
+        tr.record_assessment(person=f"h{i}", year=2026, general_points=30 if i < 2 else 10)
+    ev = tr.evaluate(2026)
+    assert [ev.leaders[f"h{i}"].rating for i in range(3)] == [
+        ct.Rating.EXCELLENT,
+        ct.Rating.EXCELLENT,
+        ct.Rating.GOOD,
+    ]
+    (quota,) = [r for r in ev.recommendations if r.kind == "quota"]
+    assert quota.subject == "top"
+    assert "Giám đốc 0, Giám đốc 1" in quota.reason.text
+
+
+def test_record_assessment_checks_points_and_person() -> None:
+    tr = office("o")
+    with pytest.raises(ct.ValidationError, match="general_points"):
+        tr.record_assessment(person="h", year=2026, general_points=31)
+    with pytest.raises(ct.NotFoundError, match="Assessment.person"):
+        tr.record_assessment(person="ghost", year=2026, general_points=20)
+    tr.record_assessment(person="h", year=2026, general_points=20)
+    tr.record_assessment(person="h", year=2026, general_points=22)  # a correction
+    assert [a.general_points for a in tr.assessments(person="h")] == [22]
+
+
+# --- the CCHC→head link ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("letters", "band", "cap"),
+    [
+        ("oooooooold", ct.Band.GOOD, None),
+        ("ooold", ct.Band.FAIR, ct.Rating.GOOD),
+        ("oold", ct.Band.AVERAGE, ct.Rating.COMPLETED),
+        ("oddd", ct.Band.WEAK, ct.Rating.NOT_COMPLETED),
+    ],
+)
+def test_the_units_band_caps_its_head(letters: str, band: ct.Band, cap: ct.Rating | None) -> None:
+    ev = office(letters, 2024).evaluate(2024)
+    assert ev.units["u"].band is band
+    link_caps = [c for c in ev.leaders["h"].caps if c.reason.rule == "cchc_link.band"]
+    base = ev.leaders["h"].base
+    assert base is not None
+    if cap is None or cap > base:
+        assert link_caps == []
+    else:
+        assert [c.rating for c in link_caps] == [cap]
+        assert str(band) in link_caps[0].reason.text
+
+
+def test_a_failed_target_caps_the_head_at_httnv() -> None:
+    tr = office("xxoo", 2024)
+    tr.add_target(
+        ct.Target(
+            id="sipas",
+            plan="kh",
+            unit="u",
+            indicator="SIPAS",
+            rule=ct.above(90),
+            title="SIPAS trên 90%",
+        )
+    )
+    tr.record_result(ct.Result(indicator="SIPAS", unit="u", year=2024, value=88.0))
+    r = tr.evaluate(2024).leaders["h"]
+    assert r.base is ct.Rating.EXCELLENT and r.rating is ct.Rating.GOOD
+    assert "target sipas (SIPAS trên 90%) failed" in r.caps[0].reason.text
+
+
+# --- configuration ---------------------------------------------------------------------------
+
+
+def test_configuration_from_a_toml_file_with_year_overrides(tmp_path: Path) -> None:
+    path = tmp_path / "dong-thap.toml"
+    path.write_text(
+        'province = "Đồng Tháp"\n'
+        "[bands]\nexcellent = 95\n"
+        '[cchc_link.band_caps]\n"Khá" = "HTNV"\n'
+        "[years.2025.bands]\ngood = 85\n",
+        encoding="utf-8",
+    )
+    tr = ct.Tracker.memory(config=path)
+    assert tr.config(2024).bands.good == 80 and tr.config(2025).bands.good == 85
+    assert tr.config(2024).bands.excellent == 95
+    caps = tr.config(2024).cchc_link.band_caps
+    assert caps[ct.Band.FAIR] is ct.Rating.COMPLETED
+    assert caps[ct.Band.WEAK] is ct.Rating.NOT_COMPLETED  # the rest of the table stays
+    assert tr.config(2024).province == "Đồng Tháp"
+
+
+def test_configuration_from_json(tmp_path: Path) -> None:
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"decree90": {"good_on_time_share": 0.9}}), encoding="utf-8")
+    assert ct.Tracker.memory(config=path).config(2024).decree90.good_on_time_share == 0.9
+
+
+@pytest.mark.parametrize(
+    ("config", "words"),
+    [
+        ({"bandz": {"good": 80}}, ["bandz", "known section"]),
+        ({"bands": {"godo": 80}}, ["bands.godo"]),
+        ({"bands": {"good": "eighty"}}, ["bands.good", "eighty"]),
+        ({"bands": {"good": 60, "fair": 70}}, ["falling"]),
+        ({"decree90": {"good_on_time_share": 1.5}}, ["decree90.good_on_time_share", "1.5"]),
+        ({"cchc_link": {"failed_target_cap": "GOOD-ish"}}, ["failed_target_cap"]),
+        ({"years": {"next": {}}}, ["years.next"]),
+        ({"years": {"2026": {"decree335": {"combine_weights": [1, 1]}}}}, ["combine_weights"]),
+    ],
+)
+def test_bad_configuration_names_the_entry(config: dict[str, object], words: list[str]) -> None:
+    with pytest.raises(ct.ValidationError) as info:
+        ct.Tracker.memory(config=config)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_bad_files_name_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.toml"
+    bad.write_text("[bands\n", encoding="utf-8")
+    with pytest.raises(ct.ValidationError, match="broken.toml"):
+        ct.Tracker.memory(config=bad)
+    typo = tmp_path / "typo.toml"
+    typo.write_text("[bands]\ngoood = 1\n", encoding="utf-8")
+    with pytest.raises(ct.ValidationError, match=r"typo.toml: bands.goood"):
+        ct.Tracker.memory(config=typo)
+    with pytest.raises(ct.ValidationError, match="toml or .json"):
+        ct.Tracker.memory(config=tmp_path / "x.yaml")
+
+
+class Preset:
+    """A province preset plugin: its numbers sit under the tracker's own file."""
+
+    @ct.hookimpl
+    def cchc_config(self) -> dict[str, object]:
+        return {"bands": {"excellent": 90, "good": 75}, "my_province": {"quota": 3}}
+
+
+def test_a_plugin_provides_configuration_under_the_trackers_own() -> None:
+    tr = ct.Tracker.memory(plugins=[Preset()], config={"bands": {"good": 78}})
+    cfg = tr.config(2024)
+    assert (cfg.bands.excellent, cfg.bands.good) == (90, 78)
+    assert cfg.section("my_province") == {"quota": 3}
+    with pytest.raises(ct.ValidationError, match="known section"):
+        ct.Tracker.memory(config={"my_province": {"quota": 3}})  # no plugin declares it
+
+
+def test_configured_thresholds_change_the_evaluation() -> None:
+    plain = office("oooooooold", 2024).evaluate(2024)  # 85 points
+    strict = office("oooooooold", 2024, config={"bands": {"good": 90, "fair": 85}})
+    assert plain.units["u"].band is ct.Band.GOOD
+    assert strict.evaluate(2024).units["u"].band is ct.Band.FAIR
+    assert strict.evaluate(2024).config.bands.good == 90
+
+
+@given(
+    st.lists(st.sampled_from("oxld"), min_size=1, max_size=6),
+    st.integers(0, 30),
+    st.sampled_from(["decree90", "decree335"]),
+)
+def test_more_overdue_never_improves_a_rating_under_either_rule_set(
+    letters: list[str], general: int, ruleset: str
+) -> None:
+    """Property: replacing a task's result by 'overdue' never gives a better rating."""
+
+    def rate(chars: str) -> ct.Rating | None:
+        tr = office(chars)
+        tr.record_assessment(person="h", year=2026, general_points=general)
+        return tr.evaluate(2026, ruleset=ruleset).leaders["h"].rating
+
+    better = rate("".join(letters))
+    worse = rate("".join(letters[:-1]) + "d")
+    assert better is not None and worse is not None
+    assert worse <= better
+
+
+def test_settings_are_reusable_across_trackers() -> None:
+    settings = load_settings({"bands": {"good": 81}})
+    assert ct.Tracker.memory(config=settings).config(2030).bands.good == 81

@@ -1,0 +1,334 @@
+"""Random call sequences against a model (hypothesis stateful testing).
+
+A disk tracker receives random public calls — adding units, people, plans and tasks,
+completing and cancelling tasks, calls that must fail (duplicate ids, unknown ids,
+dates outside the plan, empty reasons), batches that succeed and batches that raise
+halfway — while a plain-Python model keeps the objects that should exist. After every
+step:
+
+* the tracker holds exactly the model's objects;
+* the journal reads back whole (every line's hash and chain check out) and has one
+  line per committed call or batch;
+* a failed call changed nothing: documents and journal bytes as before.
+
+Some steps close and reopen the tracker, or open a copy of the folder as a killed
+process would leave it (no close, so no fresh snapshot), and check the state is the
+same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+import cchc_tasks as ct
+from cchc_tasks.store.journal import JournalReader
+
+UNIT_IDS = ("huyen", "xa-a", "xa-b")
+PERSON_IDS = ("lan", "minh")
+PLAN_IDS = ("kh-2024", "kh-2025")
+TASK_IDS = ("t1", "t2", "t3", "t4")
+REASONS = ("trùng lặp", "", "  ")
+
+units = st.sampled_from(UNIT_IDS)
+persons = st.sampled_from(PERSON_IDS)
+plans = st.sampled_from(PLAN_IDS)
+task_ids = st.sampled_from(TASK_IDS)
+months = st.integers(min_value=1, max_value=12)
+
+
+class Expected(Exception):
+    """Raised on purpose inside a batch to make it fail halfway."""
+
+
+class StoreMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.root = Path(tempfile.mkdtemp(prefix="cchc-store-"))
+        self.folder = self.root / "store"
+        self.tr = ct.Tracker.open(self.folder, load_entrypoints=False)
+        self.model: dict[str, dict[str, Any]] = {
+            "units": {},
+            "persons": {},
+            "plans": {},
+            "tasks": {},
+        }
+        self.lines = 0
+        self.copies = 0
+
+    def teardown(self) -> None:
+        self.tr.close()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def journal_bytes(self) -> bytes:
+        path = self.folder / "journal.jsonl"
+        return path.read_bytes() if path.exists() else b""
+
+    def expect_failure(self, error: type[BaseException], call: Callable[[], object]) -> None:
+        """``call`` raises ``error`` and changes neither the state nor the journal."""
+        documents, journal = self.tr.to_documents(), self.journal_bytes()
+        try:
+            call()
+        except error:
+            pass
+        else:
+            raise AssertionError(f"expected {error.__name__}")
+        assert self.tr.to_documents() == documents
+        assert self.journal_bytes() == journal
+
+    def pick(self, data: st.DataObject, table: str, pool: tuple[str, ...]) -> str:
+        """Mostly an id that exists (so calls get somewhere), sometimes any id."""
+        existing = sorted(self.model[table])
+        if existing and data.draw(st.integers(min_value=0, max_value=3)):
+            return data.draw(st.sampled_from(existing))
+        return data.draw(st.sampled_from(pool))
+
+    def has(self, table: str, id: str | None) -> bool:
+        return id is None or id in self.model[table]
+
+    def new_task(self, id: str, plan: str, unit: str, assignee: str | None, month: int) -> ct.Task:
+        year = 2025 if plan == "kh-2025" else 2024
+        return ct.Task(
+            id=id,
+            plan=plan,
+            title=f"Nhiệm vụ {id}",
+            unit=unit,
+            due=dt.date(year, month, 10),
+            assignee=assignee,
+        )
+
+    def task_fails_with(self, task: ct.Task) -> type[Exception] | None:
+        """The error :meth:`Tracker.add_task` must raise for ``task``, or None."""
+        if task.id in self.model["tasks"]:
+            return ct.DuplicateIdError
+        if not (
+            self.has("plans", task.plan)
+            and self.has("units", task.unit)
+            and self.has("persons", task.assignee)
+        ):
+            return ct.NotFoundError
+        plan = self.model["plans"][task.plan]
+        if not plan.start <= task.due <= plan.end:
+            return ct.ValidationError
+        return None
+
+    # -- rules ----------------------------------------------------------------------------
+
+    @initialize()
+    def start(self) -> None:
+        """Start from a district, an official and the 2024 plan (one batch), so that task
+        calls get somewhere (an empty store is covered by ``test_store.py``)."""
+        with self.tr.batch(note="seed"):
+            self.tr.add_unit(ct.Unit(id="huyen", name="UBND huyện", kind="huyen"))
+            self.tr.add_person(ct.Person(id="lan", name="Nguyễn Thị Lan", unit="huyen"))
+            self.tr.add_plan(
+                ct.Plan(
+                    id="kh-2024",
+                    title="Kế hoạch CCHC 2024",
+                    unit="huyen",
+                    start=dt.date(2024, 1, 1),
+                    end=dt.date(2024, 12, 31),
+                )
+            )
+        self.model["units"]["huyen"] = self.tr.unit("huyen")
+        self.model["persons"]["lan"] = self.tr.person("lan")
+        self.model["plans"]["kh-2024"] = self.tr.plan("kh-2024")
+        self.lines += 1
+
+    @rule(data=st.data(), id=units, top=st.booleans())
+    def add_unit(self, data: st.DataObject, id: str, top: bool) -> None:
+        parent = None if top else self.pick(data, "units", UNIT_IDS)
+        unit = ct.Unit(id=id, name=f"UBND {id}", kind="xa" if parent else "huyen", parent=parent)
+        if id in self.model["units"]:
+            self.expect_failure(ct.DuplicateIdError, lambda: self.tr.add_unit(unit))
+        elif not self.has("units", parent):
+            self.expect_failure(ct.NotFoundError, lambda: self.tr.add_unit(unit))
+        else:
+            self.tr.add_unit(unit)
+            self.model["units"][id] = unit
+            self.lines += 1
+
+    @rule(data=st.data(), id=persons, no_unit=st.booleans())
+    def add_person(self, data: st.DataObject, id: str, no_unit: bool) -> None:
+        unit = None if no_unit else self.pick(data, "units", UNIT_IDS)
+        person = ct.Person(id=id, name=f"Ông/bà {id}", unit=unit)
+        if id in self.model["persons"]:
+            self.expect_failure(ct.DuplicateIdError, lambda: self.tr.add_person(person))
+        elif not self.has("units", unit):
+            self.expect_failure(ct.NotFoundError, lambda: self.tr.add_person(person))
+        else:
+            self.tr.add_person(person)
+            self.model["persons"][id] = person
+            self.lines += 1
+
+    @rule(data=st.data(), id=plans)
+    def add_plan(self, data: st.DataObject, id: str) -> None:
+        unit = self.pick(data, "units", UNIT_IDS)
+        year = 2025 if id == "kh-2025" else 2024
+        plan = ct.Plan(
+            id=id,
+            title=f"Kế hoạch CCHC {year}",
+            unit=unit,
+            start=dt.date(year, 1, 1),
+            end=dt.date(year, 12, 31),
+        )
+        if id in self.model["plans"]:
+            self.expect_failure(ct.DuplicateIdError, lambda: self.tr.add_plan(plan))
+        elif not self.has("units", unit):
+            self.expect_failure(ct.NotFoundError, lambda: self.tr.add_plan(plan))
+        else:
+            self.tr.add_plan(plan)
+            self.model["plans"][id] = plan
+            self.lines += 1
+
+    @rule(
+        data=st.data(), id=task_ids, month=months, wrong_year=st.sampled_from([False] * 3 + [True])
+    )
+    def add_task(self, data: st.DataObject, id: str, month: int, wrong_year: bool) -> None:
+        plan = self.pick(data, "plans", PLAN_IDS)
+        unit = self.pick(data, "units", UNIT_IDS)
+        assignee = data.draw(st.none() | st.just(self.pick(data, "persons", PERSON_IDS)))
+        task = self.new_task(id, plan, unit, assignee, month)
+        if wrong_year:
+            task = attrs.evolve(task, due=task.due.replace(year=2030))
+        error = self.task_fails_with(task)
+        if error is not None:
+            self.expect_failure(error, lambda: self.tr.add_task(task))
+        else:
+            self.tr.add_task(task)
+            self.model["tasks"][id] = task
+            self.lines += 1
+
+    @rule(data=st.data(), day=st.integers(min_value=1, max_value=28))
+    def complete_task(self, data: st.DataObject, day: int) -> None:
+        id = self.pick(data, "tasks", TASK_IDS)
+        on = dt.date(2024, 2, day)
+        current = self.model["tasks"].get(id)
+        if current is None:
+            self.expect_failure(ct.NotFoundError, lambda: self.tr.complete_task(id, on=on))
+        elif current.status is ct.TaskStatus.CANCELLED:
+            self.expect_failure(ct.ValidationError, lambda: self.tr.complete_task(id, on=on))
+        else:
+            self.tr.complete_task(id, on=on)
+            self.model["tasks"][id] = attrs.evolve(
+                current, status=ct.TaskStatus.DONE, completed_on=on, exceeded=False
+            )
+            self.lines += 1
+
+    @rule(data=st.data(), reason=st.sampled_from(REASONS))
+    def cancel_task(self, data: st.DataObject, reason: str) -> None:
+        id = self.pick(data, "tasks", TASK_IDS)
+        current = self.model["tasks"].get(id)
+        if current is None:
+            self.expect_failure(ct.NotFoundError, lambda: self.tr.cancel_task(id, reason=reason))
+        elif not reason.strip():
+            self.expect_failure(ct.ValidationError, lambda: self.tr.cancel_task(id, reason=reason))
+        else:
+            self.tr.cancel_task(id, reason=reason)
+            self.model["tasks"][id] = attrs.evolve(
+                current,
+                status=ct.TaskStatus.CANCELLED,
+                completed_on=None,
+                exceeded=False,
+                cancel_reason=reason,
+            )
+            self.lines += 1
+
+    @precondition(lambda self: self.model["plans"])
+    @rule(ids=st.lists(task_ids, min_size=1, max_size=3, unique=True), month=months)
+    def batch_of_tasks(self, ids: list[str], month: int) -> None:
+        """A batch of adds: one line if every add is valid, else nothing at all."""
+        plan = sorted(self.model["plans"])[0]
+        unit = self.model["plans"][plan].unit
+        tasks = [self.new_task(id, plan, unit, None, month) for id in ids]
+        if any(self.task_fails_with(t) for t in tasks):
+            first = next(e for t in tasks if (e := self.task_fails_with(t)) is not None)
+            self.expect_failure(first, lambda: self.tr.add_tasks(tasks))
+            return
+        with self.tr.batch(note="giao việc"):
+            for t in tasks:
+                self.tr.add_task(t)
+        self.model["tasks"].update({t.id: t for t in tasks})
+        self.lines += 1
+
+    @rule(id=units, task=task_ids, day=st.integers(min_value=1, max_value=28))
+    def batch_that_raises_halfway(self, id: str, task: str, day: int) -> None:
+        """Valid writes, then an exception: the whole batch is undone."""
+
+        def batch() -> None:
+            with self.tr.batch():
+                if id not in self.model["units"]:
+                    self.tr.add_unit(ct.Unit(id=id, name=id, kind="huyen"))
+                current = self.model["tasks"].get(task)
+                if current is not None and current.status is not ct.TaskStatus.CANCELLED:
+                    self.tr.complete_task(task, on=dt.date(2024, 3, day))
+                raise Expected
+
+        self.expect_failure(Expected, batch)
+
+    @rule()
+    def close_and_reopen(self) -> None:
+        documents = self.tr.to_documents()
+        raw = self.tr._store.state.raw
+        self.tr.close()
+        self.tr = ct.Tracker.open(self.folder, load_entrypoints=False)
+        assert self.tr.to_documents() == documents
+        assert self.tr._store.state.raw == raw
+
+    @rule(with_snapshot=st.booleans())
+    def open_a_crashed_copy(self, with_snapshot: bool) -> None:
+        """A copy of the folder as a killed process leaves it opens to the same state."""
+        self.copies += 1
+        copy = self.root / f"crash-{self.copies}"
+        shutil.copytree(self.folder, copy)
+        if not with_snapshot and (copy / "state.json").exists():
+            (copy / "state.json").unlink()
+        other = ct.Tracker.open(copy, load_entrypoints=False)
+        try:
+            assert other.to_documents() == self.tr.to_documents()
+            assert other._store.state.raw == self.tr._store.state.raw
+            assert other.seq == self.tr.seq
+        finally:
+            other.close()
+
+    # -- invariants -----------------------------------------------------------------------
+
+    @invariant()
+    def state_equals_the_model(self) -> None:
+        assert self.tr.units() == sorted(self.model["units"].values(), key=lambda u: u.id)
+        assert self.tr.persons() == sorted(self.model["persons"].values(), key=lambda p: p.id)
+        assert self.tr.plans() == sorted(self.model["plans"].values(), key=lambda p: p.id)
+        assert self.tr.tasks() == sorted(self.model["tasks"].values(), key=lambda t: (t.due, t.id))
+        documents = self.tr.to_documents()
+        for table, objects in self.model.items():
+            assert sorted(d["id"] for d in documents[table]) == sorted(objects)
+
+    @invariant()
+    def journal_verifies(self) -> None:
+        entries = list(JournalReader(str(self.folder / "journal.jsonl")))
+        assert [e.seq for e in entries] == list(range(1, self.lines + 1))
+        assert self.tr.seq == self.lines
+        assert all(e.at.utcoffset() is not None for e in entries)
+
+
+StoreMachine.TestCase.settings = settings(
+    max_examples=30, stateful_step_count=20, deadline=None, derandomize=True, database=None
+)
+test_store_state_machine = StoreMachine.TestCase
