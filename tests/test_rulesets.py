@@ -321,3 +321,31 @@ def test_more_overdue_never_improves_a_rating_under_either_rule_set(
 def test_settings_are_reusable_across_trackers() -> None:
     settings = load_settings({"bands": {"good": 81}})
     assert ct.Tracker.memory(config=settings).config(2030).bands.good == 81
+
+
+@given(
+    st.lists(st.sampled_from("oxlde"), min_size=0, max_size=6),
+    st.lists(st.sampled_from("oxlde"), min_size=0, max_size=4),
+    st.integers(0, 30),
+    st.sampled_from(["decree90", "decree335"]),
+    st.booleans(),
+)
+def test_every_rating_below_htxsnv_names_the_rule_that_lowered_it(
+    letters: list[str], sub: list[str], general: int, ruleset: str, disciplined: bool
+) -> None:
+    """Property: a head rated below HTXSNV always has a reason from the rule that put
+    them there: the base rule's verdict on the higher levels, or a cap."""
+    tr = office("".join(letters), sub="".join(sub))
+    for person in ("h", "hs"):
+        tr.record_assessment(person=person, year=2026, general_points=general)
+    if disciplined:
+        tr.discipline(person="h", on=D(2026, 2, 1), reason="Vi phạm")
+    for r in tr.evaluate(2026, ruleset=ruleset).ratings:
+        if r.rating is None or r.rating is ct.Rating.EXCELLENT:
+            continue
+        rules = [x.rule for x in r.reasons] + [c.reason.rule for c in r.caps]
+        lowered_by_cap = any(c.rating == r.rating for c in r.caps)
+        lowered_by_base = any(rule in ("decree90.excellent", "decree335.score") for rule in rules)
+        assert lowered_by_cap or lowered_by_base, rules
+        if r.base is not None and r.rating < r.base:
+            assert r.caps and min(c.rating for c in r.caps) == r.rating
