@@ -1,0 +1,351 @@
+"""The JSON bridge: every domain object survives the store, damaged documents fail cleanly.
+
+The store keeps plain JSON that any TinyDB user can read. ``_codec.unstructure`` turns a
+domain object into a JSON-ready dict and ``_codec.structure`` rebuilds it, running the
+class's own converters and validators. So a document that was damaged or edited by hand
+fails with the same :class:`ct.ValidationError` as bad input from Python — never with a
+``TypeError`` or ``KeyError`` from deep inside.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import json
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import cchc_tasks as ct
+from cchc_tasks import _codec, plans, results, targets, tasks, testing, units
+from cchc_tasks.results import Assessment
+
+#: One strategy per stored domain class (and the report nested in a task).
+STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
+    ct.Unit: testing.units(),
+    ct.Person: testing.persons(),
+    ct.Headship: testing.headships(),
+    ct.Plan: testing.plans(),
+    ct.Task: testing.tasks(),
+    ct.ProgressReport: testing.progress_reports(),
+    ct.Result: testing.results(),
+    ct.Discipline: testing.disciplines(),
+    Assessment: testing.assessments(),
+    ct.Target: testing.targets(),
+}
+
+#: A valid object of each class, built by the plain factories.
+EXAMPLES: dict[type[Any], Any] = {
+    ct.Unit: testing.make_unit(),
+    ct.Person: testing.make_person(),
+    ct.Headship: testing.make_headship(),
+    ct.Plan: testing.make_plan(),
+    ct.Task: testing.make_task(progress=[testing.make_progress_report()]),
+    ct.ProgressReport: testing.make_progress_report(),
+    ct.Result: testing.make_result(),
+    ct.Discipline: testing.make_discipline(),
+    Assessment: testing.make_assessment(),
+    ct.Target: testing.make_target(),
+}
+
+CLASSES = list(STRATEGIES)
+
+
+def by_name(cls: type[Any]) -> str:
+    return cls.__name__
+
+
+def through_json(obj: Any) -> Any:
+    """What the store gives back: unstructure, strict JSON text, parse, structure."""
+    text = json.dumps(_codec.unstructure(obj), allow_nan=False)
+    return _codec.structure(type(obj), json.loads(text))
+
+
+def document(cls: type[Any]) -> dict[str, Any]:
+    """A JSON document of a valid ``cls``, as the store holds it."""
+    doc: dict[str, Any] = json.loads(json.dumps(_codec.unstructure(EXAMPLES[cls])))
+    return doc
+
+
+def domain_classes() -> set[type[Any]]:
+    """Every attrs class the model modules export; each must be in STRATEGIES."""
+    found = set()
+    for module in (units, plans, tasks, results):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isclass(obj) and attrs.has(obj):
+                found.add(obj)
+    found.add(targets.Target)
+    return found
+
+
+# --- round trips -----------------------------------------------------------------------
+
+
+def test_every_domain_class_has_a_round_trip_strategy() -> None:
+    """A new domain class must get a strategy in ``cchc_tasks.testing`` and a row here."""
+    assert domain_classes() <= set(STRATEGIES)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=by_name)
+@given(data=st.data())
+def test_round_trip_through_json_gives_an_equal_object(cls: type[Any], data: st.DataObject) -> None:
+    """unstructure → json.dumps → json.loads → structure rebuilds an equal object, and
+    encoding the rebuilt object gives the same document."""
+    obj = data.draw(STRATEGIES[cls])
+    assert isinstance(obj, cls)
+    back = through_json(obj)
+    assert back == obj
+    assert type(back) is cls
+    assert _codec.unstructure(back) == _codec.unstructure(obj)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=by_name)
+def test_factory_objects_round_trip(cls: type[Any]) -> None:
+    """The plain factories' objects round-trip too (a readable, fixed example per class)."""
+    assert through_json(EXAMPLES[cls]) == EXAMPLES[cls]
+
+
+def test_documents_are_plain_json() -> None:
+    """Dates are ISO strings, enums their values, tuples lists, nested objects dicts."""
+    task = testing.make_task(
+        status=ct.TaskStatus.DONE,
+        completed_on=dt.date(2025, 7, 2),
+        progress=[testing.make_progress_report()],
+    )
+    doc = _codec.unstructure(task)
+    assert doc["due"] == "2025-06-30"
+    assert doc["completed_on"] == "2025-07-02"
+    assert doc["status"] == "done"
+    assert doc["partners"] == ["noi-vu"]
+    assert doc["progress"] == [
+        {
+            "on": "2025-03-31",
+            "percent": 50,
+            "note": "Đã hoàn thành dự thảo phương án",
+            "evidence": ["Công văn số 45/CV-TP"],
+            "by": "nguyen-van-an",
+        }
+    ]
+    assert json.loads(json.dumps(doc)) == doc
+
+
+def test_a_target_stores_its_rule_as_a_tagged_dict() -> None:
+    """A rule is stored as ``{"kind": ..., **params}``, nested rules likewise."""
+    doc = _codec.unstructure(testing.make_target())
+    assert doc["indicator"] == "PAR_INDEX"
+    assert doc["rule"] == {
+        "kind": "any_of",
+        "rules": [
+            {"kind": "growth", "amount": 5, "mode": "relative"},
+            {"kind": "rank_within", "n": 5},
+        ],
+    }
+
+
+def test_structure_accepts_python_values_as_well_as_json() -> None:
+    """Dates already parsed and rules already built are taken as they are."""
+    doc = document(ct.Task) | {"due": dt.date(2025, 6, 30)}
+    assert _codec.structure(ct.Task, doc) == EXAMPLES[ct.Task]
+    target_doc = document(ct.Target) | {"rule": EXAMPLES[ct.Target].rule}
+    assert _codec.structure(ct.Target, target_doc) == EXAMPLES[ct.Target]
+
+
+# --- documents that do not check out ---------------------------------------------------
+
+
+@pytest.mark.parametrize("data", [None, [], "unit", 5, ["id", "tu-phap"]], ids=repr)
+@pytest.mark.parametrize("cls", CLASSES, ids=by_name)
+def test_a_document_that_is_not_a_mapping_is_rejected(cls: type[Any], data: Any) -> None:
+    with pytest.raises(ct.ValidationError) as info:
+        _codec.structure(cls, data)
+    assert info.value.field == cls.__name__
+    assert info.value.expected == "a mapping of field names to values"
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=by_name)
+def test_an_unknown_key_is_named(cls: type[Any]) -> None:
+    """A key the class does not have is an error, not silently dropped data."""
+    with pytest.raises(ct.ValidationError) as info:
+        _codec.structure(cls, document(cls) | {"colour": "đỏ"})
+    assert info.value.field == f"{cls.__name__}.colour"
+    assert "a known field" in str(info.value)
+
+
+def test_unknown_keys_of_mixed_types_are_reported_not_crashed_on() -> None:
+    """Python callers may pass non-text keys; sorting them for the message must not fail."""
+    with pytest.raises(ct.ValidationError, match=r"^Unit\."):
+        _codec.structure(ct.Unit, document(ct.Unit) | {1: "a", "b": 2, None: 3})
+
+
+def required_fields() -> list[tuple[type[Any], str]]:
+    return [
+        (cls, field.name)
+        for cls in CLASSES
+        for field in attrs.fields(cls)
+        if field.init and field.default is attrs.NOTHING
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cls", "name"), required_fields(), ids=[f"{c.__name__}.{n}" for c, n in required_fields()]
+)
+def test_a_missing_required_key_is_named(cls: type[Any], name: str) -> None:
+    doc = document(cls)
+    del doc[name]
+    with pytest.raises(ct.ValidationError) as info:
+        _codec.structure(cls, doc)
+    assert info.value.field == f"{cls.__name__}.{name}"
+    assert "required" in info.value.expected
+
+
+GROWTH = {"kind": "growth", "amount": 5, "mode": "relative"}
+
+WRONG_VALUES = [
+    # (class, key, stored value, field named by the error)
+    (ct.Task, "due", 20250630, "Task.due"),
+    (ct.Task, "due", "30/06/2025", "Task.due"),
+    (ct.Task, "due", "2025-13-01", "Task.due"),
+    (ct.Task, "due", ["2025-06-30"], "Task.due"),
+    (ct.Task, "due", None, "Task.due"),
+    (ct.Task, "due", "2025-06-30T08:00:00+07:00", "Task.due"),
+    (ct.Task, "completed_on", "2025-06-30", "Task.completed_on"),
+    (ct.Task, "status", "finished", "Task.status"),
+    (ct.Task, "status", None, "Task.status"),
+    (ct.Task, "status", ["done"], "Task.status"),
+    (ct.Task, "weight", "1", "Task.weight"),
+    (ct.Task, "weight", True, "Task.weight"),
+    (ct.Task, "weight", 10**400, "Task.weight"),
+    (ct.Task, "partners", "noi vu", "Task.partners"),
+    (ct.Task, "partners", 5, "Task.partners"),
+    (ct.Task, "partners", [1, 2], "Task.partners"),
+    (ct.Task, "partners", {"noi-vu": True}, "Task.partners"),
+    (ct.Task, "progress", 5, "Task.progress"),
+    (ct.Task, "progress", "50%", "Task.progress"),
+    (ct.Task, "progress", {"on": "2025-03-31", "percent": 50}, "Task.progress"),
+    (ct.Task, "progress", [5], "ProgressReport"),
+    (ct.Task, "progress", [{"on": "2025-03-31"}], "ProgressReport.percent"),
+    (ct.Task, "progress", [{"on": "hôm qua", "percent": 50}], "ProgressReport.on"),
+    (ct.Task, "field", ["procedures"], "Task.field"),
+    (ct.Task, "title", None, "Task.title"),
+    (ct.ProgressReport, "evidence", 5, "ProgressReport.evidence"),
+    (ct.ProgressReport, "evidence", [None], "ProgressReport.evidence"),
+    (ct.Unit, "valid_from", 2025, "Unit.valid_from"),
+    (ct.Unit, "successors", [["a"]], "Unit.successors"),
+    (ct.Unit, "name", {"vi": "Phòng Tư pháp"}, "Unit.name"),
+    (ct.Headship, "start", {}, "Headship.start"),
+    (ct.Plan, "end", "2025", "Plan.end"),
+    (ct.Result, "year", "2025", "Result.year"),
+    (ct.Result, "value", "85,5", "Result.value"),
+    (ct.Result, "rank", 4.0, "Result.rank"),
+    (ct.Result, "indicator", ["PAR_INDEX"], "Result.indicator"),
+    (ct.Discipline, "on", 0, "Discipline.on"),
+    (ct.Target, "rule", 5, "Target.rule"),
+    (ct.Target, "rule", "growth", "Target.rule"),
+    (ct.Target, "rule", {"amount": 5}, "Target.rule"),
+    (ct.Target, "rule", {"kind": "nope"}, "Target.rule.kind"),
+    (ct.Target, "rule", {"kind": ["growth"]}, "Target.rule.kind"),
+    (ct.Target, "rule", {"kind": "growth"}, "Target.rule (growth)"),
+    (ct.Target, "rule", GROWTH | {"colour": 1}, "Target.rule (growth)"),
+    (ct.Target, "rule", GROWTH | {"amount": "5"}, "Growth.amount"),
+    (ct.Target, "rule", GROWTH | {"mode": "percent"}, "Growth.mode"),
+    (ct.Target, "rule", {"kind": "rank_within", "n": 0}, "RankWithin.n"),
+    (ct.Target, "rule", {"kind": "above", "x": None}, "Above.x"),
+    (ct.Target, "rule", {"kind": "any_of", "rules": []}, "AnyOf.rules"),
+    (ct.Target, "rule", {"kind": "all_of", "rules": 5}, "AllOf.rules"),
+    (ct.Target, "rule", {"kind": "all_of", "rules": {"a": GROWTH}}, "AllOf.rules"),
+    (ct.Target, "rule", {"kind": "any_of", "rules": [5]}, "Target.rule"),
+    (ct.Target, "rule", {"kind": "milestones", "schedule": []}, "Milestones.schedule"),
+    (ct.Target, "rule", {"kind": "milestones", "schedule": 5}, "Milestones.schedule"),
+    (ct.Target, "rule", {"kind": "milestones", "schedule": [[2025]]}, "Milestones.schedule"),
+    (
+        ct.Target,
+        "rule",
+        {"kind": "milestones", "schedule": [["năm", GROWTH]]},
+        "Milestones.schedule",
+    ),
+    (
+        ct.Target,
+        "rule",
+        {"kind": "milestones", "schedule": [[float("inf"), GROWTH]]},
+        "Milestones.schedule",
+    ),
+    (
+        ct.Target,
+        "rule",
+        {"kind": "milestones", "schedule": [[2025, GROWTH], [2025, GROWTH]]},
+        "Milestones.schedule",
+    ),
+    (ct.Target, "ratchet", "yes", "Target.ratchet"),
+    (ct.Target, "indicator", "", "Target.indicator"),
+]
+
+
+@pytest.mark.parametrize(
+    ("cls", "key", "value", "field"),
+    WRONG_VALUES,
+    ids=[f"{c.__name__}.{k}={v!r}"[:60] for c, k, v, _ in WRONG_VALUES],
+)
+def test_a_value_of_the_wrong_kind_is_a_validation_error(
+    cls: type[Any], key: str, value: Any, field: str
+) -> None:
+    """Wrong types in a stored document give a ValidationError naming the field."""
+    doc = document(cls) | {key: value}
+    with pytest.raises(ct.ValidationError) as info:
+        _codec.structure(cls, doc)
+    assert info.value.field == field
+    assert str(info.value).startswith(f"{field}: expected ")
+
+
+RULE_KINDS = ["growth", "rank_within", "above", "at_least", "any_of", "all_of", "milestones"]
+
+#: Arbitrary JSON-like values, plus values close enough to valid ones to get past the
+#: first check (ISO dates, statuses, rule dicts with a real kind and random parameters).
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=8)
+    | st.sampled_from(["2025-06-30", "done", "open", "tu-phap", "PAR_INDEX", "relative"]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.text(max_size=6), children, max_size=3)
+        | st.fixed_dictionaries(
+            {"kind": st.sampled_from(RULE_KINDS)},
+            optional={
+                "amount": children,
+                "mode": children,
+                "n": children,
+                "x": children,
+                "rules": children,
+                "schedule": children,
+            },
+        )
+    ),
+    max_leaves=10,
+)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=by_name)
+@given(data=st.data())
+def test_garbage_in_any_field_is_a_validation_error_or_a_valid_object(
+    cls: type[Any], data: st.DataObject
+) -> None:
+    """Whatever replaces one field of a valid document, structure either builds a valid
+    object or raises ValidationError: never TypeError, KeyError or anything else."""
+    doc = document(cls)
+    key = data.draw(st.sampled_from(sorted(doc)), label="key")
+    doc[key] = data.draw(json_values, label="value")
+    try:
+        obj = _codec.structure(cls, doc)
+    except ct.ValidationError as exc:
+        error = exc
+    else:
+        assert isinstance(obj, cls)
+        return
+    assert isinstance(error, ct.CchcError)
+    assert str(error).startswith(f"{error.field}: expected ")
