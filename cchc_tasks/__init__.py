@@ -12,6 +12,7 @@ lives in a journal-backed TinyDB store.
 
 from . import examples
 from ._version import __version__
+from .config import Config
 from .errors import (
     CchcError,
     DuplicateIdError,
@@ -39,7 +40,7 @@ from .evaluation import (
 from .plans import Field, Indicator, Plan
 from .plugins import PROJECT, hookimpl, make_plugin_manager
 from .ratings import Band, Rating
-from .results import Discipline, Result
+from .results import Assessment, Discipline, Result
 from .store import Change, Entry
 from .targets import (
     IndicatorFacts,
@@ -57,15 +58,17 @@ from .targets import (
     rank_within,
 )
 from .tasks import ProgressReport, Task, TaskOutcome, TaskStatus
-from .tracker import HistoryEntry, Tracker
+from .tracker import HistoryEntry, ListenerWarning, Tracker
 from .units import Headship, Person, Unit
 
 __all__ = [
     "PROJECT",
+    "Assessment",
     "Band",
     "Cap",
     "CchcError",
     "Change",
+    "Config",
     "Criterion",
     "Discipline",
     "DuplicateIdError",
@@ -80,6 +83,7 @@ __all__ = [
     "Judgement",
     "LeaderRating",
     "Levels",
+    "ListenerWarning",
     "NotFoundError",
     "Outcome",
     "Person",

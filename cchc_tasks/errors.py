@@ -80,9 +80,9 @@ class RuleError(CchcError):
     def __init__(self, message: str, *, plugin: str | None = None, hook: str | None = None):
         self.plugin = plugin
         self.hook = hook
-        prefix = ""
-        if plugin or hook:
-            prefix = f"plugin {plugin or '?'} in hook {hook or '?'}: "
+        parts = [f"plugin {plugin}" if plugin else "", f"hook {hook}" if hook else ""]
+        prefix = " in ".join(p for p in parts if p)
+        prefix = f"{prefix}: " if prefix else ""
         super().__init__(prefix + message)
 
 

@@ -540,7 +540,8 @@ class _Run:
         by_unit: dict[str, list[LeaderRating]] = defaultdict(list)
         disciplines: dict[str, list[Discipline]] = defaultdict(list)
         for d in self.source.disciplines():
-            if d.on.year == self.year:
+            # A decision issued after the evaluation date is not known yet.
+            if d.on.year == self.year and d.on <= self.as_of:
                 disciplines[d.person].append(d)
         assessments = {a.person: a for a in self.source.assessments(year=self.year)}
         targets_of: dict[str, list[TargetResult]] = defaultdict(list)

@@ -163,5 +163,5 @@ def cchc_task_changed(
 ) -> None:
     """Notification after a task change is durable (``before`` is ``None`` for a new
     task). Called once per task changed, after the whole batch is written; ``at`` is the
-    journal time of the change. If a listener raises, the change stays saved and the
-    caller gets a :class:`~cchc_tasks.RuleError` naming the listener."""
+    journal time of the change. If a listener raises, the change stays saved (it is
+    already durable) and a :class:`~cchc_tasks.ListenerWarning` names the listener."""

@@ -124,6 +124,9 @@ class Decree90Params:
     )  # HTNV [I], as Decree 56/2015 Art. 14
     min_months_rated: float = attrs.field(default=6.0, validator=_non_negative)
     full_months: float = attrs.field(default=9.0, validator=_non_negative)  # [V, weak source]
+    completed_subordinates_share: float | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_share)
+    )  # HTNV [I], off
     rate_without_tasks: bool = False
 
 
@@ -192,7 +195,8 @@ class Decree335Params:
 def _band_caps_converter(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
-    return {_as_band(k): _as_rating(v) if v is not None else None for k, v in value.items()}
+    # An empty string (TOML has no null) means "no cap", like a missing band.
+    return {_as_band(k): _as_rating(v) if v not in (None, "") else None for k, v in value.items()}
 
 
 def _check_band_caps(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.metadata
 import logging
 import os
+import re
 import types
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -114,16 +115,28 @@ def make_plugin_manager(
         if load_entrypoints:
             pm.load_setuptools_entrypoints(PROJECT)
         for plugin in plugins:
-            name = _name_of(plugin)
+            name = _unique_name(pm, _name_of(plugin))
             if not pm.is_blocked(name):
                 pm.register(plugin, name=name)
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         culprit = pm.get_name(exc.plugin) if pm.is_registered(exc.plugin) else None
-        raise RuleError(str(exc), plugin=culprit or _name_of(exc.plugin)) from exc
+        found = re.search(r"hook '?(\w+)'?", str(exc))
+        raise RuleError(
+            str(exc), plugin=culprit or _name_of(exc.plugin), hook=found.group(1) if found else None
+        ) from exc
     except ValueError as exc:  # pluggy: a plugin or name registered twice
         raise RuleError(str(exc)) from exc
     return pm
+
+
+def _unique_name(pm: pluggy.PluginManager, name: str) -> str:
+    """Two instances of one plugin class get ``name``, ``name#2``…"""
+    candidate, n = name, 1
+    while pm.has_plugin(candidate):
+        n += 1
+        candidate = f"{name}#{n}"
+    return candidate
 
 
 def plugin_versions(pm: pluggy.PluginManager) -> tuple[tuple[str, str], ...]:
@@ -202,11 +215,20 @@ class Hooks:
         return [k for answer in self._call("cchc_rule_kinds") for k in answer or ()]
 
     def task_outcomes(self, tasks: Sequence[Task], as_of: dt.date) -> dict[str, TaskOutcome]:
+        from .tasks import TaskOutcome
+
         merged: dict[str, TaskOutcome] = {}
         # Results come first-called first; the first answer for a task wins.
         for answer in reversed(self._call("cchc_task_outcomes", tasks=tasks, as_of=as_of)):
-            if answer:
-                merged.update(answer)
+            for task_id, outcome in (answer or {}).items():
+                try:
+                    merged[task_id] = TaskOutcome(outcome)
+                except ValueError:
+                    raise RuleError(
+                        f"task {task_id!r}: expected a TaskOutcome "
+                        f"({', '.join(o.value for o in TaskOutcome)}), got {outcome!r}",
+                        hook="cchc_task_outcomes",
+                    ) from None
         return merged
 
     def unit_criteria(self, unit: UnitFacts, year: int) -> list[Criterion]:

@@ -143,7 +143,13 @@ def register_rule_kind(cls: type[Rule]) -> type[Rule]:
     if not isinstance(kind, str) or not kind:
         raise RuleError(f"rule class {cls.__qualname__} must set a non-empty 'kind'")
     known = _RULE_KINDS.get(kind)
-    if known is not None and known is not cls:
+    # The same class defined again (a re-run notebook cell, a reloaded module) replaces
+    # itself; a different class may not take a kind that stored targets already use.
+    same_definition = known is not None and (known.__module__, known.__qualname__) == (
+        cls.__module__,
+        cls.__qualname__,
+    )
+    if known is not None and known is not cls and not same_definition:
         raise RuleError(
             f"rule kind {kind!r} is already taken by {known.__module__}.{known.__qualname__}"
         )

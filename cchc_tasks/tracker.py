@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -19,7 +20,7 @@ import pluggy
 
 from ._codec import structure, unstructure
 from .config import Config, Settings, load_settings
-from .errors import DuplicateIdError, NotFoundError, ValidationError
+from .errors import DuplicateIdError, NotFoundError, RuleError, ValidationError
 from .evaluation import Evaluation, RuleSet, choose_ruleset, run_evaluation
 from .plans import Plan
 from .plugins import Hooks, make_plugin_manager, plugin_versions
@@ -29,7 +30,12 @@ from .targets import Target, register_rule_kind
 from .tasks import ProgressReport, Task, TaskOutcome, TaskStatus
 from .units import Headship, Person, Unit
 
-__all__ = ["HistoryEntry", "Tracker"]
+__all__ = ["HistoryEntry", "ListenerWarning", "Tracker"]
+
+
+class ListenerWarning(RuntimeWarning):
+    """A ``cchc_task_changed`` listener failed after the change was saved."""
+
 
 T = TypeVar("T")
 ConfigSource = str | os.PathLike[str] | Mapping[str, Any] | Settings | None
@@ -102,6 +108,15 @@ class HistoryEntry:
     actor: str | None
     note: str | None
     change: Change
+
+
+def _status(value: TaskStatus | str) -> str:
+    try:
+        return TaskStatus(value).value
+    except ValueError:
+        raise ValidationError(
+            "tasks.status", f"one of {', '.join(s.value for s in TaskStatus)}", value
+        ) from None
 
 
 def _document(obj: Any) -> dict[str, Any]:
@@ -243,13 +258,23 @@ class Tracker:
         if entry is None or entry.seq != seq or not self._pm.hook.cchc_task_changed.get_hookimpls():
             return
         for change in entry.changes:
-            if change.table == "tasks":
+            if change.table != "tasks":
+                continue
+            try:
                 self._hooks.task_changed(
                     self._decode("tasks", change.before) if change.before else None,
                     self._decode("tasks", change.after) if change.after else None,
                     entry.actor,
                     entry.note,
                     entry.at,
+                )
+            except RuleError as exc:
+                # The change is durable; raising now would tell the caller it failed.
+                warnings.warn(
+                    f"{exc} (the change to task {change.id} was saved as journal entry "
+                    f"{entry.seq}; only the notification failed)",
+                    ListenerWarning,
+                    stacklevel=4,
                 )
 
     def _put(self, table: str, obj: Any) -> None:
@@ -673,7 +698,7 @@ class Tracker:
             ("unit", unit),
             ("plan", plan),
             ("assignee", assignee),
-            ("status", None if status is None else TaskStatus(status).value),
+            ("status", None if status is None else _status(status)),
         ):
             if value is not None:
                 found = state.lookup("tasks", index, value)

@@ -16,6 +16,7 @@ import ast
 import contextlib
 import inspect
 import io
+import os
 import re
 import textwrap
 from pathlib import Path
@@ -28,7 +29,12 @@ from cchc_tasks import hookspecs
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-EXECUTED = ["README.md", "docs/tutorial.md", "docs/reference/hooks.md"]
+EXECUTED = [
+    "README.md",
+    "docs/tutorial.md",
+    "docs/reference/hooks.md",
+    "docs/reference/configuration.md",
+]
 HOOKS_PAGE = DOCS / "reference" / "hooks.md"
 API_PAGE = DOCS / "reference" / "api.md"
 
@@ -36,6 +42,9 @@ _FENCE = re.compile(
     r"^```(?P<info>[^\n`]*)\n(?P<body>.*?)^```[ \t]*$",
     re.MULTILINE | re.DOTALL,
 )
+# Set to 1 to rewrite the output blocks from what the examples print (then review the diff).
+UPDATE_ENV = "CCHC_UPDATE_DOC_OUTPUTS"
+UPDATE = os.environ.get(UPDATE_ENV) == "1"
 _LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
 
 
@@ -70,6 +79,7 @@ def test_examples_run(page: str) -> None:
     python = [b for b in blocks if b.lang == "python"]
     assert python, f"{page} has no python examples"
     namespace: dict[str, Any] = {"__name__": f"docs_{Path(page).stem}"}
+    updates: list[tuple[Block, str]] = []
     for i, block in enumerate(blocks):
         if block.lang != "python":
             continue
@@ -83,10 +93,18 @@ def test_examples_run(page: str) -> None:
             and following.lang == "output"
             and not text[block.end : following.start].strip()
         ):
+            if UPDATE and _normalise(printed.getvalue()) != _normalise(following.body):
+                updates.append((following, _normalise(printed.getvalue()) + "\n"))
+                continue
             assert _normalise(printed.getvalue()) == _normalise(following.body), (
                 f"{page}:{following.line}: the output block differs from what the example "
-                f"at line {block.line} prints"
+                f"at line {block.line} prints (rerun with {UPDATE_ENV}=1 to rewrite it)"
             )
+    for block, body in reversed(updates):
+        fence = "```output\n"
+        text = text[: block.start] + fence + body + "```" + text[block.end :]
+    if updates:
+        (ROOT / page).write_text(text, encoding="utf-8")
 
 
 def _hooks() -> list[tuple[str, Any]]:

@@ -163,7 +163,7 @@ def test_units_are_ranked_within_their_peer_group_with_shared_ties() -> None:
         ("oooooood", ct.Rating.COMPLETED),  # 87.5% done, not all
         ("ooooooodd", ct.Rating.COMPLETED),  # 7/9 = 78% done
         ("ooodd", ct.Rating.NOT_COMPLETED),  # 60% done
-        ("xxop", ct.Rating.COMPLETED),  # a pending task is not completed
+        ("xxop", ct.Rating.EXCELLENT),  # a task not yet due is left out
     ],
 )
 def test_base_rating_from_the_units_tasks(letters: str, expected: ct.Rating) -> None:

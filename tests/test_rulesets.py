@@ -220,7 +220,7 @@ def test_configuration_from_a_toml_file_with_year_overrides(tmp_path: Path) -> N
     path.write_text(
         'province = "Đồng Tháp"\n'
         "[bands]\nexcellent = 95\n"
-        '[cchc_link.band_caps]\n"Khá" = "HTNV"\n'
+        '[cchc_link.band_caps]\n"Khá" = "HTNV"\n"Yếu" = ""\n'
         "[years.2025.bands]\ngood = 85\n",
         encoding="utf-8",
     )
@@ -229,7 +229,8 @@ def test_configuration_from_a_toml_file_with_year_overrides(tmp_path: Path) -> N
     assert tr.config(2024).bands.excellent == 95
     caps = tr.config(2024).cchc_link.band_caps
     assert caps[ct.Band.FAIR] is ct.Rating.COMPLETED
-    assert caps[ct.Band.WEAK] is ct.Rating.NOT_COMPLETED  # the rest of the table stays
+    assert caps[ct.Band.WEAK] is None  # "" lifts the cap
+    assert caps[ct.Band.AVERAGE] is ct.Rating.COMPLETED  # the rest of the table stays
     assert tr.config(2024).province == "Đồng Tháp"
 
 

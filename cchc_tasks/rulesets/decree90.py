@@ -1,21 +1,23 @@
 """Rule set ``decree90``: heads' ratings under Decree 90/2020/NĐ-CP as amended by Decree
 48/2023/NĐ-CP, in force for evaluations up to 2025.
 
-Base rating from the unit's tasks due in the year and the ratings of the heads of the
-directly subordinate units (regulation.md §5.1, R13; the HTNV level is [I], a
-parameter):
+The base rating looks at the unit's tasks that are due by the evaluation date (tasks
+not yet due are left out, so a mid-year evaluation is a projection on what is known)
+and at the ratings of the heads of the directly subordinate units (regulation.md §5.1,
+R13; the HTNV level is [I], a parameter):
 
 * **HTXSNV**: every task completed on time; ≥ 50% of them exceeded; every
   subordinate head ≥ HTNV and ≥ 70% of them ≥ HTTNV (Art. 4 c–d).
 * **HTTNV**: every task completed; ≥ 80% on time; every subordinate head ≥ HTNV
   (Art. 5).
-* **HTNV**: ≥ 70% of tasks completed.
+* **HTNV**: ≥ 70% of tasks completed (and, if ``completed_subordinates_share`` is set,
+  that share of subordinate heads ≥ HTNV).
 * otherwise **KHTNV**.
 
 Conditions on subordinate heads hold when there are none; heads who are not rated are
-left out of those shares. Caps: a head disciplined in the year is KHTNV (Decree
-48/2023, R15); 6 to under 9 months in the post (absent 3 to under 6 months) → at most
-HTNV; under 6 months → not rated for that unit.
+left out of those shares. Caps: a head disciplined in the year (on or before the
+evaluation date) is KHTNV (Decree 48/2023, R15); 6 to under 9 months in the post
+(absent 3 to under 6 months) → at most HTNV; under 6 months → not rated for that unit.
 """
 
 from __future__ import annotations
@@ -30,9 +32,11 @@ NAME = "decree90"
 SOURCE_90 = "Nghị định 90/2020/NĐ-CP"
 SOURCE_48 = "Nghị định 48/2023/NĐ-CP"
 
+Condition = tuple[bool, str]
 
-def _share(part: int, whole: int) -> float:
-    return part / whole if whole else 1.0
+
+def _share(part: int, whole: int, empty: float = 1.0) -> float:
+    return part / whole if whole else empty
 
 
 def _pct(x: float) -> str:
@@ -40,7 +44,7 @@ def _pct(x: float) -> str:
 
 
 class Decree90Rules:
-    """The ``decree90`` rule set as a plugin."""
+    """The ``decree90`` rule set as a plugin; its numbers are ``config.decree90``."""
 
     @hookimpl
     def cchc_rulesets(self) -> list[RuleSet]:
@@ -72,13 +76,14 @@ class Decree90Rules:
                 ),
             )
         facts = head.unit.facts
-        if facts.counted == 0 and not p.rate_without_tasks:
+        if facts.counted - facts.pending == 0 and not p.rate_without_tasks:
             return RatingDecision(
                 None,
                 (
                     Reason(
                         "decree90.no-tasks",
-                        f"the unit has no tasks due in {head.year}: nothing to rate the head on",
+                        f"the unit has no tasks due in {head.year} by {head.as_of}: "
+                        "nothing to rate the head on",
                         SOURCE_90,
                     ),
                 ),
@@ -88,12 +93,11 @@ class Decree90Rules:
     def _rate(self, head: HeadFacts) -> RatingDecision:
         p = head.config.decree90
         f = head.unit.facts
-        n = f.counted
-        rated = [s for s in head.subordinates if s.rating is not None]
-        subs_ok = all(s.rating >= Rating.COMPLETED for s in rated if s.rating)
-        subs_good = _share(
-            sum(1 for s in rated if s.rating and s.rating >= Rating.GOOD), len(rated)
-        )
+        n = f.counted - f.pending  # tasks due by the evaluation date
+        rated = [s.rating for s in head.subordinates if s.rating is not None]
+        at_least_htnv = _share(sum(1 for r in rated if r >= Rating.COMPLETED), len(rated))
+        subs_ok = at_least_htnv == 1.0
+        subs_good = _share(sum(1 for r in rated if r >= Rating.GOOD), len(rated))
         unrated = len(head.subordinates) - len(rated)
         sub_text = (
             f"{len(rated)} subordinate heads rated"
@@ -104,13 +108,28 @@ class Decree90Rules:
                 else " (conditions on them hold)"
             )
         )
+        pending = f" ({f.pending} not yet due, left out)" if f.pending else ""
         task_text = (
-            f"{n} tasks: {f.on_time} on time, {f.late} late, {f.overdue} overdue, "
-            f"{f.pending} pending, {f.exceeded} exceeded"
+            f"{n} tasks due by {head.as_of}{pending}: {f.on_time} on time, {f.late} "
+            f"late, {f.overdue} overdue, {f.exceeded} exceeded"
         )
         on_time, done = _share(f.on_time, n), _share(f.completed, n)
-        exceeded = _share(f.exceeded, n)
-        levels = [
+        exceeded = _share(f.exceeded, n, empty=0.0)
+        completed_conditions: list[Condition] = [
+            (
+                done >= p.completed_share,
+                f"≥ {_pct(p.completed_share)} of tasks completed ({_pct(done)})",
+            ),
+        ]
+        if p.completed_subordinates_share is not None:
+            completed_conditions.append(
+                (
+                    at_least_htnv >= p.completed_subordinates_share,
+                    f"≥ {_pct(p.completed_subordinates_share)} of subordinate heads ≥ HTNV "
+                    f"({_pct(at_least_htnv)})",
+                )
+            )
+        levels: list[tuple[Rating, str, str, list[Condition]]] = [
             (
                 Rating.EXCELLENT,
                 "decree90.excellent",
@@ -146,12 +165,7 @@ class Decree90Rules:
                 Rating.COMPLETED,
                 "decree90.completed",
                 f"{SOURCE_90} (ngưỡng HTNV: tham số)",
-                [
-                    (
-                        done >= p.completed_share,
-                        f"≥ {_pct(p.completed_share)} of tasks completed ({_pct(done)})",
-                    ),
-                ],
+                completed_conditions,
             ),
         ]
         reasons = [Reason("decree90.facts", f"{task_text}; {sub_text}", SOURCE_90)]
@@ -163,11 +177,7 @@ class Decree90Rules:
                 return RatingDecision(rating, tuple(reasons))
             reasons.append(Reason(rule, f"not {rating.code}: needs " + "; ".join(unmet), source))
         reasons.append(
-            Reason(
-                "decree90.not-completed",
-                f"KHTNV: under {_pct(p.completed_share)} of tasks completed",
-                SOURCE_90,
-            )
+            Reason("decree90.not-completed", "KHTNV: the conditions of HTNV are not met", SOURCE_90)
         )
         return RatingDecision(Rating.NOT_COMPLETED, tuple(reasons))
 

@@ -13,7 +13,8 @@ from ..evaluation import Evaluation, Reason, Recommendation
 from ..plugins import hookimpl
 from ..ratings import Rating
 
-SEED_PLAN = "Kế hoạch CCHC huyện Tân Hồng 2021–2030"
+# The seed plan's principle, not a legal rule: recommendations are proposals only.
+SOURCE = "Kế hoạch CCHC: gắn kết quả CCHC với thi đua, khen thưởng, kỷ luật (đề xuất)"
 
 
 class RecommendationRules:
@@ -38,7 +39,7 @@ class RecommendationRules:
                         Reason(
                             "recommend.commendation",
                             f"rated HTXSNV as head of {r.unit}, unit band {band}",
-                            SEED_PLAN,
+                            SOURCE,
                         ),
                     )
                 )
@@ -51,7 +52,7 @@ class RecommendationRules:
                         Reason(
                             "recommend.discipline-review",
                             f"rated KHTNV as head of {r.unit}: review the head's responsibility",
-                            SEED_PLAN,
+                            SOURCE,
                         ),
                     )
                 )
@@ -66,7 +67,7 @@ class RecommendationRules:
                             "recommend.urge",
                             f"{u.overdue} task(s) overdue as of {evaluation.as_of}: "
                             "inspect and urge",
-                            SEED_PLAN,
+                            SOURCE,
                         ),
                     )
                 )

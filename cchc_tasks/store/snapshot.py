@@ -57,6 +57,8 @@ def write_snapshot(path: str, raw: dict[str, dict[str, Any]], meta: SnapshotMeta
     data = {META_TABLE: {"1": attrs.asdict(meta)}, **raw}
     fd, tmp = tempfile.mkstemp(prefix=".snapshot-", suffix=".tmp", dir=folder)
     try:
+        # mkstemp makes the file private (0600); the snapshot is as readable as the journal.
+        os.fchmod(fd, 0o644)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             # ASCII JSON: plain TinyDB(path) reads it whatever the locale's encoding.
             json.dump(data, f, ensure_ascii=True, separators=(",", ":"))
