@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 EXAMPLE_PLUGINS := plugins/cchc_dong_thap plugins/cchc_emulation plugins/cchc_overdue_alerts
 DEMO_STORE ?= data/tan-hong
 
-.PHONY: demo test lint typecheck check clean
+.PHONY: demo test lint bench check clean
 
 $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(EXAMPLE_PLUGINS))
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run --curve
+
 lint: $(STAMP)
-	$(BIN)/ruff check cchc_tasks tests plugins
-	$(BIN)/ruff format --check cchc_tasks tests plugins
+	$(BIN)/ruff check cchc_tasks tests plugins benchmarks
+	$(BIN)/ruff format --check cchc_tasks tests plugins benchmarks
 	$(BIN)/mypy
 
 check: lint test

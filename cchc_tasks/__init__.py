@@ -17,10 +17,12 @@ from .errors import (
     CchcError,
     DuplicateIdError,
     NotFoundError,
+    PermissionDeniedError,
     RuleError,
     StoreCorruptError,
     StoreError,
     StoreLockedError,
+    StoreVersionError,
     ValidationError,
 )
 from .evaluation import (
@@ -41,7 +43,7 @@ from .plans import Field, Indicator, Plan
 from .plugins import PROJECT, hookimpl, make_plugin_manager
 from .ratings import Band, Rating
 from .results import Assessment, Discipline, Result
-from .store import Change, Entry
+from .store import Change, Entry, VerifyReport
 from .targets import (
     IndicatorFacts,
     Judgement,
@@ -86,6 +88,7 @@ __all__ = [
     "ListenerWarning",
     "NotFoundError",
     "Outcome",
+    "PermissionDeniedError",
     "Person",
     "Plan",
     "ProgressReport",
@@ -100,6 +103,7 @@ __all__ = [
     "StoreCorruptError",
     "StoreError",
     "StoreLockedError",
+    "StoreVersionError",
     "Target",
     "TargetResult",
     "Task",
@@ -110,6 +114,7 @@ __all__ = [
     "UnitFacts",
     "UnitResult",
     "ValidationError",
+    "VerifyReport",
     "__version__",
     "above",
     "all_of",

@@ -13,10 +13,12 @@ __all__ = [
     "CchcError",
     "DuplicateIdError",
     "NotFoundError",
+    "PermissionDeniedError",
     "RuleError",
     "StoreCorruptError",
     "StoreError",
     "StoreLockedError",
+    "StoreVersionError",
     "ValidationError",
 ]
 
@@ -103,3 +105,68 @@ class StoreCorruptError(StoreError):
         self.reason = reason
         where = f"{path}, line {line}" if line is not None else path
         super().__init__(f"{where}: {reason}")
+
+
+class StoreVersionError(StoreError):
+    """A store file is in a layout version this code does not read.
+
+    ``path`` names the file, ``found`` the version it is in and ``reads`` the newest
+    version this code reads. Older versions are migrated when the store is opened; a
+    newer one was written by a newer cchc_tasks.
+    """
+
+    def __init__(self, path: str, found: int, reads: int) -> None:
+        self.path = path
+        self.found = found
+        self.reads = reads
+        hint = (
+            "written by a newer cchc_tasks: upgrade cchc_tasks to open it"
+            if found > reads
+            else "open it with Tracker.open to migrate it"
+        )
+        super().__init__(
+            f"{path}: expected store format version {reads} (or an older one to migrate), "
+            f"got version {found} ({hint})"
+        )
+
+
+class PermissionDeniedError(CchcError):
+    """A ``cchc_authorize`` plugin refused a write; nothing was changed.
+
+    ``actor`` is who asked (``None`` if nobody was named), ``action`` the Tracker method
+    (``"add_task"``, ``"complete_task"``…), ``target`` the object it would change,
+    ``plugin`` the plugin that refused and ``reason`` its explanation, if it gave one.
+    """
+
+    def __init__(
+        self,
+        actor: str | None,
+        action: str,
+        target: Any,
+        *,
+        plugin: str | None = None,
+        reason: str = "",
+    ) -> None:
+        self.actor = actor
+        self.action = action
+        self.target = target
+        self.plugin = plugin
+        self.reason = reason
+        super().__init__(actor, action, target)
+
+    def __str__(self) -> str:
+        # Built when shown, so that the plugin name the tracker fills in appears too.
+        by = f"denied by {self.plugin}" if self.plugin else "denied"
+        why = f": {self.reason}" if self.reason else ""
+        return (
+            f"{self.action} {describe_target(self.target)}: expected an actor allowed to "
+            f"do this, got {self.actor!r} ({by}{why})"
+        )
+
+
+def describe_target(target: Any) -> str:
+    """``task 't-1'`` for an object with an id, else the value itself, shortened."""
+    key = getattr(target, "id", None)
+    if isinstance(key, str):
+        return f"{type(target).__name__.lower()} {key!r}"
+    return _show(target)

@@ -21,9 +21,9 @@ partial evaluation escapes. Nothing here reads the clock: ``as_of`` is given.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
@@ -36,6 +36,11 @@ from .results import Assessment, Discipline, Result
 from .targets import IndicatorFacts, Levels, Outcome, Rule, Target
 from .tasks import Task, TaskOutcome
 from .units import Headship, Person, Unit
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .labels import Lang
 
 __all__ = [
     "Cap",
@@ -154,9 +159,19 @@ class UnitFacts:
     heads: tuple[Headship, ...]
     children: tuple[str, ...]
     config: Config = attrs.field(factory=Config)
+    # Counted once: rules ask for these numbers many times per unit.
+    _counts: Counter[TaskOutcome] = attrs.field(init=False, repr=False, eq=False)
+    _exceeded: int = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        counts = Counter(self.outcomes[t.id] for t in self.tasks)
+        done = (TaskOutcome.ON_TIME, TaskOutcome.LATE)
+        exceeded = sum(1 for t in self.tasks if t.exceeded and self.outcomes[t.id] in done)
+        object.__setattr__(self, "_counts", counts)
+        object.__setattr__(self, "_exceeded", exceeded)
 
     def count(self, outcome: TaskOutcome) -> int:
-        return sum(1 for t in self.tasks if self.outcomes[t.id] is outcome)
+        return self._counts[outcome]
 
     @property
     def on_time(self) -> int:
@@ -190,11 +205,7 @@ class UnitFacts:
     @property
     def exceeded(self) -> int:
         """Completed tasks flagged "hoàn thành vượt mức"."""
-        return sum(
-            1
-            for t in self.tasks
-            if t.exceeded and self.outcomes[t.id] in (TaskOutcome.ON_TIME, TaskOutcome.LATE)
-        )
+        return self._exceeded
 
     def describe(self) -> str:
         return (
@@ -250,6 +261,11 @@ class UnitResult:
         rank = f", rank {self.rank} of {self.of} in its peer group" if self.rank else ""
         return f"{self.facts.describe()}; {score}{band}{rank}"
 
+    def _repr_html_(self) -> str:
+        from .notebook import unit_result_html
+
+        return unit_result_html(self)
+
 
 @attrs.frozen
 class TargetResult:
@@ -261,6 +277,11 @@ class TargetResult:
     reason: str
     rule: Rule
     facts: IndicatorFacts | None = None
+
+    def _repr_html_(self) -> str:
+        from .notebook import target_result_html
+
+        return target_result_html(self)
 
 
 @attrs.frozen
@@ -280,6 +301,11 @@ class LeaderRating:
     @property
     def code(self) -> str | None:
         return None if self.rating is None else self.rating.code
+
+    def _repr_html_(self) -> str:
+        from .notebook import leader_rating_html
+
+        return leader_rating_html(self)
 
 
 @attrs.frozen
@@ -341,6 +367,19 @@ class Evaluation:
             )
         raise NotFoundError("person, unit or target in this evaluation", id, "explain.id")
 
+    def to_dataframe(self, what: str = "units", *, labels: Lang | None = None) -> pd.DataFrame:
+        """One part of the evaluation as a pandas DataFrame: ``"units"``, ``"leaders"``,
+        ``"targets"``, ``"recommendations"`` or ``"tasks"`` (needs the ``notebook`` extra;
+        see :func:`cchc_tasks.notebook.evaluation_frame`)."""
+        from .notebook import evaluation_frame
+
+        return evaluation_frame(self, what, labels=labels)
+
+    def _repr_html_(self) -> str:
+        from .notebook import evaluation_html
+
+        return evaluation_html(self)
+
     def _name(self, id: str) -> str:
         name = self.names.get(id)
         return f"{name} ({id})" if name else id
@@ -390,7 +429,7 @@ class EvaluationSource(Protocol):
     def assessments(
         self, *, person: str | None = None, year: int | None = None
     ) -> list[Assessment]: ...
-    def tasks_due_in(self, year: int) -> list[Task]: ...
+    def tasks_due_in(self, year: int, *, sort: bool = True) -> list[Task]: ...
 
 
 def choose_ruleset(rulesets: Sequence[RuleSet], year: int, name: str | None) -> RuleSet | None:
@@ -402,6 +441,10 @@ def choose_ruleset(rulesets: Sequence[RuleSet], year: int, name: str | None) -> 
         raise ValidationError("ruleset", f"one of {sorted(rs.name for rs in rulesets)}", name)
     in_force = [rs for rs in rulesets if rs.in_force(year)]
     return max(in_force, key=lambda rs: rs.effective_from, default=None)
+
+
+def _by_due(task: Task) -> tuple[dt.date, str]:
+    return task.due, task.id
 
 
 def months_in_post(headship: Headship, year: int) -> float:
@@ -436,7 +479,7 @@ class _Run:
             self.children[u.parent if u.parent in self.units else None].append(u.id)
 
     def unit_facts(self) -> dict[str, UnitFacts]:
-        tasks = self.source.tasks_due_in(self.year)
+        tasks = self.source.tasks_due_in(self.year, sort=False)
         outcomes = self.hooks.task_outcomes(tasks, self.as_of)
         missing = [t.id for t in tasks if t.id not in outcomes]
         if missing:
@@ -457,8 +500,8 @@ class _Run:
                 unit=unit,
                 year=self.year,
                 as_of=self.as_of,
-                tasks=tuple(by_unit.get(uid, ())),
-                outcomes={t.id: outcomes[t.id] for t in by_unit.get(uid, ())},
+                tasks=tuple(sorted(by_unit.get(uid, ()), key=_by_due)),
+                outcomes=outcomes,  # shared: one mapping of every task of the year
                 results=results.get((uid, self.year), {}),
                 previous_results=results.get((uid, self.year - 1), {}),
                 heads=tuple(sorted(heads.get(uid, ()), key=lambda h: h.start)),

@@ -39,11 +39,13 @@ if TYPE_CHECKING:
     from .ratings import Band
     from .targets import Rule
     from .tasks import Task, TaskOutcome
+    from .tracker import Tracker
     from .units import Unit
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 
 __all__ = [
+    "cchc_authorize",
     "cchc_config",
     "cchc_evaluation_finished",
     "cchc_leader_base_rating",
@@ -165,3 +167,23 @@ def cchc_task_changed(
     task). Called once per task changed, after the whole batch is written; ``at`` is the
     journal time of the change. If a listener raises, the change stays saved (it is
     already durable) and a :class:`~cchc_tasks.ListenerWarning` names the listener."""
+
+
+@hookspec
+def cchc_authorize(actor: str | None, action: str, target: Any, tracker: Tracker) -> bool | None:
+    """May ``actor`` do ``action`` to ``target``? Called by every Tracker write method
+    before anything changes, once per object it would change.
+
+    ``action`` is the Tracker method (``"add_task"``, ``"complete_task"``,
+    ``"record_result"``…); ``target`` is the object it would add or change as it is now
+    (a :class:`~cchc_tasks.Task`, :class:`~cchc_tasks.Unit`…; a change that moves a task
+    to another unit asks again for the task as it would be); ``actor`` is the actor the
+    journal would record (in a batch, the batch's), ``None`` if nobody was named.
+    ``tracker`` is a read-only view of the state the write sees (earlier changes of the
+    same batch included), for looking up people, units and the unit tree.
+
+    Answer ``True`` or ``None`` to let it pass and ``False`` to refuse, or raise
+    :class:`~cchc_tasks.PermissionDeniedError` with a reason. Every plugin is asked; any
+    refusal stops the write, which then changes nothing, and the caller gets a
+    ``PermissionDeniedError`` naming the actor, the action, the target and the plugin.
+    """

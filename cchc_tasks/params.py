@@ -63,6 +63,16 @@ def _check_rating(instance: Any, attribute: attrs.Attribute[Any], value: Any) ->
         )
 
 
+def _as_optional_rating(value: Any) -> Any:
+    """Like :func:`_as_rating`; ``None`` or ``""`` (TOML has no null) mean "no cap"."""
+    return None if value is None or value == "" else _as_rating(value)
+
+
+def _check_optional_rating(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _check_rating(instance, attribute, value)
+
+
 def _as_band(value: Any) -> Any:
     if isinstance(value, str):
         for band in Band:
@@ -230,9 +240,9 @@ class LinkParams:
     band_caps: dict[Band, Rating | None] = attrs.field(
         factory=_default_band_caps, converter=_band_caps_converter, validator=_check_band_caps
     )
-    failed_target_cap: Rating = attrs.field(
-        default=Rating.GOOD, converter=_as_rating, validator=_check_rating
-    )
+    failed_target_cap: Rating | None = attrs.field(
+        default=Rating.GOOD, converter=_as_optional_rating, validator=_check_optional_rating
+    )  # None (or "" in a file): failed targets cap nothing
 
 
 @attrs.frozen

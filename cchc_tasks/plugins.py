@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from .errors import RuleError
+from .errors import PermissionDeniedError, RuleError
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     )
     from .ratings import Band
     from .tasks import Task, TaskOutcome
+    from .tracker import Tracker
     from .units import Unit
 
 __all__ = ["PROJECT", "Hooks", "hookimpl", "make_plugin_manager", "plugin_versions"]
@@ -221,6 +222,9 @@ class Hooks:
         # Results come first-called first; the first answer for a task wins.
         for answer in reversed(self._call("cchc_task_outcomes", tasks=tasks, as_of=as_of)):
             for task_id, outcome in (answer or {}).items():
+                if type(outcome) is TaskOutcome:
+                    merged[task_id] = outcome
+                    continue
                 try:
                     merged[task_id] = TaskOutcome(outcome)
                 except ValueError:
@@ -269,3 +273,34 @@ class Hooks:
     def peer_group(self, unit: Unit, year: int) -> str:
         key: str | None = self._call("cchc_peer_group", unit=unit, year=year)
         return key if key is not None else f"{unit.kind}@{unit.parent}"
+
+    def authorize(self, actor: str | None, action: str, target: Any, tracker: Tracker) -> None:
+        """Ask every ``cchc_authorize`` plugin; raise :class:`PermissionDeniedError` at the
+        first refusal, naming the plugin.
+
+        The implementations are called one by one (last registered first, as pluggy
+        does; wrappers are not run) so that a ``False`` can be traced to its plugin.
+        """
+        hook = self.pm.hook.cchc_authorize
+        kwargs = {"actor": actor, "action": action, "target": target, "tracker": tracker}
+        for impl in reversed(hook.get_hookimpls()):
+            if impl.hookwrapper or impl.wrapper:
+                continue
+            try:
+                answer = impl.function(*(kwargs[name] for name in impl.argnames))
+            except PermissionDeniedError as exc:
+                if exc.plugin is None:
+                    exc.plugin = impl.plugin_name
+                raise
+            except Exception as exc:
+                raise RuleError(
+                    f"{type(exc).__name__}: {exc}", plugin=impl.plugin_name, hook=hook.name
+                ) from exc
+            if answer is False:
+                raise PermissionDeniedError(actor, action, target, plugin=impl.plugin_name)
+            if answer is not None and answer is not True:
+                raise RuleError(
+                    f"expected True, False or None from {hook.name}, got {answer!r}",
+                    plugin=impl.plugin_name,
+                    hook=hook.name,
+                )

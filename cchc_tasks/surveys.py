@@ -21,14 +21,11 @@ answers and the weights as parameters (:class:`SipasParams`).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import enum
-import io
 import math
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -45,6 +42,9 @@ from ._fields import (
     nfc,
     nfc_tuple,
 )
+from ._tabular import RowProblem, TabularImportError, csv_rows, decode, read_bytes
+from ._tabular import key as _key
+from ._tabular import parse_dmy as _parse_date
 from .errors import ValidationError
 
 __all__ = [
@@ -64,14 +64,6 @@ __all__ = [
     "sipas_by_service",
     "sipas_by_unit",
 ]
-
-
-def _key(text: str) -> str:
-    """A header or label as compared: NFC, case-folded, inner blanks collapsed.
-
-    Survey tools, Excel and hand edits differ in exactly these ways ("Tiếp cận  dịch
-    vụ " in NFD from one, "tiếp cận dịch vụ" in NFC from another)."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 class RespondentKind(enum.StrEnum):
@@ -545,38 +537,10 @@ def sipas_by_service(
 # --- CSV import ---------------------------------------------------------------------------
 
 
-@attrs.frozen
-class RowProblem:
-    """One bad cell of an import: spreadsheet ``row`` (the header is row 1), ``column``
-    as headed in the file, what was ``expected`` and the cell's text (``value``)."""
-
-    row: int
-    column: str
-    expected: str
-    value: str = ""
-
-    def __str__(self) -> str:
-        return (
-            f"row {self.row}, column {self.column!r}: expected {self.expected}, got {self.value!r}"
-        )
-
-
-class SurveyImportError(ValidationError):
+class SurveyImportError(TabularImportError):
     """A survey file that cannot be imported; nothing was imported. ``problems`` lists
-    every bad cell (:class:`RowProblem`), ``rows`` the bad row numbers."""
-
-    def __init__(self, source: str, problems: Iterable[RowProblem]) -> None:
-        self.problems = tuple(sorted(problems, key=lambda p: p.row))
-        self.rows = tuple(sorted({p.row for p in self.problems}))
-        count = len(self.rows)
-        super().__init__(
-            source,
-            "every row valid (nothing was imported)",
-            f"{count} bad row{'s' if count != 1 else ''}",
-        )
-        lines = "".join(f"\n  {p}" for p in self.problems)
-        plural = "s" if count != 1 else ""
-        self.args = (f"{source}: {count} bad row{plural}, nothing was imported:{lines}",)
+    every bad cell (:class:`RowProblem`: the header is row 1), ``rows`` the bad row
+    numbers."""
 
 
 # The standard columns and the headings survey tools give them.
@@ -589,53 +553,13 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _REQUIRED = ("id", "respondent_kind", "unit", "date")
 
-_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ ,T]+\d{1,2}:\d{2}(?::\d{2})?.*)?")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?.*)?")
-
-
-def _parse_date(cell: str) -> dt.date:
-    text = cell.strip()
-    if m := _DMY.fullmatch(text):
-        day, month, year = int(m[1]), int(m[2]), int(m[3])
-    elif m := _ISO.fullmatch(text):
-        year, month, day = int(m[1]), int(m[2]), int(m[3])
-    else:
-        raise ValueError("a date dd/mm/yyyy")
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise ValueError("a real date dd/mm/yyyy") from None
-
-
-def _delimiter(header: str) -> str:
-    """The delimiter of the header line: the most frequent of , ; tab outside quotes
-    (Excel writes ';' where the decimal sign is a comma, as in Vietnamese settings)."""
-    outside = re.sub(r'"[^"]*"', "", header)
-    counts = {d: outside.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
 
 def _read_text(source: str | os.PathLike[str], encoding: str | None) -> tuple[str, str]:
     if isinstance(source, str) and ("\n" in source or "\r" in source):
         return source, "survey CSV"
     path = os.fspath(source)
-    name = os.path.basename(path)
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as exc:
-        raise ValidationError("survey CSV", "a readable CSV file (or CSV text)", path) from exc
-    if encoding is not None:
-        try:
-            return data.decode(encoding), name
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise ValidationError(name, f"text in the {encoding} encoding", str(exc)) from None
-    try:
-        return data.decode("utf-8-sig"), name
-    except UnicodeDecodeError:
-        # Excel's plain "CSV" on Vietnamese Windows is in the ANSI code page 1258.
-        return data.decode("cp1258", errors="replace"), name
+    data = read_bytes(path, "survey CSV", "a readable CSV file (or CSV text)")
+    return decode(data, encoding, os.path.basename(path)), os.path.basename(path)
 
 
 def _match_columns(
@@ -703,10 +627,7 @@ def import_responses_csv(
     """
     params = params if params is not None else SipasParams()
     text, name = _read_text(source, encoding)
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter or _delimiter(first))
-    rows = list(reader)
+    rows = csv_rows(text, delimiter)
     while rows and not any(cell.strip() for cell in rows[0]):
         rows.pop(0)
     if not rows:

@@ -164,3 +164,8 @@ class Task:
     def year(self) -> int:
         """The year the task counts in: the year of its due date."""
         return self.due.year
+
+    def _repr_html_(self) -> str:
+        from .notebook import task_html
+
+        return task_html(self)

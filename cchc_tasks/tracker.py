@@ -20,12 +20,12 @@ import pluggy
 
 from ._codec import structure, unstructure
 from .config import Config, Settings, load_settings
-from .errors import DuplicateIdError, NotFoundError, RuleError, ValidationError
+from .errors import DuplicateIdError, NotFoundError, RuleError, StoreError, ValidationError
 from .evaluation import Evaluation, RuleSet, choose_ruleset, run_evaluation
 from .plans import Plan
 from .plugins import Hooks, make_plugin_manager, plugin_versions
 from .results import Assessment, Discipline, Result
-from .store import Change, Entry, Store
+from .store import Change, Entry, Store, VerifyReport
 from .targets import Target, register_rule_kind
 from .tasks import ProgressReport, Task, TaskOutcome, TaskStatus
 from .units import Headship, Person, Unit
@@ -128,6 +128,10 @@ def _document(obj: Any) -> dict[str, Any]:
 class Tracker:
     """The library's façade: open one with :meth:`open` (a folder) or :meth:`memory`."""
 
+    #: Set on read-only views (:meth:`as_of`, the ``tracker`` of ``cchc_authorize``):
+    #: what the view shows; every write method then raises :class:`StoreError`.
+    _read_only: str | None = None
+
     def __init__(
         self,
         store: Store,
@@ -144,7 +148,9 @@ class Tracker:
         self.actor = actor
         self.ruleset = ruleset
         self._today = today
-        self._cache: dict[tuple[str, str], tuple[dict[str, Any], Any]] = {}
+        # table → id → (document, decoded object); valid while the document is the same
+        # object (the store replaces documents, never mutates them).
+        self._cache: dict[str, dict[str, tuple[dict[str, Any], Any]]] = {t: {} for t in _TABLES}
         for kind in self._hooks.rule_kinds():
             register_rule_kind(kind)
         self.settings = load_settings(config, self._hooks.config_layers())
@@ -164,6 +170,7 @@ class Tracker:
         actor: str | None = None,
         ruleset: str | None = None,
         config: ConfigSource = None,
+        snapshot_min_bytes: int | None = None,
     ) -> Tracker:
         """Open (or create) the store folder at ``path``.
 
@@ -171,10 +178,16 @@ class Tracker:
         points load too unless ``load_entrypoints=False``. ``actor`` is the default
         actor of writes; ``ruleset`` forces a rule set for every evaluation; ``config``
         is a TOML or JSON file (or a mapping) of rule parameters, see
-        :mod:`cchc_tasks.config`.
+        :mod:`cchc_tasks.config`. ``snapshot_min_bytes`` is how far the journal may grow
+        past the snapshot before a new one is written (default 8 MiB; see the store
+        format). A store of an older layout is migrated; a newer one raises
+        :class:`StoreVersionError`.
         """
         pm = make_plugin_manager(plugins, load_entrypoints=load_entrypoints)
-        store = Store(path)
+        if snapshot_min_bytes is None:
+            store = Store(path)
+        else:
+            store = Store(path, snapshot_min_bytes=snapshot_min_bytes)
         try:
             return cls(store, pm, actor=actor, ruleset=ruleset, config=config)
         except BaseException:
@@ -196,8 +209,10 @@ class Tracker:
         return cls(Store(None), pm, actor=actor, ruleset=ruleset, config=config)
 
     def close(self) -> None:
-        """Write a snapshot if anything changed and release the store. Idempotent."""
-        self._store.close()
+        """Write a snapshot if anything changed and release the store. Idempotent.
+        Closing a read-only view does nothing."""
+        if self._read_only is None:
+            self._store.close()
 
     def __enter__(self) -> Tracker:
         return self
@@ -234,15 +249,115 @@ class Tracker:
 
     def snapshot(self) -> None:
         """Write the snapshot file now (it is also written on close)."""
+        self._writable()
         self._store.snapshot()
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this is a read-only view (see :meth:`as_of`): every write raises."""
+        return self._read_only is not None
+
+    # -- the past, auditing, backups ----------------------------------------------------
+
+    def as_of(self, when: dt.datetime | dt.date | int) -> Tracker:
+        """A read-only tracker holding the state as it was at ``when``, so that queries
+        and evaluations run as they would have run then.
+
+        ``when`` is a timezone-aware datetime, a date (the end of that day, UTC), or a
+        journal seq (``0`` is the empty store). The journal's lines are applied in order,
+        from the first, up to the first line written after ``when`` (or with a higher
+        seq). The view has the same plugins and configuration; ``entries()`` and
+        ``history()`` stop where it stops; every write method raises
+        :class:`StoreError`.
+        """
+        keep: Callable[[Entry], bool]
+        if isinstance(when, dt.datetime):
+            if when.utcoffset() is None:
+                raise ValidationError("as_of.when", "a timezone-aware datetime", when)
+            moment = when
+            keep = lambda entry: entry.at <= moment  # noqa: E731
+            label = when.isoformat()
+        elif isinstance(when, dt.date):
+            if when == dt.date.max:
+                keep = lambda entry: True  # noqa: E731
+            else:
+                end = dt.datetime.combine(when + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+                keep = lambda entry: entry.at < end  # noqa: E731
+            label = f"the end of {when.isoformat()} (UTC)"
+        elif isinstance(when, int) and not isinstance(when, bool) and when >= 0:
+            limit = when
+            keep = lambda entry: entry.seq <= limit  # noqa: E731
+            label = f"journal seq {when}"
+        else:
+            raise ValidationError(
+                "as_of.when", "a timezone-aware datetime, a date or a journal seq (>= 0)", when
+            )
+        past = self._store.as_of(keep)
+        if isinstance(when, int) and past.seq < when:
+            raise ValidationError("as_of.when", f"a journal seq from 0 to {past.seq}", when)
+        if not isinstance(when, int):
+            label += f", journal seq {past.seq}"
+        past.read_only = f"the store as of {label}"
+        return self._view(past)
+
+    def _view(self, store: Store) -> Tracker:
+        """A read-only tracker over ``store`` with this one's plugins and settings. Over
+        this tracker's own store it shares everything (the ``cchc_authorize`` view)."""
+        if store is self._store:
+            view = Tracker.__new__(Tracker)
+            view.__dict__.update(self.__dict__)
+        else:
+            view = Tracker(
+                store,
+                self._pm,
+                actor=self.actor,
+                ruleset=self.ruleset,
+                config=self.settings,
+                today=self._today,
+            )
+        view._read_only = store.read_only or "a read-only view of the store"
+        return view
+
+    def verify(self) -> VerifyReport:
+        """Walk the whole hash chain, from the first journal line, and check the
+        snapshot against it; returns a :class:`VerifyReport` with the first line that
+        was altered, removed or reordered.
+
+        Unlike opening a store, which raises :class:`StoreCorruptError` for damage in
+        the lines it reads, ``verify()`` never raises for tampering: it reports it.
+        """
+        return self._store.verify()
+
+    def backup(self, dest: str | os.PathLike[str]) -> VerifyReport:
+        """Write a consistent copy of the store into ``dest``, a new or empty folder,
+        while others may go on writing: the journal up to now and a fresh snapshot,
+        fsync'ed. The copy is an ordinary store folder; returns its :meth:`verify`
+        report. A memory tracker's backup is a new store with its entries."""
+        return self._store.backup(dest)
 
     # -- writing: plumbing ------------------------------------------------------------------
 
     @contextlib.contextmanager
     def batch(self, actor: str | None = None, note: str | None = None) -> Iterator[Tracker]:
         """All writes inside become one journal line, or none if anything raises."""
+        self._writable()
         with self._write(actor, note):
             yield self
+
+    def _writable(self) -> None:
+        """Refuse any write on a read-only view, before looking at the arguments."""
+        if self._read_only is not None:
+            raise StoreError(
+                f"expected a writable tracker, got a read-only view ({self._read_only}); "
+                "write through the tracker the store was opened with"
+            )
+
+    def _allow(self, action: str, target: Any) -> None:
+        """Ask the ``cchc_authorize`` plugins (inside the write, before any change)."""
+        if not self._pm.hook.cchc_authorize.get_hookimpls():
+            return
+        reader = self._view(self._store)  # cheap: shares the store, cache and settings
+        self._hooks.authorize(self._store.pending_actor, action, target, reader)
 
     @contextlib.contextmanager
     def _write(self, actor: str | None, note: str | None) -> Iterator[None]:
@@ -281,20 +396,16 @@ class Tracker:
         doc = _document(obj)
         self._store.put(table, doc)
         # The object is its document decoded: remember it so reads need not decode.
-        self._cache[(table, obj.id)] = (doc, obj)
+        self._cache[table][obj.id] = (doc, obj)
 
     def _decode(self, table: str, doc: dict[str, Any]) -> Any:
-        key = (table, doc["id"])
-        cached = self._cache.get(key)
+        key = doc["id"]
+        cached = self._cache[table].get(key)
         if cached is not None and cached[0] is doc:
             return cached[1]
-        data = (
-            doc
-            if table not in ("headships", "results")
-            else {k: v for k, v in doc.items() if k != "id"}
-        )
+        data = doc if table not in _DERIVED_KEYS else {k: v for k, v in doc.items() if k != "id"}
         obj = structure(_TABLES[table], data)
-        self._cache[key] = (doc, obj)
+        self._cache[table][key] = (doc, obj)
         return obj
 
     def _get(self, table: str, id: str, field: str | None = None) -> Any:
@@ -323,8 +434,10 @@ class Tracker:
 
     def add_unit(self, unit: Unit, *, actor: str | None = None, note: str | None = None) -> Unit:
         """Add a unit; its parent and successors must exist already."""
+        self._writable()
         self._check_type(unit, Unit, "add_unit.unit")
         with self._write(actor, note):
+            self._allow("add_unit", unit)
             self._require_new("units", unit)
             self._require("units", unit.parent, "Unit.parent")
             for successor in unit.successors:
@@ -335,8 +448,10 @@ class Tracker:
     def add_person(
         self, person: Person, *, actor: str | None = None, note: str | None = None
     ) -> Person:
+        self._writable()
         self._check_type(person, Person, "add_person.person")
         with self._write(actor, note):
+            self._allow("add_person", person)
             self._require_new("persons", person)
             self._require("units", person.unit, "Person.unit")
             self._put("persons", person)
@@ -357,8 +472,10 @@ class Tracker:
         Headships of one unit may not overlap: end the current one first
         (:meth:`end_headship`).
         """
+        self._writable()
         headship = Headship(unit=unit, person=person, start=start, end=end)
         with self._write(actor, note):
+            self._allow("appoint_head", headship)
             self._require("units", headship.unit, "Headship.unit")
             self._require("persons", headship.person, "Headship.person")
             for other in self.headships(headship.unit):
@@ -377,10 +494,12 @@ class Tracker:
         self, unit: str, end: dt.date, *, actor: str | None = None, note: str | None = None
     ) -> Headship:
         """Close the open headship of ``unit`` on ``end`` (inclusive)."""
+        self._writable()
         with self._write(actor, note):
             current = [h for h in self.headships(unit) if h.end is None]
             if not current:
                 raise ValidationError("end_headship.unit", "a unit with an open headship", unit)
+            self._allow("end_headship", current[0])
             ended = Headship(
                 unit=current[0].unit, person=current[0].person, start=current[0].start, end=end
             )
@@ -388,8 +507,10 @@ class Tracker:
         return ended
 
     def add_plan(self, plan: Plan, *, actor: str | None = None, note: str | None = None) -> Plan:
+        self._writable()
         self._check_type(plan, Plan, "add_plan.plan")
         with self._write(actor, note):
+            self._allow("add_plan", plan)
             self._require_new("plans", plan)
             self._require("units", plan.unit, "Plan.unit")
             self._require("plans", plan.parent, "Plan.parent")
@@ -399,8 +520,10 @@ class Tracker:
     def add_target(
         self, target: Target, *, actor: str | None = None, note: str | None = None
     ) -> Target:
+        self._writable()
         self._check_type(target, Target, "add_target.target")
         with self._write(actor, note):
+            self._allow("add_target", target)
             self._require_new("targets", target)
             self._require("plans", target.plan, "Target.plan")
             self._require("units", target.unit, "Target.unit")
@@ -426,8 +549,10 @@ class Tracker:
     def add_task(self, task: Task, *, actor: str | None = None, note: str | None = None) -> Task:
         """Add a task; its plan, units and assignee must exist and it must fall due
         within the plan's period."""
+        self._writable()
         self._check_type(task, Task, "add_task.task")
         with self._write(actor, note):
+            self._allow("add_task", task)
             self._require_new("tasks", task)
             self._check_task(task)
             self._put("tasks", task)
@@ -437,6 +562,7 @@ class Tracker:
         self, tasks: Iterable[Task], *, actor: str | None = None, note: str | None = None
     ) -> int:
         """Add many tasks as one batch (all or nothing); returns how many."""
+        self._writable()
         count = 0
         with self._write(actor, note):
             for task in tasks:
@@ -445,11 +571,20 @@ class Tracker:
         return count
 
     def _replace_task(
-        self, id: str, actor: str | None, note: str | None, change: Callable[[Task], Task]
+        self,
+        action: str,
+        id: str,
+        actor: str | None,
+        note: str | None,
+        change: Callable[[Task], Task],
     ) -> Task:
+        self._writable()
         with self._write(actor, note):
             task = self._get("tasks", id, "task id")
+            self._allow(action, task)
             updated = change(task)
+            if updated.unit != task.unit:
+                self._allow(action, updated)  # moved: asked for the unit it goes to as well
             self._check_task(updated)
             self._put("tasks", updated)
         return updated
@@ -460,12 +595,15 @@ class Tracker:
         """Change a task's details (title, due, assignee, partners, field, output, weight,
         budget, quality_note, unit). Use :meth:`complete_task`, :meth:`cancel_task` and
         :meth:`reopen_task` for its status."""
+        self._writable()
         unknown = sorted(set(changes) - _UPDATABLE_TASK_FIELDS)
         if unknown:
             raise ValidationError(
                 f"update_task.{unknown[0]}", f"one of {sorted(_UPDATABLE_TASK_FIELDS)}", unknown[0]
             )
-        return self._replace_task(id, actor, note, lambda t: attrs.evolve(t, **changes))
+        return self._replace_task(
+            "update_task", id, actor, note, lambda t: attrs.evolve(t, **changes)
+        )
 
     def complete_task(
         self,
@@ -496,7 +634,7 @@ class Tracker:
                 errors=task.errors if errors is None else errors,
             )
 
-        return self._replace_task(id, actor, note, done)
+        return self._replace_task("complete_task", id, actor, note, done)
 
     def cancel_task(
         self, id: str, reason: str, *, actor: str | None = None, note: str | None = None
@@ -514,11 +652,12 @@ class Tracker:
                 cancel_reason=reason,
             )
 
-        return self._replace_task(id, actor, note, cancel)
+        return self._replace_task("cancel_task", id, actor, note, cancel)
 
     def reopen_task(self, id: str, *, actor: str | None = None, note: str | None = None) -> Task:
         """Set a done or cancelled task back to open."""
         return self._replace_task(
+            "reopen_task",
             id,
             actor,
             note,
@@ -531,13 +670,14 @@ class Tracker:
         self, id: str, report: ProgressReport, *, actor: str | None = None, note: str | None = None
     ) -> Task:
         """Attach a progress report (with evidence) to a task."""
+        self._writable()
         self._check_type(report, ProgressReport, "report_progress.report")
 
         def add(task: Task) -> Task:
             self._require("persons", report.by, "ProgressReport.by")
             return attrs.evolve(task, progress=(*task.progress, report))
 
-        return self._replace_task(id, actor, note, add)
+        return self._replace_task("report_progress", id, actor, note, add)
 
     # -- writing: results and discipline ---------------------------------------------------
 
@@ -545,8 +685,10 @@ class Tracker:
         self, result: Result, *, actor: str | None = None, note: str | None = None
     ) -> Result:
         """Record (or correct) a unit's indicator result for a year."""
+        self._writable()
         self._check_type(result, Result, "record_result.result")
         with self._write(actor, note):
+            self._allow("record_result", result)
             self._require("units", result.unit, "Result.unit")
             self._put("results", result)
         return result
@@ -562,11 +704,13 @@ class Tracker:
         note: str | None = None,
     ) -> Discipline:
         """Record a disciplinary decision against ``person`` issued ``on`` a date."""
+        self._writable()
         record = Discipline(person=person, on=on, reason=reason, form=form)
         with self._write(actor, note):
             self._require("persons", record.person, "Discipline.person")
             number = len(self._store.state.lookup("disciplines", "person", record.person))
             record = attrs.evolve(record, id=f"{record.person}#{number + 1}")
+            self._allow("discipline", record)
             self._put("disciplines", record)
         return record
 
@@ -582,10 +726,12 @@ class Tracker:
     ) -> Assessment:
         """Record (or correct) a person's general-criteria points for a year (Decree
         335/2025: up to 30 by default; the task part is computed, never typed in)."""
+        self._writable()
         assessment = Assessment(
             person=person, year=year, general_points=general_points, by=by, note=note or ""
         )
         with self._write(actor, note):
+            self._allow("record_assessment", assessment)
             self._require("persons", assessment.person, "Assessment.person")
             limit = self.settings.for_year(assessment.year).decree335.general_max
             if assessment.general_points > limit:
@@ -621,9 +767,22 @@ class Tracker:
 
     def _all(self, table: str, keys: Iterable[str] | None = None) -> list[Any]:
         state = self._store.state
+        decode = self._decode
         if keys is None:
-            return [self._decode(table, d) for d in state.docs(table)]
-        return [self._decode(table, doc) for k in keys if (doc := state.get(table, k)) is not None]
+            return [decode(table, d) for d in state.docs(table)]
+        # The hot path of every indexed query: local names, the cache checked inline.
+        docs = state.raw.get(table, {})
+        doc_ids = state.keys.get(table, {})
+        cache = self._cache[table]
+        found = []
+        for key in keys:
+            doc_id = doc_ids.get(key)
+            if doc_id is None:
+                continue
+            doc = docs[doc_id]
+            hit = cache.get(key)
+            found.append(hit[1] if hit is not None and hit[0] is doc else decode(table, doc))
+        return found
 
     def units(self, *, parent: str | None = None) -> list[Unit]:
         """All units, sorted by id (only the children of ``parent`` if given)."""
@@ -730,10 +889,12 @@ class Tracker:
         """The rule parameters in force for the evaluation of ``year``."""
         return self.settings.for_year(year)
 
-    def tasks_due_in(self, year: int) -> list[Task]:
-        """Every task whose due date falls in ``year`` (the year it counts in)."""
+    def tasks_due_in(self, year: int, *, sort: bool = True) -> list[Task]:
+        """Every task whose due date falls in ``year`` (the year it counts in), by due
+        date then id (``sort=False`` skips the sorting, for bulk work)."""
         keys = self._store.state.lookup("tasks", "year", year)
-        return sorted(self._all("tasks", keys), key=lambda t: (t.due, t.id))
+        found: list[Task] = self._all("tasks", keys)
+        return sorted(found, key=lambda t: (t.due, t.id)) if sort else found
 
     def overdue(self, as_of: dt.date, *, unit: str | None = None) -> list[Task]:
         """Tasks not completed by ``as_of`` whose due date is before it (cancelled

@@ -34,6 +34,11 @@ EXECUTED = [
     "docs/tutorial.md",
     "docs/reference/hooks.md",
     "docs/reference/configuration.md",
+    "docs/reference/rules-decree335.md",
+    "docs/reference/cchc-link.md",
+    "docs/reference/plugins.md",
+    "docs/how-to/write-a-rule-plugin.md",
+    "docs/how-to/backup-and-verify.md",
 ]
 HOOKS_PAGE = DOCS / "reference" / "hooks.md"
 API_PAGE = DOCS / "reference" / "api.md"

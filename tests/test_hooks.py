@@ -10,6 +10,8 @@ import datetime as dt
 import inspect
 from collections.abc import Sequence
 
+import pytest
+
 import cchc_tasks as ct
 from cchc_tasks import hookspecs
 
@@ -225,3 +227,25 @@ def test_hook_cchc_task_changed() -> None:
     assert all(at.tzinfo is not None for _, at in log.seen)
     tr.reopen_task("t-a")
     assert log.seen[-1][0] == "t-a"
+
+
+class OnlyHeadsCancel:
+    @ct.hookimpl
+    def cchc_authorize(self, actor: str | None, action: str, tracker: ct.Tracker) -> bool:
+        if action != "cancel_task":
+            return True
+        return actor is not None and bool(tracker.headships(person=actor))
+
+
+def test_hook_cchc_authorize() -> None:
+    """A refusal (``False``) stops the write before anything changes and names the actor,
+    the action, the target and the plugin; see test_authorize.py for the rest."""
+    tr = tracker(OnlyHeadsCancel())
+    seq = tr.seq
+    with pytest.raises(ct.PermissionDeniedError) as caught:
+        tr.cancel_task("t-a", reason="trùng", actor="chuyen-vien")
+    exc = caught.value
+    assert (exc.actor, exc.action, exc.target.id) == ("chuyen-vien", "cancel_task", "t-a")
+    assert exc.plugin == "test_hooks.OnlyHeadsCancel"
+    assert tr.seq == seq
+    assert tr.cancel_task("t-a", reason="trùng", actor="h-a").status is ct.TaskStatus.CANCELLED

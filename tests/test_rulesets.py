@@ -350,3 +350,32 @@ def test_every_rating_below_htxsnv_names_the_rule_that_lowered_it(
         assert lowered_by_cap or lowered_by_base, rules
         if r.base is not None and r.rating < r.base:
             assert r.caps and min(c.rating for c in r.caps) == r.rating
+
+
+def test_assessments_survive_a_reopen(tmp_path: Path) -> None:
+    with ct.Tracker.open(tmp_path / "s", load_entrypoints=False) as tr:
+        tr.add_unit(ct.Unit(id="u", name="Phòng", kind="agency"))
+        tr.add_person(ct.Person(id="h", name="Nguyễn Văn A", unit="u"))
+        tr.record_assessment(person="h", year=2026, general_points=27.5, by="Chủ tịch")
+    with ct.Tracker.open(tmp_path / "s", load_entrypoints=False) as tr:
+        (a,) = tr.assessments(year=2026)
+        assert (a.person, a.general_points, a.by) == ("h", 27.5, "Chủ tịch")
+
+
+def test_failed_targets_can_cap_nothing() -> None:
+    tr = office("xxoo", 2024, config={"cchc_link": {"failed_target_cap": ""}})
+    tr.add_target(ct.Target(id="sipas", plan="kh", unit="u", indicator="SIPAS", rule=ct.above(90)))
+    tr.record_result(ct.Result(indicator="SIPAS", unit="u", year=2024, value=88.0))
+    assert tr.evaluate(2024).leaders["h"].rating is ct.Rating.EXCELLENT
+
+
+def test_the_unit_factor_reads_scores_not_other_plugins_caps() -> None:
+    """A subordinate capped at KHTNV by a band cap (not by its score) leaves the
+    superior's unit factor at 100%."""
+    tr = office("oooo", sub="llld", config={"cchc_link": {"band_caps": {"Yếu": "KHTNV"}}})
+    tr.record_assessment(person="h", year=2026, general_points=30)
+    tr.record_assessment(person="hs", year=2026, general_points=30)
+    ev = tr.evaluate(2026)
+    sub = ev.leaders["hs"]
+    assert sub.base is not ct.Rating.NOT_COMPLETED and sub.rating is ct.Rating.NOT_COMPLETED
+    assert "unit factor 100%" in ev.leaders["h"].reasons[2].text

@@ -788,7 +788,7 @@ def _meta(doc: dict[str, Any], **fields: Any) -> dict[str, Any]:
 
 
 SNAPSHOT_DAMAGE: dict[str, Callable[[dict[str, Any]], Any]] = {
-    "unknown schema version": lambda d: _meta(d, schema=2),
+    "schema version not a number": lambda d: _meta(d, schema="1"),
     "no _meta table": lambda d: {k: v for k, v in d.items() if k != "_meta"},
     "seq is not a number": lambda d: _meta(d, seq="6"),
     "unknown _meta field": lambda d: _meta(d, extra=1),

@@ -258,3 +258,76 @@ def test_the_lock_is_reentrant_and_refuses_an_extra_release(tmp_path: Path):
     assert not lock.held
     with pytest.raises(RuntimeError, match="not held"):
         lock.release()
+
+
+BUSY_WRITER = """
+import datetime as dt, sys
+import cchc_tasks as ct
+folder, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+duplicates = 0
+tr = ct.Tracker.open(folder, load_entrypoints=False, snapshot_min_bytes=32 * 1024)
+for n in range(count):
+    tr.add_task(ct.Task(id=f"{name}-{n:03d}", plan="kh-2024", title=f"Việc {n} của {name}",
+                        unit="huyen", due=dt.date(2024, 6, 30)))
+    if n % 10 == 9:
+        tr.complete_task(f"{name}-{n - 5:03d}", on=dt.date(2024, 6, 1), actor=name)
+    if n % 20 == 0:
+        # read-modify-write of one task that every writer changes
+        tr.report_progress("shared", ct.ProgressReport(on=dt.date(2024, 5, 1), percent=10,
+                                                       note=f"{name}-{n}"), actor=name)
+    if n % 25 == 0:
+        try:
+            tr.add_task(ct.Task(id=f"common-{n // 25}", plan="kh-2024", title=f"của {name}",
+                                unit="huyen", due=dt.date(2024, 6, 30)), actor=name)
+        except ct.DuplicateIdError:
+            duplicates += 1
+tr.close()
+print(duplicates)
+"""
+
+
+def test_four_processes_making_hundreds_of_changes_lose_nothing(tmp_path: Path):
+    """Four processes each add 200 tasks, complete 20 of them, append 10 progress
+    reports to one shared task (a read-modify-write) and try to add the same 8 "common"
+    tasks, all at once. At the end every change is there exactly once: 800 own tasks,
+    the 80 completions, all 40 progress reports on the shared task, each common task
+    added once (the other 24 attempts got DuplicateIdError), one line per change, and
+    the whole chain verifies."""
+    folder = tmp_path / "store"
+    with open_disk(folder) as tr:
+        seed(tr)
+        tr.add_task(task("shared"))
+    names = ("p1", "p2", "p3", "p4")
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", BUSY_WRITER, str(folder), name, "200"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name in names
+    ]
+    outputs = [w.communicate(timeout=240)[0] for w in writers]
+    assert [w.returncode for w in writers] == [0, 0, 0, 0]
+    duplicates = sum(int(out) for out in outputs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tr = open_disk(folder)
+    with tr:
+        report = tr.verify()
+        assert report.ok, report
+        own = [t for t in tr.tasks() if t.id.startswith(names)]
+        assert len(own) == 800
+        assert len([t for t in own if t.status is ct.TaskStatus.DONE]) == 80
+        notes = [p.note for p in tr.task("shared").progress]
+        assert sorted(notes) == sorted(f"{name}-{n}" for name in names for n in range(0, 200, 20))
+        common = [t for t in tr.tasks() if t.id.startswith("common-")]
+        assert len(common) == 8
+        assert duplicates == 4 * 8 - 8
+        adds: dict[str, int] = {}
+        for entry in tr.entries():
+            for change in entry.changes:
+                if change.op == "add":
+                    adds[change.id] = adds.get(change.id, 0) + 1
+        assert set(adds.values()) == {1}
+        # seed (1 line) + shared + 4 x (200 adds + 20 completions + 10 reports) + 8 commons
+        assert tr.seq == report.lines == 1 + 1 + 4 * 230 + 8

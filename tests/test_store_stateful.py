@@ -13,7 +13,10 @@ step:
 
 Some steps close and reopen the tracker, or open a copy of the folder as a killed
 process would leave it (no close, so no fresh snapshot), and check the state is the
-same.
+same. A second tracker on the same folder (another process, as far as the store can
+tell) refreshes and must see the same state, or writes and the first must see its
+change. ``as_of`` queries, by journal seq and by time, must give the model as it was
+after that line.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -70,10 +74,22 @@ class StoreMachine(RuleBasedStateMachine):
         }
         self.lines = 0
         self.copies = 0
+        #: the model after each committed line: seq → {table: {id: object}}
+        self.states: dict[int, dict[str, dict[str, Any]]] = {0: self.model_copy()}
+        self.other = ct.Tracker.open(self.folder, load_entrypoints=False)
 
     def teardown(self) -> None:
         self.tr.close()
+        self.other.close()
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def model_copy(self) -> dict[str, dict[str, Any]]:
+        return {table: dict(objects) for table, objects in self.model.items()}
+
+    def committed(self) -> None:
+        """One more journal line: remember the model as it is now."""
+        self.lines += 1
+        self.states[self.lines] = self.model_copy()
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -150,7 +166,7 @@ class StoreMachine(RuleBasedStateMachine):
         self.model["units"]["huyen"] = self.tr.unit("huyen")
         self.model["persons"]["lan"] = self.tr.person("lan")
         self.model["plans"]["kh-2024"] = self.tr.plan("kh-2024")
-        self.lines += 1
+        self.committed()
 
     @rule(data=st.data(), id=units, top=st.booleans())
     def add_unit(self, data: st.DataObject, id: str, top: bool) -> None:
@@ -163,7 +179,7 @@ class StoreMachine(RuleBasedStateMachine):
         else:
             self.tr.add_unit(unit)
             self.model["units"][id] = unit
-            self.lines += 1
+            self.committed()
 
     @rule(data=st.data(), id=persons, no_unit=st.booleans())
     def add_person(self, data: st.DataObject, id: str, no_unit: bool) -> None:
@@ -176,7 +192,7 @@ class StoreMachine(RuleBasedStateMachine):
         else:
             self.tr.add_person(person)
             self.model["persons"][id] = person
-            self.lines += 1
+            self.committed()
 
     @rule(data=st.data(), id=plans)
     def add_plan(self, data: st.DataObject, id: str) -> None:
@@ -196,7 +212,7 @@ class StoreMachine(RuleBasedStateMachine):
         else:
             self.tr.add_plan(plan)
             self.model["plans"][id] = plan
-            self.lines += 1
+            self.committed()
 
     @rule(
         data=st.data(), id=task_ids, month=months, wrong_year=st.sampled_from([False] * 3 + [True])
@@ -214,7 +230,7 @@ class StoreMachine(RuleBasedStateMachine):
         else:
             self.tr.add_task(task)
             self.model["tasks"][id] = task
-            self.lines += 1
+            self.committed()
 
     @rule(data=st.data(), day=st.integers(min_value=1, max_value=28))
     def complete_task(self, data: st.DataObject, day: int) -> None:
@@ -230,7 +246,7 @@ class StoreMachine(RuleBasedStateMachine):
             self.model["tasks"][id] = attrs.evolve(
                 current, status=ct.TaskStatus.DONE, completed_on=on, exceeded=False
             )
-            self.lines += 1
+            self.committed()
 
     @rule(data=st.data(), reason=st.sampled_from(REASONS))
     def cancel_task(self, data: st.DataObject, reason: str) -> None:
@@ -249,7 +265,7 @@ class StoreMachine(RuleBasedStateMachine):
                 exceeded=False,
                 cancel_reason=reason,
             )
-            self.lines += 1
+            self.committed()
 
     @precondition(lambda self: self.model["plans"])
     @rule(ids=st.lists(task_ids, min_size=1, max_size=3, unique=True), month=months)
@@ -266,7 +282,7 @@ class StoreMachine(RuleBasedStateMachine):
             for t in tasks:
                 self.tr.add_task(t)
         self.model["tasks"].update({t.id: t for t in tasks})
-        self.lines += 1
+        self.committed()
 
     @rule(id=units, task=task_ids, day=st.integers(min_value=1, max_value=28))
     def batch_that_raises_halfway(self, id: str, task: str, day: int) -> None:
@@ -308,6 +324,52 @@ class StoreMachine(RuleBasedStateMachine):
         finally:
             other.close()
 
+    @rule()
+    def refresh_the_other_tracker(self) -> None:
+        """The other tracker catches up and sees exactly what the first one wrote."""
+        self.other.refresh()
+        assert self.other.seq == self.tr.seq
+        assert self.other.to_documents() == self.tr.to_documents()
+        assert self.other._store.state.raw == self.tr._store.state.raw
+
+    @rule(id=st.sampled_from(("xa-khac", "xa-moi")))
+    def add_a_unit_through_the_other_tracker(self, id: str) -> None:
+        """The other tracker writes (catching up first, without a refresh); the first
+        sees the change after ``refresh()``."""
+        parent = sorted(self.model["units"])[0]
+        unit = ct.Unit(id=id, name=f"UBND {id}", kind="xa", parent=parent)
+        if id in self.model["units"]:
+            with pytest.raises(ct.DuplicateIdError):
+                self.other.add_unit(unit)
+            return
+        self.other.add_unit(unit)
+        self.model["units"][id] = unit
+        self.committed()
+        self.tr.refresh()
+
+    @rule(data=st.data())
+    def query_as_of_a_seq(self, data: st.DataObject) -> None:
+        """The state as of any past line is the model as it was after that line."""
+        seq = data.draw(st.integers(min_value=0, max_value=self.lines))
+        self.assert_is_model(self.tr.as_of(seq), self.states[seq])
+
+    @precondition(lambda self: self.lines > 0)
+    @rule(data=st.data())
+    def query_as_of_a_time(self, data: st.DataObject) -> None:
+        """As of a line's time: that line and any written at the same instant."""
+        entries = list(self.tr.entries())
+        chosen = data.draw(st.sampled_from(entries))
+        past = self.tr.as_of(chosen.at)
+        assert past.seq == max(e.seq for e in entries if e.at <= chosen.at)
+        self.assert_is_model(past, self.states[past.seq])
+
+    def assert_is_model(self, tr: ct.Tracker, model: dict[str, dict[str, Any]]) -> None:
+        assert tr.read_only
+        assert tr.units() == sorted(model["units"].values(), key=lambda u: u.id)
+        assert tr.persons() == sorted(model["persons"].values(), key=lambda p: p.id)
+        assert tr.plans() == sorted(model["plans"].values(), key=lambda p: p.id)
+        assert tr.tasks() == sorted(model["tasks"].values(), key=lambda t: (t.due, t.id))
+
     # -- invariants -----------------------------------------------------------------------
 
     @invariant()
@@ -326,6 +388,7 @@ class StoreMachine(RuleBasedStateMachine):
         assert [e.seq for e in entries] == list(range(1, self.lines + 1))
         assert self.tr.seq == self.lines
         assert all(e.at.utcoffset() is not None for e in entries)
+        assert self.tr.verify().ok
 
 
 StoreMachine.TestCase.settings = settings(

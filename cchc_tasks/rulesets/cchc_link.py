@@ -44,16 +44,17 @@ class CchcLinkRules:
                     ),
                 )
             )
+        cap_for_target = params.failed_target_cap
         for target in head.targets:
-            if target.outcome is Outcome.FAIL:
+            if cap_for_target is not None and target.outcome is Outcome.FAIL:
                 title = target.target.title or str(target.target.indicator)
                 caps.append(
                     Cap(
-                        params.failed_target_cap,
+                        cap_for_target,
                         Reason(
                             "cchc_link.target",
                             f"target {target.target.id} ({title}) failed in {head.year}: at most "
-                            f"{params.failed_target_cap.code}",
+                            f"{cap_for_target.code}",
                             SOURCE,
                         ),
                     )

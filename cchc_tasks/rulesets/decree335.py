@@ -113,7 +113,10 @@ class Decree335Rules:
         quantity, quality, progress, n = parts
         w = p.combine_weights
         task_pct = (w[0] * quantity + w[1] * quality + w[2] * progress) / sum(w)
-        failing = [s for s in head.subordinates if s.rating is Rating.NOT_COMPLETED]
+        # The decree speaks of a civil servant *scoring* at KHTNV level, so the factor
+        # reads the subordinate's score-based rating, not caps from other plugins
+        # (a province's band cap on the subordinate must not halve the superior too).
+        failing = [s for s in head.subordinates if s.base is Rating.NOT_COMPLETED]
         factor = p.unit_factor_when_failing if failing else 1.0
         multiplier = (1 - p.unit_result_weight) + p.unit_result_weight * factor
         task_points = p.task_max * task_pct / 100 * multiplier

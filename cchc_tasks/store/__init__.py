@@ -5,6 +5,7 @@ A store is a folder::
     journal.jsonl   one fsync'ed, hash-chained JSON line per committed change set
     state.json      the snapshot: plain TinyDB JSON, replaced atomically now and then
     lock            the writer lock (flock)
+    migrated/       only after a migration: the original files of the older layout
 
 Opening reads the snapshot and then the journal lines after it. Every write goes
 through :meth:`Store.transaction`: changes are applied to the in-memory state as they
@@ -14,6 +15,11 @@ undone in reverse order and nothing reaches the disk. A nested transaction joins
 outermost one; if it raises, its own changes are undone (even if the caller catches
 the error and the outer transaction goes on). A memory store (``path=None``) does the
 same without files.
+
+Opening migrates a store of an older layout (:mod:`.migrations`) and refuses a newer
+one. :meth:`Store.verify` walks the whole hash chain (:mod:`.audit`), :meth:`Store.backup`
+writes a consistent copy while others go on writing (:mod:`.backup`), and
+:meth:`Store.as_of` replays the journal up to a point into a read-only memory store.
 
 See ``docs/reference/store-format.md`` for the file formats.
 """
@@ -29,13 +35,30 @@ from typing import Any
 
 import attrs
 
-from ..errors import StoreCorruptError, StoreError
-from .journal import GENESIS, Change, Entry, JournalReader, append_durably, encode_entry
+from ..errors import StoreCorruptError, StoreError, StoreVersionError
+from .audit import VerifyReport, verify_folder
+from .backup import copy_journal, new_folder, restore
+from .journal import (
+    GENESIS,
+    SCHEMA_VERSION,
+    Change,
+    Entry,
+    JournalReader,
+    append_durably,
+    encode_entry,
+)
 from .lock import WriterLock
-from .snapshot import SnapshotMeta, read_snapshot, write_snapshot
+from .migrations import journal_version, upgrade
+from .snapshot import (
+    SnapshotMeta,
+    has_stale_temporaries,
+    read_snapshot,
+    remove_stale_temporaries,
+    write_snapshot,
+)
 from .state import Doc, State
 
-__all__ = ["Change", "Entry", "State", "Store"]
+__all__ = ["Change", "Entry", "State", "Store", "VerifyReport", "restore", "verify_folder"]
 
 JOURNAL = "journal.jsonl"
 SNAPSHOT = "state.json"
@@ -90,6 +113,8 @@ class Store:
         self._snapshot_offset = 0
         self._fd: int | None = None
         self._lock: WriterLock | None = None
+        #: Why writes are refused (a replayed view of the past), or ``None``.
+        self.read_only: str | None = None
         self.on_catch_up: list[Callable[[Entry], None]] = []
         if self.path is None:
             self.state = State()
@@ -107,7 +132,14 @@ class Store:
             raise StoreError(f"{path}: expected a store folder, found a file")
         os.makedirs(path, exist_ok=True)
         self._lock = WriterLock(self._file(LOCK))
-        raw, meta = read_snapshot(self._file(SNAPSHOT))
+        raw, meta, migrated = self._read_or_migrate()
+        if has_stale_temporaries(path):
+            # A writer died while writing a snapshot; under the lock none is being written.
+            self._lock.acquire()
+            try:
+                remove_stale_temporaries(path)
+            finally:
+                self._lock.release()
         self.state = State(raw)
         self._seq, self._head = meta.seq, meta.hash
         self._offset, self._lineno = meta.journal_offset, meta.journal_lines
@@ -117,6 +149,30 @@ class Store:
         self._check_journal_matches_snapshot()
         self._catch_up()
         self._fd = os.open(self._file(JOURNAL), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        if migrated:
+            self._snapshot_seq = -1  # write the migrated state's snapshot now, even if empty
+            self.snapshot()
+
+    def _read_or_migrate(self) -> tuple[dict[str, dict[str, Doc]], SnapshotMeta, bool]:
+        """The snapshot; a store of an older layout is migrated first."""
+        assert self._lock is not None
+        try:
+            raw, meta = read_snapshot(self._file(SNAPSHOT))
+        except StoreVersionError as exc:
+            if exc.found > exc.reads:
+                raise
+            outdated = True
+        else:
+            outdated = False
+        if not outdated:
+            # journal_version raises for a newer journal; an older one needs migrating.
+            found = journal_version(self._file(JOURNAL))
+            outdated = found is not None and found < SCHEMA_VERSION
+        if not outdated:
+            return raw, meta, False
+        migrated = upgrade(self.path or "", self._lock)
+        raw, meta = read_snapshot(self._file(SNAPSHOT))
+        return raw, meta, migrated
 
     def _check_journal_matches_snapshot(self) -> None:
         """The journal must hold, at ``journal_offset``, the end of the line the snapshot
@@ -216,6 +272,99 @@ class Store:
         else:
             yield from JournalReader(self._file(JOURNAL))
 
+    @property
+    def pending_actor(self) -> str | None:
+        """The actor the journal will record for the transaction in progress."""
+        return self._require_transaction().actor
+
+    # -- auditing, the past, backups ----------------------------------------------------
+
+    def verify(self) -> VerifyReport:
+        """Walk the whole hash chain and check the snapshot against it (see
+        :func:`~.audit.verify_folder`); also that the journal still reaches the line this
+        store has read up to. Never raises for tampering: the report says what it found."""
+        if self.path is None:
+            return VerifyReport(
+                True,
+                len(self._memory_entries),
+                None,
+                f"{len(self._memory_entries)} entries in memory; nothing on disk to check",
+            )
+        return verify_folder(self.path, known=(self._offset, self._lineno, self._head))
+
+    def as_of(self, keep: Callable[[Entry], bool]) -> Store:
+        """A read-only memory store holding the journal's lines from the first one up to
+        (not including) the first for which ``keep`` is false."""
+        past = Store(None)
+        entries = self.entries()
+        try:
+            for entry in entries:
+                if not keep(entry):
+                    break
+                for change in entry.changes:
+                    past.state.restore(change.table, change.id, change.after)
+                past._memory_entries.append(entry)
+                past._seq = entry.seq
+                past.last_entry = entry
+        finally:
+            close = getattr(entries, "close", None)
+            if close is not None:
+                close()
+        past.read_only = f"the store as of journal seq {past.seq}"
+        return past
+
+    def backup(self, dest: str | os.PathLike[str]) -> VerifyReport:
+        """Write a consistent copy of the store into the new or empty folder ``dest``: the
+        journal up to the line this store stands at after catching up (taken under the
+        writer lock) and a snapshot of that state, all fsync'ed. Others may go on
+        writing meanwhile. Returns the check of the copy (:meth:`verify` of it)."""
+        self._require_open()
+        if self._depth:
+            raise StoreError("cannot back up inside a transaction; do it after")
+        target = os.fspath(dest)
+        if self.path is not None and os.path.abspath(target) == os.path.abspath(self.path):
+            raise StoreError(
+                f"{target}: expected a backup folder other than the store itself, got the "
+                "store's own folder"
+            )
+        if self.path is not None:
+            assert self._lock is not None
+            self._lock.acquire()
+            try:
+                self._catch_up()
+            finally:
+                self._lock.release()
+        meta = SnapshotMeta(
+            seq=self._seq, hash=self._head, journal_offset=self._offset, journal_lines=self._lineno
+        )
+        with new_folder(target, "backup"):
+            if self.path is not None:
+                copy_journal(self._file(JOURNAL), os.path.join(target, JOURNAL), self._offset)
+            else:
+                meta = self._write_memory_journal(os.path.join(target, JOURNAL))
+            write_snapshot(os.path.join(target, SNAPSHOT), self.state.raw, meta)
+        return verify_folder(target)
+
+    def _write_memory_journal(self, path: str) -> SnapshotMeta:
+        """Write a memory store's entries as a journal; where its end stands."""
+        prev, offset = GENESIS, 0
+        with open(path, "wb") as f:
+            for entry in self._memory_entries:
+                line, prev = encode_entry(entry, prev)
+                f.write(line)
+                offset += len(line)
+            f.flush()
+            os.fsync(f.fileno())
+        return SnapshotMeta(
+            seq=self._seq, hash=prev, journal_offset=offset, journal_lines=len(self._memory_entries)
+        )
+
+    @staticmethod
+    def restore(backup: str | os.PathLike[str], dest: str | os.PathLike[str]) -> VerifyReport:
+        """Copy the backup folder ``backup`` to the new store folder ``dest`` (see
+        :func:`~.backup.restore`)."""
+        return restore(os.fspath(backup), os.fspath(dest))
+
     # -- writing ----------------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -226,6 +375,8 @@ class Store:
         one raises, its own changes are undone, whether or not the outer one goes on.
         """
         self._require_open()
+        if self.read_only is not None:
+            raise StoreError(f"{self.read_only} is read-only: it cannot be changed")
         if self._depth:
             yield from self._nested(self._require_transaction())
             return

@@ -36,6 +36,7 @@ __all__ = [
     "JournalReader",
     "append_durably",
     "encode_entry",
+    "seal",
 ]
 
 #: The version of the journal and snapshot layout this code writes.
@@ -79,7 +80,7 @@ class Entry:
 
 def encode_entry(entry: Entry, prev: str) -> tuple[bytes, str]:
     """The line to append for ``entry`` after a line hashed ``prev``, and its hash."""
-    body = json.dumps(
+    return seal(
         {
             "v": SCHEMA_VERSION,
             "seq": entry.seq,
@@ -88,16 +89,24 @@ def encode_entry(entry: Entry, prev: str) -> tuple[bytes, str]:
             "note": entry.note,
             "changes": [c.to_json() for c in entry.changes],
         },
-        ensure_ascii=False,
-        separators=(",", ":"),
+        prev,
     )
+
+
+def seal(fields: dict[str, Any], prev: str) -> tuple[bytes, str]:
+    """The line holding ``fields`` (in their order), chained after a line hashed ``prev``,
+    and its hash: the one place a line's bytes and hash are made."""
+    body = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     digest = hashlib.sha256((prev + body).encode("utf-8")).hexdigest()
     line = body[:-1] + f',"prev":"{prev}","hash":"{digest}"}}\n'
     return line.encode("utf-8"), digest
 
 
-def _decode_line(raw: bytes, path: str, lineno: int) -> tuple[dict[str, Any], str, str]:
-    """Parse and hash-check one complete line; returns (data, prev, hash)."""
+def _decode_line(
+    raw: bytes, path: str, lineno: int, version: int = SCHEMA_VERSION
+) -> tuple[dict[str, Any], str, str]:
+    """Parse and hash-check one complete line of layout ``version`` (a line without
+    ``v`` is version 0); returns (data, prev, hash)."""
     try:
         text = raw.decode("utf-8")
         data = json.loads(text)
@@ -105,12 +114,10 @@ def _decode_line(raw: bytes, path: str, lineno: int) -> tuple[dict[str, Any], st
         raise StoreCorruptError(path, f"not a JSON line ({exc})", lineno) from None
     if not isinstance(data, dict):
         raise StoreCorruptError(path, "not a journal entry", lineno)
-    version = data.get("v")
-    if version != SCHEMA_VERSION:
+    found = data.get("v", 0)
+    if found != version:
         raise StoreCorruptError(
-            path,
-            f"unknown journal schema version {version!r} (this code reads {SCHEMA_VERSION})",
-            lineno,
+            path, f"unknown journal schema version {found!r} (this code reads {version})", lineno
         )
     prev, digest = data.get("prev"), data.get("hash")
     if not isinstance(prev, str) or not isinstance(digest, str):
@@ -150,16 +157,29 @@ class JournalReader:
     """
 
     def __init__(
-        self, path: str, *, offset: int = 0, prev: str = GENESIS, seq: int = 0, lineno: int = 0
+        self,
+        path: str,
+        *,
+        offset: int = 0,
+        prev: str = GENESIS,
+        seq: int = 0,
+        lineno: int = 0,
+        version: int = SCHEMA_VERSION,
     ) -> None:
         self.path = path
         self.offset = offset
         self.prev = prev
         self.seq = seq
         self.lineno = lineno
+        self.version = version
         self.torn: int | None = None
 
     def __iter__(self) -> Iterator[Entry]:
+        for _, entry in self.records():
+            yield entry
+
+    def records(self) -> Iterator[tuple[dict[str, Any], Entry]]:
+        """Each checked line as its parsed JSON object and as an :class:`Entry`."""
         if not os.path.exists(self.path):
             return
         with open(self.path, "rb") as f:
@@ -169,7 +189,7 @@ class JournalReader:
                     self.torn = self.offset
                     return
                 self.lineno += 1
-                data, prev, digest = _decode_line(raw, self.path, self.lineno)
+                data, prev, digest = _decode_line(raw, self.path, self.lineno, self.version)
                 if prev != self.prev:
                     raise StoreCorruptError(
                         self.path,
@@ -184,7 +204,7 @@ class JournalReader:
                 self.offset += len(raw)
                 self.prev = digest
                 self.seq = entry.seq
-                yield entry
+                yield data, entry
 
 
 def append_durably(fd: int, line: bytes) -> None:

@@ -17,6 +17,7 @@ itself survives a crash. A reader sees the old snapshot or the new one, never ha
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -24,12 +25,22 @@ from typing import Any
 
 import attrs
 
-from ..errors import StoreCorruptError
+from ..errors import StoreCorruptError, StoreVersionError
 from .journal import GENESIS, SCHEMA_VERSION
 
 META_TABLE = "_meta"
+TEMP_PREFIX, TEMP_SUFFIX = ".snapshot-", ".tmp"
 
-__all__ = ["META_TABLE", "SnapshotMeta", "read_snapshot", "write_snapshot"]
+__all__ = [
+    "META_TABLE",
+    "SnapshotMeta",
+    "has_stale_temporaries",
+    "load_snapshot",
+    "read_snapshot",
+    "remove_stale_temporaries",
+    "snapshot_version",
+    "write_snapshot",
+]
 
 
 @attrs.frozen
@@ -55,7 +66,7 @@ def write_snapshot(path: str, raw: dict[str, dict[str, Any]], meta: SnapshotMeta
     """Atomically replace ``path`` with ``raw`` plus ``meta``; returns the file size."""
     folder = os.path.dirname(os.path.abspath(path))
     data = {META_TABLE: {"1": attrs.asdict(meta)}, **raw}
-    fd, tmp = tempfile.mkstemp(prefix=".snapshot-", suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
     try:
         # mkstemp makes the file private (0600); the snapshot is as readable as the journal.
         os.fchmod(fd, 0o644)
@@ -75,9 +86,27 @@ def write_snapshot(path: str, raw: dict[str, dict[str, Any]], meta: SnapshotMeta
 
 
 def read_snapshot(path: str) -> tuple[dict[str, dict[str, Any]], SnapshotMeta]:
-    """The tables and meta of a snapshot; a missing file is an empty store."""
+    """The tables and meta of a snapshot; a missing file is an empty store.
+
+    A snapshot of an older layout raises :class:`StoreVersionError` with ``found`` below
+    ``reads`` (the store migrates it); a newer one, with ``found`` above.
+    """
     if not os.path.exists(path):
         return {}, SnapshotMeta()
+    data, fields = load_snapshot(path)
+    schema = snapshot_version(path, fields)
+    if schema != SCHEMA_VERSION:
+        raise StoreVersionError(path, schema, SCHEMA_VERSION)
+    try:
+        meta = SnapshotMeta(**fields)
+    except TypeError as exc:
+        raise StoreCorruptError(path, f"malformed {META_TABLE} record ({exc})") from None
+    _check_meta(path, meta)
+    return data, meta
+
+
+def load_snapshot(path: str) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """The checked tables of a snapshot of any layout version, and its ``_meta`` record."""
     try:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
@@ -89,19 +118,45 @@ def read_snapshot(path: str) -> tuple[dict[str, dict[str, Any]], SnapshotMeta]:
     fields = meta_table.get("1") if isinstance(meta_table, dict) else None
     if not isinstance(fields, dict):
         raise StoreCorruptError(path, f"snapshot has no {META_TABLE} record")
-    schema = fields.get("schema")
-    if schema != SCHEMA_VERSION:
-        raise StoreCorruptError(
-            path, f"unknown snapshot schema version {schema!r} (this code reads {SCHEMA_VERSION})"
-        )
-    try:
-        meta = SnapshotMeta(**fields)
-    except TypeError as exc:
-        raise StoreCorruptError(path, f"malformed {META_TABLE} record ({exc})") from None
-    _check_meta(path, meta)
     for table, docs in data.items():
         _check_table(path, table, docs)
-    return data, meta
+    return data, fields
+
+
+def snapshot_version(path: str, fields: dict[str, Any]) -> int:
+    """The layout version of a snapshot from its ``_meta`` record (none: version 0)."""
+    schema = fields.get("schema", 0)
+    if not _is_count(schema):
+        raise StoreCorruptError(
+            path, f"expected {META_TABLE}.schema to be a layout version number, got {schema!r}"
+        )
+    if schema > SCHEMA_VERSION:
+        raise StoreVersionError(path, schema, SCHEMA_VERSION)
+    return int(schema)
+
+
+def remove_stale_temporaries(folder: str) -> list[str]:
+    """Delete the temporary files of snapshots whose writer died before ``os.replace``.
+
+    Call it with the writer lock held: snapshots are written under the lock, so no
+    temporary file is then in use. Returns the names removed.
+    """
+    removed = []
+    for name in sorted(os.listdir(folder)):
+        if _is_temporary(name):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(folder, name))
+                removed.append(name)
+    return removed
+
+
+def has_stale_temporaries(folder: str) -> bool:
+    """Whether a snapshot or migration left a temporary file behind (or is writing one)."""
+    return any(_is_temporary(name) for name in os.listdir(folder))
+
+
+def _is_temporary(name: str) -> bool:
+    return name.startswith((TEMP_PREFIX, ".migrate-")) and name.endswith(TEMP_SUFFIX)
 
 
 def _is_count(value: Any) -> bool:

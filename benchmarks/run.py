@@ -1,0 +1,425 @@
+"""``make bench``: every DESIGN §6 operation against its floor and its peers, in one run.
+
+Each row prints our median, the floor's median, the ratio, the budget, and the peers'
+medians. The floor is the least work that could possibly do the same job (one json.dump,
+one json.load, one SQLite commit…); the ratio is what the budget bounds. Peers show
+where a province would be with naive TinyDB or SQLite.
+
+    python -m benchmarks.run                 # the full province: 50,000 tasks
+    python -m benchmarks.run --scale 0.02    # a quick look (what make test runs)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+from tinydb import Query, TinyDB
+
+import cchc_tasks as ct
+from cchc_tasks._codec import unstructure
+
+from .scenario import FIRST_YEAR, Sizes, build, tasks
+
+Timer = Callable[[], float]
+
+
+@attrs.define
+class Row:
+    operation: str
+    ours: float
+    floor: float | None
+    budget: str
+    peers: dict[str, float] = attrs.field(factory=dict)
+    limit: float | None = None  # the ratio the budget allows
+    absolute: float | None = None  # an absolute bound in seconds, if any
+
+    @property
+    def ratio(self) -> float | None:
+        return None if not self.floor else self.ours / self.floor
+
+    @property
+    def within(self) -> bool:
+        ok = True
+        if self.limit is not None and self.ratio is not None:
+            ok = ok and self.ratio <= self.limit
+        if self.absolute is not None:
+            ok = ok and self.ours <= self.absolute
+        return ok
+
+
+def median(fn: Callable[[], Any], rounds: int, setup: Callable[[], Any] | None = None) -> float:
+    """Median wall time of ``fn`` over ``rounds`` (``setup`` runs untimed before each)."""
+    times = []
+    for _ in range(rounds):
+        if setup is not None:
+            setup()
+        gc.collect()
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def fmt(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+class Bench:
+    def __init__(self, sizes: Sizes, rounds: int, folder: Path) -> None:
+        self.sizes = sizes
+        self.rounds = rounds
+        self.folder = folder
+        self.rows: list[Row] = []
+
+    # -- the scenario ---------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Build the structure once; keep the task list for the load rows."""
+        self.base = self.folder / "base"
+        with ct.Tracker.open(self.base, load_entrypoints=False) as tr:
+            self.unit_ids, self.people = build(tr, self.sizes, with_tasks=False)
+        self.task_list = list(tasks(self.sizes, self.unit_ids, self.people))
+        self.records = [unstructure(t) for t in self.task_list]
+
+    def _fresh_store(self, name: str) -> Path:
+        target = self.folder / name
+        subprocess.run(["rm", "-rf", str(target)], check=True)
+        subprocess.run(["cp", "-r", str(self.base), str(target)], check=True)
+        return target
+
+    # -- rows -----------------------------------------------------------------------------
+
+    def load(self) -> Path:
+        n = len(self.task_list)
+        holder: dict[str, ct.Tracker] = {}
+        path = self.folder / "load"
+
+        def setup() -> None:
+            if "tr" in holder:
+                holder["tr"].close()
+            holder["tr"] = ct.Tracker.open(self._fresh_store("load"), load_entrypoints=False)
+
+        def ours() -> None:
+            tr = holder["tr"]
+            with tr.batch(actor="bench", note="load"):
+                for task in self.task_list:
+                    tr.add_task(task)
+
+        t_ours = median(ours, max(1, self.rounds // 2), setup)
+        holder["tr"].close()
+        floor_file = self.folder / "floor.json"
+
+        def floor() -> None:
+            with open(floor_file, "w", encoding="utf-8") as f:
+                json.dump(self.records, f)
+
+        self.rows.append(
+            Row(
+                f"load {n:,} tasks in one batch",
+                t_ours,
+                median(floor, self.rounds),
+                "≤ 2× json.dump",
+                limit=2.0,
+            )
+        )
+        return path
+
+    def open_store(self, path: Path) -> None:
+        snapshot = path / "state.json"
+        size = os.path.getsize(snapshot) + os.path.getsize(path / "journal.jsonl")
+        copy = self.folder / "same-size.json"
+        with open(snapshot, "rb") as src, open(copy, "wb") as dst:
+            dst.write(src.read())
+
+        def ours() -> None:
+            ct.Tracker.open(path, load_entrypoints=False).close()
+
+        def floor() -> None:
+            with open(copy, encoding="utf-8") as f:
+                json.load(f)
+
+        self.rows.append(
+            Row(
+                f"open the store ({size / 1e6:.0f} MB on disk)",
+                median(ours, self.rounds),
+                median(floor, self.rounds),
+                "≤ 3× json.load",
+                limit=3.0,
+            )
+        )
+
+    def update_and_query(self, path: Path, label: str = "") -> None:
+        tr = ct.Tracker.open(path, load_entrypoints=False)
+        open_ids = [t.id for t in tr.tasks(status="open")][:200] or [self.task_list[0].id]
+        counter = iter(range(10**9))
+
+        def ours_update() -> None:
+            i = next(counter)
+            tid = open_ids[i % len(open_ids)]
+            tr.update_task(tid, quality_note=f"kiểm tra lần {i}", actor="bench")
+
+        t_update = median(ours_update, self.rounds * 4)
+        unit = self.unit_ids[len(self.unit_ids) // 2]
+
+        def ours_query() -> None:
+            tr.tasks(unit=unit, status="open")
+
+        t_query = median(ours_query, self.rounds * 20)
+        tr.close()
+        db = self.folder / "peer.sqlite"
+        sqlite_update, sqlite_query = self._sqlite(db, unit)
+        peers_update = {"SQLite": sqlite_update}
+        peers_query = {"SQLite": sqlite_query}
+        n = len(self.task_list)
+        if n <= 60_000:
+            naive_update, naive_query = self._naive_tinydb(unit)
+            peers_update["naive TinyDB"] = naive_update
+            peers_query["naive TinyDB"] = naive_query
+        self.rows.append(
+            Row(
+                f"one durable task update at {n:,} tasks{label}",
+                t_update,
+                sqlite_update,
+                "≤ 2× SQLite commit",
+                peers_update,
+                limit=2.0,
+            )
+        )
+        self.rows.append(
+            Row(
+                f"open tasks of one unit at {n:,} tasks{label}",
+                t_query,
+                sqlite_query,
+                "≤ 1 ms, ≤ SQLite",
+                peers_query,
+                limit=1.0,
+                absolute=1e-3,
+            )
+        )
+
+    def _sqlite(self, path: Path, unit: str) -> tuple[float, float]:
+        if path.exists():
+            path.unlink()
+        con = sqlite3.connect(path, isolation_level=None)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA synchronous=FULL")
+        con.execute(
+            "CREATE TABLE tasks (id TEXT PRIMARY KEY, unit TEXT, status TEXT, due TEXT, doc TEXT)"
+        )
+        con.execute("CREATE INDEX tasks_unit_status ON tasks (unit, status)")
+        con.execute("BEGIN")
+        con.executemany(
+            "INSERT INTO tasks VALUES (?, ?, ?, ?, ?)",
+            [(r["id"], r["unit"], r["status"], r["due"], json.dumps(r)) for r in self.records],
+        )
+        con.execute("COMMIT")
+        ids = [r["id"] for r in self.records if r["status"] == "open"][:200]
+        counter = iter(range(10**9))
+
+        def update() -> None:
+            i = next(counter)
+            con.execute("BEGIN")
+            con.execute("UPDATE tasks SET doc = ? WHERE id = ?", (f"note {i}", ids[i % len(ids)]))
+            con.execute("COMMIT")
+
+        def query() -> None:
+            rows = con.execute(
+                "SELECT doc FROM tasks WHERE unit = ? AND status = 'open'", (unit,)
+            ).fetchall()
+            [json.loads(r[0]) for r in rows]
+
+        result = median(update, self.rounds * 4), median(query, self.rounds * 20)
+        con.close()
+        return result
+
+    def _naive_tinydb(self, unit: str) -> tuple[float, float]:
+        path = self.folder / "naive-tinydb.json"
+        if path.exists():
+            path.unlink()
+        with TinyDB(path, encoding="utf-8") as db:
+            db.table("tasks").insert_multiple(self.records)
+        db = TinyDB(path, encoding="utf-8")
+        table = db.table("tasks", cache_size=0)
+        q = Query()
+
+        def update() -> None:
+            table.update({"quality_note": "kiểm tra"}, doc_ids=[1])
+
+        def query() -> None:
+            table.search((q.unit == unit) & (q.status == "open"))
+
+        result = median(update, 3), median(query, 3)
+        db.close()
+        return result
+
+    def evaluate(self, path: Path) -> None:
+        tr = ct.Tracker.open(path, load_entrypoints=False)
+        year = FIRST_YEAR + 2
+        as_of = dt.date(year, 12, 31)
+
+        def ours() -> None:
+            tr.evaluate(year, as_of=as_of)
+
+        t_ours = median(ours, self.rounds)
+        docs = [r for r in self.records if r["due"].startswith(str(year))]
+
+        def floor() -> None:
+            counts: dict[str, Counter[str]] = {}
+            day = as_of.isoformat()
+            for r in docs:
+                c = counts.setdefault(r["unit"], Counter())
+                if r["status"] == "cancelled":
+                    c["cancelled"] += 1
+                elif r["completed_on"] and r["completed_on"] <= day:
+                    c["on_time" if r["completed_on"] <= r["due"] else "late"] += 1
+                elif r["due"] < day:
+                    c["overdue"] += 1
+                else:
+                    c["pending"] += 1
+
+        tr.close()
+        self.rows.append(
+            Row(
+                f"evaluate one year for {len(self.unit_ids)} units ({len(docs):,} tasks)",
+                t_ours,
+                median(floor, self.rounds),
+                "≤ 3× plain loop",
+                limit=3.0,
+            )
+        )
+
+    def imports(self) -> None:
+        def run(code: str) -> float:
+            times = []
+            for _ in range(max(3, self.rounds)):
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-c", code], check=True)
+                times.append(time.perf_counter() - start)
+            return statistics.median(times)
+
+        empty = run("pass")
+        ours = run("import cchc_tasks") - empty
+        floor = run("import attrs, pluggy, tinydb, dateutil.rrule") - empty
+        self.rows.append(
+            Row(
+                "import cchc_tasks (fresh interpreter)",
+                ours,
+                floor,
+                "≤ 1.3× its dependencies",
+                limit=1.3,
+            )
+        )
+
+    def memory(self, path: Path) -> str:
+        code = (
+            "import resource, cchc_tasks as ct\n"
+            f"tr = ct.Tracker.open({str(path)!r}, load_entrypoints=False)\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        ).stdout
+        return f"{int(out.strip()) / 1024:.0f} MB peak RSS with the store open"
+
+    def report(self, notes: Sequence[str]) -> str:
+        header = ["operation", "ours", "floor", "ratio", "budget", "ok", "peers"]
+        lines = []
+        for r in self.rows:
+            peers = ", ".join(f"{k} {fmt(v)}" for k, v in r.peers.items())
+            ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"
+            lines.append(
+                [
+                    r.operation,
+                    fmt(r.ours),
+                    fmt(r.floor),
+                    ratio,
+                    r.budget,
+                    "yes" if r.within else "NO",
+                    peers,
+                ]
+            )
+        widths = [max(len(h), *(len(x[i]) for x in lines)) for i, h in enumerate(header)]
+
+        def row(cells: Sequence[str]) -> str:
+            return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+        out = [row(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+        out += [row(x) for x in lines]
+        out += ["", *notes]
+        return "\n".join(out)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    return (
+        f"Python {platform.python_version()} on {platform.system()} {platform.machine()}"
+        f" ({cpu}, {os.cpu_count()} cores)"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="multiply the numbers of tasks and people (1 = the province)",
+    )
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--curve",
+        action="store_true",
+        help="also the update and query rows at 5,000 and 200,000 tasks",
+    )
+    args = parser.parse_args(argv)
+    full = Sizes()
+    sizes = Sizes(
+        tasks=max(50, int(full.tasks * args.scale)),
+        people=max(20, int(full.people * min(1.0, args.scale * 5))),
+    )
+    notes = [machine()]
+    with tempfile.TemporaryDirectory(prefix="cchc-bench-") as folder:
+        bench = Bench(sizes, args.rounds, Path(folder))
+        bench.prepare()
+        path = bench.load()
+        bench.open_store(path)
+        bench.update_and_query(path)
+        bench.evaluate(path)
+        bench.imports()
+        notes.append(bench.memory(path))
+        if args.curve:
+            for n in (5_000, 200_000):
+                curve = Bench(attrs.evolve(sizes, tasks=n), 3, Path(folder) / f"c{n}")
+                curve.folder.mkdir()
+                curve.prepare()
+                curve_path = curve.load()
+                curve.update_and_query(curve_path)
+                bench.rows += [r for r in curve.rows if not r.operation.startswith("load")]
+        print(bench.report(notes))
+        return 0 if all(r.within for r in bench.rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

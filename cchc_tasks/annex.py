@@ -1,0 +1,950 @@
+"""Importing the task annex of a plan ("Phụ lục nhiệm vụ") from Excel or CSV.
+
+A district plan ("Kế hoạch CCHC năm 2025") comes with an annex: a table of tasks with
+their lead unit, partner units, deadline and expected output, typed in Excel by the
+office that drafted it. Retyping it task by task is where errors creep in, so this module
+reads the table as officials make it:
+
+* the header is found under a title row or two, and its columns are matched whatever
+  their order, case, Unicode form (NFC or NFD), accents or spacing;
+* a lead-unit cell merged over several rows leads every one of them, and a task whose
+  content cell is merged over several rows is one task; section rows such as
+  "I. CẢI CÁCH THỂ CHẾ" set the field of the rows below and are not tasks;
+* deadlines may be days (dd/mm/yyyy or date cells), quarters ("Quý II/2025"), months
+  ("Tháng 6/2025") or years ("Năm 2025"): each means the last day of that period;
+* unit names are matched to unit ids without accents, case, "UBND" or "Phòng", and a name
+  that matches nothing comes back with the closest names of the store.
+
+The import is all or nothing: :func:`read_annex` checks every row against the store
+without writing, and any bad cell fails it with one :class:`AnnexImportError` that lists
+every bad row, column and problem. :func:`import_annex` then writes all the tasks in one
+batch, so the journal records the annex as one change.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._fields import MAX_ID_LENGTH, is_finite_number, is_valid_id
+from ._tabular import (
+    RowProblem,
+    Sheet,
+    TabularImportError,
+    cell_text,
+    csv_rows,
+    decode,
+    fold,
+    parse_dmy,
+    read_bytes,
+    suggest,
+    xlsx_sheets,
+)
+from .errors import NotFoundError, ValidationError
+from .plans import Field, Plan
+from .tasks import Task
+
+if TYPE_CHECKING:
+    from .tracker import Tracker
+    from .units import Person, Unit
+
+__all__ = [
+    "DUE_FORMS",
+    "AnnexImportError",
+    "RowProblem",
+    "import_annex",
+    "parse_due",
+    "read_annex",
+    "task_id",
+]
+
+#: How a deadline may be written, for messages and the documentation.
+DUE_FORMS = "dd/mm/yyyy, Quý II/2025, Tháng 6/2025 or Năm 2025"
+
+#: ``progress(done, total)`` is called as tasks are written.
+Progress = Callable[[int, int], None]
+
+
+class AnnexImportError(TabularImportError):
+    """An annex that cannot be imported; nothing was imported.
+
+    ``problems`` lists every bad cell as a :class:`RowProblem` (``row`` as Excel numbers
+    it, ``column`` as headed in the file, what was ``expected``, the cell's ``value`` and,
+    for names, close ``suggestions``); ``rows`` lists the bad row numbers."""
+
+
+# --- the columns ----------------------------------------------------------------------------
+
+# Column → the headings annexes give it (compared folded: no accents, case or spacing).
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "stt": ("STT", "TT", "Số TT", "Số thứ tự"),
+    "code": ("Mã", "Mã nhiệm vụ", "Mã NV", "Mã số"),
+    "title": (
+        "Nội dung nhiệm vụ",
+        "Nội dung",
+        "Nhiệm vụ",
+        "Tên nhiệm vụ",
+        "Nội dung công việc",
+        "Nhiệm vụ, giải pháp",
+    ),
+    "unit": (
+        "Cơ quan chủ trì",
+        "Đơn vị chủ trì",
+        "Cơ quan, đơn vị chủ trì",
+        "Chủ trì",
+        "Cơ quan chủ trì thực hiện",
+    ),
+    "partners": ("Cơ quan phối hợp", "Đơn vị phối hợp", "Cơ quan, đơn vị phối hợp", "Phối hợp"),
+    "due": (
+        "Thời gian hoàn thành",
+        "Thời hạn hoàn thành",
+        "Thời hạn",
+        "Hạn hoàn thành",
+        "Thời gian thực hiện",
+    ),
+    "output": (
+        "Sản phẩm",
+        "Sản phẩm đầu ra",
+        "Sản phẩm dự kiến",
+        "Kết quả, sản phẩm",
+        "Hình thức sản phẩm",
+    ),
+    "field": ("Lĩnh vực", "Lĩnh vực CCHC"),
+    "assignee": (
+        "Người thực hiện",
+        "Người chịu trách nhiệm",
+        "Người phụ trách",
+        "Cán bộ thực hiện",
+    ),
+    "weight": ("Trọng số",),
+    "budget": ("Kinh phí", "Kinh phí (đồng)", "Kinh phí (VNĐ)"),
+}
+_HEADING = {fold(name): column for column, names in _COLUMNS.items() for name in names}
+_NEEDED = ("title", "unit", "due")
+#: How many rows above the header may hold titles ("PHỤ LỤC", the plan's name…).
+_HEADER_SEARCH = 20
+
+# Words that do not tell units apart: "UBND xã Bình Phú" is "Xã Bình Phú".
+_UNIT_NOISE = re.compile(r"\b(?:uy ban nhan dan|ubnd|phong)\b")
+
+# Extra spellings of each field, folded; the code and the label count too.
+_FIELD_WORDS: dict[Field, tuple[str, ...]] = {
+    Field.DIRECTION: ("chi dao dieu hanh", "cong tac chi dao dieu hanh"),
+    Field.INSTITUTIONS: ("cai cach the che", "the che"),
+    Field.PROCEDURES: ("cai cach thu tuc hanh chinh", "thu tuc hanh chinh"),
+    Field.APPARATUS: ("cai cach to chuc bo may", "to chuc bo may", "bo may hanh chinh"),
+    Field.CIVIL_SERVICE: (
+        "cai cach che do cong vu",
+        "che do cong vu",
+        "cong vu",
+        "doi ngu can bo cong chuc vien chuc",
+    ),
+    Field.PUBLIC_FINANCE: ("cai cach tai chinh cong", "tai chinh cong"),
+    Field.DIGITAL_GOVERNMENT: (
+        "chinh quyen dien tu",
+        "chinh quyen so",
+        "chinh phu dien tu",
+        "chinh phu so",
+        "chuyen doi so",
+        "hien dai hoa hanh chinh",
+    ),
+}
+
+_STT = re.compile(r"(\d+(?:\.\d+)*)\.?")
+_SECTION = re.compile(
+    r"(?:(?:PHẦN|Phần|MỤC|Mục)\s+)?(?P<num>[IVXLC]+|[A-Z])(?:\s*[.:)–-]\s*|\s+|$)(?P<text>.*)",
+    re.DOTALL,
+)
+_COLUMN_NUMBER = re.compile(r"\(?\d{1,2}\)?")
+
+
+def _roman(n: int) -> str:
+    parts = ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"))
+    out = ""
+    for value, letters in (*parts, (4, "IV"), (1, "I")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+# --- deadlines ------------------------------------------------------------------------------
+
+_Y = r"(?:(?:\s*(?:/|-|nam)\s*|\s+)(?P<year>\d{4}))?"
+_QUARTER = re.compile(r"quy\s+(?P<q>iv|i{1,3}|[1-4])" + _Y)
+_MONTH = re.compile(r"(?:thang\s+(?P<m>\d{1,2})" + _Y + r"|(?P<m2>\d{1,2})\s*/\s*(?P<y2>\d{4}))")
+_YEAR = re.compile(r"(?:nam\s+)?(?P<year>\d{4})")
+_HALF = re.compile(r"6\s+thang\s+(?P<half>dau|cuoi)(?:\s+nam)?" + _Y)
+_DAY_NO_YEAR = re.compile(r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})")
+_DAY_WORDS = re.compile(r"^(?:(?:cham nhat|ngay|han)\s*(?:la\s+)?)+")
+_QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def _plain(text: str) -> str:
+    """Like :func:`fold` but keeping ``/ . -``, the separators of dates: "Quý II/2025"
+    becomes ``"quy ii/2025"``, so the patterns below need no accents."""
+    text = text.replace("đ", "d").replace("Đ", "D").replace("–", "-")
+    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w/.\-]+", " ", bare.casefold()).split())
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_due(value: Any, plan: Plan | None = None) -> dt.date:
+    """The deadline a cell means; raises :class:`ValueError` saying what was expected.
+
+    * a date cell, or ``dd/mm/yyyy`` (also with ``.`` or ``-``, or ISO ``yyyy-mm-dd``;
+      "ngày 30/6/2025" and "chậm nhất ngày 30/6/2025" too): that day;
+    * ``Quý II/2025`` (``Quý 2/2025``, ``Quý II năm 2025``): the last day of the quarter;
+    * ``Tháng 6/2025`` (``06/2025``, ``tháng 6 năm 2025``): the last day of the month;
+    * ``6 tháng đầu năm 2025``: 30 June; ``6 tháng cuối năm 2025``: 31 December;
+    * ``Năm 2025`` (or ``2025``): 31 December.
+
+    Without a year ("Quý II", "Tháng 6", "30/6") the year is the plan's, when ``plan``
+    covers a single year. "Trước ngày 30/6/2025" is refused: whether it means the 29th or
+    the 30th is the plan's author's call, so the cell must say the day. So is "Thường
+    xuyên" (ongoing): a task needs a due date.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"a due date: {DUE_FORMS}")
+    if isinstance(value, int | float) and float(value).is_integer() and 1900 <= value <= 2200:
+        return dt.date(int(value), 12, 31)
+    text = _plain(cell_text(value))
+    if not text:
+        raise ValueError(f"a due date: {DUE_FORMS}")
+    if text.startswith("truoc"):
+        raise ValueError(
+            "the due day itself (write 29/06/2025, not 'trước ngày 30/06/2025': "
+            "'before' leaves the day open)"
+        )
+    if text.startswith("thuong xuyen") or text.startswith("hang"):
+        raise ValueError(f"a due date for a recurring task, the first one: {DUE_FORMS}")
+    single = plan.start.year if plan is not None and plan.start.year == plan.end.year else None
+
+    def year_of(found: str | None) -> int:
+        if found is not None:
+            return int(found)
+        if single is None:
+            span = f" (the plan spans {plan.start.year}–{plan.end.year})" if plan else ""
+            raise ValueError(f"a due date with its year{span}: {DUE_FORMS}")
+        return single
+
+    day_text = _DAY_WORDS.sub("", text).strip()
+    try:
+        return parse_dmy(day_text)
+    except ValueError as exc:
+        if "real" in str(exc):
+            raise
+    try:
+        if m := _DAY_NO_YEAR.fullmatch(day_text):
+            return dt.date(year_of(None), int(m["m"]), int(m["d"]))
+        if m := _QUARTER.fullmatch(text):
+            quarter = _QUARTERS[m["q"]]
+            return _month_end(year_of(m["year"]), 3 * quarter)
+        if m := _HALF.fullmatch(text):
+            year = year_of(m["year"])
+            return dt.date(year, 6, 30) if m["half"] == "dau" else dt.date(year, 12, 31)
+        if m := _MONTH.fullmatch(text):
+            month = int(m["m"] or m["m2"])
+            return _month_end(year_of(m["year"] or m["y2"]), month)
+        if m := _YEAR.fullmatch(text):
+            year = int(m["year"])
+            if 1900 <= year <= 2200:
+                return dt.date(year, 12, 31)
+    except ValueError as exc:
+        if "due date" in str(exc):
+            raise
+        raise ValueError(f"a real date: {DUE_FORMS}") from None
+    raise ValueError(f"a due date: {DUE_FORMS}")
+
+
+# --- names of units, people and fields --------------------------------------------------
+
+
+def _unit_key(text: str) -> str:
+    return " ".join(_UNIT_NOISE.sub(" ", fold(text)).split())
+
+
+class _NameNotFound(Exception):
+    def __init__(self, expected: str, suggestions: tuple[str, ...] = ()) -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.suggestions = suggestions
+
+
+@attrs.frozen
+class _Named:
+    id: str
+    name: str
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def exists_on(self, day: dt.date | None) -> bool:
+        return day is None or (
+            (self.valid_from is None or self.valid_from <= day)
+            and (self.valid_to is None or self.valid_to >= day)
+        )
+
+
+class _Directory:
+    """Names of one kind of object (units or people) → ids, for the cells that name them.
+
+    A cell may hold the id, the name, ``name (id)``, or an alias given by the caller; names
+    are compared by ``keyer`` (accent-, case- and spacing-insensitive). A name two objects
+    share is resolved by who existed on the due date, else reported with both ids."""
+
+    def __init__(
+        self,
+        kind: str,
+        items: Iterable[_Named],
+        keyer: Callable[[str], str],
+        aliases: Mapping[str, str | Sequence[str]] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.keyer = keyer
+        self.by_id: dict[str, _Named] = {}
+        self.by_key: dict[str, list[_Named]] = {}
+        self.labels: dict[str, str] = {}
+        for item in items:
+            self.by_id[item.id] = item
+            for text in (item.name, item.id):
+                k = keyer(text)
+                if k:
+                    bucket = self.by_key.setdefault(k, [])
+                    if item not in bucket:
+                        bucket.append(item)
+            self.labels[fold(item.name)] = f"{item.name} [{item.id}]"
+        self.aliases: dict[str, tuple[str, ...]] = {}
+        for alias, target in (aliases or {}).items():
+            ids = (target,) if isinstance(target, str) else tuple(target)
+            unknown = [i for i in ids if i not in self.by_id]
+            if unknown:
+                raise ValidationError(
+                    f"aliases[{alias!r}]", f"ids of {kind}s of the store", unknown[0]
+                )
+            self.aliases[keyer(alias)] = ids
+            self.aliases[fold(alias)] = ids
+
+    def known(self, text: str) -> bool:
+        return (
+            text in self.by_id
+            or self.keyer(text) in self.aliases
+            or self.keyer(text) in self.by_key
+            or fold(text) in self.aliases
+        )
+
+    def resolve(self, text: str, day: dt.date | None) -> tuple[str, ...]:
+        """The ids ``text`` names (an alias may name several, or none)."""
+        if text in self.by_id:
+            return (text,)
+        for k in (self.keyer(text), fold(text)):
+            if k in self.aliases:
+                return self.aliases[k]
+        if (m := re.fullmatch(r"(.*\S)\s*[(\[]\s*(\S+)\s*[)\]]", text)) and m[2] in self.by_id:
+            return (m[2],)
+        found = self.by_key.get(self.keyer(text), [])
+        if len(found) > 1:
+            found = [item for item in found if item.exists_on(day)] or found
+        if len(found) == 1:
+            return (found[0].id,)
+        if found:
+            both = ", ".join(f"{i.name} [{i.id}]" for i in found)
+            raise _NameNotFound(
+                f"one {self.kind}, but {len(found)} have this name ({both}): write the id"
+            )
+        raise _NameNotFound(
+            f"the name or id of a {self.kind} of the store", suggest(text, self.labels)
+        )
+
+
+def _field_keys(tracker: Tracker) -> tuple[dict[str, str], dict[str, str]]:
+    """Folded spellings → field, and folded spellings → label (for suggestions).
+
+    Custom fields already used by the store's tasks are accepted by their exact name."""
+    keys: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    for f in Field:
+        for text in (f.value, f.label_vi, *_FIELD_WORDS[f]):
+            keys[fold(text)] = f.value
+        labels[fold(f.label_vi)] = f.label_vi
+    for task in tracker.tasks():
+        if task.field is not None and fold(task.field) not in keys:
+            keys[fold(task.field)] = task.field
+            labels[fold(task.field)] = task.field
+    return keys, labels
+
+
+def _match_field(text: str, keys: Mapping[str, str]) -> str | None:
+    """The field ``text`` names: exactly, else the field whose longest spelling it
+    contains ("XÂY DỰNG VÀ PHÁT TRIỂN CHÍNH QUYỀN SỐ" contains "chinh quyen so")."""
+    folded = fold(text)
+    if folded in keys:
+        return keys[folded]
+    best: tuple[int, str | None] = (0, None)
+    padded = f" {folded} "
+    for spelling, field in keys.items():
+        if f" {spelling} " in padded and len(spelling) > best[0]:
+            best = (len(spelling), field)
+    return best[1]
+
+
+# --- reading the table ----------------------------------------------------------------------
+
+
+def _rows_of(
+    path: str | os.PathLike[str],
+    sheet: str | None,
+    encoding: str | None,
+    delimiter: str | None,
+    name: str,
+) -> list[Sheet]:
+    ext = os.path.splitext(os.fspath(path))[1].lower()
+    if ext in (".xlsx", ".xlsm"):
+        sheets = xlsx_sheets(path, name)
+        if sheet is not None:
+            chosen = [s for s in sheets if s.title == sheet]
+            if not chosen:
+                titles = [s.title for s in sheets]
+                raise ValidationError(f"{name} sheet", f"one of {titles}", sheet)
+            return chosen
+        return sheets
+    if ext in (".csv", ".txt", ".tsv"):
+        data = read_bytes(path, name, "a readable .xlsx or .csv file")
+        text = decode(data, encoding, name)
+        rows: list[list[Any]] = [
+            list(r) for r in csv_rows(text, delimiter, sniff_lines=_HEADER_SEARCH)
+        ]
+        return [Sheet(name, rows)]
+    raise ValidationError(
+        "annex file", "a .xlsx or .csv file (save an .xls file as .xlsx first)", name
+    )
+
+
+def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int], list[RowProblem]] | None:
+    """The header row (0-based) and column → index, or ``None`` if no row of the first
+    :data:`_HEADER_SEARCH` names the needed columns."""
+    for index, row in enumerate(rows[:_HEADER_SEARCH]):
+        found: dict[str, int] = {}
+        problems: list[RowProblem] = []
+        for i, cell in enumerate(row):
+            heading = cell_text(cell)
+            column = _HEADING.get(fold(heading)) if heading else None
+            if column is None:
+                continue  # "Ghi chú" and other columns are not read
+            if column in found:
+                problems.append(
+                    RowProblem(
+                        index + 1,
+                        " ".join(heading.split()),
+                        f"a column heading used once (see column {found[column] + 1})",
+                        heading,
+                    )
+                )
+                continue
+            found[column] = i
+        if all(c in found for c in _NEEDED):
+            if "stt" not in found and "code" not in found:
+                problems.append(
+                    RowProblem(
+                        index + 1, "STT", "a column STT (or Mã) to number the tasks", "(missing)"
+                    )
+                )
+            return index, found, problems
+    return None
+
+
+def _header_missing(rows: list[list[Any]]) -> RowProblem:
+    best: set[str] = set()
+    for row in rows[:_HEADER_SEARCH]:
+        found = {_HEADING.get(fold(cell_text(c))) for c in row} - {None}
+        if len(found & set(_NEEDED)) > len(best & set(_NEEDED)):
+            best = {f for f in found if f is not None}
+    missing = [_COLUMNS[c][0] for c in _NEEDED if c not in best]
+    return RowProblem(
+        1,
+        "(header)",
+        f"a header row in the first {_HEADER_SEARCH} rows with the columns "
+        + ", ".join(_COLUMNS[c][0] for c in _NEEDED),
+        "no column " + ", ".join(missing),
+    )
+
+
+@attrs.frozen
+class _Row:
+    """A task row read from the table, before its id is decided."""
+
+    number: int
+    stt: str | None
+    code: str | None
+    section: str | None
+    task: dict[str, Any]
+
+
+def _cell(row: list[Any], columns: Mapping[str, int], column: str) -> str:
+    i = columns.get(column)
+    return cell_text(row[i]) if i is not None and i < len(row) else ""
+
+
+def _lines(text: str) -> str:
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
+def _number(value: Any, *, money: bool) -> float:
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int | float):
+        if not is_finite_number(value):
+            raise ValueError
+        return float(value)
+    text = cell_text(value).casefold()
+    if money:
+        # VND is written "50.000.000" or "50.000.000 đồng".
+        text = re.sub(r"\s*(?:vnđ|vnd|đồng|đ)$", "", text).replace(".", "").replace(" ", "")
+    text = text.replace(",", ".")
+    result = float(text)
+    if not is_finite_number(result):
+        raise ValueError
+    return result
+
+
+def task_id(plan: str, stt: str, section: str | None = None) -> str:
+    """The id a task row gets from its plan and STT: ``task_id("kh-2025", "17")`` is
+    ``"kh-2025-017"``, ``"1.2"`` gives ``"kh-2025-001.2"``; with ``section`` (when the
+    numbering restarts in each section) ``"kh-2025-ii-003"``."""
+    first, *rest = stt.split(".")
+    number = str(int(first)).zfill(3) + "".join(f".{int(p)}" for p in rest)
+    return f"{plan}-{section.lower()}-{number}" if section else f"{plan}-{number}"
+
+
+class _Reader:
+    """Reads one table of an annex into tasks, collecting every problem."""
+
+    def __init__(
+        self,
+        tracker: Tracker,
+        plan: Plan,
+        aliases: Mapping[str, str | Sequence[str]] | None,
+    ) -> None:
+        self.plan = plan
+        units: list[Unit] = tracker.units()
+        people: list[Person] = tracker.persons()
+        self.units = _Directory(
+            "unit",
+            (_Named(u.id, u.name, u.valid_from, u.valid_to) for u in units),
+            _unit_key,
+            aliases,
+        )
+        self.people = _Directory("person", (_Named(p.id, p.name) for p in people), fold)
+        self.fields, self.field_labels = _field_keys(tracker)
+        self.problems: list[RowProblem] = []
+
+    def problem(
+        self, row: int, heading: str, expected: str, value: Any, suggestions: tuple[str, ...] = ()
+    ) -> None:
+        text = value if isinstance(value, str) else cell_text(value)
+        self.problems.append(RowProblem(row, heading, expected, text, suggestions))
+
+    def read(
+        self,
+        sheet: Sheet,
+        header: int,
+        columns: Mapping[str, int],
+        heading: Mapping[str, str],
+    ) -> list[_Row]:
+        """The task rows under the header, in two passes: the first sorts rows into
+        section headings, tasks and continuations, the second reads each task."""
+        rows = sheet.rows
+        section: str | None = None
+        sections = 0
+        field: str | None = None
+        pending: list[tuple[int, list[Any], str | None, str | None]] = []
+        for index in range(header + 1, len(rows)):
+            row = rows[index]
+            cells = [cell_text(c) for c in row]
+            filled = [c for c in cells if c]
+            if not filled:
+                continue
+            if all(_COLUMN_NUMBER.fullmatch(c) for c in filled) and len(filled) > 1:
+                continue  # the "(1) (2) (3)" row under a header
+            if pending and (index, columns["title"]) in sheet.merged_below:
+                self.continue_task(pending[-1], index, row, sheet, columns, heading)
+                continue
+            details = ("unit", "partners", "due", "output", "assignee", "code")
+            if not any(_cell(row, columns, c) for c in details):
+                stt, title = _cell(row, columns, "stt"), _cell(row, columns, "title")
+                found = self.section_heading(stt, title, filled)
+                if found is not None:
+                    sections += 1
+                    numeral, words = found
+                    section = numeral or _roman(sections)
+                    field = _match_field(words, self.fields)
+                    continue
+            pending.append((index + 1, list(row), section, field))
+        read: list[_Row] = []
+        for number, row, in_section, section_field in pending:
+
+            def raw(column: str, row: list[Any] = row) -> Any:
+                i = columns.get(column)
+                return row[i] if i is not None and i < len(row) else None
+
+            def text(column: str) -> str:
+                return cell_text(raw(column))
+
+            read.append(self.task_row(number, raw, text, heading, in_section, section_field))
+        return read
+
+    def continue_task(
+        self,
+        task: tuple[int, list[Any], str | None, str | None],
+        index: int,
+        row: list[Any],
+        sheet: Sheet,
+        columns: Mapping[str, int],
+        heading: Mapping[str, str],
+    ) -> None:
+        """A row under a "Nội dung nhiệm vụ" cell merged with the rows above belongs to
+        the same task: its partners and outputs are added to the task's; anything else
+        of its own is a problem (one task has one lead unit, one deadline)."""
+        number, first, _, _ = task
+        for column, i in columns.items():
+            if i >= len(row) or (index, i) in sheet.merged_below or not cell_text(row[i]):
+                continue
+            if column in ("partners", "output"):
+                while len(first) <= i:
+                    first.append(None)
+                before = cell_text(first[i])
+                first[i] = f"{before}\n{cell_text(row[i])}" if before else cell_text(row[i])
+            else:
+                self.problem(
+                    index + 1,
+                    heading[column],
+                    f"nothing: the task's content is merged with row {number}, so this row "
+                    "continues that task (only Cơ quan phối hợp and Sản phẩm may add to it)",
+                    row[i],
+                )
+
+    def section_heading(
+        self, stt: str, title: str, filled: list[str]
+    ) -> tuple[str | None, str] | None:
+        """``(numeral, words)`` if the row is a section heading, else ``None``.
+
+        A heading has a Roman numeral or a capital letter ("I", "II. CẢI CÁCH THỂ CHẾ",
+        "Phần A") in the STT or title cell, or names a field of reform on its own."""
+        for cell, rest in ((stt, title), (title, "")):
+            if not cell:
+                continue
+            m = _SECTION.fullmatch(cell)
+            if m is not None and (m["text"].strip() or rest or cell == m["num"]):
+                words = " ".join(x for x in (m["text"].strip(), rest) if x)
+                if words or not _STT.fullmatch(cell):
+                    return m["num"], words
+        if not stt and len(filled) == 1 and _match_field(filled[0], self.fields) is not None:
+            return None, filled[0]
+        return None
+
+    def task_row(
+        self,
+        number: int,
+        raw: Callable[[str], Any],
+        text: Callable[[str], str],
+        heading: Mapping[str, str],
+        section: str | None,
+        section_field: str | None,
+    ) -> _Row:
+        bad = len(self.problems)
+        stt: str | None = None
+        if "stt" in heading and text("stt"):
+            m = _STT.fullmatch(text("stt"))
+            if m is None:
+                self.problem(number, heading["stt"], "a task number such as 17 or 1.2", raw("stt"))
+            else:
+                stt = m[1]
+        code = text("code") or None
+        if code is not None and not is_valid_id(code):
+            self.problem(
+                number,
+                heading["code"],
+                f"an id: 1 to {MAX_ID_LENGTH} characters without spaces",
+                code,
+            )
+            code = None
+        if not text("stt") and not text("code"):
+            column = heading.get("stt", heading.get("code", "STT"))
+            self.problem(number, column, "a task number (STT) or a Mã", "")
+        title = " ".join(text("title").split())
+        if not title:
+            self.problem(number, heading["title"], "the task's content (not blank)", "")
+        due: dt.date | None = None
+        try:
+            due = parse_due(raw("due"), self.plan)
+        except ValueError as exc:
+            self.problem(number, heading["due"], str(exc), raw("due"))
+        if due is not None and not self.plan.covers(due):
+            self.problem(
+                number,
+                heading["due"],
+                f"a date within plan {self.plan.id} ({self.plan.start:%d/%m/%Y} to "
+                f"{self.plan.end:%d/%m/%Y})",
+                f"{due:%d/%m/%Y}" if isinstance(raw("due"), dt.date) else raw("due"),
+            )
+        unit = self.lead_unit(number, text("unit"), heading["unit"], due)
+        partners: list[str] = []
+        if "partners" in heading and text("partners"):
+            partners = self.partner_units(number, text("partners"), heading["partners"], due)
+            if unit is not None and unit in partners:
+                self.problem(
+                    number,
+                    heading["partners"],
+                    f"units other than the lead unit ({unit})",
+                    text("partners"),
+                )
+        assignee: str | None = None
+        if "assignee" in heading and text("assignee"):
+            try:
+                found = self.people.resolve(text("assignee"), due)
+                assignee = found[0]
+            except _NameNotFound as exc:
+                self.problem(
+                    number, heading["assignee"], exc.expected, text("assignee"), exc.suggestions
+                )
+        field = section_field
+        if "field" in heading and text("field"):
+            field = _match_field(text("field"), self.fields)
+            if field is None:
+                self.problem(
+                    number,
+                    heading["field"],
+                    "a field of reform (Lĩnh vực) or its code",
+                    text("field"),
+                    suggest(text("field"), self.field_labels),
+                )
+        task: dict[str, Any] = {
+            "plan": self.plan.id,
+            "title": title,
+            "unit": unit,
+            "due": due,
+            "partners": tuple(partners),
+            "assignee": assignee,
+            "field": field,
+            "output": _lines(text("output")) if "output" in heading else "",
+        }
+        for column, money in (("weight", False), ("budget", True)):
+            if column in heading and text(column):
+                try:
+                    value = _number(raw(column), money=money)
+                    if value < 0:
+                        raise ValueError
+                    task[column] = value
+                except ValueError:
+                    what = "a number >= 0" if not money else "an amount in VND (50.000.000)"
+                    self.problem(number, heading[column], what, raw(column))
+        if len(self.problems) > bad:
+            task = {}
+        return _Row(number, stt, code, section, task)
+
+    def lead_unit(self, number: int, text: str, heading: str, due: dt.date | None) -> str | None:
+        if not text:
+            self.problem(
+                number, heading, "a lead unit (a merged cell only in .xlsx; in CSV repeat it)", ""
+            )
+            return None
+        try:
+            found = self.units.resolve(" ".join(text.split()), due)
+        except _NameNotFound as exc:
+            self.problem(number, heading, exc.expected, text, exc.suggestions)
+            return None
+        if len(found) != 1:
+            self.problem(number, heading, "one lead unit", text)
+            return None
+        return found[0]
+
+    def partner_units(self, number: int, text: str, heading: str, due: dt.date | None) -> list[str]:
+        """Partners are separated by commas, semicolons or line breaks; a unit name with
+        a comma in it ("Phòng Văn hóa, Thông tin") is found by joining neighbouring
+        pieces while the longer text names a unit."""
+        pieces = [" ".join(p.split()) for p in re.split(r"[,;\n]", text)]
+        pieces = [p for p in pieces if p.strip(" .-–")]
+        ids: list[str] = []
+        i = 0
+        while i < len(pieces):
+            taken = 1
+            for j in range(len(pieces), i + 1, -1):
+                joined = ", ".join(pieces[i:j])
+                if self.units.known(joined):
+                    taken = j - i
+                    break
+            piece = ", ".join(pieces[i : i + taken])
+            try:
+                for uid in self.units.resolve(piece, due):
+                    if uid not in ids:
+                        ids.append(uid)
+            except _NameNotFound as exc:
+                self.problem(number, heading, exc.expected, piece, exc.suggestions)
+            i += taken
+        return ids
+
+
+def _task_exists(tracker: Tracker, id: str) -> bool:
+    try:
+        tracker.task(id)
+    except NotFoundError:
+        return False
+    return True
+
+
+def _decide_ids(
+    plan: str, rows: list[_Row], tracker: Tracker, reader: _Reader, heading: Mapping[str, str]
+) -> dict[int, str]:
+    """Row number → task id. Ids come from Mã, else from the STT; if the STT restarts in
+    every section (1, 2, 3 under I and again under II), the section's numeral is added."""
+    numbered = [r for r in rows if r.code is None and r.stt is not None]
+    plain = [task_id(plan, r.stt) for r in numbered if r.stt is not None]
+    qualify = len(set(plain)) != len(plain) and all(r.section is not None for r in numbered)
+    if qualify:
+        keys = [(r.section, r.stt) for r in numbered]
+        qualify = len(set(keys)) == len(keys)
+    ids: dict[int, str] = {}
+    first: dict[str, int] = {}
+    column = heading.get("code") or heading.get("stt") or "STT"
+    for r in rows:
+        if r.code is not None:
+            tid = r.code
+            where = heading.get("code", column)
+        elif r.stt is not None:
+            tid = task_id(plan, r.stt, r.section if qualify else None)
+            where = heading.get("stt", column)
+        else:
+            continue
+        if len(tid) > MAX_ID_LENGTH:
+            reader.problem(r.number, where, f"an id of at most {MAX_ID_LENGTH} characters", tid)
+        elif tid in first:
+            reader.problem(
+                r.number,
+                where,
+                f"a task number not used by another row (row {first[tid]} "
+                f"gives the id {tid}; number the rows or add a Mã column)",
+                r.code or r.stt or "",
+            )
+        elif _task_exists(tracker, tid):
+            reader.problem(
+                r.number,
+                where,
+                f"a task not in the store yet (task {tid} exists)",
+                r.code or r.stt or "",
+            )
+        first.setdefault(tid, r.number)
+        ids[r.number] = tid
+    return ids
+
+
+def read_annex(
+    path: str | os.PathLike[str],
+    tracker: Tracker,
+    plan: str,
+    *,
+    aliases: Mapping[str, str | Sequence[str]] | None = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> list[Task]:
+    """The tasks of the annex at ``path`` for ``plan``, checked against ``tracker``; writes
+    nothing.
+
+    ``path`` is an ``.xlsx`` workbook (the first sheet with a header, or ``sheet``) or a
+    ``.csv`` file (UTF-8 with or without BOM, or Windows-1258 unless ``encoding`` says;
+    comma, semicolon or tab, sniffed unless ``delimiter`` says). ``aliases`` maps other
+    names of units ("Phòng TC-KH") to unit ids; a phrase may map to several ids, or to
+    none (``[]``) to be ignored, such as "Các cơ quan, đơn vị liên quan".
+
+    Raises :class:`AnnexImportError` listing every bad row if any row is bad, and
+    :class:`~cchc_tasks.NotFoundError` if ``plan`` is not in the store.
+    """
+    if not isinstance(plan, str):
+        raise ValidationError("read_annex.plan", "the id of a plan of the store", plan)
+    try:
+        found_plan = tracker.plan(plan)
+    except NotFoundError:
+        raise NotFoundError("plan", plan, "read_annex.plan") from None
+    name = os.path.basename(os.fspath(path))
+    sheets = _rows_of(path, sheet, encoding, delimiter, name)
+    for table in sheets:
+        rows = table.rows
+        located = _find_header(rows)
+        if located is None:
+            continue
+        header, columns, problems = located
+        source = name if len(sheets) == 1 else f"{name} [{table.title}]"
+        if problems:
+            raise AnnexImportError(source, problems)
+        reader = _Reader(tracker, found_plan, aliases)
+        heading = {c: " ".join(cell_text(rows[header][i]).split()) for c, i in columns.items()}
+        read = reader.read(table, header, columns, heading)
+        if not read:
+            reader.problem(header + 2, "(rows)", "at least one task row under the header", "")
+        ids = _decide_ids(found_plan.id, read, tracker, reader, heading)
+        tasks: list[Task] = []
+        for r in read:
+            if not r.task or r.number not in ids:
+                continue
+            try:
+                tasks.append(Task(id=ids[r.number], **r.task))
+            except ValidationError as exc:  # pragma: no cover - the checks above come first
+                reader.problem(r.number, "(row)", f"{exc.field}: {exc.expected}", str(exc.got))
+        if reader.problems:
+            # In the order of the file: by row, then left to right.
+            order = {heading[c]: i for c, i in columns.items()}
+            problems = sorted(
+                dict.fromkeys(reader.problems), key=lambda p: (p.row, order.get(p.column, -1))
+            )
+            raise AnnexImportError(source, problems)
+        return tasks
+    raise AnnexImportError(name, [_header_missing(sheets[0].rows if sheets else [])])
+
+
+def import_annex(
+    tracker: Tracker,
+    path: str | os.PathLike[str],
+    plan: str,
+    *,
+    actor: str | None = None,
+    note: str | None = None,
+    progress: Progress | None = None,
+    aliases: Mapping[str, str | Sequence[str]] | None = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> list[Task]:
+    """Read the annex at ``path`` (see :func:`read_annex`) and add its tasks to ``plan`` in
+    one batch: one journal line, with ``actor`` and ``note`` (default "Nhập phụ lục nhiệm
+    vụ FILE"). All or nothing: any bad row raises :class:`AnnexImportError` and nothing is
+    written. ``progress(done, total)`` is called as tasks are added."""
+    tasks = read_annex(
+        path,
+        tracker,
+        plan,
+        aliases=aliases,
+        sheet=sheet,
+        encoding=encoding,
+        delimiter=delimiter,
+    )
+    name = os.path.basename(os.fspath(path))
+    total = len(tasks)
+    with tracker.batch(actor=actor, note=note or f"Nhập phụ lục nhiệm vụ {name}"):
+        for done, task in enumerate(tasks, start=1):
+            tracker.add_task(task)
+            if progress is not None:
+                progress(done, total)
+    return tasks

@@ -1,0 +1,41 @@
+"""The benchmark code runs at a tiny scale, so it never rots (no timing is asserted)."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import run
+
+
+def test_the_benchmark_runs_end_to_end(capsys: pytest.CaptureFixture[str]) -> None:
+    run.main(["--scale", "0.004", "--rounds", "1"])
+    out = capsys.readouterr().out
+    for operation in (
+        "load 200 tasks in one batch",
+        "open the store",
+        "durable task update",
+        "open tasks of one unit",
+        "evaluate one year",
+        "import cchc_tasks",
+        "peak RSS",
+    ):
+        assert operation in out
+    assert "SQLite" in out and "naive TinyDB" in out
+
+
+def test_the_scenario_is_deterministic_and_realistic() -> None:
+    import cchc_tasks as ct
+    from benchmarks.scenario import Sizes, build
+
+    sizes = Sizes(units=30, people=60, plans=3, tasks=600, years=3)
+    a, b = ct.Tracker.memory(load_entrypoints=False), ct.Tracker.memory(load_entrypoints=False)
+    build(a, sizes)
+    build(b, sizes)
+    assert a.to_documents() == b.to_documents()
+    assert len(a.units()) == 30 and len(a.tasks()) == 600
+    ev = a.evaluate(2022)
+    totals = {
+        k: sum(getattr(u, k) for u in ev.units.values())
+        for k in ("on_time", "late", "overdue", "cancelled", "exceeded")
+    }
+    assert all(v > 0 for v in totals.values()), totals

@@ -1,0 +1,131 @@
+"""The store commands of ``cchc``: verify, history, log, backup, restore.
+
+Exit status 0 on success, 1 with ``cchc: <message>`` on an error of the CchcError family
+(no store there, a folder that is not empty…), 2 when ``cchc verify`` finds tampering.
+Commands that read never create a store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import cchc_tasks as ct
+from cchc_tasks.cli import main
+from cchc_tasks.store import Store
+
+D = dt.date
+ICT = dt.timezone(dt.timedelta(hours=7))
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    """Four lines, one a day at 09:00 in Vietnam from 30 December 2024."""
+    folder = tmp_path / "store"
+    days = iter(range(4))
+    clock = lambda: dt.datetime(2024, 12, 30, 9, 0, tzinfo=ICT) + dt.timedelta(days=next(days))  # noqa: E731
+    tr = ct.Tracker(Store(folder, clock=clock), ct.make_plugin_manager(load_entrypoints=False))
+    tr.add_unit(ct.Unit(id="huyen", name="UBND huyện Tân Hồng", kind="district"))
+    tr.add_plan(
+        ct.Plan(id="kh", title="Kế hoạch", unit="huyen", start=D(2025, 1, 1), end=D(2025, 12, 31))
+    )
+    tr.add_task(
+        ct.Task(id="t1", plan="kh", title="Rà soát", unit="huyen", due=D(2025, 3, 31)),
+        actor="van-phong",
+        note="giao việc",
+    )
+    tr.complete_task("t1", on=D(2025, 1, 2), actor="lan", note="xong")
+    tr.close()
+    return folder
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_verify_an_intact_store(store: Path, capsys: pytest.CaptureFixture[str]):
+    code, out, _ = run(capsys, "verify", str(store))
+    assert code == 0
+    assert out.startswith("OK: 4 lines, the hash chain is intact; the snapshot (line 4) agrees")
+    assert "last good hash: " in out
+
+
+def test_verify_exits_2_on_tampering(store: Path, capsys: pytest.CaptureFixture[str]):
+    journal = store / "journal.jsonl"
+    journal.write_bytes(journal.read_bytes().replace("Rà soát".encode(), "Rà xoát".encode(), 1))
+    code, out, _ = run(capsys, "verify", str(store))
+    assert code == 2
+    assert out.startswith(f"TAMPERED: {journal}, line 3: hash does not match")
+    assert "lines checked: 2" in out
+
+
+def test_verify_exits_1_without_a_store_and_creates_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    code, _, err = run(capsys, "verify", str(tmp_path / "nowhere"))
+    assert code == 1
+    assert err.startswith("cchc: ")
+    assert "expected a store folder" in err
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_history_shows_who_changed_what_when(store: Path, capsys: pytest.CaptureFixture[str]):
+    code, out, _ = run(capsys, "history", str(store), "t1")
+    assert code == 0
+    assert out.splitlines() == [
+        f"t1 in {store}: 2 changes",
+        "seq 3  2025-01-01 02:00:00 UTC  by van-phong  note: giao việc",
+        "  add tasks t1",
+        "seq 4  2025-01-02 02:00:00 UTC  by lan  note: xong",
+        '  update tasks t1: status "open" → "done"; completed_on null → "2025-01-02"',
+    ]
+    code, out, _ = run(capsys, "history", str(store), "t404")
+    assert (code, out) == (0, f"no changes to 't404' in {store}\n")
+
+
+def test_log_since_a_day(store: Path, capsys: pytest.CaptureFixture[str]):
+    """Days are UTC: line 2 was written at 09:00 on 31 December in Vietnam, 02:00 UTC."""
+    code, out, _ = run(capsys, "log", str(store), "--since", "2024-12-31")
+    assert code == 0
+    assert [line for line in out.splitlines() if line.startswith("seq")] == [
+        "seq 2  2024-12-31 02:00:00 UTC  by (nobody named)",
+        "seq 3  2025-01-01 02:00:00 UTC  by van-phong  note: giao việc",
+        "seq 4  2025-01-02 02:00:00 UTC  by lan  note: xong",
+    ]
+    assert "  add plans kh" in out.splitlines()
+    code, out, _ = run(capsys, "log", str(store), "--since", "2030-01-01")
+    assert (code, out) == (0, f"no changes in {store} since 2030-01-01\n")
+    assert run(capsys, "log", str(store))[1].count("\nseq ") == 3  # all four
+
+
+def test_log_refuses_a_date_that_is_not_one(store: Path, capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(SystemExit) as caught:
+        main(["log", str(store), "--since", "31/12/2024"])
+    assert caught.value.code == 2
+    assert "expected a date such as 2025-01-31, got '31/12/2024'" in capsys.readouterr().err
+
+
+def test_backup_and_restore(store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    backup, restored = tmp_path / "backup", tmp_path / "restored"
+    code, out, _ = run(capsys, "backup", str(store), str(backup))
+    assert code == 0
+    assert out.startswith(f"Backed up {store} into {backup}: 4 journal lines.")
+    code, out, _ = run(capsys, "restore", str(backup), str(restored))
+    assert code == 0
+    assert out.startswith(f"Restored {backup} into {restored}: 4 journal lines.")
+    assert run(capsys, "verify", str(restored))[0] == 0
+    code, _, err = run(capsys, "restore", str(backup), str(restored))
+    assert code == 1
+    assert "expected a new or empty folder for the restored store" in err
+    code, _, err = run(capsys, "restore", str(tmp_path / "no-backup"), str(tmp_path / "x"))
+    assert code == 1
+    assert not (tmp_path / "x").exists()
+
+
+def test_the_other_commands_still_work(capsys: pytest.CaptureFixture[str]):
+    assert main(["plugins"]) == 0
+    assert "cchc_tasks.decree90" in capsys.readouterr().out
