@@ -9,12 +9,13 @@ finally ``check_pending()`` so that a misspelt hook fails loudly.
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import logging
 import os
 import re
 import types
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -114,8 +115,10 @@ def make_plugin_manager(
                 if not pm.is_blocked(builtin_name):
                     pm.register(builtin, name=builtin_name)
         if load_entrypoints:
-            pm.load_setuptools_entrypoints(PROJECT)
+            _load_entrypoints(pm)
         for plugin in plugins:
+            if pm.is_registered(plugin):
+                continue  # e.g. a module passed in plugins= that is also installed
             name = _unique_name(pm, _name_of(plugin))
             if not pm.is_blocked(name):
                 pm.register(plugin, name=name)
@@ -129,6 +132,28 @@ def make_plugin_manager(
     except ValueError as exc:  # pluggy: a plugin or name registered twice
         raise RuleError(str(exc)) from exc
     return pm
+
+
+def _load_entrypoints(pm: pluggy.PluginManager) -> None:
+    """Load the installed ``cchc_tasks`` entry points; one that fails to import raises a
+    :class:`RuleError` naming it and how to block it, not a bare ImportError."""
+    try:
+        pm.load_setuptools_entrypoints(PROJECT)
+    except Exception as exc:
+        name = "?"
+        for ep in importlib.metadata.entry_points(group=PROJECT):
+            if pm.is_blocked(ep.name) or pm.get_plugin(ep.name) is not None:
+                continue
+            try:
+                ep.load()
+            except Exception:
+                name = ep.name
+                break
+        raise RuleError(
+            f"the installed plugin could not be loaded ({type(exc).__name__}: {exc}); fix "
+            f"or uninstall it, or block it with {DISABLE_ENV}={name}",
+            plugin=name,
+        ) from exc
 
 
 def _unique_name(pm: pluggy.PluginManager, name: str) -> str:
@@ -260,6 +285,18 @@ class Hooks:
     def evaluation_finished(self, evaluation: Evaluation) -> None:
         self._call("cchc_evaluation_finished", evaluation=evaluation)
 
+    def _each(
+        self, name: str, kwargs: Mapping[str, Any]
+    ) -> Iterator[tuple[pluggy.HookImpl, Callable[[], Any]]]:
+        """The implementations of a hook, last registered first as pluggy calls them, each
+        with a thunk that calls it alone (wrappers are not run): for hooks where every
+        answer must be traced to its plugin, or one failure must not silence the rest."""
+        for impl in reversed(getattr(self.pm.hook, name).get_hookimpls()):
+            if impl.hookwrapper or impl.wrapper:
+                continue
+            args = tuple(kwargs[arg] for arg in impl.argnames)
+            yield impl, functools.partial(impl.function, *args)
+
     def task_changed(
         self,
         before: Task | None,
@@ -267,8 +304,23 @@ class Hooks:
         actor: str | None,
         note: str | None,
         at: dt.datetime,
-    ) -> None:
-        self._call("cchc_task_changed", before=before, after=after, actor=actor, note=note, at=at)
+    ) -> list[RuleError]:
+        """Notify every listener, each on its own: one failing listener must not keep
+        the others from hearing of a change that is already saved. Returns the failures."""
+        kwargs = {"before": before, "after": after, "actor": actor, "note": note, "at": at}
+        failures = []
+        for impl, call in self._each("cchc_task_changed", kwargs):
+            try:
+                call()
+            except Exception as exc:
+                error = RuleError(
+                    f"{type(exc).__name__}: {exc}",
+                    plugin=impl.plugin_name,
+                    hook="cchc_task_changed",
+                )
+                error.__cause__ = exc
+                failures.append(error)
+        return failures
 
     def peer_group(self, unit: Unit, year: int) -> str:
         key: str | None = self._call("cchc_peer_group", unit=unit, year=year)
@@ -283,11 +335,9 @@ class Hooks:
         """
         hook = self.pm.hook.cchc_authorize
         kwargs = {"actor": actor, "action": action, "target": target, "tracker": tracker}
-        for impl in reversed(hook.get_hookimpls()):
-            if impl.hookwrapper or impl.wrapper:
-                continue
+        for impl, call in self._each("cchc_authorize", kwargs):
             try:
-                answer = impl.function(*(kwargs[name] for name in impl.argnames))
+                answer = call()
             except PermissionDeniedError as exc:
                 if exc.plugin is None:
                     exc.plugin = impl.plugin_name

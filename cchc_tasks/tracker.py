@@ -20,7 +20,7 @@ import pluggy
 
 from ._codec import structure, unstructure
 from .config import Config, Settings, load_settings
-from .errors import DuplicateIdError, NotFoundError, RuleError, StoreError, ValidationError
+from .errors import DuplicateIdError, NotFoundError, StoreError, ValidationError
 from .evaluation import Evaluation, RuleSet, choose_ruleset, run_evaluation
 from .plans import Plan
 from .plugins import Hooks, make_plugin_manager, plugin_versions
@@ -375,15 +375,14 @@ class Tracker:
         for change in entry.changes:
             if change.table != "tasks":
                 continue
-            try:
-                self._hooks.task_changed(
-                    self._decode("tasks", change.before) if change.before else None,
-                    self._decode("tasks", change.after) if change.after else None,
-                    entry.actor,
-                    entry.note,
-                    entry.at,
-                )
-            except RuleError as exc:
+            failures = self._hooks.task_changed(
+                self._decode("tasks", change.before) if change.before else None,
+                self._decode("tasks", change.after) if change.after else None,
+                entry.actor,
+                entry.note,
+                entry.at,
+            )
+            for exc in failures:
                 # The change is durable; raising now would tell the caller it failed.
                 warnings.warn(
                     f"{exc} (the change to task {change.id} was saved as journal entry "

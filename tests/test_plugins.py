@@ -257,3 +257,52 @@ def test_hook_arguments_are_keyword_only_to_plugins() -> None:
 
     ev = small([Minimal()]).evaluate(2024)
     assert ev.units["u"].band is ct.Band.GOOD  # score 83.3: the plugin's answer wins
+
+
+class Loud:
+    def __init__(self, log: list[str], name: str, fail: bool = False) -> None:
+        self.log, self.name, self.fail = log, name, fail
+
+    @ct.hookimpl
+    def cchc_task_changed(self, after: ct.Task | None) -> None:
+        self.log.append(self.name)
+        if self.fail:
+            raise RuntimeError(f"{self.name} broke")
+
+
+def test_one_failing_listener_does_not_silence_the_others() -> None:
+    log: list[str] = []
+    broken = Loud(log, "broken")
+    tr = small([Loud(log, "first"), broken, Loud(log, "last")])
+    broken.fail = True
+    log.clear()
+    with pytest.warns(ct.ListenerWarning, match="broken broke"):
+        tr.reopen_task("t0")
+    assert sorted(log) == ["broken", "first", "last"]
+
+
+def test_a_plugin_passed_twice_is_registered_once() -> None:
+    plugin = CapAt(ct.Rating.GOOD)
+    tr = ct.Tracker.memory(plugins=[plugin, plugin], load_entrypoints=False)
+    assert sum(1 for p in tr.plugin_manager.get_plugins() if p is plugin) == 1
+
+
+def test_an_installed_plugin_that_fails_to_import_is_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.metadata as md
+
+    broken = md.EntryPoint(name="broken_preset", value="no_such_module_xyz", group="cchc_tasks")
+
+    class Dist:
+        def __init__(self) -> None:
+            self.entry_points = [broken]
+            self.metadata = {"name": "broken-preset"}
+            self.version = "0.0.1"
+
+    monkeypatch.setattr(md, "distributions", lambda: [Dist()])
+    monkeypatch.setattr(md, "entry_points", lambda group: [broken])
+    with pytest.raises(ct.RuleError) as info:
+        ct.Tracker.memory()
+    assert info.value.plugin == "broken_preset"
+    assert "CCHC_TASKS_DISABLE_PLUGINS=broken_preset" in str(info.value)
