@@ -3,10 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DOCS_STAMP := $(VENV)/.docs-installed
 EXAMPLE_PLUGINS := plugins/cchc_dong_thap plugins/cchc_emulation plugins/cchc_overdue_alerts
 DEMO_STORE ?= data/tan-hong
+# The Python of docs/ (not its Markdown: its code blocks are laid out by hand, as the pages
+# show them).
+DOCS_PY := docs/conf.py docs/_ext docs/tutorial.ipynb
 
-.PHONY: demo test lint bench check clean
+.PHONY: demo test lint docs bench check clean
 
 $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(EXAMPLE_PLUGINS))
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +19,10 @@ $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(EXAMPLE_PLUGINS))
 	# The example plugins are distributions of their own, installed as a province would.
 	$(BIN)/python -m pip install --quiet --no-deps $(addprefix -e ,$(EXAMPLE_PLUGINS))
 	touch $(STAMP)
+
+$(DOCS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	touch $(DOCS_STAMP)
 
 demo: $(STAMP)
 	rm -rf $(DEMO_STORE)
@@ -27,11 +35,15 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --curve
 
 lint: $(STAMP)
-	$(BIN)/ruff check cchc_tasks tests plugins benchmarks
-	$(BIN)/ruff format --check cchc_tasks tests plugins benchmarks
+	$(BIN)/ruff check cchc_tasks tests plugins benchmarks $(DOCS_PY)
+	$(BIN)/ruff format --check cchc_tasks tests plugins benchmarks $(DOCS_PY)
 	$(BIN)/mypy
 
-check: lint test
+# The documentation site, with warnings as errors: a broken link or reference fails.
+docs: $(DOCS_STAMP)
+	$(BIN)/sphinx-build -E -W --keep-going -b html docs docs/_build/html
+
+check: lint docs test
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) data docs/_build .pytest_cache .mypy_cache .ruff_cache .hypothesis

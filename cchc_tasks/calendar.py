@@ -19,7 +19,7 @@ the deadline is no longer current (:meth:`Deadline.is_current`) and asks for the
 **Counting conventions** (the same for the methods and the module-level functions):
 
 * ``add_working_days(d, n)`` with ``n > 0`` is the n-th working day *after* ``d``; with
-  ``n < 0`` the |n|-th working day *before* ``d``; with ``n == 0`` it is ``d`` itself when
+  ``n < 0`` the ``|n|``-th working day *before* ``d``; with ``n == 0`` it is ``d`` itself when
   ``d`` is a working day, else the next working day. The result is always a working day.
 * ``working_days_between(a, b)`` counts the working days you step on walking from ``a`` to
   ``b``, not counting ``a``: those in ``(a, b]`` when ``b >= a``, and minus those in
@@ -43,8 +43,6 @@ import bisect
 import datetime as dt
 import enum
 import functools
-import hashlib
-import importlib.metadata
 import itertools
 import json
 from collections.abc import Iterable, Mapping
@@ -84,6 +82,8 @@ COUNTRY = "VN"
 
 @functools.cache
 def _holidays_version() -> str:
+    import importlib.metadata  # not at import time: it costs tens of milliseconds
+
     return importlib.metadata.version("holidays")
 
 
@@ -160,6 +160,11 @@ class CalendarOverride:
     decided_by: str = attrs.field(default="", converter=nfc, validator=check_text)
     decided_on: dt.date | None = attrs.field(default=None, validator=check_optional_date)
     document: str = attrs.field(default="", converter=nfc, validator=check_text)
+
+    @property
+    def id(self) -> str:
+        """The store key: the ISO day (one override per day)."""
+        return self.day.isoformat()
 
     def _fingerprint(self) -> list[Any]:
         return [
@@ -269,6 +274,8 @@ class WorkingCalendar:
             "weekend": list(self.weekend),
             "overrides": [o._fingerprint() for o in self.overrides],
         }
+        import hashlib  # here, not at import time: tasks.py imports this module
+
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
         object.__setattr__(self, "_version", f"{COUNTRY}-holidays{_holidays_version()}-{digest}")

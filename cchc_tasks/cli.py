@@ -1,30 +1,182 @@
 """The ``cchc`` command.
 
-Exit status: 0 on success; 1 with ``cchc: <message>`` on an error of the
-:class:`~cchc_tasks.CchcError` family; 2 when ``cchc verify`` finds tampering (and for
-command-line mistakes, as argparse does).
+Exit status:
+
+* 0 on success;
+* 1 on a mistake of the user, with one line on stderr that names the problem: an error
+  of the :class:`~cchc_tasks.CchcError` family (``cchc: <message>``), a command line that
+  does not parse (``cchc tasks: argument --due-from: …``), a file that cannot be read;
+* 2 when ``cchc verify`` finds tampering (or ``cchc backup`` copied a store that has some);
+* 141 (as for SIGPIPE), silently, when the reader of the output goes away.
+
+Every command has ``--help``, with examples. The list commands (``tasks``, ``units``,
+``plugins``, ``log``, ``history``) take ``--format table|json|csv``: a table for people
+(drawn with ``rich`` when it is installed and the output is a terminal, plain aligned text
+otherwise), JSON or CSV for programs.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
+import importlib
 import json
 import os
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+import textwrap
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
+from ._version import __version__
 from .errors import CchcError, StoreError
 
 if TYPE_CHECKING:
     from .store import Change, Entry
     from .tracker import Tracker
 
-__all__ = ["main"]
+__all__ = [
+    "EXIT_BROKEN_PIPE",
+    "EXIT_OK",
+    "EXIT_TAMPERED",
+    "EXIT_USER_ERROR",
+    "FORMATS",
+    "UsageError",
+    "commands",
+    "help_text",
+    "main",
+    "plain_table",
+]
 
+#: The command did what was asked.
+EXIT_OK = 0
+#: A mistake of the user: a bad argument, no store there, a bad file, an error of the
+#: ``CchcError`` family. One line on stderr names the problem.
+EXIT_USER_ERROR = 1
 #: ``cchc verify`` found tampering (or ``cchc backup`` copied a store that has some).
-TAMPERED = 2
+EXIT_TAMPERED = 2
+#: The reader of the output went away (``cchc log STORE | head``), as for SIGPIPE.
+EXIT_BROKEN_PIPE = 141
+#: The former name of :data:`EXIT_TAMPERED`.
+TAMPERED = EXIT_TAMPERED
+
+#: The formats of the list commands.
+FORMATS = ("table", "json", "csv")
+#: How many characters of a long column (a task's title, a change) a table shows.
+WIDE_COLUMN = 60
+
+
+class UsageError(Exception):
+    """A command line that does not parse, or asks for something impossible.
+
+    ``main`` prints its one-line message and exits with status 1.
+    """
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line naming the problem and exit status 1."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def _fail(command: str, message: str) -> NoReturn:
+    raise UsageError(f"cchc {command}: {message}")
+
+
+# --- Output of the list commands ------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    """A value as a table or CSV cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(_cell(v) for v in value)
+    return str(value)
+
+
+def _shorten(text: str, width: int = WIDE_COLUMN) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def plain_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """``rows`` under ``headers`` as aligned columns of plain text, with a rule under the
+    headers; the last column is not padded, so no line ends in spaces."""
+    body = [list(r) for r in rows]
+    widths = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = [c.ljust(w) for c, w in zip(cells[:-1], widths[:-1], strict=True)]
+        return "  ".join([*padded, cells[-1]]).rstrip()
+
+    rule = ["-" * w for w in widths]
+    return "\n".join([line(list(headers)), line(rule), *(line(r) for r in body)])
+
+
+def _rich_table(headers: Sequence[str], rows: list[list[str]]) -> bool:
+    """Print a ``rich`` table if rich is installed and stdout is a terminal."""
+    if not sys.stdout.isatty():
+        return False
+    try:
+        rich_console: Any = importlib.import_module("rich.console")
+        rich_table: Any = importlib.import_module("rich.table")
+    except ImportError:
+        return False
+    table = rich_table.Table(*headers, header_style="bold")
+    for row in rows:
+        table.add_row(*row)
+    rich_console.Console().print(table)
+    return True
+
+
+def _emit(
+    fmt: str,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    table: Sequence[str],
+    csv_columns: Sequence[str] | None = None,
+    json_value: Any = None,
+    wide: str | None = None,
+    empty: str,
+) -> None:
+    """Print ``rows`` as a table (the ``table`` columns), CSV (``csv_columns``, by default
+    the table's) or JSON (``json_value``, by default the rows themselves)."""
+    if fmt == "json":
+        value = list(rows) if json_value is None else json_value
+        print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+        return
+    if fmt == "csv":
+        columns = list(csv_columns or table)
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_cell(row.get(c)) for c in columns] for row in rows)
+        return
+    if not rows:
+        print(empty)
+        return
+    headers = [c.replace("_", " ").upper() for c in table]
+    cells = [
+        [_shorten(_cell(row.get(c))) if c == wide else _cell(row.get(c)) for c in table]
+        for row in rows
+    ]
+    if not _rich_table(headers, cells):
+        print(plain_table(headers, cells))
+
+
+def _add_format(parser: argparse.ArgumentParser, *, default: str = "table") -> None:
+    choices = FORMATS if default in FORMATS else (default, *FORMATS)
+    parser.add_argument(
+        "--format",
+        choices=choices,
+        default=default,
+        help=f"{', '.join(choices)} (default: {default})",
+    )
+
+
+# --- Commands -------------------------------------------------------------------------------
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -33,11 +185,7 @@ def _demo(args: argparse.Namespace) -> int:
     from .tracker import Tracker
 
     if os.path.isdir(args.store) and os.listdir(args.store):
-        print(
-            f"cchc demo: {args.store} is not empty; remove it or pick another --store",
-            file=sys.stderr,
-        )
-        return 2
+        _fail("demo", f"{args.store} is not empty; remove it or pick another --store")
     with Tracker.open(args.store) as tr:
         tan_hong(tr)
         print(
@@ -50,7 +198,7 @@ def _demo(args: argparse.Namespace) -> int:
             print()
         if args.explain:
             print(tr.evaluate(args.explain_year).explain(args.explain))
-    return 0
+    return EXIT_OK
 
 
 def _plugins(args: argparse.Namespace) -> int:
@@ -58,17 +206,14 @@ def _plugins(args: argparse.Namespace) -> int:
 
     pm = make_plugin_manager()
     versions = dict(plugin_versions(pm))
-    rows: list[tuple[str, str, str]] = []
+    rows: list[dict[str, Any]] = []
     for name, plugin in sorted(pm.list_name_plugin(), key=lambda np: np[0]):
         if plugin is None:
             continue
-        implemented = sorted(h.name for h in pm.get_hookcallers(plugin) or ())
-        rows.append((name, versions.get(name, "?"), ", ".join(implemented)))
-    width = max(len(r[0]) for r in rows)
-    vwidth = max(len(r[1]) for r in rows)
-    for name, version, hooks in rows:
-        print(f"{name.ljust(width)}  {version.ljust(vwidth)}  {hooks}")
-    return 0
+        hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or ())
+        rows.append({"name": name, "version": versions.get(name, "?"), "hooks": hooks})
+    _emit(args.format, rows, table=("name", "version", "hooks"), empty="no plugins loaded")
+    return EXIT_OK
 
 
 def _existing_store(path: str) -> str:
@@ -89,6 +234,71 @@ def _open(path: str) -> Tracker:
     return Tracker.open(_existing_store(path))
 
 
+def _tasks(args: argparse.Namespace) -> int:
+    from ._codec import unstructure
+
+    if args.due_from and args.due_to and args.due_from > args.due_to:
+        _fail("tasks", f"--due-from {args.due_from} is after --due-to {args.due_to}")
+    with _open(args.store) as tr:
+        # An id that names nothing is a typo more often than a question: say so.
+        if args.unit is not None:
+            tr.unit(args.unit)
+        if args.plan is not None:
+            tr.plan(args.plan)
+        found = tr.tasks(
+            unit=args.unit,
+            plan=args.plan,
+            status=args.status,
+            assignee=args.assignee,
+            due_from=args.due_from,
+            due_to=args.due_to,
+        )
+    rows = [unstructure(task) for task in found]
+    _emit(
+        args.format,
+        rows,
+        table=("id", "due", "status", "completed_on", "unit", "title"),
+        csv_columns=(
+            "id",
+            "plan",
+            "title",
+            "unit",
+            "partners",
+            "assignee",
+            "field",
+            "due",
+            "status",
+            "completed_on",
+            "exceeded",
+            "output",
+            "weight",
+            "budget",
+            "cancel_reason",
+        ),
+        wide="title",
+        empty="no tasks match",
+    )
+    return EXIT_OK
+
+
+def _units(args: argparse.Namespace) -> int:
+    from ._codec import unstructure
+
+    with _open(args.store) as tr:
+        if args.parent is not None:
+            tr.unit(args.parent)
+        rows = [unstructure(unit) for unit in tr.units(parent=args.parent)]
+    _emit(
+        args.format,
+        rows,
+        table=("id", "name", "kind", "parent", "valid_from", "valid_to"),
+        csv_columns=("id", "name", "kind", "parent", "valid_from", "valid_to", "successors"),
+        wide="name",
+        empty="no units",
+    )
+    return EXIT_OK
+
+
 def _show(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 40 else text[:37] + "..."
@@ -107,10 +317,43 @@ def _describe(change: Change) -> str:
     return f"{head}: " + "; ".join(parts)
 
 
+def _utc(at: dt.datetime) -> str:
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def _heading(seq: int, at: dt.datetime, actor: str | None, note: str | None) -> str:
-    when = at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    line = f"seq {seq}  {when}  by {actor or '(nobody named)'}"
+    line = f"seq {seq}  {_utc(at)} UTC  by {actor or '(nobody named)'}"
     return f"{line}  note: {note}" if note else line
+
+
+def _change_row(
+    seq: int, at: dt.datetime, actor: str | None, note: str | None, change: Change
+) -> dict[str, Any]:
+    """One change as a row of ``log`` and ``history`` (table and CSV)."""
+    return {
+        "seq": seq,
+        "at_utc": _utc(at),
+        "actor": actor,
+        "note": note,
+        "op": change.op,
+        "table": change.table,
+        "id": change.id,
+        "change": _describe(change),
+    }
+
+
+def _change_json(change: Change) -> dict[str, Any]:
+    return {
+        "op": change.op,
+        "table": change.table,
+        "id": change.id,
+        "before": change.before,
+        "after": change.after,
+    }
+
+
+_CHANGE_TABLE = ("seq", "at_utc", "actor", "note", "change")
+_CHANGE_CSV = ("seq", "at_utc", "actor", "note", "op", "table", "id", "change")
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -119,20 +362,42 @@ def _verify(args: argparse.Namespace) -> int:
     report = verify_folder(_existing_store(args.store))
     print(report)
     print(f"lines checked: {report.lines}; last good hash: {report.head}")
-    return 0 if report.ok else TAMPERED
+    return EXIT_OK if report.ok else EXIT_TAMPERED
 
 
 def _history(args: argparse.Namespace) -> int:
     with _open(args.store) as tr:
         found = tr.history(args.id)
+    if args.format != "text":
+        rows = [_change_row(h.seq, h.at, h.actor, h.note, h.change) for h in found]
+        value = [
+            {
+                "seq": h.seq,
+                "at": h.at.isoformat(),
+                "actor": h.actor,
+                "note": h.note,
+                "change": _change_json(h.change),
+            }
+            for h in found
+        ]
+        _emit(
+            args.format,
+            rows,
+            table=_CHANGE_TABLE,
+            csv_columns=_CHANGE_CSV,
+            json_value=value,
+            wide="change",
+            empty=f"no changes to {args.id!r} in {args.store}",
+        )
+        return EXIT_OK
     if not found:
         print(f"no changes to {args.id!r} in {args.store}")
-        return 0
+        return EXIT_OK
     print(f"{args.id} in {args.store}: {len(found)} change{'s' * (len(found) != 1)}")
     for item in found:
         print(_heading(item.seq, item.at, item.actor, item.note))
         print(f"  {_describe(item.change)}")
-    return 0
+    return EXIT_OK
 
 
 def _log(args: argparse.Namespace) -> int:
@@ -144,15 +409,40 @@ def _log(args: argparse.Namespace) -> int:
         for entry in tr.entries():
             if since is None or entry.at >= since:
                 shown.append(entry)
+    after = f" since {args.since.isoformat()}" if args.since else ""
+    if args.format != "text":
+        rows = [
+            _change_row(e.seq, e.at, e.actor, e.note, change) for e in shown for change in e.changes
+        ]
+        value = [
+            {
+                "seq": e.seq,
+                "at": e.at.isoformat(),
+                "actor": e.actor,
+                "note": e.note,
+                "hash": e.hash,
+                "changes": [_change_json(c) for c in e.changes],
+            }
+            for e in shown
+        ]
+        _emit(
+            args.format,
+            rows,
+            table=_CHANGE_TABLE,
+            csv_columns=_CHANGE_CSV,
+            json_value=value,
+            wide="change",
+            empty=f"no changes in {args.store}{after}",
+        )
+        return EXIT_OK
     if not shown:
-        after = f" since {args.since.isoformat()}" if args.since else ""
         print(f"no changes in {args.store}{after}")
-        return 0
+        return EXIT_OK
     for entry in shown:
         print(_heading(entry.seq, entry.at, entry.actor, entry.note))
         for change in entry.changes:
             print(f"  {_describe(change)}")
-    return 0
+    return EXIT_OK
 
 
 def _backup(args: argparse.Namespace) -> int:
@@ -160,7 +450,7 @@ def _backup(args: argparse.Namespace) -> int:
         report = tr.backup(args.dest)
     print(f"Backed up {args.store} into {args.dest}: {report.lines} journal lines.")
     print(report)
-    return 0 if report.ok else TAMPERED
+    return EXIT_OK if report.ok else EXIT_TAMPERED
 
 
 def _restore(args: argparse.Namespace) -> int:
@@ -169,7 +459,7 @@ def _restore(args: argparse.Namespace) -> int:
     report = Store.restore(_existing_store(args.backup), args.store)
     print(f"Restored {args.backup} into {args.store}: {report.lines} journal lines.")
     print(report)
-    return 0
+    return EXIT_OK
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -187,13 +477,15 @@ def _report(args: argparse.Namespace) -> int:
         )
     for path in written:
         print(path)
-    return 0
+    return EXIT_OK
 
 
 def _import(args: argparse.Namespace) -> int:
     """``cchc import``: a task annex (.xlsx/.csv) into a plan, or a whole store (.json)."""
     from .tracker import Tracker
 
+    if not os.path.isfile(args.file):
+        _fail("import", f"{args.file}: no such file")
     if args.file.lower().endswith(".json"):
         from .exports import import_store_json
 
@@ -202,10 +494,9 @@ def _import(args: argparse.Namespace) -> int:
             count = import_store_json(tr, args.file, actor=args.actor, note=args.note)
             seq = tr.seq
         print(f"Imported {count} objects from {args.file} into {args.store}, journal seq {seq}.")
-        return 0
+        return EXIT_OK
     if args.plan is None:
-        print("cchc import: an annex needs --plan ID (the plan of its tasks)", file=sys.stderr)
-        return 2
+        _fail("import", "an annex needs --plan ID (the plan of its tasks)")
     from .annex import import_annex
 
     def progress(done: int, total: int) -> None:
@@ -226,7 +517,7 @@ def _import(args: argparse.Namespace) -> int:
         )
         seq = tr.seq
     print(f"Imported {len(tasks)} tasks from {args.file} into plan {args.plan}, journal seq {seq}.")
-    return 0
+    return EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -234,21 +525,20 @@ def _export(args: argparse.Namespace) -> int:
     from .exports import export_evaluation, export_store_json, export_tasks
 
     if not (args.tasks or args.evaluation or args.json):
-        print(
-            "cchc export: give --tasks FILE, --evaluation YEAR FILE or --json FILE", file=sys.stderr
-        )
-        return 2
+        _fail("export", "give --tasks FILE, --evaluation YEAR FILE or --json FILE")
+    for path in (args.tasks, args.evaluation[1] if args.evaluation else None, args.json):
+        folder = os.path.dirname(path or "") or "."
+        if path and not os.path.isdir(folder):
+            _fail("export", f"{path}: no folder {folder} to write into")
     year = None
     if args.evaluation:
         try:
             year = int(args.evaluation[0])
         except ValueError:
-            print(
-                f"cchc export: expected a year such as 2024, got {args.evaluation[0]!r}",
-                file=sys.stderr,
-            )
-            return 2
+            _fail("export", f"expected a year such as 2024, got {args.evaluation[0]!r}")
     with _open(args.store) as tr:
+        if args.plan:
+            tr.plan(args.plan)
         if args.tasks:
             chosen = tr.tasks(plan=args.plan) if args.plan else None
             count = export_tasks(tr, args.tasks, chosen)
@@ -259,33 +549,10 @@ def _export(args: argparse.Namespace) -> int:
         if args.json:
             count = export_store_json(tr, args.json)
             print(f"Wrote {count} objects (journal seq {tr.seq}) to {args.json}.")
-    return 0
+    return EXIT_OK
 
 
-def _add_import_export(sub: Any) -> None:
-    """The ``import`` and ``export`` subcommands (cchc_tasks.annex, cchc_tasks.exports)."""
-    imp = sub.add_parser(
-        "import",
-        help="import a task annex (.xlsx or .csv) into a plan, all or nothing; or a whole "
-        "store exported as .json",
-    )
-    imp.add_argument("store", metavar="STORE", help="store folder")
-    imp.add_argument("file", metavar="FILE", help="annex .xlsx or .csv, or a store .json")
-    imp.add_argument("--plan", metavar="ID", help="the plan the annex's tasks belong to")
-    imp.add_argument("--sheet", metavar="NAME", help="workbook sheet (default: the first table)")
-    imp.add_argument("--actor", metavar="ID", help="who imports, recorded in the journal")
-    imp.add_argument("--note", help="the note recorded in the journal")
-    imp.set_defaults(run=_import)
-    exp = sub.add_parser("export", help="write tasks, an evaluation or the whole store to files")
-    exp.add_argument("store", metavar="STORE", help="store folder")
-    exp.add_argument("--tasks", metavar="FILE", help="tasks to a .xlsx or .csv file")
-    exp.add_argument("--plan", metavar="ID", help="with --tasks: only this plan's tasks")
-    exp.add_argument(
-        "--evaluation", nargs=2, metavar=("YEAR", "FILE"), help="a year's evaluation to .xlsx"
-    )
-    exp.add_argument("--as-of", type=_date, metavar="DATE", help="with --evaluation: as of DATE")
-    exp.add_argument("--json", metavar="FILE", help="the whole store to .json")
-    exp.set_defaults(run=_export)
+# --- The parser -----------------------------------------------------------------------------
 
 
 def _date(text: str) -> dt.date:
@@ -297,52 +564,233 @@ def _date(text: str) -> dt.date:
         ) from None
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="cchc", description="Track a CCHC (administrative-reform) plan."
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+_EXIT_STATUS = textwrap.dedent(
+    """\
+    exit status:
+      0  done
+      1  a mistake: bad arguments, no store there, a bad file, invalid data (one line on
+         stderr names the problem)
+      2  cchc verify (or cchc backup) found tampering"""
+)
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Wraps a one-paragraph description to the terminal; keeps the lines of a block that
+    has several (the examples and the exit status) as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        blocks = []
+        for block in text.split("\n\n"):
+            if "\n" in block:
+                blocks.append("\n".join(indent + line for line in block.splitlines()))
+            else:
+                blocks.append(
+                    textwrap.fill(block, width, initial_indent=indent, subsequent_indent=indent)
+                )
+        return "\n\n".join(blocks)
+
+
+def _command(
+    sub: Any,
+    name: str,
+    run: Callable[[argparse.Namespace], int],
+    summary: str,
+    description: str,
+    examples: Sequence[str],
+) -> argparse.ArgumentParser:
+    """A subcommand with its one-line summary, its description and examples of use."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=_examples(*examples),
+        formatter_class=_Formatter,
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser(
-        "demo", help="build the Tân Hồng example store and print its evaluations for 2021–2025"
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="cchc",
+        description="Track a CCHC (administrative-reform) plan: units and their heads, tasks "
+        "and deadlines, targets, and the annual evaluation.",
+        epilog=_examples(
+            "cchc demo --store data/tan-hong",
+            "cchc tasks data/tan-hong --status open --due-to 2025-06-30",
+            "cchc report data/tan-hong 2025 --format html --out reports",
+            "cchc verify data/tan-hong",
+            "cchc COMMAND --help",
+        )
+        + "\n\n"
+        + _EXIT_STATUS,
+        formatter_class=_Formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"cchc {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = _command(
+        sub,
+        "demo",
+        _demo,
+        "build the Tân Hồng example store and print its evaluations for 2021–2026",
+        "Build the Tân Hồng district example (units, heads, the plan, its targets, tasks and "
+        "results for 2021–2026, across the 2025 reform) in an empty store folder, then print "
+        "the evaluation report of each year.",
+        ["cchc demo", "cchc demo --store /tmp/th --brief", "cchc demo --explain p001"],
     )
     demo.add_argument("--store", default="data/tan-hong", help="store folder to create")
     demo.add_argument("--brief", action="store_true", help="ratings without reasons")
     demo.add_argument("--explain", metavar="PERSON", help="also explain one head's rating")
-    demo.add_argument("--explain-year", type=int, default=2025, metavar="YEAR")
-    demo.set_defaults(run=_demo)
-    plugins = sub.add_parser(
-        "plugins", help="list loaded plugins, their versions and the hooks each implements"
+    demo.add_argument(
+        "--explain-year",
+        type=int,
+        default=2025,
+        metavar="YEAR",
+        help="the year of --explain (default: 2025)",
     )
-    plugins.set_defaults(run=_plugins)
-    verify = sub.add_parser(
+
+    tasks = _command(
+        sub,
+        "tasks",
+        _tasks,
+        "list the tasks of a store, filtered by unit, plan, status and due date",
+        "List tasks sorted by due date, then id. Every filter given must match; dates are "
+        "inclusive. A unit or plan id that names nothing is an error.",
+        [
+            "cchc tasks data/tan-hong --unit an-phuoc --status open",
+            "cchc tasks data/tan-hong --due-from 2025-01-01 --due-to 2025-03-31",
+            "cchc tasks data/tan-hong --plan kh-cchc-2021-2030 --format csv > tasks.csv",
+        ],
+    )
+    tasks.add_argument("store", metavar="STORE", help="store folder")
+    tasks.add_argument("--unit", metavar="ID", help="only tasks this unit leads")
+    tasks.add_argument("--plan", metavar="ID", help="only tasks of this plan")
+    tasks.add_argument(
+        "--status", choices=("open", "done", "cancelled"), help="only tasks with this status"
+    )
+    tasks.add_argument("--assignee", metavar="PERSON", help="only tasks this person answers for")
+    tasks.add_argument("--due-from", type=_date, metavar="DATE", help="due on or after DATE")
+    tasks.add_argument("--due-to", type=_date, metavar="DATE", help="due on or before DATE")
+    _add_format(tasks)
+
+    units = _command(
+        sub,
+        "units",
+        _units,
+        "list the units of a store (People's Committees, agencies, offices…)",
+        "List units sorted by id, with their kind, parent and the days they existed.",
+        [
+            "cchc units data/tan-hong",
+            "cchc units data/tan-hong --parent huyen",
+            "cchc units data/tan-hong --format json",
+        ],
+    )
+    units.add_argument("store", metavar="STORE", help="store folder")
+    units.add_argument("--parent", metavar="ID", help="only the units directly under this one")
+    _add_format(units)
+
+    plugins = _command(
+        sub,
+        "plugins",
+        _plugins,
+        "list loaded plugins, their versions and the hooks each implements",
+        "List the plugins a tracker would load here (built-in, installed entry points, minus "
+        "those blocked by CCHC_TASKS_DISABLE_PLUGINS), with their versions and hooks.",
+        [
+            "cchc plugins",
+            "cchc plugins --format json",
+            "CCHC_TASKS_DISABLE_PLUGINS=cchc_emulation cchc plugins",
+        ],
+    )
+    _add_format(plugins)
+
+    verify = _command(
+        sub,
         "verify",
-        help="walk a store's whole hash chain and check its snapshot; exit 2 on tampering",
+        _verify,
+        "walk a store's whole hash chain and check its snapshot; exit 2 on tampering",
+        "Check every journal line's hash from line 1 and the snapshot against the journal. "
+        "Reads only. Prints OK or TAMPERED with the file and line, and the last good hash.",
+        ["cchc verify data/tan-hong", "cchc verify data/tan-hong || echo 'look at the report'"],
     )
     verify.add_argument("store", metavar="STORE", help="store folder")
-    verify.set_defaults(run=_verify)
-    history = sub.add_parser("history", help="every change to one object, oldest first")
+
+    history = _command(
+        sub,
+        "history",
+        _history,
+        "every change to one object, oldest first",
+        "Every change to one object (task, unit, person, plan…), oldest first: the journal "
+        "seq, the time (UTC), who, the note and the fields that changed, before → after.",
+        [
+            "cchc history data/tan-hong t-2021-0007",
+            "cchc history data/tan-hong t-2021-0007 --format json",
+        ],
+    )
     history.add_argument("store", metavar="STORE", help="store folder")
     history.add_argument("id", metavar="ID", help="the object's id (task, unit, person…)")
-    history.set_defaults(run=_history)
-    log = sub.add_parser("log", help="the journal: who changed what, when, oldest first")
+    _add_format(history, default="text")
+
+    log = _command(
+        sub,
+        "log",
+        _log,
+        "the journal: who changed what, when, oldest first",
+        "The journal, oldest first: each line's seq, time (UTC), actor and note, and its "
+        "changes. The default 'text' layout groups the changes under their line; table and "
+        "CSV give one row per change; JSON gives the lines with the documents before and "
+        "after.",
+        [
+            "cchc log data/tan-hong --since 2025-07-01",
+            "cchc log data/tan-hong --format csv > journal.csv",
+        ],
+    )
     log.add_argument("store", metavar="STORE", help="store folder")
     log.add_argument(
         "--since", type=_date, metavar="DATE", help="only changes from this day on (UTC)"
     )
-    log.set_defaults(run=_log)
-    backup = sub.add_parser(
-        "backup", help="write a consistent copy of a store into a new folder (safe while in use)"
+    _add_format(log, default="text")
+
+    backup = _command(
+        sub,
+        "backup",
+        _backup,
+        "write a consistent copy of a store into a new folder (safe while in use)",
+        "Copy the journal (caught up under the writer lock) and a fresh snapshot into a new "
+        "or empty folder, then verify the copy; exit 2 if the copy shows tampering.",
+        ["cchc backup data/tan-hong backups/tan-hong-$(date +%F)"],
     )
     backup.add_argument("store", metavar="STORE", help="store folder")
     backup.add_argument("dest", metavar="DEST", help="new or empty folder for the copy")
-    backup.set_defaults(run=_backup)
-    restore = sub.add_parser("restore", help="check a backup and copy it into a new store folder")
+
+    restore = _command(
+        sub,
+        "restore",
+        _restore,
+        "check a backup and copy it into a new store folder",
+        "Verify a backup and copy it into a new or empty folder, which becomes a store.",
+        ["cchc restore backups/tan-hong-2025-12-31 data/tan-hong-restored"],
+    )
     restore.add_argument("backup", metavar="BACKUP", help="backup folder")
     restore.add_argument("store", metavar="STORE", help="new or empty folder for the store")
-    restore.set_defaults(run=_restore)
-    report = sub.add_parser(
+
+    report = _command(
+        sub,
         "report",
-        help="write the annual report of a year (targets, units, heads, overdue tasks, charts)",
+        _report,
+        "write the annual report of a year (targets, units, heads, overdue tasks, charts)",
+        "Write 'Báo cáo kết quả thực hiện nhiệm vụ CCHC năm YEAR' as Markdown, HTML or a "
+        "workbook, in Vietnamese or English, and print the paths written.",
+        [
+            "cchc report data/tan-hong 2025",
+            "cchc report data/tan-hong 2025 --format html --lang en --out reports",
+            "cchc report data/tan-hong 2025 --format xlsx --as-of 2025-06-30 --no-plots",
+        ],
     )
     report.add_argument("store", metavar="STORE", help="store folder")
     report.add_argument("year", metavar="YEAR", type=int, help="the year to report on")
@@ -350,7 +798,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--format",
         action="append",
         choices=("md", "html", "xlsx"),
-        help="md, html or xlsx (xlsx needs cchc_tasks.exports); repeat for several; "
+        help="md, html or xlsx (xlsx needs the excel extra); repeat for several; "
         "default: md and html",
     )
     report.add_argument("--lang", choices=("vi", "en"), default="vi", help="language (default: vi)")
@@ -361,19 +809,98 @@ def _build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--no-plots", action="store_true", help="leave out the charts (no matplotlib needed)"
     )
-    report.set_defaults(run=_report)
-    _add_import_export(sub)
+
+    imp = _command(
+        sub,
+        "import",
+        _import,
+        "import a task annex (.xlsx or .csv) into a plan, all or nothing; or a whole store "
+        "exported as .json",
+        "Import the tasks of an annex ('Phụ lục nhiệm vụ') into a plan: every row is checked "
+        "first, and any bad row fails the whole import with a list of every bad row (nothing "
+        "is written). A .json file exported by 'cchc export --json' fills a new store.",
+        [
+            "cchc import data/tan-hong phu-luc-2026.xlsx --plan kh-cchc-2026 --actor noi-vu",
+            "cchc import data/copy tan-hong.json",
+        ],
+    )
+    imp.add_argument("store", metavar="STORE", help="store folder")
+    imp.add_argument("file", metavar="FILE", help="annex .xlsx or .csv, or a store .json")
+    imp.add_argument("--plan", metavar="ID", help="the plan the annex's tasks belong to")
+    imp.add_argument("--sheet", metavar="NAME", help="workbook sheet (default: the first table)")
+    imp.add_argument("--actor", metavar="ID", help="who imports, recorded in the journal")
+    imp.add_argument("--note", help="the note recorded in the journal")
+
+    exp = _command(
+        sub,
+        "export",
+        _export,
+        "write tasks, an evaluation or the whole store to files",
+        "Write tasks to .xlsx or .csv (Vietnamese headers), a year's evaluation to .xlsx, or "
+        "the whole store to .json; give one or more of --tasks, --evaluation and --json.",
+        [
+            "cchc export data/tan-hong --tasks tasks.xlsx --plan kh-cchc-2021-2030",
+            "cchc export data/tan-hong --evaluation 2025 danh-gia-2025.xlsx",
+            "cchc export data/tan-hong --json tan-hong.json",
+        ],
+    )
+    exp.add_argument("store", metavar="STORE", help="store folder")
+    exp.add_argument("--tasks", metavar="FILE", help="tasks to a .xlsx or .csv file")
+    exp.add_argument("--plan", metavar="ID", help="with --tasks: only this plan's tasks")
+    exp.add_argument(
+        "--evaluation", nargs=2, metavar=("YEAR", "FILE"), help="a year's evaluation to .xlsx"
+    )
+    exp.add_argument("--as-of", type=_date, metavar="DATE", help="with --evaluation: as of DATE")
+    exp.add_argument("--json", metavar="FILE", help="the whole store to .json")
     return parser
 
 
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}  # pragma: no cover - the parser always has subcommands
+
+
+def commands() -> list[str]:
+    """The names of the ``cchc`` subcommands, in the order ``cchc --help`` lists them."""
+    return list(_subparsers(_build_parser()))
+
+
+def help_text(command: str | None = None) -> str:
+    """What ``cchc --help`` (or ``cchc COMMAND --help``) prints; ``KeyError`` for a command
+    that does not exist. The width follows ``COLUMNS``, as argparse does."""
+    parser = _build_parser()
+    if command is not None:
+        parser = _subparsers(parser)[command]
+    return parser.format_help()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``cchc`` command; returns the exit code."""
-    args = _build_parser().parse_args(argv)
+    """Run the ``cchc`` command; returns the exit code (see the module's docstring)."""
     try:
+        args = _build_parser().parse_args(argv)
         code: int = args.run(args)
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USER_ERROR
     except CchcError as exc:
         print(f"cchc: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # The reader stopped (``cchc log STORE | head``): nothing to say, nobody to say it to.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"cchc: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("cchc: interrupted", file=sys.stderr)
+        return 130
     return code
 
 

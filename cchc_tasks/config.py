@@ -18,7 +18,8 @@ A configuration is a TOML or JSON file (or a mapping) with one table per section
     good = 85
 
 Sections: ``scoring``, ``bands``, ``decree90``, ``decree335``, ``cchc_link``,
-``recommend`` (see :mod:`cchc_tasks.params`), plus any section a plugin declares by
+``recommend``, ``succession``, ``indices`` (see :mod:`cchc_tasks.params`), ``sipas``
+(:class:`cchc_tasks.surveys.SipasParams`), plus any section a plugin declares by
 returning it from ``cchc_config``. Layers, later winning: the defaults, each plugin's
 ``cchc_config`` answer (in registration order), the tracker's ``config=``. Unknown
 sections and keys are errors that name them, so a typo never passes silently.
@@ -26,11 +27,12 @@ sections and keys are errors that name them, so a typo never passes silently.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -39,10 +41,15 @@ from .params import (
     BandThresholds,
     Decree90Params,
     Decree335Params,
+    IndexParams,
     LinkParams,
     RecommendParams,
     ScoringParams,
+    SuccessionParams,
 )
+
+if TYPE_CHECKING:
+    from .surveys import SipasParams
 
 __all__ = ["Config", "Settings", "load_settings"]
 
@@ -55,9 +62,23 @@ _SECTIONS: dict[str, type[Any]] = {
         Decree335Params,
         LinkParams,
         RecommendParams,
+        SuccessionParams,
+        IndexParams,
     )
 }
+# Sections whose class lives in a module that ``import cchc_tasks`` does not load: the
+# module is imported when a configuration (or a caller) first uses the section.
+_LAZY_SECTIONS: dict[str, tuple[str, str]] = {"sipas": ("surveys", "SipasParams")}
+_KNOWN_SECTIONS = frozenset({*_SECTIONS, *_LAZY_SECTIONS})
 _META_KEYS = {"province", "description", "years"}
+
+
+def _section_class(name: str) -> type[Any]:
+    if name in _SECTIONS:
+        return _SECTIONS[name]
+    module, cls = _LAZY_SECTIONS[name]
+    found: type[Any] = getattr(importlib.import_module(f".{module}", __package__), cls)
+    return found
 
 
 @attrs.frozen
@@ -70,16 +91,29 @@ class Config:
     decree335: Decree335Params = attrs.field(factory=Decree335Params)
     cchc_link: LinkParams = attrs.field(factory=LinkParams)
     recommend: RecommendParams = attrs.field(factory=RecommendParams)
+    succession: SuccessionParams = attrs.field(factory=SuccessionParams)
     extra: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
     province: str = ""
+    indices: IndexParams = attrs.field(factory=IndexParams)
+    _sipas: SipasParams | None = attrs.field(default=None, alias="sipas")
+
+    @property
+    def sipas(self) -> SipasParams:
+        """The SIPAS parameters (:class:`cchc_tasks.surveys.SipasParams`): the defaults
+        unless the configuration has a ``[sipas]`` section."""
+        if self._sipas is not None:
+            return self._sipas
+        default: SipasParams = _section_class("sipas")()
+        return default
 
     def section(self, name: str) -> Any:
         """A built-in section's parameters, or a plugin section's mapping."""
-        if name in _SECTIONS:
+        if name in _KNOWN_SECTIONS:
             return getattr(self, name)
         if name in self.extra:
             return self.extra[name]
-        raise ValidationError("config section", f"one of {sorted({*_SECTIONS, *self.extra})}", name)
+        known = sorted({*_KNOWN_SECTIONS, *self.extra})
+        raise ValidationError("config section", f"one of {known}", name)
 
 
 def _merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
@@ -94,7 +128,7 @@ def _merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _build_section(name: str, values: Mapping[str, Any], where: str) -> Any:
-    cls = _SECTIONS[name]
+    cls = _section_class(name)
     fields = {f.name for f in attrs.fields(cls)}
     unknown = sorted(set(values) - fields)
     if unknown:
@@ -103,7 +137,7 @@ def _build_section(name: str, values: Mapping[str, Any], where: str) -> Any:
     kwargs = {}
     for key, value in values.items():
         current = getattr(defaults, key)
-        if isinstance(current, dict) and isinstance(value, Mapping):
+        if isinstance(current, dict) and current and isinstance(value, Mapping):
             # A partial table (e.g. one band's cap) overrides only the entries it names.
             converted = cls(**{key: dict(value)})
             value = {**current, **getattr(converted, key)}
@@ -138,12 +172,12 @@ class Settings:
                 continue
             if not isinstance(values, Mapping):
                 raise ValidationError(f"{where}{name}", "a table of parameters", values)
-            if name in _SECTIONS:
+            if name in _KNOWN_SECTIONS:
                 sections[name] = _build_section(name, values, where)
             elif name in self.plugin_sections:
                 extra[name] = dict(values)
             else:
-                known = sorted({*_SECTIONS, *self.plugin_sections})
+                known = sorted({*_KNOWN_SECTIONS, *self.plugin_sections})
                 raise ValidationError(f"{where}{name}", f"a known section: {known}", name)
         province = merged.get("province", "")
         return Config(**sections, extra=extra, province=str(province))
@@ -202,9 +236,9 @@ def load_settings(
     layers = list(plugin_layers)
     sections: set[str] = set()
     for layer in layers:
-        sections |= {k for k in layer if k not in _META_KEYS and k not in _SECTIONS}
+        sections |= {k for k in layer if k not in _META_KEYS and k not in _KNOWN_SECTIONS}
         for year_layer in (layer.get("years") or {}).values():
-            sections |= {k for k in year_layer if k not in _SECTIONS}
+            sections |= {k for k in year_layer if k not in _KNOWN_SECTIONS}
     source = "defaults"
     if config is not None and not isinstance(config, Mapping):
         source = os.path.basename(os.fspath(config))

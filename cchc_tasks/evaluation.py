@@ -270,13 +270,17 @@ class UnitResult:
 @attrs.frozen
 class TargetResult:
     """The verdict on one target for the year. ``rule`` is the rule as judged (tightened
-    by the ratchet where it applies)."""
+    by the ratchet where it applies). ``breakdown`` is empty unless the result judged
+    was computed from its parts (its source starts with "computed"): then it holds the
+    recorded computation behind it, down to each sub-criterion and its evidence
+    (:meth:`Tracker.explain_index <cchc_tasks.Tracker.explain_index>`)."""
 
     target: Target
     outcome: Outcome
     reason: str
     rule: Rule
     facts: IndicatorFacts | None = None
+    breakdown: str = ""
 
     def _repr_html_(self) -> str:
         from .notebook import target_result_html
@@ -360,11 +364,15 @@ class Evaluation:
             return self._explain_unit(self.units[id])
         if id in self.targets:
             result = self.targets[id]
-            return (
+            text = (
                 f"Target {id} ({result.target.indicator} of {result.target.unit}), "
                 f"{self.year}: {result.outcome.value}\n  rule: {result.rule}\n  "
                 f"{result.reason}"
             )
+            if result.breakdown:
+                lines = result.breakdown.splitlines()
+                text += "\n  computed from its parts:" + "".join(f"\n    {x}" for x in lines)
+            return text
         raise NotFoundError("person, unit or target in this evaluation", id, "explain.id")
 
     def to_dataframe(self, what: str = "units", *, labels: Lang | None = None) -> pd.DataFrame:
@@ -473,7 +481,13 @@ class _Run:
         self.ruleset = ruleset
         self.config = config
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        self.units = {u.id: u for u in source.units() if u.exists_between(start, end)}
+        self.all_units = {u.id: u for u in source.units()}
+        self.units = {uid: u for uid, u in self.all_units.items() if u.exists_between(start, end)}
+        # successor id → the units that name it among their successors (rule R17)
+        self.predecessors: dict[str, list[Unit]] = defaultdict(list)
+        for u in self.all_units.values():
+            for successor in u.successors:
+                self.predecessors[successor].append(u)
         self.children: dict[str | None, list[str]] = defaultdict(list)
         for u in self.units.values():
             self.children[u.parent if u.parent in self.units else None].append(u.id)
@@ -531,14 +545,83 @@ class _Run:
         found = self.source.results(indicator=target.indicator, unit=target.unit, year=year)
         before = self.source.results(indicator=target.indicator, unit=target.unit, year=year - 1)
         r = found[0] if found else None
+        if before:
+            previous, note = before[0].value, ""
+        else:
+            previous, note = self._previous_across_succession(target, year - 1)
         return IndicatorFacts(
             indicator=str(target.indicator),
             year=year,
             value=r.value if r else None,
             rank=r.rank if r else None,
             of=r.of if r else None,
-            previous=before[0].value if before else None,
+            previous=previous,
             source=r.source if r else "",
+            previous_note=note,
+        )
+
+    def _previous_across_succession(self, target: Target, year: int) -> tuple[float | None, str]:
+        """The value of ``year`` for a unit without a result of its own that year, from
+        the units it succeeded, by the configured policy (rule R17); and a note saying how
+        (empty when the unit has no predecessors)."""
+        uid = target.unit
+        predecessors = sorted(self.predecessors.get(uid, ()), key=lambda u: u.id)
+        if not predecessors:
+            return None, ""
+        policy = self.config.succession.policy(target.id)
+        names = ", ".join(u.id for u in predecessors)
+        if policy == "not_comparable":
+            return None, (
+                f"no comparable previous year: {uid} succeeded {names} "
+                "(succession policy 'not_comparable')"
+            )
+        merged = [u for u in predecessors if u.successors == (uid,)]
+        if not merged:
+            return None, (
+                f"no previous-year value: {uid} was split off {names}, whose value is not "
+                "carried over (rule R17)"
+            )
+        values: dict[str, float] = {}
+        for u in merged:
+            found = self.source.results(indicator=target.indicator, unit=u.id, year=year)
+            if found and found[0].value is not None:
+                values[u.id] = found[0].value
+        missing = [u.id for u in merged if u.id not in values]
+        if not values:
+            return None, (
+                f"no previous-year value: none of the units merged into {uid} ({names}) has "
+                f"a {target.indicator} value for {year}"
+            )
+        shown = ", ".join(f"{k} {v:g}" for k, v in values.items())
+        lacking = ""
+        if len(missing) > 3:
+            lacking = f"; {len(missing)} other merged units without a value"
+        elif missing:
+            lacking = f"; without a value: {', '.join(missing)}"
+        if policy == "weighted":
+            weight_indicator = self.config.succession.weight_indicator
+            weights: dict[str, float] = {}
+            for k in values:
+                found = self.source.results(indicator=weight_indicator, unit=k, year=year)
+                if found and found[0].value is not None:
+                    weights[k] = found[0].value
+            unweighted = [k for k in values if k not in weights]
+            total = sum(weights.values())
+            if unweighted or total <= 0:
+                return None, (
+                    f"no previous-year value: no {weight_indicator} {year} to weight "
+                    f"{', '.join(unweighted or values)} by (succession policy 'weighted')"
+                )
+            previous = sum(values[k] * weights[k] for k in values) / total
+            return previous, (
+                f"previous year of {uid} = mean of the merged units' {year} values "
+                f"({shown}) weighted by {weight_indicator} (succession policy "
+                f"'weighted'{lacking})"
+            )
+        previous = sum(values.values()) / len(values)
+        return previous, (
+            f"previous year of {uid} = mean of the merged units' {year} values ({shown}) "
+            f"(succession policy 'mean'{lacking})"
         )
 
     def judge_target(self, target: Target) -> TargetResult:
@@ -549,6 +632,11 @@ class _Run:
                 Outcome.NOT_APPLICABLE,
                 f"{self.year} is outside plan {plan.id} ({plan.start.year}–{plan.end.year})",
                 target.rule,
+            )
+        unit = self.all_units.get(target.unit)
+        if unit is not None and target.unit not in self.units:
+            return TargetResult(
+                target, Outcome.NOT_APPLICABLE, _not_in_force(unit, self.year), target.rule
             )
         rule = target.rule
         note = ""
@@ -573,7 +661,23 @@ class _Run:
                 plugin=f"rule kind {type(rule).__module__}",
                 hook="Rule.judge",
             ) from exc
-        return TargetResult(target, judgement.outcome, judgement.reason + note, rule, facts)
+        return TargetResult(
+            target,
+            judgement.outcome,
+            judgement.reason + note,
+            rule,
+            facts,
+            self._breakdown(target, facts),
+        )
+
+    def _breakdown(self, target: Target, facts: IndicatorFacts) -> str:
+        """The recorded computation behind a computed result (source "computed …"), when
+        the source of the facts keeps them (the Tracker's ``index_computation``)."""
+        if not facts.source.casefold().startswith("computed"):
+            return ""
+        find = getattr(self.source, "index_computation", None)
+        computation = None if find is None else find(target.indicator, target.unit, facts.year)
+        return "" if computation is None else str(computation.explain())
 
     def leader_ratings(
         self,
@@ -665,6 +769,15 @@ class _Run:
             reasons=decision.reasons,
             caps=applied,
         )
+
+
+def _not_in_force(unit: Unit, year: int) -> str:
+    """Why a unit's target does not apply in ``year``: it had ended, or not yet begun."""
+    if unit.valid_to is not None and unit.valid_to.year < year:
+        successors = f"; successors: {', '.join(unit.successors)}" if unit.successors else ""
+        return f"unit {unit.id} ended on {unit.valid_to.isoformat()}{successors}"
+    start = unit.valid_from.isoformat() if unit.valid_from else "later"
+    return f"unit {unit.id} exists from {start}, not in {year}"
 
 
 def _describe_levels(levels: Levels) -> str:

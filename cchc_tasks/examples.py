@@ -1,4 +1,4 @@
-"""The example store: the CCHC plan of Tân Hồng district (Đồng Tháp), 2021–2025.
+"""The example store: the CCHC plan of Tân Hồng district (Đồng Tháp), 2021–2026.
 
 The units are the real ones of the district before the 2025 reform: the district
 People's Committee, its specialised offices, thị trấn Sa Rài and the eight communes.
@@ -6,6 +6,15 @@ People, headships, tasks and indicator results are synthetic but realistic, gene
 deterministically from a seed: the same call always builds the same store. The four
 targets are those of the seed plan (PAR INDEX +5% or top 5, PAPI +5 points or top 5,
 SIPAS above 90%, DTI top 5 by 2025 and top 3 by 2030).
+
+On 1 July 2025 the district level ended (regulation.md §7): the nine communes and the
+town merged into the four new communes Tân Hồng, Tân Thành, Tân Hộ Cơ and An Phước,
+directly under the province; the district and its offices ended on 30 June, the offices'
+work going to the new Tân Hồng commune. So 2025 has the old units' tasks due before July
+and the new communes' tasks from July, and 2026 is a year of the four communes only,
+rated under Decree 335/2025. 2025 also has a deadline counted in working days across
+Tết (10 working days after 20 January 2025: 10 February) and a quarterly report that
+recurs in every new commune.
 """
 
 from __future__ import annotations
@@ -16,7 +25,10 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from ._demo_indices import add_indices
+from .inspections import Inspection
 from .plans import Field, Indicator, Plan
+from .recurrence import quarterly
 from .results import Result
 from .targets import Target, above, any_of, growth, milestones, rank_within
 from .tasks import ProgressReport, Task, TaskStatus
@@ -25,10 +37,12 @@ from .units import Person, Unit
 if TYPE_CHECKING:
     from .tracker import Tracker
 
-__all__ = ["PLAN_ID", "YEARS", "tan_hong"]
+__all__ = ["NEW_COMMUNES", "PLAN_ID", "REFORM_DAY", "YEARS", "tan_hong"]
 
 PLAN_ID = "kh-cchc-2021-2030"
-YEARS = range(2021, 2026)
+YEARS = range(2021, 2027)
+#: The first day of the two-level local government (the district level ended the day before).
+REFORM_DAY = dt.date(2025, 7, 1)
 ACTOR = "van-phong"  # the district office keeps the records
 
 PROVINCE = Unit(id="tinh-dong-thap", name="UBND tỉnh Đồng Tháp", kind="province")
@@ -55,6 +69,14 @@ COMMUNES = [
     ("tan-ho-co", "UBND xã Tân Hộ Cơ", "commune"),
     ("an-phuoc", "UBND xã An Phước", "commune"),
     ("tan-phuoc", "UBND xã Tân Phước", "commune"),
+]
+
+#: The four communes formed on 1 July 2025 (NQ 1663/NQ-UBTVQH15), each from the old ones.
+NEW_COMMUNES = [
+    ("xa-tan-hong", "UBND xã Tân Hồng", ("sa-rai", "tan-cong-chi", "binh-phu")),
+    ("xa-tan-thanh", "UBND xã Tân Thành", ("thong-binh", "tan-thanh-a")),
+    ("xa-tan-ho-co", "UBND xã Tân Hộ Cơ", ("tan-ho-co", "tan-thanh-b")),
+    ("xa-an-phuoc", "UBND xã An Phước", ("an-phuoc", "tan-phuoc")),
 ]
 
 _FAMILY = [
@@ -155,6 +177,10 @@ _FIXED = {
     ("van-phong", 2024): "excellent",
 }
 _DUE_DAYS = [(3, 31), (6, 15), (6, 30), (8, 31), (9, 30), (10, 31), (11, 30), (12, 15)]
+# 2025: the old units' tasks fall due before the reform, the new communes' after it. As
+# many days as _DUE_DAYS, so the old units' 2025 draws are those of the demo before it.
+_DUE_DAYS_BEFORE = [(1, 24), (2, 28), (3, 31), (4, 30), (5, 15), (5, 30), (6, 13), (6, 27)]
+_DUE_DAYS_AFTER = [(7, 31), (8, 29), (9, 30), (10, 31), (11, 28), (12, 15)]
 
 # District results: value, rank (of 12 district-level units of the province).
 _RESULTS: dict[Indicator, dict[int, tuple[float, int | None]]] = {
@@ -243,6 +269,8 @@ def _tasks_for(
     assignee: str,
     partners: list[str],
     counter: list[int],
+    days: list[tuple[int, int]] = _DUE_DAYS,
+    plan: str = PLAN_ID,
 ) -> list[Task]:
     on_time, late, _overdue, exceeded_share = _PROFILES[profile]
     n = rng.randint(4, 7)
@@ -250,8 +278,8 @@ def _tasks_for(
     n_late = round(n * late) if n_on_time < n else 0
     fields = rng.sample(list(TASK_TEMPLATES), k=min(n, len(TASK_TEMPLATES)))
     fields += rng.choices(list(TASK_TEMPLATES), k=n - len(fields))
-    due_days = sorted(rng.sample(_DUE_DAYS, k=min(n, len(_DUE_DAYS))))
-    due_days += [_DUE_DAYS[-1]] * (n - len(due_days))
+    due_days = sorted(rng.sample(days, k=min(n, len(days))))
+    due_days += [days[-1]] * (n - len(due_days))
     n_exceeded = round(n_on_time * exceeded_share + 0.49) if exceeded_share else 0
     tasks = []
     for i in range(n):
@@ -261,7 +289,7 @@ def _tasks_for(
         due = dt.date(year, month, day)
         task = Task(
             id=f"t-{year}-{counter[0]:04d}",
-            plan=PLAN_ID,
+            plan=plan,
             title=title.format(y=year),
             unit=uid,
             due=due,
@@ -274,7 +302,8 @@ def _tasks_for(
             done = due - dt.timedelta(days=rng.randint(0, 20))
             task = _done(task, done, exceeded=i < n_exceeded)
         elif i < n_on_time + n_late:
-            done = min(due + dt.timedelta(days=rng.randint(5, 40)), dt.date(year, 12, 31))
+            last = dt.date(year, 6, 30) if days is _DUE_DAYS_BEFORE else dt.date(year, 12, 31)
+            done = min(due + dt.timedelta(days=rng.randint(5, 40)), last)
             task = _done(task, done, exceeded=False)
         tasks.append(task)
     return tasks
@@ -294,7 +323,8 @@ def _done(task: Task, on: dt.date, *, exceeded: bool) -> Task:
 
 
 def tan_hong(tr: Tracker, *, seed: int = 2021) -> None:
-    """Fill ``tr`` (normally empty) with the Tân Hồng example, 2021–2025.
+    """Fill ``tr`` (normally empty) with the Tân Hồng example, 2021–2026, across the
+    reform of 1 July 2025.
 
     One batch per step, each with the district office as actor and a note, so the
     journal reads like the record a district would keep.
@@ -318,6 +348,8 @@ def tan_hong(tr: Tracker, *, seed: int = 2021) -> None:
     units = [DISTRICT.id] + [u for u, _ in OFFICES] + [u for u, _, _ in COMMUNES]
     counter = [0]
     for year in YEARS:
+        if year >= REFORM_DAY.year:
+            break
         with tr.batch(actor=ACTOR, note=f"Nhiệm vụ CCHC năm {year}"):
             for uid in units:
                 profile = (
@@ -329,6 +361,9 @@ def tan_hong(tr: Tracker, *, seed: int = 2021) -> None:
                     tr.add_task(task)
         with tr.batch(actor=ACTOR, note=f"Kết quả các chỉ số năm {year}"):
             _results(tr, year)
+    _before_the_reform(tr, rng, heads, units, counter)
+    new_heads = _reform(tr, people, heads)
+    _after_the_reform(tr, rng, new_heads, counter)
     first_cancelled = tr.tasks(unit="vh-tt", due_from=dt.date(2022, 1, 1))[0]
     tr.cancel_task(
         first_cancelled.id,
@@ -344,6 +379,225 @@ def tan_hong(tr: Tracker, *, seed: int = 2021) -> None:
         actor="noi-vu",
         note="Quyết định kỷ luật (ví dụ)",
     )
+    add_indices(tr)  # PAR index and SIPAS of 2023-2024 from criteria and surveys
+
+
+def _before_the_reform(
+    tr: Tracker, rng: random.Random, heads: dict[str, str], units: list[str], counter: list[int]
+) -> None:
+    """2025 up to 30 June: the old units' tasks (due before July), a deadline in working
+    days across Tết, tasks of the whole year the reform will move, an inspection."""
+    year = REFORM_DAY.year
+    with tr.batch(actor=ACTOR, note=f"Nhiệm vụ CCHC năm {year}"):
+        for uid in units:
+            profile = rng.choices(list(_PROFILES), weights=[25, 45, 22, 8])[0]
+            assignee = _head_on(tr, uid, dt.date(year, 1, 1)) or heads[uid]
+            for task in _tasks_for(
+                rng, uid, year, profile, assignee, units, counter, _DUE_DAYS_BEFORE
+            ):
+                tr.add_task(task)
+        # The province asked on 20 January for the 2024 report within 10 working days:
+        # Tết (25 January to 2 February) puts the deadline on 10 February.
+        deadline = tr.deadline(dt.date(2025, 1, 20), 10)
+        report = Task(
+            id="t-2025-tet",
+            plan=PLAN_ID,
+            title="Báo cáo tổng kết công tác CCHC năm 2024 (trong 10 ngày làm việc)",
+            unit="van-phong",
+            due=deadline.due,
+            deadline=deadline,
+            assignee=heads["van-phong"],
+            field=Field.DIRECTION,
+            output="Báo cáo",
+        )
+        tr.add_task(_done(report, dt.date(2025, 2, 7), exceeded=False))
+        # Whole-year tasks, still open when the district ends: the reform moves them.
+        for uid, title, due in (
+            ("van-phong", "Báo cáo kết quả thực hiện CCHC năm 2025", dt.date(2025, 12, 15)),
+            ("noi-vu", "Tự đánh giá, chấm điểm Chỉ số CCHC năm 2025", dt.date(2025, 11, 28)),
+            ("huyen", "Sơ kết 5 năm thực hiện Kế hoạch CCHC 2021-2030", dt.date(2025, 9, 30)),
+            ("tan-thanh-b", "Số hóa hồ sơ đất đai của xã", dt.date(2025, 9, 30)),
+        ):
+            tr.add_task(
+                Task(
+                    id=f"t-2025-nam-{uid}",
+                    plan=PLAN_ID,
+                    title=title,
+                    unit=uid,
+                    due=due,
+                    assignee=heads[uid],
+                    field=Field.DIRECTION,
+                    output="Báo cáo",
+                )
+            )
+        follow_up = Task(
+            id="t-2025-kiem-tra",
+            plan=PLAN_ID,
+            title="Khắc phục tồn tại sau kiểm tra CCHC: giải quyết hồ sơ đất đai trễ hạn",
+            unit="tn-mt",
+            due=dt.date(2025, 6, 20),
+            assignee=heads["tn-mt"],
+            field=Field.PROCEDURES,
+            output="Báo cáo khắc phục",
+        )
+        tr.add_task(_done(follow_up, dt.date(2025, 6, 18), exceeded=False))
+        tr.record_inspection(
+            Inspection(
+                id="kt-2025-tn-mt",
+                on=dt.date(2025, 5, 20),
+                inspector=heads["noi-vu"],
+                team="Đoàn kiểm tra CCHC của UBND huyện",
+                findings="Còn hồ sơ đất đai giải quyết trễ hạn; chưa công khai xin lỗi người dân",
+                units=("tn-mt",),
+                follow_up=(follow_up.id,),
+                document="Thông báo kết luận kiểm tra (ví dụ)",
+            )
+        )
+    with tr.batch(actor=ACTOR, note=f"Kết quả các chỉ số năm {year}"):
+        _results(tr, year)
+        for uid, value in _COMMUNE_PAR_2025.items():
+            tr.record_result(
+                Result(
+                    indicator=Indicator.PAR_INDEX,
+                    unit=uid,
+                    year=year,
+                    value=value,
+                    source="Chỉ số CCHC cấp xã của huyện (số liệu minh họa)",
+                )
+            )
+
+
+# Commune-level PAR index of the old communes for 2025, and of the new ones for 2026
+# (value, rank among the 102 communes and wards of the province).
+_COMMUNE_PAR_2025 = {
+    "sa-rai": 84.0,
+    "tan-cong-chi": 80.5,
+    "binh-phu": 79.0,
+    "thong-binh": 78.2,
+    "tan-thanh-a": 82.0,
+    "tan-ho-co": 81.0,
+    "tan-thanh-b": 77.4,
+    "an-phuoc": 83.1,
+    "tan-phuoc": 70.5,
+}
+_COMMUNE_PAR_2026 = {
+    "xa-tan-hong": (86.2, 9),
+    "xa-tan-thanh": (82.3, 41),
+    "xa-tan-ho-co": (84.0, 27),
+    "xa-an-phuoc": (79.9, 63),
+}
+_GENERAL_POINTS_2026 = {
+    "xa-tan-hong": 27.0,
+    "xa-tan-thanh": 24.0,
+    "xa-tan-ho-co": 26.0,
+    "xa-an-phuoc": 22.0,
+}
+
+
+def _reform(tr: Tracker, people: _People, heads: dict[str, str]) -> dict[str, str]:
+    """1 July 2025, in one journal line: the four communes replace the nine old ones and
+    the district; the offices' work goes to Tân Hồng commune; new heads and plans.
+    Returns new commune id → its head."""
+    new_heads: dict[str, str] = {}
+    note = "Sắp xếp đơn vị hành chính cấp xã, kết thúc hoạt động cấp huyện từ 01/7/2025"
+    with tr.batch(actor="tinh-dong-thap", note=note):
+        for uid, name, sources in NEW_COMMUNES:
+            tr.merge_units(
+                sources, Unit(id=uid, name=name, kind="commune", parent=PROVINCE.id), REFORM_DAY
+            )
+        tr.merge_units([u for u, _ in OFFICES], "xa-tan-hong", REFORM_DAY)
+        tr.split_unit(
+            DISTRICT.id,
+            [uid for uid, _, _ in NEW_COMMUNES],
+            REFORM_DAY,
+            assign={f"t-2025-nam-{DISTRICT.id}": "xa-tan-hong"},
+        )
+        for uid, name, _ in NEW_COMMUNES:
+            if uid == "xa-tan-hong":
+                # The district chairman heads the new Tân Hồng commune.
+                head = heads[DISTRICT.id]
+            else:
+                head = tr.add_person(people.new(uid, "Chủ tịch UBND xã")).id
+            tr.appoint_head(uid, head, REFORM_DAY)
+            new_heads[uid] = head
+            tr.add_plan(
+                Plan(
+                    id=f"kh-cchc-{uid}",
+                    title=f"Kế hoạch CCHC {name.removeprefix('UBND ')} giai đoạn 2025-2030",
+                    unit=uid,
+                    start=REFORM_DAY,
+                    end=dt.date(2030, 12, 31),
+                    document="Kế hoạch CCHC của xã (ví dụ minh họa)",
+                )
+            )
+            tr.add_target(
+                Target(
+                    id=f"par-{uid}",
+                    indicator=Indicator.PAR_INDEX,
+                    rule=any_of(growth(5, mode="relative"), rank_within(5)),
+                    title="Chỉ số CCHC tăng 5% hoặc tốp 5 của tỉnh",
+                    plan=f"kh-cchc-{uid}",
+                    unit=uid,
+                )
+            )
+    return new_heads
+
+
+def _after_the_reform(
+    tr: Tracker, rng: random.Random, new_heads: dict[str, str], counter: list[int]
+) -> None:
+    """The new communes: tasks from July 2025 and in 2026, a quarterly report in each,
+    the 2026 results and the general-criteria assessments Decree 335/2025 needs."""
+    communes = [uid for uid, _, _ in NEW_COMMUNES]
+    for year, days in ((REFORM_DAY.year, _DUE_DAYS_AFTER), (REFORM_DAY.year + 1, _DUE_DAYS)):
+        with tr.batch(actor=ACTOR, note=f"Nhiệm vụ CCHC của các xã mới năm {year}"):
+            for uid in communes:
+                profile = rng.choices(list(_PROFILES), weights=[25, 45, 22, 8])[0]
+                tasks = _tasks_for(
+                    rng, uid, year, profile, new_heads[uid], communes, counter, days,
+                    plan=f"kh-cchc-{uid}",
+                )  # fmt: skip
+                for task in tasks:
+                    tr.add_task(task)
+    with tr.batch(actor="xa-tan-hong", note="Nhiệm vụ huyện chuyển giao cho xã thực hiện"):
+        # Two of the tasks the reform moved are finished by the new communes.
+        tr.complete_task(f"t-2025-nam-{DISTRICT.id}", dt.date(2025, 9, 26))
+        tr.complete_task("t-2025-nam-tan-thanh-b", dt.date(2025, 10, 15))
+    with tr.batch(actor=ACTOR, note="Báo cáo CCHC định kỳ hằng quý của các xã"):
+        for uid in communes:
+            template = Task(
+                id=f"bc-quy-{uid}",
+                plan=f"kh-cchc-{uid}",
+                title="Báo cáo tình hình thực hiện CCHC hằng quý",
+                unit=uid,
+                due=REFORM_DAY,
+                assignee=new_heads[uid],
+                field=Field.DIRECTION,
+                output="Báo cáo quý",
+            )
+            recurrence = quarterly(15, REFORM_DAY, adjust="previous_working_day")
+            tr.add_recurring_task(template, recurrence, through=REFORM_DAY.year + 1)
+            for occurrence in tr.occurrences(template.id):
+                late = uid == "xa-an-phuoc" and occurrence.due.month == 12
+                done = occurrence.due + dt.timedelta(days=10 if late else 0)
+                tr.complete_task(occurrence.id, done)
+    with tr.batch(actor=ACTOR, note=f"Kết quả các chỉ số năm {REFORM_DAY.year + 1}"):
+        for uid, (value, rank) in _COMMUNE_PAR_2026.items():
+            tr.record_result(
+                Result(
+                    indicator=Indicator.PAR_INDEX,
+                    unit=uid,
+                    year=REFORM_DAY.year + 1,
+                    value=value,
+                    rank=rank,
+                    of=102,
+                    source="Chỉ số CCHC cấp xã của tỉnh (số liệu minh họa)",
+                )
+            )
+        for uid, points in _GENERAL_POINTS_2026.items():
+            tr.record_assessment(
+                new_heads[uid], REFORM_DAY.year + 1, points, by="Chủ tịch UBND tỉnh"
+            )
 
 
 def _head_on(tr: Tracker, unit: str, day: dt.date) -> str | None:

@@ -24,14 +24,21 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from ._codec import structure
 from ._tabular import read_bytes, require_openpyxl
 from ._version import __version__
+from .calendar import CalendarOverride
+from .computed import CriteriaEntry, IndexComputation
 from .errors import CchcError, ValidationError
+from .indices import UnitScorecard
+from .inspections import Inspection
 from .plans import Field, Plan
 from .results import Assessment, Discipline, Result
+from .surveys import SurveyResponse
 from .targets import Target
-from .tasks import Task, TaskStatus
+from .tasks import Task, TaskSeries, TaskStatus
 from .units import Headship, Person, Unit
 
 if TYPE_CHECKING:
@@ -443,13 +450,31 @@ _TABLES: tuple[tuple[str, type[Any]], ...] = (
     ("plans", Plan),
     ("targets", Target),
     ("headships", Headship),
+    ("calendar", CalendarOverride),
     ("tasks", Task),
+    ("series", TaskSeries),
     ("results", Result),
     ("disciplines", Discipline),
     ("assessments", Assessment),
+    ("inspections", Inspection),
+    ("criteria", CriteriaEntry),
+    ("scorecards", UnitScorecard),
+    ("survey_responses", SurveyResponse),
+    ("index_computations", IndexComputation),
 )
 # Tables whose id is derived from other fields: the stored "id" is checked, not decoded.
-_DERIVED = frozenset({"headships", "results", "assessments"})
+_DERIVED = frozenset(
+    {
+        "headships",
+        "results",
+        "assessments",
+        "calendar",
+        "series",
+        "criteria",
+        "scorecards",
+        "index_computations",
+    }
+)
 
 
 class StoreImportError(ValidationError):
@@ -597,8 +622,10 @@ def import_store_json(
     decoded, problems = _decode_all(_tables_of(data, name))
     if problems:
         raise StoreImportError(name, problems)
+    # Successors are set once every unit exists: a unit that ended names units added
+    # after it, and the store order (the doc ids) must come back as it was.
     units = _in_dependency_order(
-        decoded["units"], lambda u: (u.parent, *u.successors), lambda i: _has(tracker.unit, i)
+        decoded["units"], lambda u: (u.parent,), lambda i: _has(tracker.unit, i)
     )
     plans = _in_dependency_order(
         decoded["plans"], lambda p: (p.parent,), lambda i: _has(tracker.plan, i)
@@ -608,7 +635,9 @@ def import_store_json(
     def add(table: str, items: list[Any], write: Callable[[Any], Any]) -> None:
         writes.extend((table, obj, write) for obj in items)
 
-    add("units", units, tracker.add_unit)
+    add("units", units, lambda u: tracker.add_unit(attrs.evolve(u, successors=())))
+    ended = [u for u in units if u.successors]  # written twice, counted once
+    add("units", ended, tracker._restore_successors)
     add("persons", decoded["persons"], tracker.add_person)
     add("plans", plans, tracker.add_plan)
     add("targets", decoded["targets"], tracker.add_target)
@@ -617,7 +646,14 @@ def import_store_json(
         decoded["headships"],
         lambda h: tracker.appoint_head(h.unit, h.person, h.start, h.end),
     )
+    add("calendar", decoded["calendar"], tracker.add_calendar_override)
     add("tasks", decoded["tasks"], tracker.add_task)
+    # The occurrences are among the tasks already: adding the series skips every one.
+    add(
+        "series",
+        decoded["series"],
+        lambda s: tracker.add_recurring_task(s.template, s.recurrence, through=s.through),
+    )
     add("results", decoded["results"], tracker.record_result)
     add("disciplines", decoded["disciplines"], lambda d: _discipline(tracker, d))
     add(
@@ -627,13 +663,27 @@ def import_store_json(
             a.person, a.year, a.general_points, by=a.by, note=a.note
         ),
     )
+    add("inspections", decoded["inspections"], tracker.record_inspection)
+    add(
+        "criteria",
+        decoded["criteria"],
+        lambda e: tracker.set_criteria(
+            e.tree, year=e.year, unit_kind=e.unit_kind, province=e.province
+        ),
+    )
+    add("scorecards", decoded["scorecards"], tracker.record_scorecard)
+    add(
+        "survey_responses", decoded["survey_responses"], lambda r: tracker.add_survey_responses([r])
+    )
+    # Computations are kept as they were recorded, not computed again.
+    add("index_computations", decoded["index_computations"], tracker._restore_index_computation)
     with tracker.batch(actor=actor, note=note or f"Nhập dữ liệu từ {name}"):
         for table, obj, write in writes:
             try:
                 write(obj)
             except CchcError as exc:
                 raise StoreImportError(name, [f"{table} {obj.id!r}: {exc}"]) from exc
-    return len(writes)
+    return len(writes) - len(ended)
 
 
 def _has(get: Callable[[str], Any], id: str) -> bool:

@@ -683,6 +683,11 @@ class UnitScorecard:
         if value is not None and not isinstance(value, TaskCounts):
             raise ValidationError("UnitScorecard.tasks", "TaskCounts or None", value)
 
+    @property
+    def id(self) -> str:
+        """The store key: one scorecard per unit and year."""
+        return f"{self.unit}@{self.year}"
+
 
 # --- Results ------------------------------------------------------------------------------
 

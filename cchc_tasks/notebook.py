@@ -736,12 +736,27 @@ def _figure(width: float, height: float) -> Figure:
 
 
 def _enable_notebook_display() -> None:
-    """Inside IPython, load pyplot once: that is when the notebook backend registers the
-    formatter that shows any figure as an image. Elsewhere nothing is loaded."""
+    """Inside IPython, make sure a figure that ends a cell shows as an image. Loading pyplot
+    no longer loads the notebook backend (which registers the image formatter) until a
+    pyplot figure is made, and these figures are not pyplot's; so where no formatter for
+    figures is registered yet, register IPython's own PNG one. Elsewhere nothing is
+    loaded."""
     ipython = sys.modules.get("IPython")
     shell = getattr(ipython, "get_ipython", lambda: None)() if ipython is not None else None
-    if shell is not None:
-        import matplotlib.pyplot  # noqa: F401
+    if shell is None:
+        return
+    import matplotlib.pyplot  # noqa: F401
+    from matplotlib.figure import Figure
+
+    formatters = getattr(getattr(shell, "display_formatter", None), "formatters", {})
+    png = formatters.get("image/png")
+    if png is None:
+        return
+    try:
+        png.lookup_by_type(Figure)
+    except KeyError:
+        pylabtools: Any = importlib.import_module("IPython.core.pylabtools")
+        pylabtools.select_figure_formats(shell, {"png"})
 
 
 def figure_png(fig: Figure, *, dpi: int = 100) -> bytes:

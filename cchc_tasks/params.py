@@ -18,9 +18,11 @@ __all__ = [
     "BandThresholds",
     "Decree90Params",
     "Decree335Params",
+    "IndexParams",
     "LinkParams",
     "RecommendParams",
     "ScoringParams",
+    "SuccessionParams",
 ]
 
 
@@ -257,3 +259,100 @@ class RecommendParams:
     def _check(self, attribute: attrs.Attribute[Any], value: Any) -> None:
         if not isinstance(value, Band):
             raise ValidationError("recommend.commend_min_band", "a band name such as Tốt", value)
+
+
+#: The policies for a previous-year value across a merger (rule R17).
+SUCCESSION_POLICIES = ("mean", "weighted", "not_comparable")
+
+
+def _check_policy(name: str, value: Any) -> None:
+    if value not in SUCCESSION_POLICIES:
+        raise ValidationError(name, f"one of {', '.join(map(repr, SUCCESSION_POLICIES))}", value)
+
+
+@attrs.frozen
+class SuccessionParams:
+    """The previous year's value of a unit formed by merging others (rule R17, the 2025
+    reform), used by growth targets when the unit has no result of its own for that year.
+
+    ``previous_value`` is ``"mean"`` (the mean of the predecessors' results, as the
+    Ministry of Science and Technology did for the DTI 2024 of merged provinces [V]),
+    ``"weighted"`` (weighted by each predecessor's previous-year result for
+    ``weight_indicator``, e.g. population [I]) or ``"not_comparable"`` (no previous value:
+    the growth part is NOT_MEASURED, with the reason). ``targets`` sets the policy of single
+    targets by id. Only predecessors that merged wholly into the unit (it is their only
+    successor) count; a unit split among several successors gives none of them its value.
+    """
+
+    section = "succession"
+    previous_value: str = attrs.field(default="mean")
+    weight_indicator: str = attrs.field(default="POPULATION")
+    targets: dict[str, str] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        _check_policy("succession.previous_value", self.previous_value)
+        if not isinstance(self.weight_indicator, str) or not self.weight_indicator:
+            raise ValidationError(
+                "succession.weight_indicator", "an indicator name", self.weight_indicator
+            )
+        if not isinstance(self.targets, dict) or not all(isinstance(k, str) for k in self.targets):
+            raise ValidationError(
+                "succession.targets", "a table of target id → policy", self.targets
+            )
+        for target, policy in self.targets.items():
+            _check_policy(f"succession.targets.{target}", policy)
+
+    def policy(self, target: str) -> str:
+        """The policy for the target with this id."""
+        return self.targets.get(target, self.previous_value)
+
+
+def _check_bool(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ValidationError(f"{_section(instance)}.{attribute.name}", "true or false", value)
+
+
+def _check_auto_criteria(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ValidationError(
+            "indices.auto_criteria", "a table of criterion id = formula name", value
+        )
+
+
+@attrs.frozen
+class IndexParams:
+    """How the tracker computes the PAR-style index and SIPAS of its units
+    (:meth:`Tracker.compute_indices <cchc_tasks.Tracker.compute_indices>`).
+
+    * ``rescale_without_survey``: a unit without survey points has its appraised part
+      rescaled to the full scale (Hà Nội practice [V]); ``false`` counts the survey 0;
+    * ``auto_criteria``: criterion id → formula name (``on_time_share``, ``done_share``,
+      ``all_on_time``), filled from task completion; adds to the ``auto`` entries of the
+      criteria table and overrides them;
+    * ``ties``: ``"shared"`` (1, 2, 2, 4) or ``"dense"`` (1, 2, 2, 3) [I];
+    * ``precision``: compare values rounded to this many decimals when ranking (``None``:
+      exact), as a province that publishes two decimals would;
+    * ``include_unreliable``: also record a SIPAS computed from fewer than
+      ``sipas.min_sample`` valid answers (its source then says "not reliable").
+    """
+
+    section = "indices"
+    rescale_without_survey: bool = attrs.field(default=True, validator=_check_bool)
+    auto_criteria: dict[str, str] = attrs.field(factory=dict, validator=_check_auto_criteria)
+    ties: str = attrs.field(default="shared")
+    precision: int | None = attrs.field(default=None)
+    include_unreliable: bool = attrs.field(default=False, validator=_check_bool)
+
+    @ties.validator
+    def _check_ties(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value not in ("shared", "dense"):
+            raise ValidationError("indices.ties", "'shared' or 'dense'", value)
+
+    @precision.validator
+    def _check_precision(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10
+        ):
+            raise ValidationError("indices.precision", "a whole number from 0 to 10", value)

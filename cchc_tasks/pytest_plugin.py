@@ -8,7 +8,7 @@ hypothesis strategies.
     override this fixture in your ``conftest.py`` to return the plugin objects or
     modules under test (default: none).
 ``cchc_demo``
-    a memory tracker filled with the Tân Hồng example (2021–2025) and your plugins.
+    a memory tracker filled with the Tân Hồng example (2021–2026) and your plugins.
 
 Installed ``cchc_tasks`` entry points are not loaded in these fixtures, so a test sees
 exactly the plugins it names.

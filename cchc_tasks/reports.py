@@ -112,7 +112,7 @@ def text_report(ev: Evaluation, *, reasons: bool = True) -> str:
         f = u.facts
         rows.append(
             [
-                u.unit.name,
+                u.unit.name + _part_of_year(u.unit.valid_from, u.unit.valid_to, ev.year),
                 str(f.counted),
                 str(f.on_time),
                 str(f.late),
@@ -130,12 +130,14 @@ def text_report(ev: Evaluation, *, reasons: bool = True) -> str:
             rows,
         )
     ]
+    lines += _unit_changes(ev)
     lines += ["", "Heads / Người đứng đầu"]
     for r in sorted(ev.ratings, key=lambda r: (r.unit, r.headship.start)):
         rating = "not rated" if r.rating is None else f"{r.rating.code} ({r.rating.label_vi})"
+        served = _part_of_year(r.headship.start, r.headship.end, ev.year, both=True)
         lines.append(
             f"  {ev.names.get(r.person, r.person)} — {ev.names.get(r.unit, r.unit)}"
-            f" ({r.months:.1f} months): {rating}"
+            f" ({r.months:.1f} months{served}): {rating}"
         )
         if reasons:
             decisive = [x for x in r.reasons if not x.rule.endswith(".facts")]
@@ -147,6 +149,47 @@ def text_report(ev: Evaluation, *, reasons: bool = True) -> str:
             name = ev.names.get(rec.subject, rec.subject)
             lines.append(f"  {rec.kind}: {name} — {rec.reason.text}")
     return "\n".join(lines)
+
+
+def _part_of_year(
+    start: dt.date | None, end: dt.date | None, year: int, *, both: bool = False
+) -> str:
+    """ " (từ 01/07/2025)", " (đến 30/06/2025)" for a period that covers only part of the
+    year (with ``both``, ", 01/01/2025–30/06/2025"); "" for the whole year."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    begins = start is not None and start > first
+    ends = end is not None and end < last
+    if not begins and not ends:
+        return ""
+    if both:
+        a, b = max(start or first, first), min(end or last, last)
+        return f", {a:%d/%m/%Y}–{b:%d/%m/%Y}"
+    if begins and ends:
+        return f" ({start:%d/%m/%Y}–{end:%d/%m/%Y})"
+    return f" (từ {start:%d/%m/%Y})" if begins else f" (đến {end:%d/%m/%Y})"
+
+
+def _unit_changes(ev: Evaluation) -> list[str]:
+    """The units that began or ended during the year, with their successors: the unit
+    tree the evaluation used changed on those dates (rule R17)."""
+    lines = []
+    for u in sorted(ev.units.values(), key=lambda u: (u.unit.valid_to or dt.date.max, u.unit.id)):
+        unit = u.unit
+        if unit.valid_to is not None and unit.valid_to.year == ev.year:
+            after = ", ".join(f"{ev.names.get(s, s)} ({s})" for s in unit.successors) or "—"
+            lines.append(f"  {unit.name} ({unit.id}): until {unit.valid_to:%d/%m/%Y} → {after}")
+    for u in sorted(ev.units.values(), key=lambda u: u.unit.id):
+        unit = u.unit
+        if unit.valid_from is not None and unit.valid_from.year == ev.year:
+            lines.append(f"  {unit.name} ({unit.id}): from {unit.valid_from:%d/%m/%Y}")
+    if not lines:
+        return []
+    return [
+        "",
+        "Unit changes / Sắp xếp đơn vị (tasks due before a change stay with the old unit;"
+        " heads in the post under 6 months are not rated)",
+        *lines,
+    ]
 
 
 # --- tables, built once and rendered to Markdown or HTML -----------------------------------

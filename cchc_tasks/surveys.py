@@ -26,7 +26,7 @@ import enum
 import math
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -208,6 +208,9 @@ class AnswerScale:
         factory=lambda: dict(_DEFAULT_LABELS), converter=_labels_converter
     )
     non_answers: tuple[str, ...] = attrs.field(default=_DEFAULT_NON_ANSWERS, converter=nfc_tuple)
+    # The labels and non-answers as parse() matches them, made once: it runs per cell.
+    _label_keys: dict[str, int] = attrs.field(init=False, repr=False, eq=False)
+    _blank_keys: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         for name in ("low", "high"):
@@ -234,6 +237,8 @@ class AnswerScale:
                 f"a mapping of label text to answers from {self.low} to {self.high}",
                 self.labels,
             )
+        object.__setattr__(self, "_label_keys", {_key(k): v for k, v in self.labels.items()})
+        object.__setattr__(self, "_blank_keys", frozenset(_key(n) for n in self.non_answers))
 
     def is_valid(self, answer: Any) -> bool:
         """Is ``answer`` a point of the scale?"""
@@ -252,9 +257,9 @@ class AnswerScale:
         Blank and non-answers give ``None``; anything else that is not a point of the
         scale raises :class:`ValueError` whose message says what was expected."""
         text = _key(cell)
-        if not text or text in {_key(n) for n in self.non_answers}:
+        if not text or text in self._blank_keys:
             return None
-        labels = {_key(k): v for k, v in self.labels.items()}
+        labels = self._label_keys
         answer: int | None = None
         if _INT.fullmatch(text):
             answer = int(float(text))
@@ -291,6 +296,39 @@ def _to_tuple(value: Any) -> Any:
     return value
 
 
+def _factors_converter(value: Any) -> Any:
+    """A list of factors; tables (from a configuration file) become :class:`SurveyFactor`."""
+    value = _to_tuple(value)
+    if not isinstance(value, tuple):
+        return value
+    out = []
+    for i, item in enumerate(value):
+        if isinstance(item, Mapping):
+            unknown = sorted(set(item) - {"id", "name", "aliases"})
+            if unknown or "id" not in item or "name" not in item:
+                raise ValidationError(
+                    f"SipasParams.factors[{i}]", "a table with id, name and aliases", dict(item)
+                )
+            aliases = item.get("aliases", ())
+            aliases = (aliases,) if isinstance(aliases, str) else tuple(aliases)
+            item = SurveyFactor(item["id"], item["name"], aliases)
+        out.append(item)
+    return tuple(out)
+
+
+def _scale_converter(value: Any) -> Any:
+    """A scale; a table (from a configuration file) becomes :class:`AnswerScale`."""
+    if isinstance(value, Mapping):
+        known = {f.name for f in attrs.fields(AnswerScale)}
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValidationError(
+                f"SipasParams.scale.{unknown[0]}", f"one of {sorted(known)}", unknown[0]
+            )
+        return AnswerScale(**value)
+    return value
+
+
 def _weights_converter(value: Any) -> Any:
     if value is None:
         return {}
@@ -317,9 +355,9 @@ class SipasParams:
 
     section = "sipas"
     factors: tuple[SurveyFactor, ...] = attrs.field(
-        default=DEFAULT_FACTORS, converter=_to_tuple, validator=_check_factors
+        default=DEFAULT_FACTORS, converter=_factors_converter, validator=_check_factors
     )
-    scale: AnswerScale = attrs.field(factory=AnswerScale)
+    scale: AnswerScale = attrs.field(factory=AnswerScale, converter=_scale_converter)
     weights: dict[str, float] = attrs.field(factory=dict, converter=_weights_converter)
     min_sample: int = attrs.field(default=30)
     z: float = attrs.field(default=1.96)
@@ -608,6 +646,8 @@ def import_responses_csv(
     units: Mapping[str, str] | None = None,
     delimiter: str | None = None,
     encoding: str | None = None,
+    id_prefix: str = "",
+    existing_ids: Container[str] = frozenset(),
 ) -> tuple[SurveyResponse, ...]:
     """Read survey responses from a CSV export, all or nothing.
 
@@ -620,6 +660,10 @@ def import_responses_csv(
 
     ``units`` maps the text of the Đơn vị column (unit names as the survey tool has
     them) to unit ids; without it the cells must be unit ids. Blank rows are skipped.
+
+    ``id_prefix`` is put before every questionnaire number to make the response's
+    ``id`` (a tracker gives each survey round its own, ``"dot-1:P001"``); a resulting id
+    in ``existing_ids`` (responses imported before) is a bad cell like any other.
 
     Any bad cell fails the import with :class:`SurveyImportError` listing every bad row,
     column and problem; nothing is returned. Without ``encoding``, the file is read as
@@ -666,6 +710,8 @@ def import_responses_csv(
                     number, heading["id"], f"a new number (row {first_row_of[rid]} has it)", rid
                 )
             )
+        elif id_prefix + rid in existing_ids:
+            bad.append(RowProblem(number, heading["id"], "a number not imported before", rid))
         else:
             first_row_of[rid] = number
         kind = _as_kind(cell("respondent_kind"))
@@ -703,7 +749,9 @@ def import_responses_csv(
                 bad.append(RowProblem(number, heading[field], str(exc), cell(field)))
         if not bad and unit is not None and date is not None:
             try:
-                responses.append(SurveyResponse(rid, kind, unit, cell("service"), date, answers))
+                responses.append(
+                    SurveyResponse(id_prefix + rid, kind, unit, cell("service"), date, answers)
+                )
             except ValidationError as exc:  # pragma: no cover - the checks above come first
                 bad.append(
                     RowProblem(number, "(row)", f"{exc.field}: {exc.expected}", str(exc.got))

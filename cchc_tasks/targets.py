@@ -95,7 +95,9 @@ class Levels:
 class IndicatorFacts:
     """What a rule is judged on: one unit's indicator in one year.
 
-    ``previous`` is the value of the year before (``None`` when unknown).
+    ``previous`` is the value of the year before (``None`` when unknown);
+    ``previous_note`` says where it came from when it is not the unit's own result (the
+    predecessors of a merged unit, rule R17) or why there is none.
     """
 
     indicator: str
@@ -105,6 +107,7 @@ class IndicatorFacts:
     of: int | None = None
     previous: float | None = None
     source: str = ""
+    previous_note: str = ""
 
     def describe(self) -> str:
         parts = []
@@ -114,6 +117,8 @@ class IndicatorFacts:
             parts.append(f"rank {self.rank}" + (f" of {self.of}" if self.of else ""))
         if self.previous is not None:
             parts.append(f"previous year {_fmt(self.previous)}")
+        if self.previous_note:
+            parts.append(self.previous_note)
         shown = ", ".join(parts) if parts else "no result recorded"
         return f"{self.indicator} {self.year}: {shown}"
 

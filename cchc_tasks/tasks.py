@@ -5,6 +5,12 @@ A task belongs to the year its due date falls in. Its lifecycle is
 progress reports with evidence accumulate on the way. How a task *counts* in a year
 (on time, late, overdue, pending) is not stored: it depends on the date you ask, and
 the ``cchc_task_outcomes`` hook decides it.
+
+A task may record how its due date was computed (``deadline``: N working days after a
+date, with the calendar version) and the recurring series it is an occurrence of
+(``series``). A :class:`TaskSeries` is a template task plus a
+:class:`~cchc_tasks.recurrence.Recurrence`; the tracker turns it into one ordinary task per
+occurrence, each completed or missed on its own and counted in the year of its due date.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from ._fields import (
+    MAX_ID_LENGTH,
     check_bool,
     check_date,
     check_id,
@@ -26,14 +33,17 @@ from ._fields import (
     check_optional_date,
     check_optional_id,
     check_text,
+    check_year,
     nfc,
     nfc_or_none,
     nfc_tuple,
 )
+from .calendar import Deadline
 from .errors import ValidationError
 from .plans import as_field
+from .recurrence import Recurrence
 
-__all__ = ["ProgressReport", "Task", "TaskOutcome", "TaskStatus"]
+__all__ = ["ProgressReport", "Task", "TaskOutcome", "TaskSeries", "TaskStatus"]
 
 
 class TaskStatus(enum.StrEnum):
@@ -117,6 +127,12 @@ class Task:
     ``done``; ``exceeded`` ("hoàn thành vượt mức") only on a done task. ``errors`` counts
     the major errors recorded against the task's output (Decree 335/2025 deducts quality
     points per error).
+
+    ``deadline`` records how ``due`` was computed when it is "N working days after" a
+    date (:meth:`Tracker.deadline`): the start, the count and the calendar version; ``due``
+    must then equal ``deadline.due``, and a later calendar decision moves it only through
+    :meth:`Tracker.recompute_deadline`. ``series`` is the id of the :class:`TaskSeries` a
+    recurring task's occurrence belongs to (its id is ``"<series>@<nominal day>"``).
     """
 
     id: str = attrs.field(converter=nfc, validator=check_id)
@@ -143,8 +159,22 @@ class Task:
     errors: int = attrs.field(default=0, validator=check_int(minimum=0))
     cancel_reason: str = attrs.field(default="", converter=nfc, validator=check_text)
     progress: tuple[ProgressReport, ...] = attrs.field(default=(), converter=_as_reports)
+    deadline: Deadline | None = attrs.field(default=None)
+    series: str | None = attrs.field(
+        default=None, converter=nfc_or_none, validator=check_optional_id
+    )
 
     def __attrs_post_init__(self) -> None:
+        if self.deadline is not None:
+            if not isinstance(self.deadline, Deadline):
+                raise ValidationError("Task.deadline", "a Deadline or None", self.deadline)
+            if self.deadline.due != self.due:
+                raise ValidationError(
+                    "Task.due",
+                    f"the deadline's due date {self.deadline.due.isoformat()} "
+                    "(or deadline=None for a due date set by hand)",
+                    self.due,
+                )
         if self.field is not None and (not isinstance(self.field, str) or not self.field):
             raise ValidationError("Task.field", "a field name or None", self.field)
         if self.unit in self.partners:
@@ -169,3 +199,59 @@ class Task:
         from .notebook import task_html
 
         return task_html(self)
+
+
+#: Longest id of a :class:`TaskSeries`: its occurrences are ``"<id>@YYYY-MM-DD"``.
+MAX_SERIES_ID_LENGTH = MAX_ID_LENGTH - len("@2025-01-01")
+
+
+@attrs.frozen
+class TaskSeries:
+    """A recurring task: a ``template`` task and the ``recurrence`` that gives its due dates.
+
+    The tracker materialises one ordinary :class:`Task` per occurrence, with the template's
+    fields, the occurrence's due date, ``series`` set to this series' id and the id
+    ``"<template id>@<nominal day>"`` (the day the rule gives, before any move off a day
+    off, so a calendar decision never renames an occurrence). ``through`` is the last year
+    whose occurrences exist as tasks; later years are generated when asked
+    (:meth:`Tracker.extend_series`). The template's own ``due`` is not used: each occurrence
+    has its own. The template must be an open task without progress reports.
+    """
+
+    template: Task = attrs.field()
+    recurrence: Recurrence = attrs.field()
+    through: int = attrs.field(validator=check_year)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.template, Task):
+            raise ValidationError("TaskSeries.template", "a Task", self.template)
+        if not isinstance(self.recurrence, Recurrence):
+            raise ValidationError("TaskSeries.recurrence", "a Recurrence", self.recurrence)
+        if len(self.template.id) > MAX_SERIES_ID_LENGTH:
+            raise ValidationError(
+                "TaskSeries.template.id",
+                f"an id of at most {MAX_SERIES_ID_LENGTH} characters (occurrences add "
+                "'@YYYY-MM-DD')",
+                self.template.id,
+            )
+        t = self.template
+        if t.status is not TaskStatus.OPEN or t.progress or t.deadline is not None or t.series:
+            raise ValidationError(
+                "TaskSeries.template",
+                "an open task without progress reports, deadline or series",
+                t.id,
+            )
+
+    @property
+    def id(self) -> str:
+        """The series id: the template's id."""
+        return self.template.id
+
+    @property
+    def unit(self) -> str:
+        """The lead unit of the occurrences still to come: the template's."""
+        return self.template.unit
+
+    def occurrence_id(self, key: str) -> str:
+        """The id of the occurrence whose nominal day is ``key`` (ISO date)."""
+        return f"{self.template.id}@{key}"

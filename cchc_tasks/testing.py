@@ -37,12 +37,17 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 import cchc_tasks as ct
 
+from .calendar import CalendarOverride, OverrideKind
+from .inspections import Inspection
+from .recurrence import Adjust, Recurrence, monthly, quarterly, yearly
 from .results import Assessment
 from .targets import AllOf, AnyOf, Milestones
+from .tasks import TaskSeries
 from .units import UNIT_KINDS
 
 __all__ = [
@@ -50,6 +55,7 @@ __all__ = [
     "LAST_DAY",
     "VIETNAMESE_PHRASES",
     "assessments",
+    "calendar_overrides",
     "dates",
     "disciplines",
     "growths",
@@ -57,26 +63,32 @@ __all__ = [
     "ids",
     "indicator_facts",
     "indicators",
+    "inspections",
     "leaf_rules",
     "make_assessment",
+    "make_calendar_override",
     "make_discipline",
     "make_facts",
     "make_headship",
+    "make_inspection",
     "make_person",
     "make_plan",
     "make_progress_report",
     "make_result",
     "make_target",
     "make_task",
+    "make_task_series",
     "make_unit",
     "periods",
     "persons",
     "plans",
     "progress_reports",
     "rank_withins",
+    "recurrences",
     "results",
     "rules",
     "targets",
+    "task_series",
     "tasks",
     "texts",
     "thresholds",
@@ -373,6 +385,69 @@ def tasks(
     )
 
 
+@st.composite
+def recurrences(draw: st.DrawFn) -> Recurrence:
+    """Periodic schedules as the constructors write them (monthly, quarterly, yearly),
+    starting 2021–2030, sometimes moved off days off, sometimes ended by a count."""
+    start = draw(dates(min_value=dt.date(2021, 1, 1), max_value=dt.date(2030, 12, 31)))
+    adjust = draw(st.sampled_from(Adjust))
+    count = draw(st.none() | st.integers(1, 24))
+    kind = draw(st.sampled_from(("monthly", "quarterly", "yearly")))
+    if kind == "monthly":
+        day = draw(st.integers(1, 31) | st.integers(-28, -1))
+        return monthly(day, start, count=count, adjust=adjust)
+    if kind == "quarterly":
+        day = draw(st.integers(1, 31))
+        return quarterly(day, start, month_in_quarter=draw(st.integers(1, 3)), adjust=adjust)
+    month = draw(st.integers(1, 12))
+    return yearly(month, draw(st.integers(1, 28)), start, count=count, adjust=adjust)
+
+
+@st.composite
+def task_series(draw: st.DrawFn, *, plan: ct.Plan | str | None = None) -> TaskSeries:
+    """Recurring tasks: an open template without progress reports (id short enough for
+    its occurrences' ids) and a :func:`recurrences` schedule, generated up to a year
+    from its start's to five years later."""
+    template = draw(tasks(plan=plan, status=ct.TaskStatus.OPEN))
+    template = attrs.evolve(template, progress=())
+    recurrence = draw(recurrences())
+    through = draw(st.integers(recurrence.start.year, recurrence.start.year + 5))
+    return TaskSeries(template=template, recurrence=recurrence, through=through)
+
+
+@st.composite
+def calendar_overrides(draw: st.DrawFn) -> CalendarOverride:
+    """Decided days off and working days of 2021–2030, with their grounds."""
+    return CalendarOverride(
+        day=draw(dates(min_value=dt.date(2021, 1, 1), max_value=dt.date(2030, 12, 31))),
+        kind=draw(st.sampled_from(OverrideKind)),
+        reason=draw(texts(nonempty=True)),
+        decided_by=draw(texts()),
+        decided_on=draw(st.none() | dates()),
+        document=draw(texts()),
+    )
+
+
+@st.composite
+def inspections(draw: st.DrawFn) -> Inspection:
+    """Inspections of units and/or tasks, with findings and follow-up tasks."""
+    units_seen = _unique_ids(draw, pool=None, exclude=[], max_size=3)
+    tasks_seen = _unique_ids(draw, pool=None, exclude=[], max_size=3)
+    if not units_seen and not tasks_seen:
+        units_seen = (draw(ids()),)
+    return Inspection(
+        id=draw(ids()),
+        on=draw(dates()),
+        inspector=draw(ids()),
+        findings=draw(texts(nonempty=True)),
+        units=units_seen,
+        tasks=tasks_seen,
+        follow_up=_unique_ids(draw, pool=None, exclude=[], max_size=3),
+        team=draw(texts()),
+        document=draw(texts()),
+    )
+
+
 # --- results and discipline ------------------------------------------------------------
 
 
@@ -605,6 +680,51 @@ def make_task(**overrides: Any) -> ct.Task:
     if fields.get("status") in (ct.TaskStatus.DONE, "done") and "completed_on" not in fields:
         fields["completed_on"] = fields["due"]
     return ct.Task(**fields)
+
+
+def make_task_series(**overrides: Any) -> TaskSeries:
+    """A quarterly report of Phòng Tư pháp due the 15th of each quarter's last month from
+    2025 (moved back to a working day), generated through 2025, unless overridden."""
+    fields: dict[str, Any] = {
+        "template": make_task(id="bao-cao-quy", title="Báo cáo CCHC hằng quý"),
+        "recurrence": quarterly(15, dt.date(2025, 1, 1), adjust="previous_working_day"),
+        "through": 2025,
+    }
+    fields.update(overrides)
+    return TaskSeries(**fields)
+
+
+def make_calendar_override(**overrides: Any) -> CalendarOverride:
+    """Monday 3 February 2025 off by a decision of the Ministry of Home Affairs, unless
+    overridden (an example, not the real decision)."""
+    fields: dict[str, Any] = {
+        "day": dt.date(2025, 2, 3),
+        "kind": OverrideKind.OFF,
+        "reason": "Nghỉ Tết Ất Tỵ (ví dụ)",
+        "decided_by": "Bộ Nội vụ",
+        "decided_on": dt.date(2024, 11, 20),
+        "document": "Thông báo số …/TB-BNV (ví dụ)",
+    }
+    fields.update(overrides)
+    return CalendarOverride(**fields)
+
+
+def make_inspection(**overrides: Any) -> Inspection:
+    """An inspection of Phòng Tư pháp on 20 May 2025 with one follow-up task, unless
+    overridden."""
+    fields: dict[str, Any] = {
+        "id": "kt-2025-01",
+        "on": dt.date(2025, 5, 20),
+        "inspector": "nguyen-van-an",
+        "findings": "Còn hồ sơ giải quyết trễ hạn",
+        "units": ("tu-phap",),
+        "tasks": ("t-2025-001",),
+        "follow_up": ("t-2025-002",),
+        "team": "Đoàn kiểm tra CCHC của UBND huyện",
+        "document": "Thông báo kết luận kiểm tra số 12/TB-UBND",
+    }
+    fields.update(overrides)
+    return Inspection(**fields)
 
 
 def make_result(**overrides: Any) -> ct.Result:

@@ -20,7 +20,19 @@ from typing import Any
 import pytest
 
 import cchc_tasks as ct
+from cchc_tasks.calendar import CalendarOverride
+from cchc_tasks.indices import (
+    Appraisal,
+    Bonus,
+    Penalty,
+    SelfAssessment,
+    UnitScorecard,
+    default_criteria,
+)
+from cchc_tasks.inspections import Inspection
+from cchc_tasks.recurrence import monthly, quarterly
 from cchc_tasks.rulesets.unit_policy import UnitScopePolicy
+from cchc_tasks.surveys import SurveyResponse
 
 D = dt.date
 TODAY = D(2025, 3, 1)
@@ -51,6 +63,13 @@ def seed(tr: ct.Tracker) -> ct.Tracker:
         )  # fmt: skip
         for x in ("a", "b"):
             tr.add_task(task(f"t-{x}", f"xa-{x}"))
+        tr.record_scorecard(UnitScorecard("xa-b", 2025))  # an index to compute
+        tr.add_calendar_override(CalendarOverride(D(2025, 9, 1), "off", "Nghỉ (ví dụ)"))
+        # t-b is due 10 working days after 16 June; a day off decided since moves it
+        tr.update_task("t-b", deadline=tr.deadline(D(2025, 6, 16), 10))
+        tr.add_calendar_override(CalendarOverride(D(2025, 6, 18), "off", "Nghỉ (ví dụ)"))
+        # a monthly report from January 2025, not generated yet
+        tr.add_recurring_task(task("bc", "xa-a"), monthly(15, D(2024, 12, 20)), through=2024)
     return tr
 
 
@@ -258,6 +277,51 @@ CALLS: dict[str, tuple[str, Callable[[ct.Tracker], object]]] = {
     )),
     "discipline": ("discipline", lambda tr: tr.discipline("lan", on=TODAY, reason="chậm")),
     "record_assessment": ("record_assessment", lambda tr: tr.record_assessment("lan", 2025, 25)),
+    # the PAR-style index and SIPAS
+    "set_criteria": ("set_criteria", lambda tr: tr.set_criteria(
+        default_criteria(), year=2025, province="huyen"
+    )),
+    "self_assess": ("self_assess", lambda tr: tr.self_assess(
+        "xa-a", 2025, SelfAssessment("1.2", 1)
+    )),
+    "appraise": ("appraise", lambda tr: tr.appraise("xa-a", 2025, Appraisal("1.2", 1))),
+    "set_survey_points": ("set_survey_points", lambda tr: tr.set_survey_points("xa-a", 2025, 25)),
+    "add_bonus": ("add_bonus", lambda tr: tr.add_bonus("xa-a", 2025, Bonus(1, "Sáng kiến"))),
+    "add_penalty": ("add_penalty", lambda tr: tr.add_penalty("xa-a", 2025, Penalty(1, "Chậm"))),
+    "record_scorecard": ("record_scorecard", lambda tr: tr.record_scorecard(
+        UnitScorecard("xa-a", 2025, [SelfAssessment("2.1", 2)])
+    )),
+    "import_survey": ("import_survey", lambda tr: tr.import_survey(
+        "Mã phiếu,Đối tượng,Đơn vị,Ngày,Tiếp cận dịch vụ,Thủ tục hành chính,Công chức,Kết quả,"
+        "Tiếp nhận góp ý\nP1,Người dân,xa-a,01/03/2025,5,5,5,5,5\n"
+    )),
+    "add_survey_responses": ("add_survey_responses", lambda tr: tr.add_survey_responses(
+        [SurveyResponse("P1", "citizen", "xa-a", "", TODAY, {"access": 5})]
+    )),
+    "record_computed_results": ("record_computed_results", lambda tr: (
+        tr.record_computed_results(2025, computed_on=D(2026, 1, 15))
+    )),
+    # time: the calendar, deadlines, recurring tasks, inspections, succession
+    "add_calendar_override": ("add_calendar_override", lambda tr: tr.add_calendar_override(
+        CalendarOverride(D(2025, 4, 29), "off", "Nghỉ (ví dụ)")
+    )),
+    "remove_calendar_override": ("remove_calendar_override", lambda tr: (
+        tr.remove_calendar_override(D(2025, 9, 1))
+    )),
+    "recompute_deadline": ("recompute_deadline", lambda tr: tr.recompute_deadline("t-b")),
+    "add_recurring_task": ("add_recurring_task", lambda tr: tr.add_recurring_task(
+        task("bc-quy", "xa-b"), quarterly(15, D(2025, 1, 1)), through=2025
+    )),
+    "extend_series": ("extend_series", lambda tr: tr.extend_series("bc", 2025)),
+    "record_inspection": ("record_inspection", lambda tr: tr.record_inspection(
+        Inspection(id="kt", on=TODAY, inspector="chu-tich", findings="Chậm", units=["xa-a"])
+    )),
+    "merge_units": ("merge_units", lambda tr: tr.merge_units(
+        ["xa-a", "xa-b"], ct.Unit(id="xa-ab", name="AB", kind="commune", parent="tinh"), TODAY
+    )),
+    "split_unit": ("split_unit", lambda tr: tr.split_unit(
+        "xa-a", [ct.Unit(id="xa-a1", name="A1", kind="commune", parent="huyen")], TODAY
+    )),
 }  # fmt: skip
 
 

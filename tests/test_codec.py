@@ -21,7 +21,10 @@ from hypothesis import strategies as st
 
 import cchc_tasks as ct
 from cchc_tasks import _codec, plans, results, targets, tasks, testing, units
+from cchc_tasks.calendar import CalendarOverride
+from cchc_tasks.inspections import Inspection
 from cchc_tasks.results import Assessment
+from cchc_tasks.tasks import TaskSeries
 
 #: One strategy per stored domain class (and the report nested in a task).
 STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
@@ -35,6 +38,9 @@ STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
     ct.Discipline: testing.disciplines(),
     Assessment: testing.assessments(),
     ct.Target: testing.targets(),
+    TaskSeries: testing.task_series(),
+    CalendarOverride: testing.calendar_overrides(),
+    Inspection: testing.inspections(),
 }
 
 #: A valid object of each class, built by the plain factories.
@@ -49,6 +55,9 @@ EXAMPLES: dict[type[Any], Any] = {
     ct.Discipline: testing.make_discipline(),
     Assessment: testing.make_assessment(),
     ct.Target: testing.make_target(),
+    TaskSeries: testing.make_task_series(),
+    CalendarOverride: testing.make_calendar_override(),
+    Inspection: testing.make_inspection(),
 }
 
 CLASSES = list(STRATEGIES)

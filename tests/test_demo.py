@@ -1,4 +1,5 @@
-"""The Tân Hồng demo, end to end: the example store, five evaluations, the printed report."""
+"""The Tân Hồng demo, end to end: the example store, six evaluations (2021–2026, across the
+reform of 1 July 2025), the printed report."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ import pytest
 
 import cchc_tasks as ct
 from cchc_tasks.cli import main
-from cchc_tasks.examples import COMMUNES, OFFICES, YEARS
+from cchc_tasks.examples import COMMUNES, NEW_COMMUNES, OFFICES, REFORM_DAY, YEARS
+from cchc_tasks.reports import text_report
+
+D = dt.date
+BEFORE_THE_REFORM = range(2021, 2026)
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +60,7 @@ def test_tasks_cover_every_field_and_every_outcome(demo: ct.Tracker) -> None:
 
 
 def test_five_years_show_at_least_three_ratings_including_khtnv(demo: ct.Tracker) -> None:
-    ratings = {r.rating for year in YEARS for r in demo.evaluate(year).ratings}
+    ratings = {r.rating for year in BEFORE_THE_REFORM for r in demo.evaluate(year).ratings}
     assert {ct.Rating.NOT_COMPLETED, ct.Rating.COMPLETED, ct.Rating.GOOD} <= ratings
     assert ct.Rating.EXCELLENT in ratings
 
@@ -96,4 +101,125 @@ def test_make_demo_prints_the_report(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "final rating:" in out
     with ct.Tracker.open(store) as tr:
         assert len(tr.tasks()) > 400 and tr.evaluate(2024).as_of == dt.date(2024, 12, 31)
-    assert main(["demo", "--store", str(store)]) == 2  # will not overwrite a store
+    assert main(["demo", "--store", str(store)]) == 1  # will not overwrite a store
+
+
+# -- the deadline across Tết and the 2025 reform ---------------------------------------------
+
+
+def test_a_deadline_of_ten_working_days_spans_tet(demo: ct.Tracker) -> None:
+    report = demo.task("t-2025-tet")
+    assert report.deadline is not None
+    assert (report.deadline.start, report.deadline.working_days) == (D(2025, 1, 20), 10)
+    assert report.due == report.deadline.due == D(2025, 2, 10)
+    assert report.deadline.is_current(demo.calendar())
+
+
+def test_the_district_becomes_four_communes_on_1_july_2025(demo: ct.Tracker) -> None:
+    assert D(2025, 7, 1) == REFORM_DAY
+    new = {uid: sources for uid, _, sources in NEW_COMMUNES}
+    assert new == {
+        "xa-tan-hong": ("sa-rai", "tan-cong-chi", "binh-phu"),
+        "xa-tan-thanh": ("thong-binh", "tan-thanh-a"),
+        "xa-tan-ho-co": ("tan-ho-co", "tan-thanh-b"),
+        "xa-an-phuoc": ("an-phuoc", "tan-phuoc"),
+    }
+    offices = {uid for uid, _ in OFFICES}
+    for uid, sources in new.items():
+        commune = demo.unit(uid)
+        assert (commune.kind, commune.parent, commune.valid_from) == (
+            "commune",
+            "tinh-dong-thap",
+            REFORM_DAY,
+        )
+        merged = {u.id for u in demo.predecessors(uid) if u.successors == (uid,)}
+        assert merged == set(sources) | (offices if uid == "xa-tan-hong" else set())
+        (head,) = demo.headships(uid)
+        assert head.start == REFORM_DAY and head.end is None
+    district = demo.unit("huyen")
+    assert district.valid_to == D(2025, 6, 30)
+    assert district.successors == tuple(new)
+    ended = [demo.unit(uid) for uid, _, _ in COMMUNES] + [demo.unit(uid) for uid in offices]
+    assert all(u.valid_to == D(2025, 6, 30) for u in ended)
+    assert all(h.end == D(2025, 6, 30) for u in ended for h in demo.headships(u.id)[-1:])
+    in_force = {u.id for u in demo.units_on(REFORM_DAY)}
+    assert in_force == {"tinh-dong-thap", *new}
+
+
+def test_2025_tasks_of_the_old_units_fall_due_before_july_and_the_new_ones_after(
+    demo: ct.Tracker,
+) -> None:
+    new = {uid for uid, _, _ in NEW_COMMUNES}
+    tasks = demo.tasks_due_in(2025)
+    assert all(t.due < REFORM_DAY for t in tasks if t.unit not in new)
+    assert all(t.due >= REFORM_DAY for t in tasks if t.unit in new)
+    moved = demo.task("t-2025-nam-huyen")  # a district task the split gave to Tân Hồng
+    assert moved.unit == "xa-tan-hong" and moved.status is ct.TaskStatus.DONE
+    assert demo.task("t-2025-nam-tan-thanh-b").unit == "xa-tan-ho-co"
+    quarterly = demo.occurrences("bc-quy-xa-an-phuoc")
+    assert [t.due.year for t in quarterly] == [2025, 2025, 2026, 2026, 2026, 2026]
+    (inspection,) = demo.inspections(unit="tn-mt")
+    assert demo.task(inspection.follow_up[0]).status is ct.TaskStatus.DONE
+
+
+def test_the_2025_evaluation_straddles_the_reform(demo: ct.Tracker) -> None:
+    ev = demo.evaluate(2025)
+    assert {"huyen", "thong-binh", "xa-tan-hong"} <= set(ev.units)
+    new = {uid for uid, _, _ in NEW_COMMUNES}
+    for r in ev.ratings:
+        if r.unit in new:  # six months and a day: rated, at most HTNV
+            assert r.rating is not None and r.rating <= ct.Rating.COMPLETED
+        else:  # 181 days: under six months, not rated
+            assert r.rating is None
+            assert r.reasons[-1].rule == "decree90.months"
+            assert "5.95 months in the post in 2025, under 6" in r.reasons[-1].text
+    # The district chairman heads the new Tân Hồng commune: two headships in the year.
+    chairman = demo.headships("huyen")[0].person
+    assert sorted(r.unit for r in ev.ratings if r.person == chairman) == ["huyen", "xa-tan-hong"]
+    report = text_report(ev)
+    assert "Unit changes / Sắp xếp đơn vị" in report
+    assert (
+        "UBND huyện Tân Hồng (huyen): until 30/06/2025 → UBND xã Tân Hồng (xa-tan-hong)" in report
+    )
+    assert "UBND xã An Phước (từ 01/07/2025)" in report
+    assert "under 6: not rated for this unit" in report
+
+
+def test_2026_is_a_year_of_the_four_communes_under_decree_335(demo: ct.Tracker) -> None:
+    ev = demo.evaluate(2026, as_of=D(2026, 12, 31))
+    assert ev.ruleset is not None and ev.ruleset.name == "decree335"
+    assert set(ev.units) == {"tinh-dong-thap", *(uid for uid, _, _ in NEW_COMMUNES)}
+    assert {r.unit for r in ev.ratings} == {uid for uid, _, _ in NEW_COMMUNES}
+    assert all(r.rating is not None and r.ruleset == "decree335" for r in ev.ratings)
+    assert all(r.reasons[-1].rule == "decree335.score" for r in ev.ratings)
+    for tid in ("par", "papi", "sipas", "dti"):
+        assert ev.targets[tid].outcome is ct.Outcome.NOT_APPLICABLE
+        assert ev.targets[tid].reason.startswith("unit huyen ended on 2025-06-30")
+    tan_hong = ev.targets["par-xa-tan-hong"]
+    assert tan_hong.facts is not None and tan_hong.facts.of == 102
+    assert tan_hong.facts.previous == pytest.approx((84.0 + 80.5 + 79.0) / 3)
+    assert "succession policy 'mean'" in tan_hong.reason
+    assert tan_hong.outcome is ct.Outcome.PASS
+    assert ev.targets["par-xa-an-phuoc"].outcome is ct.Outcome.FAIL
+    assert "Nghị định 335/2025/NĐ-CP" in text_report(ev)
+
+
+def test_the_reform_leaves_the_2024_evaluation_as_it_was(demo: ct.Tracker) -> None:
+    (reform,) = [e for e in demo.entries() if e.note and e.note.startswith("Sắp xếp đơn vị")]
+    before = demo.as_of(reform.seq - 1).evaluate(2024)
+    after = demo.evaluate(2024)
+
+    def units(ev: ct.Evaluation) -> dict[str, object]:
+        return {
+            uid: (u.facts.describe(), u.score, u.band, u.rank, u.of) for uid, u in ev.units.items()
+        }
+
+    assert units(after) == units(before)
+    assert [(r.person, r.unit, r.rating, r.reasons) for r in after.ratings] == [
+        (r.person, r.unit, r.rating, r.reasons) for r in before.ratings
+    ]
+    for tid, result in before.targets.items():
+        assert (after.targets[tid].outcome, after.targets[tid].reason) == (
+            result.outcome,
+            result.reason,
+        )

@@ -340,15 +340,18 @@ def test_cchc_export_and_import(
 ) -> None:
     out = tmp_path / "out"
     out.mkdir()
+    with ct.Tracker.open(store, load_entrypoints=False) as tr:
+        n_tasks = len(tr.tasks())
+        n_objects = sum(len(docs) for docs in tr.to_documents().values())
     args = ["export", str(store), "--tasks", str(out / "t.xlsx"), "--json", str(out / "s.json")]
     assert main([*args, "--evaluation", "2024", str(out / "e.xlsx")]) == 0
     printed = capsys.readouterr().out
-    assert "Wrote 549 tasks to" in printed and "Wrote the evaluation of 2024" in printed
+    assert f"Wrote {n_tasks} tasks to" in printed and "Wrote the evaluation of 2024" in printed
     assert main(["export", str(store), "--tasks", str(out / "p.csv"), "--plan", PLAN_ID]) == 0
     assert (out / "p.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     # The whole store into a new folder.
     assert main(["import", str(tmp_path / "copy"), str(out / "s.json")]) == 0
-    assert "Imported 638 objects" in capsys.readouterr().out
+    assert f"Imported {n_objects} objects" in capsys.readouterr().out
     with (
         ct.Tracker.open(tmp_path / "copy", load_entrypoints=False) as a,
         ct.Tracker.open(store, load_entrypoints=False) as b,
@@ -374,10 +377,10 @@ def test_cchc_import_an_annex(
     with ct.Tracker.open(store, load_entrypoints=False) as tr:
         assert tr.task(f"{PLAN_ID}-002").unit == "noi-vu"
         assert list(tr.entries())[-1].actor == "noi-vu"
-    assert main(["import", str(store), str(annex)]) == 2
+    assert main(["import", str(store), str(annex)]) == 1
     assert "--plan" in capsys.readouterr().err
-    assert main(["export", str(store)]) == 2
-    assert main(["export", str(store), "--evaluation", "năm", "x.xlsx"]) == 2
+    assert main(["export", str(store)]) == 1
+    assert main(["export", str(store), "--evaluation", "năm", "x.xlsx"]) == 1
 
 
 def test_the_cchc_command_refuses_a_bad_annex(store: Path, tmp_path: Path) -> None:

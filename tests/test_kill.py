@@ -40,6 +40,7 @@ CHILD = r"""
 import datetime as dt, json, os, sys, time
 import cchc_tasks as ct
 import cchc_tasks.store as store_module
+import cchc_tasks.store.snapshot as snapshot_module
 
 folder, pause, pause_after = sys.argv[1], sys.argv[2], int(sys.argv[3])
 
@@ -61,12 +62,11 @@ def install_pause():
             hold()
         store_module.append_durably = half_a_line
     elif pause == "mid-snapshot":
-        def half_a_snapshot(data, f, **kwargs):
-            text = json.dumps(data, **kwargs)
-            f.write(text[: len(text) // 2])
+        def half_a_snapshot(f, data):
+            f.write(data[: len(data) // 2])
             f.flush()
             hold()
-        json.dump = half_a_snapshot
+        snapshot_module._write_all = half_a_snapshot
     elif pause == "before-replace":
         os.replace = hold
 

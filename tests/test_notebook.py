@@ -24,7 +24,7 @@ import pytest
 
 import cchc_tasks as ct
 from cchc_tasks import notebook as nb
-from cchc_tasks.examples import COMMUNES, OFFICES
+from cchc_tasks.examples import COMMUNES, NEW_COMMUNES, OFFICES
 
 matplotlib.use("Agg")
 
@@ -44,6 +44,13 @@ def demo() -> ct.Tracker:
 @pytest.fixture(scope="module")
 def ev(demo: ct.Tracker) -> ct.Evaluation:
     return demo.evaluate(2025)
+
+
+@pytest.fixture(scope="module")
+def ev2024(demo: ct.Tracker) -> ct.Evaluation:
+    """The last whole year of the district: every rating occurs (2025 straddles the reform
+    of 1 July, and the heads of the old units, in the post six months, are not rated)."""
+    return demo.evaluate(2024)
 
 
 # --- DataFrames -------------------------------------------------------------------------------
@@ -68,7 +75,8 @@ def test_units_frame_has_one_row_per_unit_with_the_evaluation_numbers(ev: ct.Eva
         "rank",
         "of",
     ]
-    assert df.shape == (2 + len(OFFICES) + len(COMMUNES), 15)  # province, district, the 19
+    # province, district, the 19 under it, and the 4 communes formed on 1 July 2025
+    assert df.shape == (2 + len(OFFICES) + len(COMMUNES) + len(NEW_COMMUNES), 15)
     by_unit = df.set_index("unit")
     for uid, u in ev.units.items():
         row = by_unit.loc[uid]
@@ -92,12 +100,12 @@ def test_units_frame_has_one_row_per_unit_with_the_evaluation_numbers(ev: ct.Eva
 
 
 def test_leaders_frame_rates_every_head_with_ordered_ratings(
-    demo: ct.Tracker, ev: ct.Evaluation
+    demo: ct.Tracker, ev2024: ct.Evaluation
 ) -> None:
-    df = ev.to_dataframe("leaders")
+    df = ev2024.to_dataframe("leaders")
     assert df.shape == (20, 12)
     assert list(df.columns[:4]) == ["person", "name", "unit", "unit_name"]
-    assert Counter(df["rating"].astype(str)) == Counter(str(r.code) for r in ev.ratings)
+    assert Counter(df["rating"].astype(str)) == Counter(str(r.code) for r in ev2024.ratings)
     assert list(df["rating"].cat.categories) == ["KHTNV", "HTNV", "HTTNV", "HTXSNV"]
     assert df["rating"].cat.ordered
     assert df.sort_values("rating")["rating"].iloc[0] == "KHTNV"
@@ -115,7 +123,8 @@ def test_leaders_frame_rates_every_head_with_ordered_ratings(
 
 def test_targets_and_recommendations_frames(ev: ct.Evaluation) -> None:
     targets = ev.to_dataframe("targets").set_index("target")
-    assert sorted(targets.index) == ["dti", "papi", "par", "sipas"]
+    communes = [f"par-{uid}" for uid, _, _ in NEW_COMMUNES]
+    assert sorted(targets.index) == sorted(["dti", "papi", "par", "sipas", *communes])
     assert dict(targets["outcome"]) == {k: r.outcome.value for k, r in ev.targets.items()}
     assert targets.loc["sipas", "value"] == 90.0
     assert targets.loc["sipas", "previous"] == 92.6
@@ -123,7 +132,8 @@ def test_targets_and_recommendations_frames(ev: ct.Evaluation) -> None:
     assert targets.loc["par", "indicator"] == "PAR_INDEX"
     recs = ev.to_dataframe("recommendations")
     assert len(recs) == len(ev.recommendations)
-    assert set(recs["kind"]) == {"commendation", "discipline-review", "urge"}
+    # No commendation in 2025: nobody is rated above HTNV in the year of the reform.
+    assert set(recs["kind"]) == {"discipline-review", "urge"}
     urged = recs[recs["kind"] == "urge"]
     assert "UBND xã Thông Bình" in set(urged["name"])
     english = ev.to_dataframe("recommendations", labels="en")
@@ -135,7 +145,7 @@ def test_tasks_of_an_evaluation_carry_their_outcomes(ev: ct.Evaluation) -> None:
     assert len(df) == sum(len(u.facts.tasks) for u in ev.units.values())
     assert set(df["year"]) == {2025}
     counts = Counter(df["outcome"])
-    assert counts["overdue"] == sum(u.overdue for u in ev.units.values()) == 9
+    assert counts["overdue"] == sum(u.overdue for u in ev.units.values()) == 15
     overdue = df[df["outcome"] == "overdue"]
     assert (overdue["days_overdue"] > 0).all()
     assert df[df["outcome"] != "overdue"]["days_overdue"].isna().all()
@@ -417,11 +427,13 @@ def test_full_evaluation_html_and_task_html_match_their_snapshots() -> None:
     ("code", "background"),
     [("HTXSNV", "#2e7d32"), ("HTTNV", "#a5d6a7"), ("HTNV", "#ffc107"), ("KHTNV", "#c62828")],
 )
-def test_ratings_are_coloured(ev: ct.Evaluation, code: str, background: str) -> None:
+def test_ratings_are_coloured(ev2024: ct.Evaluation, code: str, background: str) -> None:
     cells = [
-        (text, style) for text, style in _cells(ev._repr_html_()) if text.startswith(f"{code} — ")
+        (text, style)
+        for text, style in _cells(ev2024._repr_html_())
+        if text.startswith(f"{code} — ")
     ]
-    assert len(cells) == sum(1 for r in ev.ratings if r.code == code) > 0
+    assert len(cells) == sum(1 for r in ev2024.ratings if r.code == code) > 0
     assert all(f"background:{background}" in style for _, style in cells)
 
 
@@ -438,9 +450,9 @@ def test_target_outcomes_are_coloured(ev: ct.Evaluation) -> None:
     assert "background:#ef9a9a" in cells["Không đạt"]
 
 
-def test_english_html(ev: ct.Evaluation) -> None:
-    html = nb.evaluation_html(ev, lang="en")
-    assert "Report on the CCHC tasks of year 2025" in html
+def test_english_html(ev2024: ct.Evaluation) -> None:
+    html = nb.evaluation_html(ev2024, lang="en")
+    assert "Report on the CCHC tasks of year 2024" in html
     assert "Excellently completed duties" in html
     assert "Hoàn thành xuất sắc" not in html
 
@@ -532,13 +544,13 @@ def test_plot_completion_stacks_each_units_tasks(ev: ct.Evaluation) -> None:
     ]
 
 
-def test_plot_ratings_counts_every_head(demo: ct.Tracker, ev: ct.Evaluation) -> None:
-    fig = nb.plot_ratings(ev, lang="en")
+def test_plot_ratings_counts_every_head(demo: ct.Tracker, ev2024: ct.Evaluation) -> None:
+    fig = nb.plot_ratings(ev2024, lang="en")
     _png_ok(fig)
     (ax,) = fig.axes
     heights = [bar.get_height() for bar in ax.patches]
-    assert heights == [sum(1 for r in ev.ratings if r.rating is x) for x in sorted(ct.Rating)]
-    assert ax.get_title() == "Ratings of the heads of units, 2025"
+    assert heights == [sum(1 for r in ev2024.ratings if r.rating is x) for x in sorted(ct.Rating)]
+    assert ax.get_title() == "Ratings of the heads of units, 2024"
     # A year with a head not rated has a fifth bar.
     assert len(nb.plot_ratings(demo.evaluate(2022)).axes[0].patches) == 5
 
@@ -547,7 +559,7 @@ def test_plot_indicator_draws_values_ranks_and_requirements(demo: ct.Tracker) ->
     fig = nb.plot_indicator(demo, "par", range(2021, 2026))
     _png_ok(fig)
     value_ax, rank_ax = fig.axes
-    values = {r.year: r.value for r in demo.results(indicator="PAR_INDEX")}
+    values = {r.year: r.value for r in demo.results(indicator="PAR_INDEX", unit="huyen")}
     line = value_ax.lines[0]
     assert list(line.get_xdata()) == list(range(2021, 2026))
     assert list(line.get_ydata()) == [values[y] for y in range(2021, 2026)]

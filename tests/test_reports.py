@@ -17,6 +17,7 @@ import pytest
 import cchc_tasks as ct
 from cchc_tasks import labels, reports
 from cchc_tasks.cli import main
+from cchc_tasks.examples import NEW_COMMUNES
 
 matplotlib.use("Agg")
 
@@ -128,7 +129,9 @@ def test_markdown_charts_are_written_next_to_it_and_linked(
 ) -> None:
     text = reports.annual_report(demo, 2025, out_dir=tmp_path)
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
-    assert len(links) == 6
+    # completion, ratings, and one chart per target: the district's four and, from
+    # 1 July 2025, one for each of the four new communes
+    assert len(links) == 2 + 4 + len(NEW_COMMUNES)
     for name in links:
         assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
     assert "bao-cao-cchc-2025-completion.png" in links
@@ -149,6 +152,7 @@ def test_write_report_writes_each_format_once(demo: ct.Tracker, tmp_path: Path) 
             "target-papi",
             "target-par",
             "target-sipas",
+            *(f"target-par-{uid}" for uid, _, _ in NEW_COMMUNES),
         ]
     )
     assert all(p.exists() for p in written)
@@ -246,9 +250,8 @@ def test_cchc_report_errors(
         assert "xlsx output is not available" in capsys.readouterr().err
     assert main(["report", str(tmp_path / "none"), "2025"]) == 1
     assert "expected a store folder" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as exc:
-        main(["report", str(store), "2025", "--lang", "fr"])
-    assert exc.value.code == 2
+    assert main(["report", str(store), "2025", "--lang", "fr"]) == 1
+    assert "argument --lang: invalid choice: 'fr'" in capsys.readouterr().err
 
 
 def test_cchc_report_xlsx_through_the_exports_module(

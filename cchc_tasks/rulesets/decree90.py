@@ -69,8 +69,8 @@ class Decree90Rules:
                 (
                     Reason(
                         "decree90.months",
-                        f"{head.months:.1f} months in the post in {head.year}, under "
-                        f"{p.min_months_rated:g}: not rated for this unit",
+                        f"{_months(head.months, p.min_months_rated)} months in the post in "
+                        f"{head.year}, under {p.min_months_rated:g}: not rated for this unit",
                         SOURCE_90,
                     ),
                 ),
@@ -205,10 +205,19 @@ class Decree90Rules:
                     Rating.COMPLETED,
                     Reason(
                         "decree90.months",
-                        f"{head.months:.1f} months in the post in {head.year} (under "
-                        f"{p.full_months:g}): at most HTNV",
+                        f"{_months(head.months, p.min_months_rated)} months in the post in "
+                        f"{head.year} (under {p.full_months:g}): at most HTNV",
                         SOURCE_90,
                     ),
                 )
             )
         return caps
+
+
+def _months(months: float, threshold: float) -> str:
+    """Months to one decimal, or two when one would hide the side of ``threshold`` they
+    fall on (181 days of 2025 are 5.95 months: "6.0" would read as not under 6)."""
+    text = f"{months:.1f}"
+    if float(text) == threshold and months != threshold:
+        text = f"{months:.2f}"
+    return text

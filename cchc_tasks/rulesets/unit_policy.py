@@ -20,7 +20,8 @@ The rules, checked for every object a write would change:
 * the **head** of a unit (a headship running on the day of the write) may change
   everything that belongs to that unit or to a unit under it: tasks, units, people,
   headships, plans, targets, results, disciplinary decisions and assessments (the last
-  two belong to the unit of the person they are about);
+  two belong to the unit of the person they are about), scorecards, survey responses
+  and criteria tables (those set for the units under it);
 * everything else is refused, with a reason that says which unit the object belongs to
   and where the actor works.
 """
@@ -59,7 +60,10 @@ def _unit_of(target: Any, tracker: Tracker) -> str | None:
             return tracker.person(target.person).unit
         except NotFoundError:
             return None
-    return None
+    # Scorecards, survey responses, criteria tables (their province) and index
+    # computations name their unit too.
+    unit_of = getattr(target, "unit", None)
+    return unit_of if isinstance(unit_of, str) else None
 
 
 def _chain(target: Any, tracker: Tracker) -> list[str]:

@@ -382,6 +382,15 @@ class Store:
             return
         if self._lock is not None:
             self._lock.acquire()
+        try:
+            # A snapshot that fell due is written here, before the next change begins
+            # (and on close): never after a commit, so a large batch returns as soon as
+            # its journal line is durable. snapshot() catches up first.
+            self._snapshot_if_due()
+        except BaseException:
+            if self._lock is not None:
+                self._lock.release()
+            raise
         self._depth = 1
         try:
             if self.path is not None:
@@ -399,7 +408,6 @@ class Store:
             self._depth = 0
             if self._lock is not None:
                 self._lock.release()
-        self._snapshot_if_due()
 
     def _nested(self, pending: _Pending) -> Iterator[None]:
         start = self._savepoint()
@@ -415,9 +423,7 @@ class Store:
     def put(self, table: str, doc: Doc) -> None:
         """Add or replace a document (inside a transaction)."""
         pending = self._require_transaction()
-        before = self.state.put(table, doc)
-        doc_id = self.state.doc_id(table, doc["id"])
-        assert doc_id is not None
+        before, doc_id = self.state.put_with_id(table, doc)
         pending.changes.append(Change(table, doc["id"], before, doc))
         pending.doc_ids.append(doc_id)
 

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 from collections.abc import Iterator
 from typing import Any
 
 import attrs
 
+from .. import _json
 from ..errors import StoreCorruptError
 
 __all__ = [
@@ -96,10 +96,11 @@ def encode_entry(entry: Entry, prev: str) -> tuple[bytes, str]:
 def seal(fields: dict[str, Any], prev: str) -> tuple[bytes, str]:
     """The line holding ``fields`` (in their order), chained after a line hashed ``prev``,
     and its hash: the one place a line's bytes and hash are made."""
-    body = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-    digest = hashlib.sha256((prev + body).encode("utf-8")).hexdigest()
-    line = body[:-1] + f',"prev":"{prev}","hash":"{digest}"}}\n'
-    return line.encode("utf-8"), digest
+    body = _json.dumps(fields)
+    hasher = hashlib.sha256(prev.encode("ascii"))
+    hasher.update(body)  # the same bytes as prev + body, without copying the body
+    digest = hasher.hexdigest()
+    return body[:-1] + f',"prev":"{prev}","hash":"{digest}"}}\n'.encode("ascii"), digest
 
 
 def _decode_line(
@@ -109,8 +110,8 @@ def _decode_line(
     ``v`` is version 0); returns (data, prev, hash)."""
     try:
         text = raw.decode("utf-8")
-        data = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = _json.loads(text)
+    except (UnicodeDecodeError, _json.DecodeError) as exc:
         raise StoreCorruptError(path, f"not a JSON line ({exc})", lineno) from None
     if not isinstance(data, dict):
         raise StoreCorruptError(path, "not a journal entry", lineno)

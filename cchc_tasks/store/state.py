@@ -135,16 +135,21 @@ class State:
         self._indexes[table][name] = (key, buckets)
 
     def _index(self, table: str, doc: Doc, add: bool) -> None:
-        for key_of, buckets in self._indexes.get(table, {}).values():
+        indexes = self._indexes.get(table)
+        if not indexes:
+            return
+        key = doc["id"]
+        if add:  # the hot path of every write: no per-index branching
+            for key_of, buckets in indexes.values():
+                buckets[key_of(doc)].add(key)
+            return
+        for key_of, buckets in indexes.values():
             value = key_of(doc)
-            if add:
-                buckets[value].add(doc["id"])
-            else:
-                members = buckets.get(value)
-                if members is not None:
-                    members.discard(doc["id"])
-                    if not members:
-                        del buckets[value]
+            members = buckets.get(value)
+            if members is not None:
+                members.discard(key)
+                if not members:
+                    del buckets[value]
 
     # -- writing (only the Store calls these) -----------------------------------------
 
@@ -153,6 +158,10 @@ class State:
 
         A replaced document keeps its doc id; a new one gets the highest plus one.
         """
+        return self.put_with_id(table, doc)[0]
+
+    def put_with_id(self, table: str, doc: Doc) -> tuple[Doc | None, str]:
+        """:meth:`put`, also returning the document's doc id (one lookup, not two)."""
         docs = self.raw.setdefault(table, {})
         keys = self.keys.setdefault(table, {})
         key = doc["id"]
@@ -166,7 +175,7 @@ class State:
             self._index(table, before, add=False)
         docs[doc_id] = doc
         self._index(table, doc, add=True)
-        return before
+        return before, doc_id
 
     def delete(self, table: str, key: str) -> Doc | None:
         doc_id = self.keys.get(table, {}).pop(key, None)

@@ -1,0 +1,385 @@
+"""Indices computed from their parts, as the :class:`~cchc_tasks.Tracker` stores them.
+
+The pure modules do the arithmetic: :mod:`cchc_tasks.indices` (the PAR-style index of a
+criteria tree and a scorecard), :mod:`cchc_tasks.surveys` (SIPAS from survey responses)
+and :mod:`cchc_tasks.ranking` (ranks in peer groups, computed values as results). This
+module holds what the tracker keeps and returns around them:
+
+* :class:`CriteriaEntry`: a criteria table and where it is in force (a year, a unit kind,
+  the units under a province), with :func:`resolve_criteria`, the rule that picks the
+  table of a unit for a year;
+* :class:`IndexComputation`: one computed value (a unit's PAR index or SIPAS for a
+  year) with its whole breakdown, the :class:`~cchc_tasks.Result` it gave and what
+  became of it, so the number can be explained long after the inputs changed;
+* :class:`ComputedIndices`: every computation of a year, from :func:`compute_year`.
+
+Nothing here reads a clock or a store: the tracker passes the inputs in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ._fields import check_date, check_id, check_text, check_year, nfc, nfc_or_none
+from .errors import ValidationError
+from .indices import CriteriaTree, IndexResult, TaskCounts, UnitScorecard, compute_index
+from .params import IndexParams
+from .plans import Indicator, as_indicator
+from .ranking import TiePolicy, to_results
+from .results import Result
+from .surveys import SipasParams, SipasResult, SurveyResponse, compute_sipas
+
+__all__ = [
+    "ComputedIndices",
+    "CriteriaEntry",
+    "IndexComputation",
+    "builtin_criteria",
+    "compute_year",
+    "explain_sipas",
+    "resolve_criteria",
+]
+
+#: The indicators the tracker computes from their parts.
+COMPUTED_INDICATORS = (Indicator.PAR_INDEX, Indicator.SIPAS)
+
+
+def _fmt(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+@functools.cache
+def builtin_criteria() -> CriteriaTree:
+    """:func:`cchc_tasks.indices.default_criteria` with its defaults, loaded once: the
+    table of every unit for which no table was set."""
+    from .indices import default_criteria
+
+    return default_criteria()
+
+
+# --- criteria tables in force ---------------------------------------------------------------
+
+
+def _optional_kind(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise ValidationError(
+            "CriteriaEntry.unit_kind", "a unit kind such as 'commune', or None (every kind)", value
+        )
+
+
+def _optional_unit(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        check_id(instance, attribute, value)
+
+
+def _check_tree(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, CriteriaTree):
+        raise ValidationError("CriteriaEntry.tree", "a CriteriaTree", value)
+
+
+@attrs.frozen
+class CriteriaEntry:
+    """A criteria table in force from ``year`` (until a later table replaces it) for the
+    units of ``unit_kind`` (``None``: every kind) under the unit ``province`` (``None``:
+    everywhere; any unit above the scored ones works, usually the province's).
+
+    The table's own ``unit_kind``, ``province`` and ``year`` fields describe it; where
+    it applies is what the entry says.
+    """
+
+    tree: CriteriaTree = attrs.field(validator=_check_tree)
+    year: int = attrs.field(validator=check_year)
+    unit_kind: str | None = attrs.field(
+        default=None, converter=nfc_or_none, validator=_optional_kind
+    )
+    province: str | None = attrs.field(
+        default=None, converter=nfc_or_none, validator=_optional_unit
+    )
+
+    @property
+    def id(self) -> str:
+        """The store key: ``"province/unit_kind@year"``, ``*`` for "any"."""
+        return f"{self.province or '*'}/{self.unit_kind or '*'}@{self.year}"
+
+    @property
+    def unit(self) -> str | None:
+        """The unit whose table this is (``province``), for write policies."""
+        return self.province
+
+    def describe(self) -> str:
+        kind = f"{self.unit_kind} units" if self.unit_kind else "units of every kind"
+        where = f" under {self.province}" if self.province else ""
+        return f"criteria {self.tree.label} for {kind}{where}, from {self.year}"
+
+
+def resolve_criteria(
+    entries: Iterable[CriteriaEntry], unit_kind: str, chain: Sequence[str], year: int
+) -> CriteriaEntry | None:
+    """The entry in force for a unit of ``unit_kind`` whose id and ancestors' ids are
+    ``chain`` (the unit first), in ``year``; ``None`` if no entry applies.
+
+    An entry applies when its year is at most ``year``, its unit kind is the unit's (or
+    any) and its province is in ``chain`` (or anywhere). Of those, the latest year wins,
+    then the entry that names a province, then the one that names a unit kind: a
+    province's revised table replaces last year's, and a table for communes is preferred
+    over a table for every kind of the same year.
+    """
+    found: CriteriaEntry | None = None
+    best: tuple[int, bool, bool] | None = None
+    for entry in entries:
+        if entry.year > year:
+            continue
+        if entry.unit_kind is not None and entry.unit_kind != unit_kind:
+            continue
+        if entry.province is not None and entry.province not in chain:
+            continue
+        key = (entry.year, entry.province is not None, entry.unit_kind is not None)
+        if best is None or key > best:
+            found, best = entry, key
+    return found
+
+
+# --- one computed value ---------------------------------------------------------------------
+
+
+def _check_result(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not isinstance(value, Result):
+        raise ValidationError("IndexComputation.result", "a Result or None", value)
+
+
+@attrs.frozen
+class IndexComputation:
+    """One computed value: ``unit``'s ``indicator`` (PAR_INDEX or SIPAS) for ``year``,
+    computed on ``computed_on`` from the inputs in the store, tasks as of ``as_of``.
+
+    ``result`` is the :class:`~cchc_tasks.Result` it gives (value, rank in the peer
+    ``group``, source "computed on …"), or ``None`` when it gives none (a SIPAS from too
+    few answers, or without a valid answer). ``par`` or ``sipas`` holds the breakdown.
+    ``note`` says what became of it when it was recorded: used, or set aside for an
+    official result typed in.
+    """
+
+    indicator: str = attrs.field(converter=as_indicator)
+    unit: str = attrs.field(converter=nfc, validator=check_id)
+    year: int = attrs.field(validator=check_year)
+    computed_on: dt.date = attrs.field(validator=check_date)
+    as_of: dt.date = attrs.field(validator=check_date)
+    result: Result | None = attrs.field(default=None, validator=_check_result)
+    group: str = attrs.field(default="", converter=nfc, validator=check_text)
+    par: IndexResult | None = None
+    sipas: SipasResult | None = None
+    note: str = attrs.field(default="", converter=nfc, validator=check_text)
+
+    @property
+    def id(self) -> str:
+        """The store key, the same as the result's: ``"indicator@unit@year"``."""
+        return f"{self.indicator}@{self.unit}@{self.year}"
+
+    @property
+    def value(self) -> float | None:
+        if self.par is not None:
+            return self.par.value
+        return self.sipas.value if self.sipas is not None else None
+
+    def explain(self, *, recorded: bool = True) -> str:
+        """The value, its rank and source, and every number behind it: for the PAR
+        index each field, criterion and sub-criterion with its source and evidence; for
+        SIPAS each factor. ``recorded=False`` says it was computed just now, not read
+        from the store."""
+        value = "no value" if self.value is None else f"{self.value:.2f}"
+        head = f"{self.indicator} of {self.unit}, {self.year}: {value}"
+        if self.result is not None and self.result.rank is not None:
+            head += f", rank {self.result.rank} of {self.result.of} in peer group {self.group}"
+        if recorded:
+            when = f"  computed on {self.computed_on.isoformat()}"
+        else:
+            when = "  not recorded: computed now from the inputs in the store"
+        if self.par is not None:
+            when += f"; tasks as of {self.as_of.isoformat()}"
+        else:
+            when += f"; responses dated in {self.year}"
+        lines = [head, when]
+        if recorded and self.result is not None:
+            lines.append(f"  source: {self.result.source}")
+        elif recorded:
+            lines.append("  no result recorded from it")
+        if self.note:
+            lines.append(f"  note: {self.note}")
+        if self.par is not None:
+            body = self.par.explain()
+        elif self.sipas is not None:
+            body = explain_sipas(self.sipas)
+        else:
+            body = ""
+        lines.extend(f"  {line}" for line in body.splitlines())
+        return "\n".join(lines)
+
+
+def explain_sipas(result: SipasResult) -> str:
+    """A SIPAS result and each factor behind it: satisfied of valid answers, blanks,
+    answers off the scale, weight, value and margin."""
+    lines = [result.describe()]
+    for f in result.factors:
+        if f.value is None:
+            value = "no valid answers"
+        else:
+            margin = f" ± {f.margin:.1f}" if f.margin is not None else ""
+            value = f"{f.value:.2f}%{margin}"
+        left_out = []
+        if f.blank:
+            left_out.append(f"{f.blank} blank")
+        if f.invalid:
+            left_out.append(f"{f.invalid} off the scale")
+        extra = f" ({', '.join(left_out)})" if left_out else ""
+        weight = f", weight {_fmt(f.weight)}" if f.weight != 1.0 else ""
+        flag = "" if f.reliable else ", too few answers"
+        lines.append(
+            f"  {f.factor} {f.name}: {f.satisfied} of {f.valid} satisfied{extra}: "
+            f"{value}{weight}{flag}"
+        )
+    return "\n".join(lines)
+
+
+# --- a year ---------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class ComputedIndices:
+    """Every index computed for ``year``: ``computations`` by id
+    (``"PAR_INDEX@unit@year"``, ``"SIPAS@unit@year"``), in order."""
+
+    year: int
+    computed_on: dt.date
+    as_of: dt.date
+    computations: Mapping[str, IndexComputation]
+
+    def __iter__(self) -> Iterator[IndexComputation]:
+        return iter(self.computations.values())
+
+    def __len__(self) -> int:
+        return len(self.computations)
+
+    @property
+    def results(self) -> tuple[Result, ...]:
+        """The computed :class:`~cchc_tasks.Result` records, ranked in peer groups."""
+        return tuple(c.result for c in self if c.result is not None)
+
+    @property
+    def par(self) -> dict[str, IndexResult]:
+        """Unit id → its PAR-style index."""
+        return {c.unit: c.par for c in self if c.par is not None}
+
+    @property
+    def sipas(self) -> dict[str, SipasResult]:
+        """Unit id → its SIPAS, reliable or not."""
+        return {c.unit: c.sipas for c in self if c.sipas is not None}
+
+    @property
+    def unreliable(self) -> tuple[str, ...]:
+        """Units whose SIPAS was not reliable (too few valid answers)."""
+        return tuple(c.unit for c in self if c.sipas is not None and not c.sipas.reliable)
+
+    def get(self, unit: str, indicator: str = Indicator.PAR_INDEX) -> IndexComputation:
+        key = f"{as_indicator(indicator)}@{nfc(unit)}@{self.year}"
+        try:
+            return self.computations[key]
+        except KeyError:
+            raise ValidationError(
+                "ComputedIndices.get", f"a unit with a computed {indicator}", unit
+            ) from None
+
+    def explain(self, unit: str, indicator: str = Indicator.PAR_INDEX) -> str:
+        return self.get(unit, indicator).explain(recorded=False)
+
+
+def compute_year(
+    year: int,
+    *,
+    computed_on: dt.date,
+    as_of: dt.date,
+    trees: Mapping[str, CriteriaTree],
+    scorecards: Mapping[str, UnitScorecard],
+    tasks: Mapping[str, TaskCounts],
+    responses: Mapping[str, Sequence[SurveyResponse]],
+    group_of: Mapping[str, str],
+    params: IndexParams | None = None,
+    sipas_params: SipasParams | None = None,
+) -> ComputedIndices:
+    """The PAR-style index of every unit with a scorecard and the SIPAS of every unit
+    with responses, ranked within their peer groups (``group_of``).
+
+    Each scorecard is scored under ``trees[unit]`` with its task counts
+    (``tasks[unit]``) for the automatic criteria. A SIPAS from fewer than
+    ``sipas_params.min_sample`` valid answers is computed and kept with its breakdown
+    but gives no result (and so no rank) unless ``params.include_unreliable``.
+    """
+    params = params if params is not None else IndexParams()
+    sipas_params = sipas_params if sipas_params is not None else SipasParams()
+    ties: TiePolicy = "dense" if params.ties == "dense" else "shared"
+    indices: dict[str, IndexResult] = {}
+    for unit in sorted(scorecards):
+        card = attrs.evolve(scorecards[unit], tasks=tasks.get(unit, TaskCounts()))
+        try:
+            indices[unit] = compute_index(
+                trees[unit],
+                card,
+                rescale_without_survey=params.rescale_without_survey,
+                auto_criteria=params.auto_criteria,
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                f"scorecard {card.id}: {exc.field}", exc.expected, exc.got
+            ) from None
+    sipas = {
+        unit: compute_sipas(responses[unit], sipas_params)
+        for unit in sorted(responses)
+        if responses[unit]
+    }
+    par_results = to_results(
+        indices,
+        indicator=Indicator.PAR_INDEX,
+        year=year,
+        computed_on=computed_on,
+        group_of=group_of,
+        ties=ties,
+        precision=params.precision,
+    )
+    sipas_results = to_results(
+        sipas,
+        indicator=Indicator.SIPAS,
+        year=year,
+        computed_on=computed_on,
+        group_of=group_of,
+        ties=ties,
+        precision=params.precision,
+        include_unreliable=params.include_unreliable,
+    )
+    by_id = {r.id: r for r in (*par_results, *sipas_results)}
+    out: dict[str, IndexComputation] = {}
+    for unit, par in indices.items():
+        c = IndexComputation(
+            Indicator.PAR_INDEX, unit, year, computed_on, as_of, group=group_of[unit], par=par
+        )
+        out[c.id] = attrs.evolve(c, result=by_id.get(c.id))
+    for unit, result in sipas.items():
+        c = IndexComputation(
+            Indicator.SIPAS, unit, year, computed_on, as_of, group=group_of[unit], sipas=result
+        )
+        found = by_id.get(c.id)
+        note = ""
+        if found is None:
+            if result.value is None:
+                note = f"no valid answers in {result.n} responses: no result"
+            else:
+                note = (
+                    f"not reliable: {result.n_valid} valid answers, fewer than "
+                    f"{result.min_sample}; no result (set indices.include_unreliable to "
+                    "record it anyway)"
+                )
+        out[c.id] = attrs.evolve(c, result=found, note=note)
+    return ComputedIndices(year, computed_on, as_of, out)
