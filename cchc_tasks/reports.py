@@ -140,8 +140,7 @@ def text_report(ev: Evaluation, *, reasons: bool = True) -> str:
             f" ({r.months:.1f} months{served}): {rating}"
         )
         if reasons:
-            decisive = [x for x in r.reasons if not x.rule.endswith(".facts")]
-            lines += [f"      · {x}" for x in decisive[-1:]]
+            lines += [f"      · {x}" for x in _deciding(r)]
             lines += [f"      · cap {c.rating.code}: {c.reason}" for c in r.caps]
     if ev.recommendations:
         lines += ["", "Recommendations / Kiến nghị"]
@@ -232,10 +231,19 @@ def rating_cell(rating: Rating | None, lang: Lang = "vi") -> Cell:
 def decisive_reasons(rating: LeaderRating, lang: Lang = "vi") -> list[str]:
     """The reasons that decided a head's rating: the base rule's last word (the facts it
     restates are in the unit table already) and every cap that bound it."""
-    decisive: list[Reason] = [x for x in rating.reasons if not x.rule.endswith(".facts")]
-    out = [str(x) for x in decisive[-1:]]
+    out = [str(x) for x in _deciding(rating)]
     out += [f"{_t('misc.cap', lang, code=c.rating.code)}: {c.reason}" for c in rating.caps]
     return out
+
+
+def _deciding(rating: LeaderRating) -> list[Reason]:
+    """The base rule's verdict and, when the level just above was missed, why: a reader
+    of "HTNV" wants to know what stood between it and HTTNV. (The facts the rule restates
+    are in the unit table already.)"""
+    decisive: list[Reason] = [x for x in rating.reasons if not x.rule.endswith(".facts")]
+    if len(decisive) >= 2 and decisive[-2].text.startswith("not "):
+        return decisive[-2:]
+    return decisive[-1:]
 
 
 _KIND_ORDER = {"agency": 0, "public-service-unit": 1}
