@@ -1,7 +1,8 @@
 """The index data of the Tân Hồng demo: criteria tables, scorecards and citizen surveys.
 
 :func:`add_indices` runs at the end of :func:`cchc_tasks.examples.tan_hong`. For 2023
-and 2024 it gives the district and its communes and town a self-assessment with
+and 2024 it gives the district and its communes and town (for 2025, the four communes
+formed by the reform, whose growth targets are judged on these values) a self-assessment with
 evidence, the appraisal council's corrections, survey points and a few bonus and
 penalty points, and a citizen survey exported as a survey tool would (CSV text); then
 it computes their PAR-style index and SIPAS and records them. The district's own PAR
@@ -37,9 +38,13 @@ if TYPE_CHECKING:
 
 __all__ = ["COMMUNE_CRITERIA", "YEARS", "add_indices"]
 
-YEARS = (2023, 2024)
+YEARS = (2023, 2024, 2025)
 #: When each year's indices were computed (the province publishes in January).
-COMPUTED_ON = {2023: dt.date(2024, 1, 22), 2024: dt.date(2025, 1, 20)}
+COMPUTED_ON = {
+    2023: dt.date(2024, 1, 22),
+    2024: dt.date(2025, 1, 20),
+    2025: dt.date(2026, 1, 19),
+}
 ACTOR = "noi-vu"  # Phòng Nội vụ keeps the CCHC index records
 APPRAISER = "Hội đồng thẩm định Chỉ số CCHC huyện"
 SEED = 2023
@@ -180,8 +185,19 @@ _ANSWERS = ("Rất không hài lòng", "Không hài lòng", "Bình thường", "
 
 
 def _units(tr: Tracker, year: int) -> list[str]:
-    """The district and the communes and towns under it that existed in ``year``."""
+    """The district and the communes and towns under it that existed in ``year``; from
+    the 2025 reform, the communes directly under the province (their growth targets are
+    judged on these computed values)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if year >= 2025:
+        return [
+            u.id
+            for u in tr.units()
+            if u.kind == "commune"
+            and u.valid_from is not None
+            and u.valid_from.year == 2025
+            and u.exists_between(start, end)
+        ]
     found = []
     for district in (u for u in tr.units() if u.kind == "district"):
         if not district.exists_between(start, end):
@@ -247,7 +263,7 @@ def _survey_csv(rng: random.Random, names: Mapping[str, str], year: int) -> str:
 
 
 def add_indices(tr: Tracker, *, seed: int = SEED) -> None:
-    """Criteria, scorecards and surveys of 2023 and 2024, then the computed indices."""
+    """Criteria, scorecards and surveys of 2023–2025, then the computed indices."""
     rng = random.Random(seed)
     provinces = [u.id for u in tr.units() if u.kind == "province"]
     province = provinces[0] if provinces else None
