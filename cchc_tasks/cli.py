@@ -356,6 +356,26 @@ _CHANGE_TABLE = ("seq", "at_utc", "actor", "note", "change")
 _CHANGE_CSV = ("seq", "at_utc", "actor", "note", "op", "table", "id", "change")
 
 
+def _line_json(seq: int, at: dt.datetime, actor: str | None, note: str | None) -> dict[str, Any]:
+    """The first keys of a journal line (``log``) or change (``history``) as JSON."""
+    return {"seq": seq, "at": at.isoformat(), "actor": actor, "note": note}
+
+
+def _emit_changes(
+    fmt: str, rows: Sequence[Mapping[str, Any]], value: list[dict[str, Any]], empty: str
+) -> None:
+    """Print the changes of ``log`` or ``history`` as a table, CSV or JSON (``value``)."""
+    _emit(
+        fmt,
+        rows,
+        table=_CHANGE_TABLE,
+        csv_columns=_CHANGE_CSV,
+        json_value=value,
+        wide="change",
+        empty=empty,
+    )
+
+
 def _verify(args: argparse.Namespace) -> int:
     from .store import verify_folder
 
@@ -371,24 +391,10 @@ def _history(args: argparse.Namespace) -> int:
     if args.format != "text":
         rows = [_change_row(h.seq, h.at, h.actor, h.note, h.change) for h in found]
         value = [
-            {
-                "seq": h.seq,
-                "at": h.at.isoformat(),
-                "actor": h.actor,
-                "note": h.note,
-                "change": _change_json(h.change),
-            }
+            {**_line_json(h.seq, h.at, h.actor, h.note), "change": _change_json(h.change)}
             for h in found
         ]
-        _emit(
-            args.format,
-            rows,
-            table=_CHANGE_TABLE,
-            csv_columns=_CHANGE_CSV,
-            json_value=value,
-            wide="change",
-            empty=f"no changes to {args.id!r} in {args.store}",
-        )
+        _emit_changes(args.format, rows, value, f"no changes to {args.id!r} in {args.store}")
         return EXIT_OK
     if not found:
         print(f"no changes to {args.id!r} in {args.store}")
@@ -416,24 +422,13 @@ def _log(args: argparse.Namespace) -> int:
         ]
         value = [
             {
-                "seq": e.seq,
-                "at": e.at.isoformat(),
-                "actor": e.actor,
-                "note": e.note,
+                **_line_json(e.seq, e.at, e.actor, e.note),
                 "hash": e.hash,
                 "changes": [_change_json(c) for c in e.changes],
             }
             for e in shown
         ]
-        _emit(
-            args.format,
-            rows,
-            table=_CHANGE_TABLE,
-            csv_columns=_CHANGE_CSV,
-            json_value=value,
-            wide="change",
-            empty=f"no changes in {args.store}{after}",
-        )
+        _emit_changes(args.format, rows, value, f"no changes in {args.store}{after}")
         return EXIT_OK
     if not shown:
         print(f"no changes in {args.store}{after}")

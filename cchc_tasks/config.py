@@ -28,14 +28,13 @@ sections and keys are errors that name them, so a typo never passes silently.
 from __future__ import annotations
 
 import importlib
-import json
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._files import read_toml_or_json
 from .errors import ValidationError
 from .params import (
     BandThresholds,
@@ -191,23 +190,9 @@ class Settings:
 
 def _read(source: str | os.PathLike[str]) -> dict[str, Any]:
     path = os.fspath(source)
-    try:
-        if path.endswith(".toml"):
-            with open(path, "rb") as f:
-                return tomllib.load(f)
-        if path.endswith(".json"):
-            with open(path, encoding="utf-8") as f:
-                data = json.load(f)
-            if not isinstance(data, dict):
-                raise ValidationError(path, "a JSON object of sections", type(data).__name__)
-            return data
-    except OSError as exc:
-        raise ValidationError("config", "a readable TOML or JSON file", path) from exc
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationError(
-            path, f"valid {path.rsplit('.', 1)[-1].upper()} ({exc})", path
-        ) from None
-    raise ValidationError("config", "a file ending in .toml or .json", path)
+    return read_toml_or_json(
+        path, what="config", where=path, json_object="a JSON object of sections"
+    )
 
 
 def _split_years(

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import json
 import math
 import os
 import tomllib
@@ -48,6 +47,7 @@ from ._fields import (
     is_valid_id,
     nfc,
 )
+from ._files import read_toml_or_json
 from .errors import ValidationError
 
 __all__ = [
@@ -455,23 +455,12 @@ def _tree_from_mapping(data: Mapping[str, Any], where: str) -> CriteriaTree:
 
 
 def _read_file(path: str) -> dict[str, Any]:
-    name = os.path.basename(path)
-    try:
-        if path.endswith(".toml"):
-            with open(path, "rb") as f:
-                return tomllib.load(f)
-        if path.endswith(".json"):
-            with open(path, encoding="utf-8") as f:
-                data = json.load(f)
-            if not isinstance(data, dict):
-                raise ValidationError(name, "a JSON object with fields", type(data).__name__)
-            return data
-    except OSError as exc:
-        raise ValidationError("criteria", "a readable TOML or JSON file", path) from exc
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        kind = path.rsplit(".", 1)[-1].upper()
-        raise ValidationError(name, f"valid {kind} ({exc})", path) from None
-    raise ValidationError("criteria", "a file ending in .toml or .json", path)
+    return read_toml_or_json(
+        path,
+        what="criteria",
+        where=os.path.basename(path),
+        json_object="a JSON object with fields",
+    )
 
 
 def load_criteria(source: str | os.PathLike[str] | Mapping[str, Any]) -> CriteriaTree:

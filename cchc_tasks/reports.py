@@ -214,6 +214,22 @@ class Table:
     empty: str = ""
 
 
+def _titled(
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[tuple[Cell, ...]],
+    lang: Lang,
+    empty: str | None = None,
+) -> Table:
+    """A :class:`Table` whose title, headers and ``empty`` text are label keys."""
+    return Table(
+        _t(title, lang),
+        tuple(_t(h, lang) for h in headers),
+        tuple(rows),
+        "" if empty is None else _t(empty, lang),
+    )
+
+
 def _num(x: float | int | None, lang: Lang, digits: int = 0) -> Cell:
     if isinstance(x, int) and not isinstance(x, bool):
         return Cell(str(x), number=True)
@@ -289,12 +305,7 @@ def targets_table(ev: Evaluation, lang: Lang = "vi") -> Table:
         for tid, r in sorted(ev.targets.items())
     )
     headers = ("col.target", "col.indicator", "col.outcome", "col.reason")
-    return Table(
-        _t("section.targets", lang),
-        tuple(_t(h, lang) for h in headers),
-        rows,
-        _t("none.targets", lang),
-    )
+    return _titled("section.targets", headers, rows, lang, "none.targets")
 
 
 def units_table(ev: Evaluation, lang: Lang = "vi") -> Table:
@@ -324,7 +335,7 @@ def units_table(ev: Evaluation, lang: Lang = "vi") -> Table:
         "col.band",
         "col.rank",
     )
-    return Table(_t("section.units", lang), tuple(_t(h, lang) for h in headers), tuple(rows))
+    return _titled("section.units", headers, rows, lang)
 
 
 def heads_table(ev: Evaluation, lang: Lang = "vi", *, reasons: bool = True) -> Table:
@@ -344,12 +355,7 @@ def heads_table(ev: Evaluation, lang: Lang = "vi", *, reasons: bool = True) -> T
     headers: tuple[str, ...] = ("col.head", "col.unit", "col.months", "col.rating")
     if reasons:
         headers += ("col.reason",)
-    return Table(
-        _t("section.heads", lang),
-        tuple(_t(h, lang) for h in headers),
-        tuple(rows),
-        _t("none.heads", lang),
-    )
+    return _titled("section.heads", headers, rows, lang, "none.heads")
 
 
 def ratings_table(ev: Evaluation, lang: Lang = "vi") -> Table:
@@ -360,7 +366,7 @@ def ratings_table(ev: Evaluation, lang: Lang = "vi") -> Table:
         scale.append(None)
     rows = tuple((rating_cell(x, lang), _num(counts[x], lang)) for x in scale)
     headers = ("col.rating", "col.count")
-    return Table(_t("section.ratings", lang), tuple(_t(h, lang) for h in headers), rows)
+    return _titled("section.ratings", headers, rows, lang)
 
 
 @attrs.frozen
@@ -418,12 +424,7 @@ def overdue_table(
         for o in overdue_tasks(ev, people)
     )
     headers = ("col.task", "col.unit", "col.person", "col.due", "col.days_overdue")
-    return Table(
-        _t("section.overdue", lang),
-        tuple(_t(h, lang) for h in headers),
-        rows,
-        _t("none.overdue", lang),
-    )
+    return _titled("section.overdue", headers, rows, lang, "none.overdue")
 
 
 def recommendations_table(ev: Evaluation, lang: Lang = "vi") -> Table:
@@ -437,12 +438,7 @@ def recommendations_table(ev: Evaluation, lang: Lang = "vi") -> Table:
         for rec in ev.recommendations
     )
     headers = ("col.kind", "col.subject", "col.reason")
-    return Table(
-        _t("section.recommendations", lang),
-        tuple(_t(h, lang) for h in headers),
-        rows,
-        _t("none.recommendations", lang),
-    )
+    return _titled("section.recommendations", headers, rows, lang, "none.recommendations")
 
 
 def evaluation_tables(
