@@ -38,7 +38,7 @@ from .plans import Field, Plan
 from .results import Assessment, Discipline, Result
 from .surveys import SurveyResponse
 from .targets import Target
-from .tasks import Task, TaskSeries, TaskStatus
+from .tasks import Task, TaskChain, TaskSeries, TaskStatus
 from .units import Headship, Person, Unit
 
 if TYPE_CHECKING:
@@ -453,6 +453,7 @@ _TABLES: tuple[tuple[str, type[Any]], ...] = (
     ("calendar", CalendarOverride),
     ("tasks", Task),
     ("series", TaskSeries),
+    ("chains", TaskChain),
     ("results", Result),
     ("disciplines", Discipline),
     ("assessments", Assessment),
@@ -470,6 +471,7 @@ _DERIVED = frozenset(
         "assessments",
         "calendar",
         "series",
+        "chains",
         "criteria",
         "scorecards",
         "index_computations",
@@ -654,6 +656,8 @@ def import_store_json(
         decoded["series"],
         lambda s: tracker.add_recurring_task(s.template, s.recurrence, through=s.through),
     )
+    # The chains' occurrences are among the tasks already: adding a chain skips its first.
+    add("chains", decoded["chains"], lambda c: tracker.add_task_chain(c.template, c.rule))
     add("results", decoded["results"], tracker.record_result)
     add("disciplines", decoded["disciplines"], lambda d: _discipline(tracker, d))
     add(

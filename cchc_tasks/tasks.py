@@ -41,9 +41,9 @@ from ._fields import (
 from .calendar import Deadline
 from .errors import ValidationError
 from .plans import as_field
-from .recurrence import Recurrence
+from .recurrence import AfterCompletion, Recurrence
 
-__all__ = ["ProgressReport", "Task", "TaskOutcome", "TaskSeries", "TaskStatus"]
+__all__ = ["ProgressReport", "Task", "TaskChain", "TaskOutcome", "TaskSeries", "TaskStatus"]
 
 
 class TaskStatus(enum.StrEnum):
@@ -255,3 +255,54 @@ class TaskSeries:
     def occurrence_id(self, key: str) -> str:
         """The id of the occurrence whose nominal day is ``key`` (ISO date)."""
         return f"{self.template.id}@{key}"
+
+
+@attrs.frozen
+class TaskChain:
+    """A task that comes back a fixed time after each completion ("after-completion"
+    recurrence): the next occurrence exists only once the previous one is done, due
+    ``rule.next_due(completed_on)`` (calendar days or working days).
+
+    The tracker adds the first occurrence, due on the template's own ``due``, and each
+    next one when an occurrence is completed (in the same journal line). Occurrences are
+    ordinary tasks with ``series`` set to the chain's id and the id
+    ``"<template id>@<due day>"``; each counts in the year of its due date. The chain ends
+    at ``rule.until`` or at the end of the plan.
+    """
+
+    template: Task = attrs.field()
+    rule: AfterCompletion = attrs.field()
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.template, Task):
+            raise ValidationError("TaskChain.template", "a Task", self.template)
+        if not isinstance(self.rule, AfterCompletion):
+            raise ValidationError("TaskChain.rule", "an AfterCompletion rule", self.rule)
+        if len(self.template.id) > MAX_SERIES_ID_LENGTH:
+            raise ValidationError(
+                "TaskChain.template.id",
+                f"an id of at most {MAX_SERIES_ID_LENGTH} characters (occurrences add "
+                "'@YYYY-MM-DD')",
+                self.template.id,
+            )
+        t = self.template
+        if t.status is not TaskStatus.OPEN or t.progress or t.deadline is not None or t.series:
+            raise ValidationError(
+                "TaskChain.template",
+                "an open task without progress reports, deadline or series",
+                t.id,
+            )
+
+    @property
+    def id(self) -> str:
+        """The chain id: the template's id."""
+        return self.template.id
+
+    @property
+    def unit(self) -> str:
+        """The lead unit of the first occurrence: the template's."""
+        return self.template.unit
+
+    def occurrence_id(self, due: dt.date) -> str:
+        """The id of the occurrence due on ``due``."""
+        return f"{self.template.id}@{due.isoformat()}"

@@ -44,10 +44,10 @@ import cchc_tasks as ct
 
 from .calendar import CalendarOverride, OverrideKind
 from .inspections import Inspection
-from .recurrence import Adjust, Recurrence, monthly, quarterly, yearly
+from .recurrence import Adjust, AfterCompletion, Recurrence, monthly, quarterly, yearly
 from .results import Assessment
 from .targets import AllOf, AnyOf, Milestones
-from .tasks import TaskSeries
+from .tasks import TaskChain, TaskSeries
 from .units import UNIT_KINDS
 
 __all__ = [
@@ -77,6 +77,7 @@ __all__ = [
     "make_result",
     "make_target",
     "make_task",
+    "make_task_chain",
     "make_task_series",
     "make_unit",
     "periods",
@@ -88,6 +89,7 @@ __all__ = [
     "results",
     "rules",
     "targets",
+    "task_chains",
     "task_series",
     "tasks",
     "texts",
@@ -416,6 +418,19 @@ def task_series(draw: st.DrawFn, *, plan: ct.Plan | str | None = None) -> TaskSe
 
 
 @st.composite
+def task_chains(draw: st.DrawFn, *, plan: ct.Plan | str | None = None) -> TaskChain:
+    """After-completion chains: an open template without progress reports and a rule of
+    calendar or working days."""
+    template = draw(tasks(plan=plan, status=ct.TaskStatus.OPEN))
+    template = attrs.evolve(template, progress=())
+    if draw(st.booleans()):
+        rule = AfterCompletion(days=draw(st.integers(1, 120)))
+    else:
+        rule = AfterCompletion(working_days=draw(st.integers(1, 60)))
+    return TaskChain(template=template, rule=rule)
+
+
+@st.composite
 def calendar_overrides(draw: st.DrawFn) -> CalendarOverride:
     """Decided days off and working days of 2021–2030, with their grounds."""
     return CalendarOverride(
@@ -692,6 +707,17 @@ def make_task_series(**overrides: Any) -> TaskSeries:
     }
     fields.update(overrides)
     return TaskSeries(**fields)
+
+
+def make_task_chain(**overrides: Any) -> TaskChain:
+    """A follow-up report due 30 days after the previous one was sent, unless
+    overridden."""
+    fields: dict[str, Any] = {
+        "template": make_task(id="bao-cao-tiep", title="Báo cáo kết quả khắc phục"),
+        "rule": AfterCompletion(days=30),
+    }
+    fields.update(overrides)
+    return TaskChain(**fields)
 
 
 def make_calendar_override(**overrides: Any) -> CalendarOverride:

@@ -33,11 +33,11 @@ from .evaluation import Evaluation, RuleSet, choose_ruleset, run_evaluation
 from .inspections import Inspection, Reminder
 from .plans import Plan
 from .plugins import Hooks, make_plugin_manager, plugin_versions
-from .recurrence import Recurrence
+from .recurrence import AfterCompletion, Recurrence
 from .results import Assessment, Discipline, Result
 from .store import Change, Entry, Store, VerifyReport
 from .targets import Target, register_rule_kind
-from .tasks import ProgressReport, Task, TaskOutcome, TaskSeries, TaskStatus
+from .tasks import ProgressReport, Task, TaskChain, TaskOutcome, TaskSeries, TaskStatus
 from .units import Headship, Person, Unit
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ _TABLES: dict[str, type[Any]] = {
     "assessments": Assessment,
     "calendar": CalendarOverride,
     "series": TaskSeries,
+    "chains": TaskChain,
     "inspections": Inspection,
 }
 _KIND = {
@@ -83,6 +84,7 @@ _KIND = {
     "assessments": "assessment",
     "calendar": "calendar override",
     "series": "task series",
+    "chains": "task chain",
     "inspections": "inspection",
 }
 _INDEXES: dict[str, dict[str, Callable[[dict[str, Any]], Any]]] = {
@@ -105,7 +107,7 @@ _INDEXES: dict[str, dict[str, Callable[[dict[str, Any]], Any]]] = {
     "index_computations": {"year": lambda d: d["year"]},
 }
 # Tables whose key is derived from other fields (a property), not stored as a field.
-_DERIVED_KEYS = frozenset({"headships", "results", "assessments", "calendar", "series"})
+_DERIVED_KEYS = frozenset({"headships", "results", "assessments", "calendar", "series", "chains"})
 # Fields a task update may change; status and completion have their own methods.
 _UPDATABLE_TASK_FIELDS = frozenset(
     {
@@ -668,7 +670,13 @@ class Tracker:
                 errors=task.errors if errors is None else errors,
             )
 
-        return self._replace_task("complete_task", id, actor, note, done)
+        self._writable()
+        with self._write(actor, note):
+            was_open = self._get("tasks", id, "task id").status is TaskStatus.OPEN
+            task = self._replace_task("complete_task", id, None, None, done)
+            if was_open and task.series is not None:
+                self._follow_chain(task)  # in the same journal line as the completion
+        return task
 
     def cancel_task(
         self, id: str, reason: str, *, actor: str | None = None, note: str | None = None
@@ -1118,6 +1126,74 @@ class Tracker:
             task = attrs.evolve(series.template, id=task_id, due=occurrence.due, series=series.id)
             made.append(self.add_task(task))
         return made
+
+    def add_task_chain(
+        self,
+        first: Task,
+        rule: AfterCompletion,
+        *,
+        actor: str | None = None,
+        note: str | None = None,
+    ) -> TaskChain:
+        """Add a task that comes back ``rule`` after each completion (e.g. "a report 30
+        days after the previous one was sent"): the first occurrence is due on
+        ``first.due``; completing an occurrence adds the next one, due
+        ``rule.next_due(completed_on)`` by this store's calendar, in the same journal line.
+        The chain ends at ``rule.until`` or at the end of the plan. Returns the
+        :class:`~cchc_tasks.tasks.TaskChain`."""
+        self._writable()
+        self._check_type(first, Task, "add_task_chain.first")
+        self._check_type(rule, AfterCompletion, "add_task_chain.rule")
+        chain = TaskChain(template=first, rule=rule)
+        with self._write(actor, note):
+            self._allow("add_task_chain", chain)
+            self._require_new("chains", chain)
+            self._put("chains", chain)
+            first_id = chain.occurrence_id(first.due)
+            if not self._exists("tasks", first_id):  # a store being restored has it
+                self.add_task(attrs.evolve(first, id=first_id, series=chain.id))
+        return chain
+
+    def chain(self, id: str) -> TaskChain:
+        """An after-completion chain (its template and rule)."""
+        result: TaskChain = self._get("chains", id)
+        return result
+
+    def chain_tasks(self, id: str) -> list[Task]:
+        """The occurrences of an after-completion chain so far, by due date."""
+        found = self.chain(id)
+        return [t for t in self.tasks() if t.series == found.id]
+
+    def _follow_chain(self, done: Task) -> None:
+        doc = self._store.state.get("chains", done.series) if done.series else None
+        if doc is None or done.completed_on is None:
+            return  # a periodic series, or no chain: nothing follows a completion
+        chain: TaskChain = self._decode("chains", doc)
+        due = chain.rule.next_due(done.completed_on, self.calendar())
+        plan = self._get("plans", done.plan, "Task.plan")
+        if due is None or not plan.covers(due):
+            return
+        next_id = chain.occurrence_id(due)
+        later = [t for t in self.tasks(unit=done.unit) if t.series == chain.id and t.due > done.due]
+        if self._exists("tasks", next_id) or later:
+            return  # completed again after a reopen: the next occurrence exists already
+        # The next occurrence is the one just done, reopened and due again: it follows a
+        # unit change (a merger) that moved the previous one.
+        self.add_task(
+            attrs.evolve(
+                done,
+                id=next_id,
+                due=due,
+                status=TaskStatus.OPEN,
+                completed_on=None,
+                exceeded=False,
+                quality_note="",
+                errors=0,
+                progress=(),
+                deadline=None,
+                cancel_reason="",
+            )
+        )
 
     def series(self, id: str) -> TaskSeries:
         """A recurring task's :class:`TaskSeries` (template, recurrence, last year

@@ -38,7 +38,7 @@ from cchc_tasks.indices import (
 )
 from cchc_tasks.inspections import Inspection
 from cchc_tasks.plugins import make_plugin_manager
-from cchc_tasks.recurrence import monthly
+from cchc_tasks.recurrence import AfterCompletion, monthly
 from cchc_tasks.store import Store
 from cchc_tasks.surveys import SurveyResponse
 
@@ -281,6 +281,7 @@ WRITES: dict[str, Callable[[ct.Tracker], object]] = {
         task("bc-thang"), monthly(15, D(2024, 1, 1)), through=2024
     ),
     "extend_series": lambda tr: tr.extend_series("bc-quy", 2024),
+    "add_task_chain": lambda tr: tr.add_task_chain(task("bc-tiep"), AfterCompletion(days=30)),
     "record_inspection": lambda tr: tr.record_inspection(
         Inspection(id="kt-1", on=D(2024, 5, 2), inspector="lan", findings="Chậm", tasks=["t2"])
     ),
@@ -331,7 +332,8 @@ READS = {
     "rulesets", "seq", "target", "targets", "task", "tasks", "tasks_due_in", "to_documents",
     "unit", "units", "verify",
     "calendar", "deadline", "deadlines_to_check", "due_soon", "inspection", "inspections",
-    "occurrences", "predecessors", "reminders", "series", "stale", "units_on",
+    "occurrences", "predecessors", "reminders", "series", "stale", "units_on", "chain",
+    "chain_tasks",
     "compute_indices", "criteria", "criteria_entries", "explain_index", "index_computation",
     "scorecard", "scorecards", "survey_responses",
 }  # fmt: skip

@@ -30,7 +30,7 @@ from cchc_tasks.indices import (
     default_criteria,
 )
 from cchc_tasks.inspections import Inspection
-from cchc_tasks.recurrence import monthly, quarterly
+from cchc_tasks.recurrence import AfterCompletion, monthly, quarterly
 from cchc_tasks.rulesets.unit_policy import UnitScopePolicy
 from cchc_tasks.surveys import SurveyResponse
 
@@ -313,6 +313,9 @@ CALLS: dict[str, tuple[str, Callable[[ct.Tracker], object]]] = {
         task("bc-quy", "xa-b"), quarterly(15, D(2025, 1, 1)), through=2025
     )),
     "extend_series": ("extend_series", lambda tr: tr.extend_series("bc", 2025)),
+    "add_task_chain": ("add_task_chain", lambda tr: tr.add_task_chain(
+        task("bc-tiep", "xa-b"), AfterCompletion(days=30)
+    )),
     "record_inspection": ("record_inspection", lambda tr: tr.record_inspection(
         Inspection(id="kt", on=TODAY, inspector="chu-tich", findings="Chậm", units=["xa-a"])
     )),

@@ -24,7 +24,7 @@ from cchc_tasks import _codec, plans, results, targets, tasks, testing, units
 from cchc_tasks.calendar import CalendarOverride
 from cchc_tasks.inspections import Inspection
 from cchc_tasks.results import Assessment
-from cchc_tasks.tasks import TaskSeries
+from cchc_tasks.tasks import TaskChain, TaskSeries
 
 #: One strategy per stored domain class (and the report nested in a task).
 STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
@@ -39,6 +39,7 @@ STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
     Assessment: testing.assessments(),
     ct.Target: testing.targets(),
     TaskSeries: testing.task_series(),
+    TaskChain: testing.task_chains(),
     CalendarOverride: testing.calendar_overrides(),
     Inspection: testing.inspections(),
 }
@@ -56,6 +57,7 @@ EXAMPLES: dict[type[Any], Any] = {
     Assessment: testing.make_assessment(),
     ct.Target: testing.make_target(),
     TaskSeries: testing.make_task_series(),
+    TaskChain: testing.make_task_chain(),
     CalendarOverride: testing.make_calendar_override(),
     Inspection: testing.make_inspection(),
 }

@@ -439,3 +439,74 @@ def test_the_new_tables_go_through_a_store_export_and_import(
     copy = ct.Tracker.memory(load_entrypoints=False)
     import_store_json(copy, path)
     assert copy.to_documents() == busy.to_documents()
+
+
+# --- after-completion chains ---------------------------------------------------------------
+
+
+def _chain_tracker() -> ct.Tracker:
+    tr = ct.Tracker.memory(load_entrypoints=False)
+    tr.add_unit(ct.Unit(id="u", name="Phòng Tư pháp", kind="agency"))
+    tr.add_plan(
+        ct.Plan(
+            id="kh",
+            title="Kế hoạch",
+            unit="u",
+            start=dt.date(2025, 1, 1),
+            end=dt.date(2025, 12, 31),
+        )
+    )
+    return tr
+
+
+def test_an_after_completion_chain_adds_the_next_task_when_one_is_done() -> None:
+    """The next occurrence exists only once the previous one is done, due a fixed time
+    after the completion, in the same journal line; each counts in its own year."""
+    from cchc_tasks.recurrence import AfterCompletion
+
+    tr = _chain_tracker()
+    first = ct.Task(
+        id="khac-phuc", plan="kh", title="Báo cáo khắc phục", unit="u", due=dt.date(2025, 3, 31)
+    )
+    chain = tr.add_task_chain(first, AfterCompletion(days=30))
+    assert [t.id for t in tr.chain_tasks(chain.id)] == ["khac-phuc@2025-03-31"]
+    seq = tr.seq
+    tr.complete_task("khac-phuc@2025-03-31", on=dt.date(2025, 4, 10))
+    assert tr.seq == seq + 1  # completion and the next occurrence: one journal line
+    tasks = tr.chain_tasks(chain.id)
+    assert [(t.id, t.due, t.status.value) for t in tasks] == [
+        ("khac-phuc@2025-03-31", dt.date(2025, 3, 31), "done"),
+        ("khac-phuc@2025-05-10", dt.date(2025, 5, 10), "open"),
+    ]
+    # Correcting a completion, or completing again after a reopen, adds nothing more.
+    tr.complete_task("khac-phuc@2025-03-31", on=dt.date(2025, 4, 12))
+    tr.reopen_task("khac-phuc@2025-03-31")
+    tr.complete_task("khac-phuc@2025-03-31", on=dt.date(2025, 4, 15))
+    assert len(tr.chain_tasks(chain.id)) == 2
+    # The chain ends at the plan's end: nothing is due after 31/12/2025.
+    tr.complete_task("khac-phuc@2025-05-10", on=dt.date(2025, 12, 20))
+    assert len(tr.chain_tasks(chain.id)) == 2
+
+
+def test_a_chain_in_working_days_lands_on_working_days_and_survives_a_reopen(
+    tmp_path: Path,
+) -> None:
+    from cchc_tasks.recurrence import AfterCompletion
+
+    with ct.Tracker.open(tmp_path / "s", load_entrypoints=False) as tr:
+        tr.add_unit(ct.Unit(id="u", name="Phòng", kind="agency"))
+        tr.add_plan(
+            ct.Plan(
+                id="kh", title="KH", unit="u", start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31)
+            )
+        )
+        tr.add_task_chain(
+            ct.Task(id="c", plan="kh", title="Báo cáo", unit="u", due=dt.date(2025, 1, 10)),
+            AfterCompletion(working_days=10),
+        )
+        tr.complete_task("c@2025-01-10", on=dt.date(2025, 1, 20))
+    with ct.Tracker.open(tmp_path / "s", load_entrypoints=False) as tr:
+        nxt = tr.chain_tasks("c")[-1]
+        assert tr.calendar().is_working_day(nxt.due)
+        assert nxt.due == tr.calendar().add_working_days(dt.date(2025, 1, 20), 10)
+        assert tr.chain("c").rule.working_days == 10
