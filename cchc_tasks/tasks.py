@@ -205,6 +205,25 @@ class Task:
 MAX_SERIES_ID_LENGTH = MAX_ID_LENGTH - len("@2025-01-01")
 
 
+def _check_template(owner: str, template: Task) -> None:
+    """What a repeating task's template must be (a :class:`TaskSeries` or a
+    :class:`TaskChain`): an id short enough for its occurrences' ids, and an open task
+    without progress reports, deadline or series of its own."""
+    if len(template.id) > MAX_SERIES_ID_LENGTH:
+        raise ValidationError(
+            f"{owner}.template.id",
+            f"an id of at most {MAX_SERIES_ID_LENGTH} characters (occurrences add '@YYYY-MM-DD')",
+            template.id,
+        )
+    t = template
+    if t.status is not TaskStatus.OPEN or t.progress or t.deadline is not None or t.series:
+        raise ValidationError(
+            f"{owner}.template",
+            "an open task without progress reports, deadline or series",
+            t.id,
+        )
+
+
 @attrs.frozen
 class TaskSeries:
     """A recurring task: a ``template`` task and the ``recurrence`` that gives its due dates.
@@ -227,20 +246,7 @@ class TaskSeries:
             raise ValidationError("TaskSeries.template", "a Task", self.template)
         if not isinstance(self.recurrence, Recurrence):
             raise ValidationError("TaskSeries.recurrence", "a Recurrence", self.recurrence)
-        if len(self.template.id) > MAX_SERIES_ID_LENGTH:
-            raise ValidationError(
-                "TaskSeries.template.id",
-                f"an id of at most {MAX_SERIES_ID_LENGTH} characters (occurrences add "
-                "'@YYYY-MM-DD')",
-                self.template.id,
-            )
-        t = self.template
-        if t.status is not TaskStatus.OPEN or t.progress or t.deadline is not None or t.series:
-            raise ValidationError(
-                "TaskSeries.template",
-                "an open task without progress reports, deadline or series",
-                t.id,
-            )
+        _check_template("TaskSeries", self.template)
 
     @property
     def id(self) -> str:
@@ -278,20 +284,7 @@ class TaskChain:
             raise ValidationError("TaskChain.template", "a Task", self.template)
         if not isinstance(self.rule, AfterCompletion):
             raise ValidationError("TaskChain.rule", "an AfterCompletion rule", self.rule)
-        if len(self.template.id) > MAX_SERIES_ID_LENGTH:
-            raise ValidationError(
-                "TaskChain.template.id",
-                f"an id of at most {MAX_SERIES_ID_LENGTH} characters (occurrences add "
-                "'@YYYY-MM-DD')",
-                self.template.id,
-            )
-        t = self.template
-        if t.status is not TaskStatus.OPEN or t.progress or t.deadline is not None or t.series:
-            raise ValidationError(
-                "TaskChain.template",
-                "an open task without progress reports, deadline or series",
-                t.id,
-            )
+        _check_template("TaskChain", self.template)
 
     @property
     def id(self) -> str:
