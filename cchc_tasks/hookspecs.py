@@ -21,12 +21,15 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import pluggy
-
-from .plugins import PROJECT
+from ._markers import hookspec
 
 if TYPE_CHECKING:
-    from .evaluation import (
+    from .ratings import Band
+    from .targets import Rule
+    from .tasks import Task, TaskOutcome
+    from .tracker import Tracker
+    from .units import Unit
+    from .verdicts import (
         Cap,
         Criterion,
         Evaluation,
@@ -36,13 +39,6 @@ if TYPE_CHECKING:
         RuleSet,
         UnitFacts,
     )
-    from .ratings import Band
-    from .targets import Rule
-    from .tasks import Task, TaskOutcome
-    from .tracker import Tracker
-    from .units import Unit
-
-hookspec = pluggy.HookspecMarker(PROJECT)
 
 __all__ = [
     "cchc_authorize",

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
+from . import _display
 from .errors import CchcError, ValidationError
 from .evaluation import Evaluation, LeaderRating, TargetResult, UnitResult
 from .labels import (
@@ -1020,3 +1021,36 @@ def _outcome_legend(axes: Sequence[Axes], points: Sequence[_Point], lang: Lang) 
         handles += ax.get_legend_handles_labels()[0]
     if handles:
         axes[0].legend(handles=handles, fontsize=8, loc="best")
+
+
+# -- the views of the domain classes (cchc_tasks._display) ---------------------------------
+
+
+@_display.to_html.register
+def _task_view(task: Task) -> str:
+    return task_html(task)
+
+
+@_display.to_html.register
+def _unit_result_view(result: UnitResult) -> str:
+    return unit_result_html(result)
+
+
+@_display.to_html.register
+def _target_result_view(result: TargetResult) -> str:
+    return target_result_html(result)
+
+
+@_display.to_html.register
+def _leader_rating_view(rating: LeaderRating) -> str:
+    return leader_rating_html(rating)
+
+
+@_display.to_html.register
+def _evaluation_view(ev: Evaluation) -> str:
+    return evaluation_html(ev)
+
+
+@_display.to_frame.register
+def _evaluation_frame_view(ev: Evaluation, what: str, *, labels: Lang | None = None) -> Any:
+    return evaluation_frame(ev, what, labels=labels)

@@ -20,12 +20,17 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from ._markers import PROJECT, hookimpl
 from .errors import PermissionDeniedError, RuleError
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from .evaluation import (
+    from .ratings import Band
+    from .tasks import Task, TaskOutcome
+    from .tracker import Tracker
+    from .units import Unit
+    from .verdicts import (
         Cap,
         Criterion,
         Evaluation,
@@ -35,18 +40,8 @@ if TYPE_CHECKING:
         RuleSet,
         UnitFacts,
     )
-    from .ratings import Band
-    from .tasks import Task, TaskOutcome
-    from .tracker import Tracker
-    from .units import Unit
 
 __all__ = ["PROJECT", "Hooks", "hookimpl", "make_plugin_manager", "plugin_versions"]
-
-#: Project name, hook marker name and entry-point group.
-PROJECT = "cchc_tasks"
-
-#: Decorate a function to implement a ``cchc_*`` hook.
-hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
 def _builtin_plugins() -> list[tuple[str, object]]:

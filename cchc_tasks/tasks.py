@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from . import _display
 from ._fields import (
     MAX_ID_LENGTH,
     check_bool,
@@ -196,9 +197,7 @@ class Task:
         return self.due.year
 
     def _repr_html_(self) -> str:
-        from .notebook import task_html
-
-        return task_html(self)
+        return _display.to_html(self)
 
 
 #: Longest id of a :class:`TaskSeries`: its occurrences are ``"<id>@YYYY-MM-DD"``.

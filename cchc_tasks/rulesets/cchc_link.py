@@ -12,9 +12,9 @@ No national rule fixes this table (regulation.md §5.5, R13 [I]); provinces conf
 
 from __future__ import annotations
 
-from ..evaluation import Cap, HeadFacts, Reason
-from ..plugins import hookimpl
+from .._markers import hookimpl
 from ..targets import Outcome
+from ..verdicts import Cap, HeadFacts, Reason
 
 SOURCE = (
     "Kế hoạch CCHC 2021–2030: gắn kết quả CCHC với đánh giá người đứng đầu "

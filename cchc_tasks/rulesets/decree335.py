@@ -27,7 +27,11 @@ import datetime as dt
 import math
 from collections import defaultdict
 
-from ..evaluation import (
+from .._markers import hookimpl
+from ..params import Decree335Params
+from ..ratings import Rating
+from ..tasks import Task, TaskOutcome
+from ..verdicts import (
     Cap,
     Evaluation,
     HeadFacts,
@@ -36,10 +40,6 @@ from ..evaluation import (
     Recommendation,
     RuleSet,
 )
-from ..params import Decree335Params
-from ..plugins import hookimpl
-from ..ratings import Rating
-from ..tasks import Task, TaskOutcome
 
 NAME = "decree335"
 SOURCE = "Nghị định 335/2025/NĐ-CP"

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..evaluation import Cap, HeadFacts, RatingDecision, Reason, RuleSet
-from ..plugins import hookimpl
+from .._markers import hookimpl
 from ..ratings import Rating
+from ..verdicts import Cap, HeadFacts, RatingDecision, Reason, RuleSet
 
 NAME = "decree90"
 SOURCE_90 = "Nghị định 90/2020/NĐ-CP"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from ..plugins import hookimpl
+from .._markers import hookimpl
 from ..tasks import Task, TaskOutcome, TaskStatus
 
 

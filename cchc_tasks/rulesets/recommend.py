@@ -9,9 +9,9 @@
 
 from __future__ import annotations
 
-from ..evaluation import Evaluation, Reason, Recommendation
-from ..plugins import hookimpl
+from .._markers import hookimpl
 from ..ratings import Rating
+from ..verdicts import Evaluation, Reason, Recommendation
 
 # The seed plan's principle, not a legal rule: recommendations are proposals only.
 SOURCE = "Kế hoạch CCHC: gắn kết quả CCHC với thi đua, khen thưởng, kỷ luật (đề xuất)"

@@ -12,10 +12,10 @@ Yếu. Xuất sắc is off unless a threshold is configured (Hải Phòng uses 9
 
 from __future__ import annotations
 
-from ..evaluation import Criterion, UnitFacts
-from ..plugins import hookimpl
+from .._markers import hookimpl
 from ..ratings import Band
 from ..tasks import TaskOutcome
+from ..verdicts import Criterion, UnitFacts
 
 
 class UnitScoring:

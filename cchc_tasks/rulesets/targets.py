@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..plugins import hookimpl
+from .._markers import hookimpl
 from ..targets import Above, AllOf, AnyOf, AtLeast, Growth, Milestones, RankWithin, Rule
 
 

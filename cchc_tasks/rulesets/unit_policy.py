@@ -32,9 +32,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .._markers import hookimpl
 from ..errors import NotFoundError, PermissionDeniedError
 from ..plans import Plan
-from ..plugins import hookimpl
 from ..results import Assessment, Discipline, Result
 from ..targets import Target
 from ..tasks import Task
