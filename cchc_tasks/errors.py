@@ -7,6 +7,7 @@ error raised by a write method always leaves the store unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "RuleError",
     "StoreCorruptError",
     "StoreError",
+    "StoreImportError",
     "StoreLockedError",
     "StoreVersionError",
     "ValidationError",
@@ -45,6 +47,20 @@ class ValidationError(CchcError, ValueError):
         self.expected = expected
         self.got = got
         super().__init__(f"{field}: expected {expected}, got {_show(got)}")
+
+
+class StoreImportError(ValidationError):
+    """A store file that cannot be imported; nothing was imported. ``problems`` lists
+    every bad object as text: ``"tasks[3] 't-7': Task.due: expected …, got …"``."""
+
+    def __init__(self, source: str, problems: Iterable[str]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        plural = "s" if count != 1 else ""
+        super().__init__(source, "every object valid (nothing was imported)", f"{count} bad")
+        lines = "".join(f"\n  {p}" for p in self.problems)
+        self.args = (f"{source}: {count} bad object{plural}, nothing was imported:{lines}",)
 
 
 class NotFoundError(CchcError, LookupError):

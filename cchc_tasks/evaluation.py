@@ -75,7 +75,8 @@ __all__ = [
 
 
 class EvaluationSource(Protocol):
-    """What the pipeline reads; the :class:`~cchc_tasks.Tracker` provides it."""
+    """What the pipeline reads; :class:`~cchc_tasks.tracker.reader.Reader` (and so every
+    :class:`~cchc_tasks.Tracker`) provides it."""
 
     def units(self) -> list[Unit]: ...
     def person(self, id: str) -> Person: ...

@@ -24,22 +24,12 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
-from ._codec import structure
 from ._tabular import read_bytes, require_openpyxl
 from ._version import __version__
-from .calendar import CalendarOverride
-from .computed import CriteriaEntry, IndexComputation
-from .errors import CchcError, ValidationError
-from .indices import UnitScorecard
-from .inspections import Inspection
-from .plans import Field, Plan
-from .results import Assessment, Discipline, Result
-from .surveys import SurveyResponse
-from .targets import Target
-from .tasks import Task, TaskChain, TaskSeries, TaskStatus
-from .units import Headship, Person, Unit
+from .errors import StoreImportError, ValidationError
+from .plans import Field
+from .tasks import Task, TaskStatus
+from .units import Person, Unit
 
 if TYPE_CHECKING:
     from .evaluation import Evaluation
@@ -443,56 +433,8 @@ def write_evaluation_xlsx(ev: Evaluation, path: str | os.PathLike[str]) -> None:
 
 # --- the whole store as JSON ------------------------------------------------------------
 
+
 # table → class, in an order where everything an object refers to comes before it.
-_TABLES: tuple[tuple[str, type[Any]], ...] = (
-    ("units", Unit),
-    ("persons", Person),
-    ("plans", Plan),
-    ("targets", Target),
-    ("headships", Headship),
-    ("calendar", CalendarOverride),
-    ("tasks", Task),
-    ("series", TaskSeries),
-    ("chains", TaskChain),
-    ("results", Result),
-    ("disciplines", Discipline),
-    ("assessments", Assessment),
-    ("inspections", Inspection),
-    ("criteria", CriteriaEntry),
-    ("scorecards", UnitScorecard),
-    ("survey_responses", SurveyResponse),
-    ("index_computations", IndexComputation),
-)
-# Tables whose id is derived from other fields: the stored "id" is checked, not decoded.
-_DERIVED = frozenset(
-    {
-        "headships",
-        "results",
-        "assessments",
-        "calendar",
-        "series",
-        "chains",
-        "criteria",
-        "scorecards",
-        "index_computations",
-    }
-)
-
-
-class StoreImportError(ValidationError):
-    """A store file that cannot be imported; nothing was imported. ``problems`` lists
-    every bad object as text: ``"tasks[3] 't-7': Task.due: expected …, got …"``."""
-
-    def __init__(self, source: str, problems: Iterable[str]) -> None:
-        self.source = source
-        self.problems = tuple(problems)
-        count = len(self.problems)
-        plural = "s" if count != 1 else ""
-        super().__init__(source, "every object valid (nothing was imported)", f"{count} bad")
-        lines = "".join(f"\n  {p}" for p in self.problems)
-        self.args = (f"{source}: {count} bad object{plural}, nothing was imported:{lines}",)
-
-
 def export_store_json(tracker: Tracker, path: str | os.PathLike[str]) -> int:
     """Write the whole state of ``tracker`` to ``path`` as JSON; returns how many objects.
 
@@ -542,63 +484,6 @@ def _tables_of(data: Any, name: str) -> Mapping[str, Any]:
     return data  # the bare output of Tracker.to_documents()
 
 
-def _decode_all(tables: Mapping[str, Any]) -> tuple[dict[str, list[Any]], list[str]]:
-    """Every object decoded and validated, and a line for each one that is not."""
-    known = dict(_TABLES)
-    problems = [
-        f"{t}: expected one of the tables {', '.join(known)}" for t in tables if t not in known
-    ]
-    decoded: dict[str, list[Any]] = {}
-    for table, cls in _TABLES:
-        docs = tables.get(table, [])
-        if not isinstance(docs, list):
-            problems.append(f"{table}: expected a list of objects, got {type(docs).__name__}")
-            continue
-        objects = decoded[table] = []
-        for i, doc in enumerate(docs):
-            where = f"{table}[{i}]"
-            if isinstance(doc, dict) and isinstance(doc.get("id"), str):
-                where += f" {doc['id']!r}"
-            try:
-                data = doc
-                if table in _DERIVED and isinstance(doc, dict):
-                    data = {k: v for k, v in doc.items() if k != "id"}
-                obj = structure(cls, data)
-                if table in _DERIVED and "id" in doc and doc["id"] != obj.id:
-                    raise ValidationError(f"{cls.__name__}.id", repr(obj.id), doc["id"])
-            except ValidationError as exc:
-                problems.append(f"{where}: {exc}")
-                continue
-            objects.append(obj)
-    return decoded, problems
-
-
-def _in_dependency_order(
-    items: list[Any], needs: Callable[[Any], Iterable[str | None]], present: Callable[[str], bool]
-) -> list[Any]:
-    """``items`` with each one after those of them it refers to, otherwise in file order
-    (a stable topological sort). What refers to nothing in the file is left for the
-    tracker to check against the store."""
-    ids = {item.id for item in items}
-    done: set[str] = set()
-    ordered: list[Any] = []
-    waiting = list(items)
-    while waiting:
-        still: list[Any] = []
-        for item in waiting:
-            refs = [r for r in needs(item) if r is not None and r in ids and not present(r)]
-            if all(r in done for r in refs):
-                ordered.append(item)
-                done.add(item.id)
-            else:
-                still.append(item)
-        if len(still) == len(waiting):  # a cycle: the tracker will say where
-            ordered.extend(still)
-            break
-        waiting = still
-    return ordered
-
-
 def import_store_json(
     tracker: Tracker,
     path: str | os.PathLike[str],
@@ -614,6 +499,7 @@ def import_store_json(
     checks and the ``cchc_authorize`` plugins apply) in one batch, one journal line. Any
     error leaves the store unchanged. Into an empty store the result has the same
     ``to_documents()`` as the store exported; ids that exist already are an error.
+    See :meth:`~cchc_tasks.Tracker.import_documents`.
     """
     name = os.path.basename(os.fspath(path))
     raw = read_bytes(path, "store JSON", "a readable JSON file")
@@ -621,87 +507,6 @@ def import_store_json(
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StoreImportError(name, [f"expected JSON text: {exc}"]) from None
-    decoded, problems = _decode_all(_tables_of(data, name))
-    if problems:
-        raise StoreImportError(name, problems)
-    # Successors are set once every unit exists: a unit that ended names units added
-    # after it, and the store order (the doc ids) must come back as it was.
-    units = _in_dependency_order(
-        decoded["units"], lambda u: (u.parent,), lambda i: _has(tracker.unit, i)
+    return tracker.import_documents(
+        _tables_of(data, name), source=name, actor=actor, note=note or f"Nhập dữ liệu từ {name}"
     )
-    plans = _in_dependency_order(
-        decoded["plans"], lambda p: (p.parent,), lambda i: _has(tracker.plan, i)
-    )
-    writes: list[tuple[str, Any, Callable[[Any], Any]]] = []
-
-    def add(table: str, items: list[Any], write: Callable[[Any], Any]) -> None:
-        writes.extend((table, obj, write) for obj in items)
-
-    add("units", units, lambda u: tracker.add_unit(attrs.evolve(u, successors=())))
-    ended = [u for u in units if u.successors]  # written twice, counted once
-    add("units", ended, tracker._restore_successors)
-    add("persons", decoded["persons"], tracker.add_person)
-    add("plans", plans, tracker.add_plan)
-    add("targets", decoded["targets"], tracker.add_target)
-    add(
-        "headships",
-        decoded["headships"],
-        lambda h: tracker.appoint_head(h.unit, h.person, h.start, h.end),
-    )
-    add("calendar", decoded["calendar"], tracker.add_calendar_override)
-    add("tasks", decoded["tasks"], tracker.add_task)
-    # The occurrences are among the tasks already: adding the series skips every one.
-    add(
-        "series",
-        decoded["series"],
-        lambda s: tracker.add_recurring_task(s.template, s.recurrence, through=s.through),
-    )
-    # The chains' occurrences are among the tasks already: adding a chain skips its first.
-    add("chains", decoded["chains"], lambda c: tracker.add_task_chain(c.template, c.rule))
-    add("results", decoded["results"], tracker.record_result)
-    add("disciplines", decoded["disciplines"], lambda d: _discipline(tracker, d))
-    add(
-        "assessments",
-        decoded["assessments"],
-        lambda a: tracker.record_assessment(
-            a.person, a.year, a.general_points, by=a.by, note=a.note
-        ),
-    )
-    add("inspections", decoded["inspections"], tracker.record_inspection)
-    add(
-        "criteria",
-        decoded["criteria"],
-        lambda e: tracker.set_criteria(
-            e.tree, year=e.year, unit_kind=e.unit_kind, province=e.province
-        ),
-    )
-    add("scorecards", decoded["scorecards"], tracker.record_scorecard)
-    add(
-        "survey_responses", decoded["survey_responses"], lambda r: tracker.add_survey_responses([r])
-    )
-    # Computations are kept as they were recorded, not computed again.
-    add("index_computations", decoded["index_computations"], tracker._restore_index_computation)
-    with tracker.batch(actor=actor, note=note or f"Nhập dữ liệu từ {name}"):
-        for table, obj, write in writes:
-            try:
-                write(obj)
-            except CchcError as exc:
-                raise StoreImportError(name, [f"{table} {obj.id!r}: {exc}"]) from exc
-    return len(writes) - len(ended)
-
-
-def _has(get: Callable[[str], Any], id: str) -> bool:
-    try:
-        get(id)
-    except CchcError:
-        return False
-    return True
-
-
-def _discipline(tracker: Tracker, d: Discipline) -> Discipline:
-    """Disciplines are numbered by the tracker (``person#n``); written in file order they
-    get their numbers back, and a file whose numbers do not follow is refused."""
-    made = tracker.discipline(d.person, d.on, d.reason, form=d.form)
-    if d.id and made.id != d.id:
-        raise ValidationError("Discipline.id", f"the next number for {d.person} ({made.id})", d.id)
-    return made

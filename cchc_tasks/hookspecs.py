@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .ratings import Band
     from .targets import Rule
     from .tasks import Task, TaskOutcome
-    from .tracker import Tracker
+    from .tracker.reader import Reader
     from .units import Unit
     from .verdicts import (
         Cap,
@@ -166,7 +166,7 @@ def cchc_task_changed(
 
 
 @hookspec
-def cchc_authorize(actor: str | None, action: str, target: Any, tracker: Tracker) -> bool | None:
+def cchc_authorize(actor: str | None, action: str, target: Any, tracker: Reader) -> bool | None:
     """May ``actor`` do ``action`` to ``target``? Called by every Tracker write method
     before anything changes, once per object it would change.
 
@@ -175,8 +175,9 @@ def cchc_authorize(actor: str | None, action: str, target: Any, tracker: Tracker
     (a :class:`~cchc_tasks.Task`, :class:`~cchc_tasks.Unit`…; a change that moves a task
     to another unit asks again for the task as it would be); ``actor`` is the actor the
     journal would record (in a batch, the batch's), ``None`` if nobody was named.
-    ``tracker`` is a read-only view of the state the write sees (earlier changes of the
-    same batch included), for looking up people, units and the unit tree.
+    ``tracker`` is the read side (a :class:`~cchc_tasks.tracker.reader.Reader`) of the
+    state the write sees (earlier changes of the same batch included), for looking up
+    people, units and the unit tree; it has every query of the Tracker and no write.
 
     Answer ``True`` or ``None`` to let it pass and ``False`` to refuse, or raise
     :class:`~cchc_tasks.PermissionDeniedError` with a reason. Every plugin is asked; any

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from .ratings import Band
     from .tasks import Task, TaskOutcome
-    from .tracker import Tracker
+    from .tracker.reader import Reader
     from .units import Unit
     from .verdicts import (
         Cap,
@@ -321,7 +321,7 @@ class Hooks:
         key: str | None = self._call("cchc_peer_group", unit=unit, year=year)
         return key if key is not None else f"{unit.kind}@{unit.parent}"
 
-    def authorize(self, actor: str | None, action: str, target: Any, tracker: Tracker) -> None:
+    def authorize(self, actor: str | None, action: str, target: Any, tracker: Reader) -> None:
         """Ask every ``cchc_authorize`` plugin; raise :class:`PermissionDeniedError` at the
         first refusal, naming the plugin.
 

@@ -32,6 +32,7 @@ may return NFD, which is what the classes must cope with.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import unicodedata
 from collections.abc import Sequence
@@ -85,6 +86,7 @@ __all__ = [
     "plans",
     "progress_reports",
     "rank_withins",
+    "raw_state",
     "recurrences",
     "results",
     "rules",
@@ -814,3 +816,16 @@ def make_facts(**overrides: Any) -> ct.IndicatorFacts:
         "previous": 80.0,
     }
     return ct.IndicatorFacts(**{**fields, **overrides})
+
+
+def raw_state(tracker: ct.Tracker) -> dict[str, dict[int, dict[str, Any]]]:
+    """A deep copy of ``tracker``'s state exactly as TinyDB holds it, ``{table: {doc id:
+    document}}`` with every document in doc-id order, through the public read-only
+    :meth:`~cchc_tasks.Tracker.db` view. Two equal results mean the same documents in
+    the same places: what "a failed call leaves every byte of the store as it was"
+    compares."""
+    db = tracker.db()
+    return {
+        name: {doc.doc_id: copy.deepcopy(dict(doc)) for doc in db.table(name).all()}
+        for name in sorted(db.tables())
+    }

@@ -33,6 +33,7 @@ from cchc_tasks.inspections import Inspection
 from cchc_tasks.recurrence import AfterCompletion, monthly, quarterly
 from cchc_tasks.rulesets.unit_policy import UnitScopePolicy
 from cchc_tasks.surveys import SurveyResponse
+from cchc_tasks.testing import raw_state
 
 D = dt.date
 TODAY = D(2025, 3, 1)
@@ -89,13 +90,13 @@ def unchanged(
     """``call`` raises ``error`` and leaves documents, raw state, seq and files as they
     were; returns the error."""
     documents = copy.deepcopy(tr.to_documents())
-    raw = copy.deepcopy(tr._store.state.raw)
+    raw = raw_state(tr)
     seq = tr.seq
     before = files(Path(tr.path)) if tr.path else {}
     with pytest.raises(error) as caught:
         call()
     assert tr.to_documents() == documents
-    assert tr._store.state.raw == raw
+    assert raw_state(tr) == raw
     assert tr.seq == seq
     assert (files(Path(tr.path)) if tr.path else {}) == before
     return caught.value
@@ -237,14 +238,16 @@ def test_a_refusal_inside_a_batch_undoes_the_whole_batch(disk: ct.Tracker):
 
 class Sneaky:
     @ct.hookimpl
-    def cchc_authorize(self, tracker: ct.Tracker) -> None:
+    def cchc_authorize(self, tracker: Any) -> None:
         tracker.add_unit(ct.Unit(id="ghost", name="Ghost", kind="commune"))
 
 
 def test_the_tracker_a_plugin_gets_is_read_only(disk: ct.Tracker):
+    """The plugin gets the read side: every query, no write method at all."""
     disk.plugin_manager.register(Sneaky(), name="sneaky")
     error = unchanged(disk, lambda: disk.reopen_task("t-a"), ct.RuleError)
-    assert "read-only" in str(error)
+    assert "'Reader' object has no attribute 'add_unit'" in str(error)
+    assert error.plugin == "sneaky"
 
 
 #: Every write method, the action it asks about, and a call that would succeed.
@@ -324,6 +327,9 @@ CALLS: dict[str, tuple[str, Callable[[ct.Tracker], object]]] = {
     )),
     "split_unit": ("split_unit", lambda tr: tr.split_unit(
         "xa-a", [ct.Unit(id="xa-a1", name="A1", kind="commune", parent="huyen")], TODAY
+    )),
+    "import_documents": ("add_unit", lambda tr: tr.import_documents(
+        {"units": [{"id": "xa-c", "name": "C", "kind": "commune", "parent": "huyen"}]}
     )),
 }  # fmt: skip
 

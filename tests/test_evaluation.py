@@ -4,7 +4,7 @@ and heads' ratings under Decree 90/2020 + 48/2023, each with its reasons."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 from hypothesis import given
@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import cchc_tasks as ct
 from cchc_tasks.rulesets.outcomes import classify
+from cchc_tasks.store import Store
 
 D = dt.date
 YEAR = 2024
@@ -24,12 +25,14 @@ def scenario(
     *,
     heads: dict[str, tuple[dt.date, dt.date | None]] | None = None,
     plugins: Sequence[object] = (),
+    today: Callable[[], dt.date] = dt.date.today,
 ) -> ct.Tracker:
     """A tracker whose units have tasks described by letters, one task per letter:
     ``o`` on time, ``x`` on time and exceeded, ``l`` late, ``d`` overdue (never done),
     ``c`` cancelled, ``p`` pending at year end (due after it is impossible: due 31/12,
     not done). Every unit is headed by ``h-<unit>`` all year unless ``heads`` says."""
-    tr = ct.Tracker.memory(plugins=plugins, load_entrypoints=False)
+    pm = ct.make_plugin_manager(plugins, load_entrypoints=False)
+    tr = ct.Tracker(Store(None), pm, today=today)
     parents = parents or {}
     heads = heads or {}
     order = sorted(units, key=lambda u: (u in parents, u))
@@ -301,8 +304,7 @@ def test_every_target_is_in_the_evaluation_even_without_data() -> None:
 
 
 def test_default_as_of_is_year_end_or_today_if_earlier() -> None:
-    tr = scenario({"u": "o"})
-    tr._today = lambda: D(2024, 7, 15)
+    tr = scenario({"u": "o"}, today=lambda: D(2024, 7, 15))
     assert tr.evaluate(2024).as_of == D(2024, 7, 15)
     assert tr.evaluate(2023).as_of == D(2023, 12, 31)
     assert tr.evaluate(2024, as_of=D(2024, 3, 1)).as_of == D(2024, 3, 1)

@@ -31,6 +31,7 @@ from tinydb import Query
 import cchc_tasks as ct
 from cchc_tasks.store import Store, journal, snapshot
 from cchc_tasks.store.journal import GENESIS
+from cchc_tasks.testing import raw_state
 
 JOURNAL = "journal.jsonl"
 SNAPSHOT = "state.json"
@@ -96,15 +97,15 @@ def unchanged(tr: ct.Tracker, call: Callable[[], object], error: type[BaseExcept
     """``call`` raises ``error`` and leaves the documents, the raw TinyDB state, the seq
     and every store file exactly as they were."""
     documents = copy.deepcopy(tr.to_documents())
-    raw = copy.deepcopy(tr._store.state.raw)
-    order = {t: list(docs) for t, docs in tr._store.state.raw.items()}
+    raw = raw_state(tr)
+    order = {t: list(docs) for t, docs in raw_state(tr).items()}
     seq = tr.seq
     before = files(Path(tr.path)) if tr.path else {}
     with pytest.raises(error):
         call()
     assert tr.to_documents() == documents
-    assert tr._store.state.raw == raw
-    assert {t: list(docs) for t, docs in tr._store.state.raw.items()} == order
+    assert raw_state(tr) == raw
+    assert {t: list(docs) for t, docs in raw_state(tr).items()} == order
     assert tr.seq == seq
     assert (files(Path(tr.path)) if tr.path else {}) == before
 
@@ -419,7 +420,7 @@ def test_snapshot_or_close_inside_a_batch_is_refused(tr: ct.Tracker, folder: Pat
             tr.close()
         raise RuntimeError
     assert files(folder) == before
-    assert not tr._store.closed
+    tr.add_task(task("t4"))  # the store is still open
 
 
 # -- the snapshot -----------------------------------------------------------------------
@@ -565,7 +566,7 @@ def test_a_failed_automatic_snapshot_does_not_fail_the_call(
 
 
 def state_of(tr: ct.Tracker) -> tuple[Any, Any, int]:
-    return copy.deepcopy(tr.to_documents()), copy.deepcopy(tr._store.state.raw), tr.seq
+    return copy.deepcopy(tr.to_documents()), raw_state(tr), tr.seq
 
 
 def test_reopen_after_close_gives_the_same_state(tr: ct.Tracker, folder: Path):
@@ -906,7 +907,7 @@ def test_a_memory_tracker_behaves_like_a_disk_tracker(folder: Path):
         unchanged(tr, failing, RuntimeError)
     assert memory.path is None
     assert memory.to_documents() == disk.to_documents()
-    assert memory._store.state.raw == disk._store.state.raw
+    assert raw_state(memory) == raw_state(disk)
     mem_entries, disk_entries = list(memory.entries()), list(disk.entries())
     assert [e.seq for e in mem_entries] == [1, 2, 3, 4, 5, 6]
     for m, d in zip(mem_entries, disk_entries, strict=True):

@@ -168,9 +168,10 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path):
 def _next_line(tr: ct.Tracker, unit_id: str) -> bytes:
     """The exact line the store would append next for adding a unit."""
     doc = {"id": unit_id, "name": unit_id, "kind": "xa", "parent": "huyen"}
-    store = tr._store
-    entry = Entry(store.seq + 1, store.clock(), None, None, (Change("units", unit_id, None, doc),))
-    return encode_entry(entry, store._head)[0]
+    head = list(tr.entries())[-1].hash
+    now = dt.datetime.now(dt.UTC)
+    entry = Entry(tr.seq + 1, now, None, None, (Change("units", unit_id, None, doc),))
+    return encode_entry(entry, head)[0]
 
 
 def _refresh_while_another_holds_the_lock(
@@ -184,17 +185,20 @@ def _refresh_while_another_holds_the_lock(
     with (folder / JOURNAL).open("ab") as f:
         f.write(partial)
     waiting = threading.Event()
-    assert reader._store._lock is not None
-    real_acquire = reader._store._lock.acquire
+    real_acquire = WriterLock.acquire
 
-    def acquire() -> None:
+    def acquire(self: WriterLock) -> None:
         waiting.set()
-        real_acquire()
+        real_acquire(self)
 
-    reader._store._lock.acquire = acquire  # type: ignore[method-assign]
-    thread = threading.Thread(target=reader.refresh)
-    thread.start()
-    assert waiting.wait(timeout=30)
+    # Every lock acquired from now on says so: the reader's, when it refreshes.
+    WriterLock.acquire = acquire  # type: ignore[method-assign]
+    try:
+        thread = threading.Thread(target=reader.refresh)
+        thread.start()
+        assert waiting.wait(timeout=30)
+    finally:
+        WriterLock.acquire = real_acquire  # type: ignore[method-assign]
     with (folder / JOURNAL).open("ab") as f:
         f.write(rest)
     lock.release()

@@ -42,6 +42,7 @@ from hypothesis.stateful import (
 
 import cchc_tasks as ct
 from cchc_tasks.store.journal import JournalReader
+from cchc_tasks.testing import raw_state
 
 UNIT_IDS = ("huyen", "xa-a", "xa-b")
 PERSON_IDS = ("lan", "minh")
@@ -302,11 +303,11 @@ class StoreMachine(RuleBasedStateMachine):
     @rule()
     def close_and_reopen(self) -> None:
         documents = self.tr.to_documents()
-        raw = self.tr._store.state.raw
+        raw = raw_state(self.tr)
         self.tr.close()
         self.tr = ct.Tracker.open(self.folder, load_entrypoints=False)
         assert self.tr.to_documents() == documents
-        assert self.tr._store.state.raw == raw
+        assert raw_state(self.tr) == raw
 
     @rule(with_snapshot=st.booleans())
     def open_a_crashed_copy(self, with_snapshot: bool) -> None:
@@ -319,7 +320,7 @@ class StoreMachine(RuleBasedStateMachine):
         other = ct.Tracker.open(copy, load_entrypoints=False)
         try:
             assert other.to_documents() == self.tr.to_documents()
-            assert other._store.state.raw == self.tr._store.state.raw
+            assert raw_state(other) == raw_state(self.tr)
             assert other.seq == self.tr.seq
         finally:
             other.close()
@@ -330,7 +331,7 @@ class StoreMachine(RuleBasedStateMachine):
         self.other.refresh()
         assert self.other.seq == self.tr.seq
         assert self.other.to_documents() == self.tr.to_documents()
-        assert self.other._store.state.raw == self.tr._store.state.raw
+        assert raw_state(self.other) == raw_state(self.tr)
 
     @rule(id=st.sampled_from(("xa-khac", "xa-moi")))
     def add_a_unit_through_the_other_tracker(self, id: str) -> None:

@@ -41,12 +41,12 @@ from ..tasks import Task
 from ..units import Headship, Person, Unit
 
 if TYPE_CHECKING:
-    from ..tracker import Tracker
+    from ..tracker.reader import Reader
 
 __all__ = ["POLICY", "UnitScopePolicy"]
 
 
-def _unit_of(target: Any, tracker: Tracker) -> str | None:
+def _unit_of(target: Any, tracker: Reader) -> str | None:
     """The unit an object belongs to (``None``: none, or the object is unknown)."""
     if isinstance(target, Unit):
         return target.id
@@ -66,7 +66,7 @@ def _unit_of(target: Any, tracker: Tracker) -> str | None:
     return unit_of if isinstance(unit_of, str) else None
 
 
-def _chain(target: Any, tracker: Tracker) -> list[str]:
+def _chain(target: Any, tracker: Reader) -> list[str]:
     """The unit ``target`` belongs to and every unit above it, nearest first. A unit
     being added is not in the tracker yet: its chain starts at itself, then its parent."""
     first = _unit_of(target, tracker)
@@ -97,7 +97,7 @@ class UnitScopePolicy:
 
     @hookimpl
     def cchc_authorize(
-        self, actor: str | None, action: str, target: Any, tracker: Tracker
+        self, actor: str | None, action: str, target: Any, tracker: Reader
     ) -> bool | None:
         def deny(reason: str) -> PermissionDeniedError:
             return PermissionDeniedError(actor, action, target, reason=reason)

@@ -3,8 +3,8 @@
 ``raw`` is ``{table: {doc_id: document}}`` — TinyDB's own layout — so the snapshot
 is one ``json.dump`` of it and a read-only :class:`tinydb.TinyDB` can query it in
 place. Every document carries its user-chosen key in ``"id"``; ``keys`` maps that key
-to the TinyDB doc id. Secondary indexes (value → keys) serve the hot queries without
-scanning: TinyDB itself scans every document on every search.
+to the TinyDB doc id. Lookups (in-memory secondary indexes: value → keys) serve the
+hot queries without scanning: TinyDB itself scans every document on every search.
 
 Doc ids are kept in ascending order in every table and a new document gets the
 highest doc id plus one, as TinyDB does after loading a file. So the same changes
@@ -25,7 +25,7 @@ from tinydb.table import Table
 from ..errors import StoreError
 
 Doc = dict[str, Any]
-IndexKey = Callable[[Doc], Any]
+LookupKey = Callable[[Doc], Any]
 
 __all__ = ["State"]
 
@@ -81,12 +81,12 @@ def _sort_by_doc_id(docs: dict[str, Doc]) -> None:
 
 
 class State:
-    """Tables of documents keyed by id, with in-memory indexes."""
+    """Tables of documents keyed by id, with in-memory lookups."""
 
     def __init__(self, raw: dict[str, dict[str, Doc]] | None = None) -> None:
         self.raw: dict[str, dict[str, Doc]] = raw if raw is not None else {}
         self.keys: dict[str, dict[str, str]] = {}
-        self._indexes: dict[str, dict[str, tuple[IndexKey, dict[Any, set[str]]]]] = defaultdict(
+        self._lookups: dict[str, dict[str, tuple[LookupKey, dict[Any, set[str]]]]] = defaultdict(
             dict
         )
         for table, docs in self.raw.items():
@@ -111,12 +111,12 @@ class State:
     def count(self, table: str) -> int:
         return len(self.raw.get(table, {}))
 
-    def lookup(self, table: str, index: str, value: Any) -> set[str]:
-        """Keys of the documents whose ``index`` value is ``value``."""
-        return self._indexes[table][index][1].get(value, set())
+    def lookup(self, table: str, lookup: str, value: Any) -> set[str]:
+        """Keys of the documents whose ``lookup`` value is ``value``."""
+        return self._lookups[table][lookup][1].get(value, set())
 
-    def index_values(self, table: str, index: str) -> Iterable[Any]:
-        return self._indexes[table][index][1].keys()
+    def lookup_values(self, table: str, lookup: str) -> Iterable[Any]:
+        return self._lookups[table][lookup][1].keys()
 
     def tinydb(self) -> TinyDB:
         """A read-only TinyDB over the live state (for ad-hoc ``Query`` searches).
@@ -126,24 +126,24 @@ class State:
         """
         return _ReadOnlyTinyDB(storage=_ReadOnlyMemory, raw=self.raw)
 
-    # -- indexes ----------------------------------------------------------------------
+    # -- lookups -----------------------------------------------------------------------
 
-    def add_index(self, table: str, name: str, key: IndexKey) -> None:
+    def add_lookup(self, table: str, name: str, key: LookupKey) -> None:
         buckets: dict[Any, set[str]] = defaultdict(set)
         for doc in self.docs(table):
             buckets[key(doc)].add(doc["id"])
-        self._indexes[table][name] = (key, buckets)
+        self._lookups[table][name] = (key, buckets)
 
-    def _index(self, table: str, doc: Doc, add: bool) -> None:
-        indexes = self._indexes.get(table)
-        if not indexes:
+    def _update_lookups(self, table: str, doc: Doc, add: bool) -> None:
+        lookups = self._lookups.get(table)
+        if not lookups:
             return
         key = doc["id"]
-        if add:  # the hot path of every write: no per-index branching
-            for key_of, buckets in indexes.values():
+        if add:  # the hot path of every write: no per-lookup branching
+            for key_of, buckets in lookups.values():
                 buckets[key_of(doc)].add(key)
             return
-        for key_of, buckets in indexes.values():
+        for key_of, buckets in lookups.values():
             value = key_of(doc)
             members = buckets.get(value)
             if members is not None:
@@ -172,9 +172,9 @@ class State:
             doc_id = keys[key] = str(1 if last is None else int(last) + 1)
         else:
             before = docs[doc_id]
-            self._index(table, before, add=False)
+            self._update_lookups(table, before, add=False)
         docs[doc_id] = doc
-        self._index(table, doc, add=True)
+        self._update_lookups(table, doc, add=True)
         return before, doc_id
 
     def delete(self, table: str, key: str) -> Doc | None:
@@ -182,7 +182,7 @@ class State:
         if doc_id is None:
             return None
         before = self.raw[table].pop(doc_id)
-        self._index(table, before, add=False)
+        self._update_lookups(table, before, add=False)
         return before
 
     def restore(self, table: str, key: str, doc: Doc | None) -> None:
@@ -207,7 +207,7 @@ class State:
         docs[doc_id] = before
         if last is not None and int(last) > int(doc_id):
             _sort_by_doc_id(docs)
-        self._index(table, before, add=True)
+        self._update_lookups(table, before, add=True)
 
     def drop_empty_tables(self, keep: Iterable[str]) -> None:
         """Forget the tables not in ``keep`` that have no documents (made by an undone

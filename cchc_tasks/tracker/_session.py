@@ -1,0 +1,239 @@
+"""The session of a tracker: its store, plugins and settings, and the one write path.
+
+Every write of every service goes the same way: :meth:`Session.writable` refuses a
+read-only view before the arguments are looked at; :meth:`Session.write` opens the
+store's transaction (a batch nests in it); inside it the service checks its input
+against the current state and asks :meth:`Session.allow` (the ``cchc_authorize``
+plugins) before it puts anything; when the outermost write commits, the
+``cchc_task_changed`` listeners are told. Any error leaves the store as it was.
+
+The session also decodes stored documents, remembering each decoded object while its
+document is the same object (the store replaces documents, never mutates them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from .._codec import structure, unstructure
+from ..calendar import WorkingCalendar
+from ..config import Settings
+from ..errors import DuplicateIdError, NotFoundError, StoreError, ValidationError
+from ..plugins import Hooks
+from ..store import Store
+from ..tasks import Task, TaskOutcome
+from ._tables import TABLES, lookups
+
+if TYPE_CHECKING:
+    from .reader import Reader
+
+__all__ = ["ListenerWarning", "Service", "Session"]
+
+
+class ListenerWarning(RuntimeWarning):
+    """A ``cchc_task_changed`` listener failed after the change was saved."""
+
+
+# ListenerWarning is part of the public API as cchc_tasks.ListenerWarning.
+ListenerWarning.__module__ = "cchc_tasks.tracker"
+
+Cache = dict[str, tuple[dict[str, Any], Any]]
+
+
+class Session:
+    """The state a tracker and its services share; see the module docstring."""
+
+    def __init__(
+        self,
+        store: Store,
+        pm: pluggy.PluginManager,
+        settings: Settings,
+        *,
+        actor: str | None = None,
+        ruleset: str | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        self.store = store
+        self.pm = pm
+        self.hooks = Hooks(pm)
+        self.settings = settings
+        self.actor = actor
+        self.ruleset = ruleset
+        self.today = today
+        #: Why writes are refused (a read-only view), or ``None`` when writable.
+        self.read_only: str | None = None
+        #: The calendar last built, reused while the overrides are the same.
+        self.calendar: WorkingCalendar | None = None
+        # table → key → (document, decoded object)
+        self.cache: dict[str, Cache] = {table: {} for table in TABLES}
+        for table, name, key in lookups():
+            store.state.add_lookup(table, name, key)
+
+    def view(self, store: Store, why: str) -> Session:
+        """A read-only session over ``store`` with these plugins and settings."""
+        view = Session(
+            store,
+            self.pm,
+            self.settings,
+            actor=self.actor,
+            ruleset=self.ruleset,
+            today=self.today,
+        )
+        view.read_only = why
+        return view
+
+    # -- the write path ---------------------------------------------------------------
+
+    def writable(self) -> None:
+        """Refuse any write on a read-only view, before looking at the arguments."""
+        if self.read_only is not None:
+            raise StoreError(
+                f"expected a writable tracker, got a read-only view ({self.read_only}); "
+                "write through the tracker the store was opened with"
+            )
+
+    @contextlib.contextmanager
+    def write(self, actor: str | None, note: str | None) -> Iterator[None]:
+        """The store's transaction; the listeners are told when the outermost commits."""
+        outermost = not self.store.in_transaction
+        seq = self.store.seq
+        with self.store.transaction(actor or self.actor, note):
+            yield
+        if outermost and self.store.seq != seq:
+            self.notify(self.store.seq)
+
+    def allow(self, action: str, target: Any, reader: Reader) -> None:
+        """Ask the ``cchc_authorize`` plugins (inside the write, before any change)."""
+        if self.pm.hook.cchc_authorize.get_hookimpls():
+            self.hooks.authorize(self.store.pending_actor, action, target, reader)
+
+    def notify(self, seq: int) -> None:
+        entry = self.store.last_entry
+        if entry is None or entry.seq != seq or not self.pm.hook.cchc_task_changed.get_hookimpls():
+            return
+        for change in entry.changes:
+            if change.table != "tasks":
+                continue
+            failures = self.hooks.task_changed(
+                self.decode("tasks", change.before) if change.before else None,
+                self.decode("tasks", change.after) if change.after else None,
+                entry.actor,
+                entry.note,
+                entry.at,
+            )
+            for exc in failures:
+                # The change is durable; raising now would tell the caller it failed.
+                warnings.warn(
+                    f"{exc} (the change to task {change.id} was saved as journal entry "
+                    f"{entry.seq}; only the notification failed)",
+                    ListenerWarning,
+                    stacklevel=5,
+                )
+
+    def put(self, table: str, obj: Any) -> None:
+        doc = unstructure(obj)
+        doc["id"] = obj.id  # a derived key is stored too, for TinyDB readers
+        self.store.put(table, doc)
+        # The object is its document decoded: remember it so reads need not decode.
+        self.cache[table][obj.id] = (doc, obj)
+
+    def delete(self, table: str, key: str) -> None:
+        self.store.delete(table, key)
+
+    # -- reading ----------------------------------------------------------------------
+
+    def decode(self, table: str, doc: dict[str, Any]) -> Any:
+        key = doc["id"]
+        cache = self.cache[table]
+        cached = cache.get(key)
+        if cached is not None and cached[0] is doc:
+            return cached[1]
+        spec = TABLES[table]
+        data = {k: v for k, v in doc.items() if k != "id"} if spec.derived_key else doc
+        obj = structure(spec.cls, data)
+        cache[key] = (doc, obj)
+        return obj
+
+    def find(self, table: str, key: str) -> Any:
+        """The object keyed ``key``, or ``None``."""
+        doc = self.store.state.get(table, key) if isinstance(key, str) else None
+        return None if doc is None else self.decode(table, doc)
+
+    def get(self, table: str, key: str, field: str | None = None) -> Any:
+        """The object keyed ``key``; :class:`NotFoundError` naming ``field`` if none."""
+        found = self.find(table, key)
+        if found is None:
+            raise NotFoundError(TABLES[table].kind, key, field)
+        return found
+
+    def exists(self, table: str, key: str | None) -> bool:
+        return key is not None and self.store.state.get(table, key) is not None
+
+    def require(self, table: str, key: str | None, field: str) -> None:
+        """``key`` (unless ``None``) names an object of ``table``."""
+        if key is not None and not self.exists(table, key):
+            raise NotFoundError(TABLES[table].kind, key, field)
+
+    def require_new(self, table: str, obj: Any) -> None:
+        if self.exists(table, obj.id):
+            raise DuplicateIdError(TABLES[table].kind, obj.id)
+
+    def all(self, table: str, keys: Iterable[str] | None = None) -> list[Any]:
+        """Every object of ``table``, or those keyed ``keys`` (missing keys skipped)."""
+        state = self.store.state
+        decode = self.decode
+        if keys is None:
+            return [decode(table, d) for d in state.docs(table)]
+        # The hot path of every query with a lookup: the cache checked inline.
+        cache = self.cache[table]
+        found = []
+        for key in keys:
+            doc = state.get(table, key)
+            if doc is None:
+                continue
+            hit = cache.get(key)
+            found.append(hit[1] if hit is not None and hit[0] is doc else decode(table, doc))
+        return found
+
+    def lookup(self, table: str, name: str, value: Any) -> set[str]:
+        """Keys of the objects of ``table`` whose lookup ``name`` gives ``value``."""
+        return self.store.state.lookup(table, name, value)
+
+    def matching(self, table: str, **filters: Any) -> set[str] | None:
+        """Keys matching every lookup filter that is not ``None`` (``None`` when no
+        filter is given: every key)."""
+        keys: set[str] | None = None
+        for name, value in filters.items():
+            if value is not None:
+                found = self.store.state.lookup(table, name, value)
+                keys = set(found) if keys is None else keys & found
+        return keys
+
+    def task_outcomes(self, tasks: Sequence[Task], as_of: dt.date) -> dict[str, TaskOutcome]:
+        """How each task counts on ``as_of``, by the ``cchc_task_outcomes`` plugins (the
+        built-in rules and any that answer), as the evaluation counts them."""
+        return self.hooks.task_outcomes(tasks, as_of) if tasks else {}
+
+    @staticmethod
+    def check_type(obj: Any, cls: type, name: str) -> None:
+        if not isinstance(obj, cls):
+            raise ValidationError(name, f"a {cls.__name__}", obj)
+
+
+class Service:
+    """A part of the façade: one concept's writes (and the reads that need more than
+    the state), over the shared :class:`Session` and the tracker's :class:`Reader`."""
+
+    def __init__(self, session: Session, reader: Reader) -> None:
+        self.session = session
+        self.reader = reader
+
+    def allow(self, action: str, target: Any) -> None:
+        """Ask the ``cchc_authorize`` plugins; they receive the read side."""
+        self.session.allow(action, target, self.reader)

@@ -1,0 +1,192 @@
+"""The table registry: every table of a store, once.
+
+One :class:`TableSpec` per table says which class its documents decode to, what an
+error calls one of its objects, which lookups (in-memory secondary indexes, see
+:mod:`cchc_tasks.store.state`) the queries use, and whether its key is derived from
+other fields. The classes of the PAR-index tables are loaded on first use, so that
+``import cchc_tasks`` does not pay for :mod:`cchc_tasks.indices` and its neighbours.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from ..calendar import CalendarOverride
+from ..inspections import Inspection
+from ..plans import Plan
+from ..results import Assessment, Discipline, Result
+from ..targets import Target
+from ..tasks import Task, TaskChain, TaskSeries
+from ..units import Headship, Person, Unit
+
+__all__ = ["TABLES", "UPDATABLE_TASK_FIELDS", "TableSpec", "lookups"]
+
+Document = Mapping[str, Any]
+LookupKey = Callable[[Document], Any]
+
+
+def _field(name: str) -> LookupKey:
+    def key(doc: Document) -> Any:
+        return doc[name]
+
+    return key
+
+
+def _year_of(name: str) -> LookupKey:
+    """The year of an ISO date field, without parsing the date."""
+
+    def key(doc: Document) -> Any:
+        return int(doc[name][:4])
+
+    return key
+
+
+def _criteria_entry() -> type[Any]:
+    from ..computed import CriteriaEntry
+
+    return CriteriaEntry
+
+
+def _index_computation() -> type[Any]:
+    from ..computed import IndexComputation
+
+    return IndexComputation
+
+
+def _unit_scorecard() -> type[Any]:
+    from ..indices import UnitScorecard
+
+    return UnitScorecard
+
+
+def _survey_response() -> type[Any]:
+    from ..surveys import SurveyResponse
+
+    return SurveyResponse
+
+
+@attrs.frozen
+class TableSpec:
+    """One table: ``name``; ``kind``, what an error calls one of its objects; the
+    class its documents decode to (``load`` returns it, importing it on first use);
+    its ``lookups`` (name → key function over a stored document); ``derived_key``
+    when the key is a property computed from other fields (stored as ``"id"`` only for
+    TinyDB, and left out when decoding)."""
+
+    name: str
+    kind: str
+    load: Callable[[], type[Any]]
+    lookups: Mapping[str, LookupKey] = attrs.field(factory=dict)
+    derived_key: bool = False
+
+    @functools.cached_property
+    def cls(self) -> type[Any]:
+        return self.load()
+
+
+def _spec(
+    name: str,
+    kind: str,
+    cls: type[Any] | Callable[[], type[Any]],
+    lookups: Mapping[str, LookupKey] | None = None,
+    *,
+    derived_key: bool = False,
+) -> TableSpec:
+    load = (lambda: cls) if isinstance(cls, type) else cls
+    return TableSpec(name, kind, load, dict(lookups or {}), derived_key)
+
+
+#: Every table, in the order :meth:`Tracker.to_documents` lists them.
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        _spec("units", "unit", Unit, {"parent": _field("parent")}),
+        _spec("persons", "person", Person, {"unit": _field("unit")}),
+        _spec(
+            "headships",
+            "headship",
+            Headship,
+            {"unit": _field("unit"), "person": _field("person")},
+            derived_key=True,
+        ),
+        _spec("plans", "plan", Plan),
+        _spec("targets", "target", Target),
+        _spec(
+            "tasks",
+            "task",
+            Task,
+            {
+                "unit": _field("unit"),
+                "plan": _field("plan"),
+                "status": _field("status"),
+                "assignee": _field("assignee"),
+                "year": _year_of("due"),
+            },
+        ),
+        _spec(
+            "results",
+            "result",
+            Result,
+            {"year": _field("year"), "unit": _field("unit")},
+            derived_key=True,
+        ),
+        _spec("disciplines", "discipline", Discipline, {"person": _field("person")}),
+        _spec("assessments", "assessment", Assessment, {"year": _field("year")}, derived_key=True),
+        _spec("calendar", "calendar override", CalendarOverride, derived_key=True),
+        _spec("series", "task series", TaskSeries, derived_key=True),
+        _spec("chains", "task chain", TaskChain, derived_key=True),
+        _spec("inspections", "inspection", Inspection),
+        # The inputs of the PAR-style index and SIPAS, and the recorded computations.
+        _spec("criteria", "criteria table", _criteria_entry, derived_key=True),
+        _spec(
+            "scorecards",
+            "scorecard",
+            _unit_scorecard,
+            {"year": _field("year"), "unit": _field("unit")},
+            derived_key=True,
+        ),
+        _spec(
+            "survey_responses",
+            "survey response",
+            _survey_response,
+            {"year": _year_of("date"), "unit": _field("unit")},
+        ),
+        _spec(
+            "index_computations",
+            "index computation",
+            _index_computation,
+            {"year": _field("year")},
+            derived_key=True,
+        ),
+    )
+}
+
+
+def lookups() -> list[tuple[str, str, LookupKey]]:
+    """Every (table, lookup name, key function) to build on a store's state."""
+    return [
+        (spec.name, name, key) for spec in TABLES.values() for name, key in spec.lookups.items()
+    ]
+
+
+#: Fields a task update may change; status and completion have their own methods.
+UPDATABLE_TASK_FIELDS = frozenset(
+    {
+        "title",
+        "due",
+        "assignee",
+        "partners",
+        "field",
+        "output",
+        "weight",
+        "budget",
+        "quality_note",
+        "unit",
+        "errors",
+        "deadline",
+    }
+)

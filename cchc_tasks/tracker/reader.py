@@ -1,0 +1,455 @@
+"""The read side of a tracker: every query over the state, and nothing that writes.
+
+:class:`Reader` is what rules, hooks and presentation are typed against: the
+evaluation pipeline reads through it, the ``cchc_authorize`` plugins receive one, and
+:class:`~cchc_tasks.Tracker` is a Reader with the write services added. Reads never
+change the state and never read the clock (except :meth:`Reader.evaluate` when no
+``as_of`` is given).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import pluggy
+
+from ..calendar import WorkingCalendar, default_calendar
+from ..config import Config, Settings
+from ..errors import ValidationError
+from ..evaluation import choose_ruleset, run_evaluation
+from ..inspections import Inspection
+from ..plans import Plan, as_indicator
+from ..plugins import plugin_versions
+from ..results import Assessment, Discipline, Result
+from ..store import Change, Entry, VerifyReport
+from ..targets import Target
+from ..tasks import Task, TaskChain, TaskOutcome, TaskSeries, TaskStatus
+from ..units import Headship, Person, Unit
+from ..verdicts import Evaluation, RuleSet
+from ._session import Session
+from ._tables import TABLES
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..computed import CriteriaEntry, IndexComputation
+    from ..indices import UnitScorecard
+    from ..surveys import SurveyResponse
+
+__all__ = ["HistoryEntry", "Reader", "check_day", "check_year", "task_status"]
+
+
+@attrs.frozen
+class HistoryEntry:
+    """One change to one object: journal ``seq``, time ``at``, ``actor``, ``note`` and
+    the ``change`` (``change.before`` / ``change.after`` documents)."""
+
+    seq: int
+    at: dt.datetime
+    actor: str | None
+    note: str | None
+    change: Change
+
+
+# HistoryEntry is part of the public API as cchc_tasks.HistoryEntry.
+HistoryEntry.__module__ = "cchc_tasks.tracker"
+
+
+def task_status(value: TaskStatus | str) -> str:
+    """The stored value of a task status given as a member or a string."""
+    try:
+        return TaskStatus(value).value
+    except ValueError:
+        raise ValidationError(
+            "tasks.status", f"one of {', '.join(s.value for s in TaskStatus)}", value
+        ) from None
+
+
+def check_day(name: str, value: Any) -> None:
+    """``value`` is a date (not a datetime)."""
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise ValidationError(name, "a date (datetime.date)", value)
+
+
+def check_year(year: Any, field: str) -> int:
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
+        raise ValidationError(field, "a year such as 2024", year)
+    return year
+
+
+class Reader:
+    """Every query over a store's state (see the module docstring)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def __repr__(self) -> str:
+        where = self._session.store.path or "memory"
+        return f"<{type(self).__name__} {where} seq={self._session.store.seq}>"
+
+    # -- the store --------------------------------------------------------------------
+
+    @property
+    def path(self) -> str | None:
+        """The store folder, or ``None`` for a memory tracker."""
+        return self._session.store.path
+
+    @property
+    def plugin_manager(self) -> pluggy.PluginManager:
+        return self._session.pm
+
+    @property
+    def seq(self) -> int:
+        """The journal sequence number of the last change."""
+        return self._session.store.seq
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this is a read-only view (see :meth:`as_of`): every write raises."""
+        return self._session.read_only is not None
+
+    @property
+    def settings(self) -> Settings:
+        """The rule parameters of every year (:class:`~cchc_tasks.config.Settings`)."""
+        return self._session.settings
+
+    @property
+    def actor(self) -> str | None:
+        """The default actor of writes."""
+        return self._session.actor
+
+    @actor.setter
+    def actor(self, value: str | None) -> None:
+        self._session.actor = value
+
+    @property
+    def ruleset(self) -> str | None:
+        """The rule set forced for every evaluation, or ``None`` (the one in force)."""
+        return self._session.ruleset
+
+    @ruleset.setter
+    def ruleset(self, value: str | None) -> None:
+        self._session.ruleset = value
+
+    def db(self) -> Any:
+        """A read-only :class:`tinydb.TinyDB` over the current state, for ad-hoc queries
+        with ``tinydb.Query``. Writes through it raise :class:`StoreError`."""
+        return self._session.store.state.tinydb()
+
+    def refresh(self) -> None:
+        """Catch up with changes other processes wrote to the same store."""
+        self._session.store.refresh()
+
+    def verify(self) -> VerifyReport:
+        """Walk the whole hash chain, from the first journal line, and check the
+        snapshot against it; returns a :class:`VerifyReport` with the first line that
+        was altered, removed or reordered.
+
+        Unlike opening a store, which raises :class:`StoreCorruptError` for damage in
+        the lines it reads, ``verify()`` never raises for tampering: it reports it.
+        """
+        return self._session.store.verify()
+
+    def entries(self) -> Iterator[Entry]:
+        """Every journal entry, oldest first."""
+        return self._session.store.entries()
+
+    def history(self, id: str) -> list[HistoryEntry]:
+        """Every change to the object(s) with this id, oldest first."""
+        return [
+            HistoryEntry(e.seq, e.at, e.actor, e.note, c)
+            for e in self._session.store.entries()
+            for c in e.changes
+            if c.id == id
+        ]
+
+    def to_documents(self) -> Mapping[str, list[dict[str, Any]]]:
+        """The whole state as plain JSON-ready documents, table by table."""
+        state = self._session.store.state
+        return {table: [dict(d) for d in state.docs(table)] for table in TABLES}
+
+    # -- one object -------------------------------------------------------------------
+
+    def unit(self, id: str) -> Unit:
+        found: Unit = self._session.get("units", id)
+        return found
+
+    def person(self, id: str) -> Person:
+        found: Person = self._session.get("persons", id)
+        return found
+
+    def plan(self, id: str) -> Plan:
+        found: Plan = self._session.get("plans", id)
+        return found
+
+    def target(self, id: str) -> Target:
+        found: Target = self._session.get("targets", id)
+        return found
+
+    def task(self, id: str) -> Task:
+        found: Task = self._session.get("tasks", id)
+        return found
+
+    def series(self, id: str) -> TaskSeries:
+        """A recurring task's :class:`TaskSeries` (template, recurrence, last year
+        generated)."""
+        found: TaskSeries = self._session.get("series", id)
+        return found
+
+    def chain(self, id: str) -> TaskChain:
+        """An after-completion chain (its template and rule)."""
+        found: TaskChain = self._session.get("chains", id)
+        return found
+
+    def inspection(self, id: str) -> Inspection:
+        found: Inspection = self._session.get("inspections", id)
+        return found
+
+    # -- the organisation -------------------------------------------------------------
+
+    def units(self, *, parent: str | None = None) -> list[Unit]:
+        """All units, sorted by id (only the children of ``parent`` if given)."""
+        keys = self._session.matching("units", parent=parent)
+        return sorted(self._session.all("units", keys), key=lambda u: u.id)
+
+    def persons(self, *, unit: str | None = None) -> list[Person]:
+        keys = self._session.matching("persons", unit=unit)
+        return sorted(self._session.all("persons", keys), key=lambda p: p.id)
+
+    def headships(self, unit: str | None = None, *, person: str | None = None) -> list[Headship]:
+        """Headships, oldest first; of one unit and/or one person if given."""
+        keys = self._session.matching("headships", unit=unit, person=person)
+        return sorted(self._session.all("headships", keys), key=lambda h: (h.start, h.unit))
+
+    def heads(self, unit: str, on: dt.date) -> list[Person]:
+        """Who headed ``unit`` on a day (normally one person, or nobody)."""
+        return [self.person(h.person) for h in self.headships(unit) if h.overlaps(on, on)]
+
+    def units_on(self, day: dt.date) -> list[Unit]:
+        """The units in force on ``day``, sorted by id."""
+        check_day("units_on.day", day)
+        return [u for u in self.units() if u.exists_between(day, day)]
+
+    def predecessors(self, id: str) -> list[Unit]:
+        """The units that name ``id`` among their successors (merged into it or split
+        into it), sorted by id."""
+        self.unit(id)
+        return [u for u in self.units() if id in u.successors]
+
+    def plans(self) -> list[Plan]:
+        return sorted(self._session.all("plans"), key=lambda p: p.id)
+
+    def targets(self) -> list[Target]:
+        return sorted(self._session.all("targets"), key=lambda t: t.id)
+
+    # -- tasks ------------------------------------------------------------------------
+
+    def tasks(
+        self,
+        *,
+        unit: str | None = None,
+        plan: str | None = None,
+        status: TaskStatus | str | None = None,
+        assignee: str | None = None,
+        due_from: dt.date | None = None,
+        due_to: dt.date | None = None,
+    ) -> list[Task]:
+        """Tasks matching every filter given, sorted by due date then id.
+
+        ``unit`` matches the lead unit; ``due_from``/``due_to`` are inclusive.
+        """
+        session = self._session
+        keys = session.matching(
+            "tasks",
+            unit=unit,
+            plan=plan,
+            assignee=assignee,
+            status=None if status is None else task_status(status),
+        )
+        if keys is None and (due_from is not None or due_to is not None):
+            years = session.store.state.lookup_values("tasks", "year")
+            first = due_from.year if due_from else min(years, default=0)
+            last = due_to.year if due_to else max(years, default=0)
+            keys = set()
+            for year in range(first, last + 1):
+                keys |= session.lookup("tasks", "year", year)
+        found = [
+            t
+            for t in session.all("tasks", keys)
+            if (due_from is None or t.due >= due_from) and (due_to is None or t.due <= due_to)
+        ]
+        return sorted(found, key=lambda t: (t.due, t.id))
+
+    def tasks_due_in(self, year: int, *, sort: bool = True) -> list[Task]:
+        """Every task whose due date falls in ``year`` (the year it counts in), by due
+        date then id (``sort=False`` skips the sorting, for bulk work)."""
+        found: list[Task] = self._session.all("tasks", self._session.lookup("tasks", "year", year))
+        return sorted(found, key=lambda t: (t.due, t.id)) if sort else found
+
+    def task_outcomes(self, tasks: Sequence[Task], as_of: dt.date) -> dict[str, TaskOutcome]:
+        """How each of ``tasks`` counts on ``as_of`` (task id → outcome), classified by
+        the ``cchc_task_outcomes`` plugins exactly as :meth:`evaluate` classifies them:
+        the built-in rules, overridden for the tasks a plugin answers for (a province
+        that grants deadline extensions)."""
+        check_day("task_outcomes.as_of", as_of)
+        return self._session.task_outcomes(list(tasks), as_of)
+
+    def occurrences(self, series: str, year: int | None = None) -> list[Task]:
+        """The occurrences of a recurring task (of ``year`` only, if given) as tasks, by
+        due date. A year after the last one generated is an error rather than an empty
+        list: generate it first with :meth:`extend_series`."""
+        found = self.series(series)
+        if year is not None and (
+            isinstance(year, bool) or not isinstance(year, int) or year > found.through
+        ):
+            raise ValidationError(
+                "occurrences.year",
+                f"a year up to {found.through}, the last generated for {series} "
+                "(extend_series generates later years)",
+                year,
+            )
+        years = (
+            [year]
+            if year is not None
+            else range(found.recurrence.start.year - 1, found.through + 2)
+        )
+        tasks = [t for y in years for t in self.tasks_due_in(y) if t.series == found.id]
+        return sorted(tasks, key=lambda t: (t.due, t.id))
+
+    def chain_tasks(self, id: str) -> list[Task]:
+        """The occurrences of an after-completion chain so far, by due date."""
+        found = self.chain(id)
+        return [t for t in self.tasks() if t.series == found.id]
+
+    def calendar(self) -> WorkingCalendar:
+        """The working-day calendar of this store: Vietnamese public holidays (the
+        ``holidays`` package) plus the overrides recorded with
+        :meth:`add_calendar_override`. Its ``version`` changes with any override."""
+        overrides = tuple(sorted(self._session.all("calendar"), key=lambda o: o.day))
+        cached = self._session.calendar
+        if cached is not None and cached.overrides == overrides:
+            return cached
+        made = default_calendar() if not overrides else WorkingCalendar(overrides=overrides)
+        self._session.calendar = made
+        return made
+
+    def inspections(
+        self, *, unit: str | None = None, task: str | None = None, inspector: str | None = None
+    ) -> list[Inspection]:
+        """Inspections, oldest first: of ``unit``, of ``task`` (inspected or set as a
+        follow-up), by ``inspector``."""
+        found = [
+            i
+            for i in self._session.all("inspections")
+            if (unit is None or unit in i.units)
+            and (task is None or task in i.tasks or task in i.follow_up)
+            and (inspector is None or i.inspector == inspector)
+        ]
+        return sorted(found, key=lambda i: (i.on, i.id))
+
+    # -- records ----------------------------------------------------------------------
+
+    def disciplines(self, person: str | None = None) -> list[Discipline]:
+        keys = self._session.matching("disciplines", person=person)
+        return sorted(self._session.all("disciplines", keys), key=lambda d: (d.on, d.id))
+
+    def results(
+        self, *, indicator: str | None = None, unit: str | None = None, year: int | None = None
+    ) -> list[Result]:
+        """Indicator results, filtered by any of indicator, unit and year."""
+        if indicator is not None and unit is not None and year is not None:
+            found = self._session.find("results", f"{indicator}@{unit}@{year}")
+            return [] if found is None else [found]
+        keys = self._session.matching("results", year=year, unit=unit)
+        results = [
+            r
+            for r in self._session.all("results", keys)
+            if indicator is None or r.indicator == indicator
+        ]
+        return sorted(results, key=lambda r: (r.year, str(r.indicator), r.unit))
+
+    def assessments(
+        self, *, person: str | None = None, year: int | None = None
+    ) -> list[Assessment]:
+        """Recorded assessments, by person and/or year."""
+        keys = self._session.matching("assessments", year=year)
+        found = [
+            a
+            for a in self._session.all("assessments", keys)
+            if person is None or a.person == person
+        ]
+        return sorted(found, key=lambda a: (a.year, a.person))
+
+    # -- the inputs of the indices ----------------------------------------------------
+
+    def criteria_entries(self) -> list[CriteriaEntry]:
+        """Every criteria table set, by year, then province and unit kind."""
+        found: list[CriteriaEntry] = self._session.all("criteria")
+        return sorted(found, key=lambda e: (e.year, e.province or "", e.unit_kind or ""))
+
+    def scorecard(self, unit: str, year: int) -> UnitScorecard | None:
+        """``unit``'s scorecard for ``year``, or ``None`` if nothing was scored."""
+        found: UnitScorecard | None = self._session.find("scorecards", f"{unit}@{year}")
+        return found
+
+    def scorecards(
+        self, *, unit: str | None = None, year: int | None = None
+    ) -> list[UnitScorecard]:
+        """Scorecards, by year then unit; of one unit and/or one year if given."""
+        keys = self._session.matching("scorecards", year=year, unit=unit)
+        cards: list[UnitScorecard] = self._session.all("scorecards", keys)
+        return sorted(cards, key=lambda c: (c.year, c.unit))
+
+    def survey_responses(
+        self, *, unit: str | None = None, year: int | None = None
+    ) -> list[SurveyResponse]:
+        """Survey responses, by date then id; of one unit and/or one year if given."""
+        keys = self._session.matching("survey_responses", year=year, unit=unit)
+        responses: list[SurveyResponse] = self._session.all("survey_responses", keys)
+        return sorted(responses, key=lambda r: (r.date, r.id))
+
+    def index_computation(self, indicator: str, unit: str, year: int) -> IndexComputation | None:
+        """The recorded computation behind ``unit``'s ``indicator`` (PAR_INDEX or SIPAS)
+        for ``year`` (:meth:`record_computed_results`), or ``None``."""
+        key = f"{as_indicator(indicator)}@{unit}@{year}"
+        found: IndexComputation | None = self._session.find("index_computations", key)
+        return found
+
+    # -- rules and the evaluation -----------------------------------------------------
+
+    def config(self, year: int) -> Config:
+        """The rule parameters in force for the evaluation of ``year``."""
+        config: Config = self._session.settings.for_year(year)
+        return config
+
+    def rulesets(self) -> list[RuleSet]:
+        """Every rule set the plugins declare, oldest first."""
+        return sorted(self._session.hooks.rulesets(), key=lambda rs: rs.effective_from)
+
+    def evaluate(
+        self, year: int, *, as_of: dt.date | None = None, ruleset: str | None = None
+    ) -> Evaluation:
+        """Evaluate ``year`` as of ``as_of`` (default 31 December of the year, or today if
+        that is earlier: the only place the clock is read). ``ruleset`` overrides the
+        rule set in force (also settable per tracker)."""
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise ValidationError("evaluate.year", "a year such as 2024", year)
+        session = self._session
+        if as_of is None:
+            as_of = min(dt.date(year, 12, 31), session.today())
+        elif not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+            raise ValidationError("evaluate.as_of", "a date (datetime.date)", as_of)
+        chosen = choose_ruleset(session.hooks.rulesets(), year, ruleset or session.ruleset)
+        return run_evaluation(
+            self,
+            session.hooks,
+            year,
+            as_of,
+            ruleset=chosen,
+            plugins=plugin_versions(session.pm),
+            store_seq=session.store.seq,
+            config=session.settings.for_year(year),
+        )
