@@ -28,12 +28,12 @@ import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from ._version import __version__
-from .errors import CchcError, StoreError
+from .._version import __version__
+from ..errors import CchcError, StoreError
 
 if TYPE_CHECKING:
-    from .store import Change, Entry
-    from .tracker import Tracker
+    from ..store import Change, Entry
+    from ..tracker import Tracker
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -180,9 +180,9 @@ def _add_format(parser: argparse.ArgumentParser, *, default: str = "table") -> N
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from .examples import YEARS, tan_hong
-    from .reports import text_report
-    from .tracker import Tracker
+    from ..examples import YEARS, tan_hong
+    from ..reports import text_report
+    from ..tracker import Tracker
 
     if os.path.isdir(args.store) and os.listdir(args.store):
         _fail("demo", f"{args.store} is not empty; remove it or pick another --store")
@@ -202,7 +202,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _plugins(args: argparse.Namespace) -> int:
-    from .plugins import make_plugin_manager, plugin_versions
+    from ..plugins import make_plugin_manager, plugin_versions
 
     pm = make_plugin_manager()
     versions = dict(plugin_versions(pm))
@@ -229,13 +229,13 @@ def _existing_store(path: str) -> str:
 
 
 def _open(path: str) -> Tracker:
-    from .tracker import Tracker
+    from ..tracker import Tracker
 
     return Tracker.open(_existing_store(path))
 
 
 def _tasks(args: argparse.Namespace) -> int:
-    from ._codec import unstructure
+    from .._codec import unstructure
 
     if args.due_from and args.due_to and args.due_from > args.due_to:
         _fail("tasks", f"--due-from {args.due_from} is after --due-to {args.due_to}")
@@ -282,7 +282,7 @@ def _tasks(args: argparse.Namespace) -> int:
 
 
 def _units(args: argparse.Namespace) -> int:
-    from ._codec import unstructure
+    from .._codec import unstructure
 
     with _open(args.store) as tr:
         if args.parent is not None:
@@ -377,7 +377,7 @@ def _emit_changes(
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .store import verify_folder
+    from ..store import verify_folder
 
     report = verify_folder(_existing_store(args.store))
     print(report)
@@ -449,7 +449,7 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
-    from .store import Store
+    from ..store import Store
 
     report = Store.restore(_existing_store(args.backup), args.store)
     print(f"Restored {args.backup} into {args.store}: {report.lines} journal lines.")
@@ -458,7 +458,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .reports import write_report
+    from ..reports import write_report
 
     with _open(args.store) as tr:
         written = write_report(
@@ -477,12 +477,12 @@ def _report(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     """``cchc import``: a task annex (.xlsx/.csv) into a plan, or a whole store (.json)."""
-    from .tracker import Tracker
+    from ..tracker import Tracker
 
     if not os.path.isfile(args.file):
         _fail("import", f"{args.file}: no such file")
     if args.file.lower().endswith(".json"):
-        from .exports import import_store_json
+        from ..exports import import_store_json
 
         # A store exported as JSON may go into a new folder: the store is created.
         with Tracker.open(args.store) as tr:
@@ -492,7 +492,7 @@ def _import(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.plan is None:
         _fail("import", "an annex needs --plan ID (the plan of its tasks)")
-    from .annex import import_annex
+    from ..annex import import_annex
 
     def progress(done: int, total: int) -> None:
         # At most ten lines, on stderr: stdout keeps the one-line summary.
@@ -517,7 +517,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     """``cchc export``: tasks (.xlsx/.csv), a year's evaluation (.xlsx), the store (.json)."""
-    from .exports import export_evaluation, export_store_json, export_tasks
+    from ..exports import export_evaluation, export_store_json, export_tasks
 
     if not (args.tasks or args.evaluation or args.json):
         _fail("export", "give --tasks FILE, --evaluation YEAR FILE or --json FILE")
@@ -897,7 +897,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("cchc: interrupted", file=sys.stderr)
         return 130
     return code
-
-
-if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
