@@ -18,22 +18,33 @@ otherwise), JSON or CSV for programs.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import importlib
 import json
 import os
 import sys
 import textwrap
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
-from ..errors import CchcError, StoreError
+from ..errors import CchcError
+from ._common import WIDE_COLUMN as WIDE_COLUMN
+from ._common import (
+    BlockHelpFormatter,
+    Parser,
+    UsageError,
+    add_format_option,
+    emit,
+    examples_block,
+    existing_store,
+    fail,
+    open_store,
+    parse_date,
+    plain_table,
+)
 
 if TYPE_CHECKING:
     from ..store import Change, Entry
-    from ..tracker import Tracker
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -62,120 +73,6 @@ TAMPERED = EXIT_TAMPERED
 
 #: The formats of the list commands.
 FORMATS = ("table", "json", "csv")
-#: How many characters of a long column (a task's title, a change) a table shows.
-WIDE_COLUMN = 60
-
-
-class UsageError(Exception):
-    """A command line that does not parse, or asks for something impossible.
-
-    ``main`` prints its one-line message and exits with status 1.
-    """
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a mistake is one line naming the problem and exit status 1."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
-
-
-def _fail(command: str, message: str) -> NoReturn:
-    raise UsageError(f"cchc {command}: {message}")
-
-
-# --- Output of the list commands ------------------------------------------------------------
-
-
-def _cell(value: Any) -> str:
-    """A value as a table or CSV cell."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list | tuple):
-        return ", ".join(_cell(v) for v in value)
-    return str(value)
-
-
-def _shorten(text: str, width: int = WIDE_COLUMN) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def plain_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """``rows`` under ``headers`` as aligned columns of plain text, with a rule under the
-    headers; the last column is not padded, so no line ends in spaces."""
-    body = [list(r) for r in rows]
-    widths = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(headers)]
-
-    def line(cells: Sequence[str]) -> str:
-        padded = [c.ljust(w) for c, w in zip(cells[:-1], widths[:-1], strict=True)]
-        return "  ".join([*padded, cells[-1]]).rstrip()
-
-    rule = ["-" * w for w in widths]
-    return "\n".join([line(list(headers)), line(rule), *(line(r) for r in body)])
-
-
-def _rich_table(headers: Sequence[str], rows: list[list[str]]) -> bool:
-    """Print a ``rich`` table if rich is installed and stdout is a terminal."""
-    if not sys.stdout.isatty():
-        return False
-    try:
-        rich_console: Any = importlib.import_module("rich.console")
-        rich_table: Any = importlib.import_module("rich.table")
-    except ImportError:
-        return False
-    table = rich_table.Table(*headers, header_style="bold")
-    for row in rows:
-        table.add_row(*row)
-    rich_console.Console().print(table)
-    return True
-
-
-def _emit(
-    fmt: str,
-    rows: Sequence[Mapping[str, Any]],
-    *,
-    table: Sequence[str],
-    csv_columns: Sequence[str] | None = None,
-    json_value: Any = None,
-    wide: str | None = None,
-    empty: str,
-) -> None:
-    """Print ``rows`` as a table (the ``table`` columns), CSV (``csv_columns``, by default
-    the table's) or JSON (``json_value``, by default the rows themselves)."""
-    if fmt == "json":
-        value = list(rows) if json_value is None else json_value
-        print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
-        return
-    if fmt == "csv":
-        columns = list(csv_columns or table)
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([_cell(row.get(c)) for c in columns] for row in rows)
-        return
-    if not rows:
-        print(empty)
-        return
-    headers = [c.replace("_", " ").upper() for c in table]
-    cells = [
-        [_shorten(_cell(row.get(c))) if c == wide else _cell(row.get(c)) for c in table]
-        for row in rows
-    ]
-    if not _rich_table(headers, cells):
-        print(plain_table(headers, cells))
-
-
-def _add_format(parser: argparse.ArgumentParser, *, default: str = "table") -> None:
-    choices = FORMATS if default in FORMATS else (default, *FORMATS)
-    parser.add_argument(
-        "--format",
-        choices=choices,
-        default=default,
-        help=f"{', '.join(choices)} (default: {default})",
-    )
-
-
 # --- Commands -------------------------------------------------------------------------------
 
 
@@ -185,7 +82,7 @@ def _demo(args: argparse.Namespace) -> int:
     from ..tracker import Tracker
 
     if os.path.isdir(args.store) and os.listdir(args.store):
-        _fail("demo", f"{args.store} is not empty; remove it or pick another --store")
+        fail("demo", f"{args.store} is not empty; remove it or pick another --store")
     with Tracker.open(args.store) as tr:
         tan_hong(tr)
         print(
@@ -212,34 +109,16 @@ def _plugins(args: argparse.Namespace) -> int:
             continue
         hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or ())
         rows.append({"name": name, "version": versions.get(name, "?"), "hooks": hooks})
-    _emit(args.format, rows, table=("name", "version", "hooks"), empty="no plugins loaded")
+    emit(args.format, rows, table=("name", "version", "hooks"), empty="no plugins loaded")
     return EXIT_OK
-
-
-def _existing_store(path: str) -> str:
-    """``path`` if it is a store folder; never create one for a command that reads."""
-    if not os.path.isdir(path) or not (
-        os.path.exists(os.path.join(path, "journal.jsonl"))
-        or os.path.exists(os.path.join(path, "state.json"))
-    ):
-        raise StoreError(
-            f"{path}: expected a store folder (with journal.jsonl or state.json), found none"
-        )
-    return path
-
-
-def _open(path: str) -> Tracker:
-    from ..tracker import Tracker
-
-    return Tracker.open(_existing_store(path))
 
 
 def _tasks(args: argparse.Namespace) -> int:
     from .._codec import unstructure
 
     if args.due_from and args.due_to and args.due_from > args.due_to:
-        _fail("tasks", f"--due-from {args.due_from} is after --due-to {args.due_to}")
-    with _open(args.store) as tr:
+        fail("tasks", f"--due-from {args.due_from} is after --due-to {args.due_to}")
+    with open_store(args.store) as tr:
         # An id that names nothing is a typo more often than a question: say so.
         if args.unit is not None:
             tr.unit(args.unit)
@@ -254,7 +133,7 @@ def _tasks(args: argparse.Namespace) -> int:
             due_to=args.due_to,
         )
     rows = [unstructure(task) for task in found]
-    _emit(
+    emit(
         args.format,
         rows,
         table=("id", "due", "status", "completed_on", "unit", "title"),
@@ -284,11 +163,11 @@ def _tasks(args: argparse.Namespace) -> int:
 def _units(args: argparse.Namespace) -> int:
     from .._codec import unstructure
 
-    with _open(args.store) as tr:
+    with open_store(args.store) as tr:
         if args.parent is not None:
             tr.unit(args.parent)
         rows = [unstructure(unit) for unit in tr.units(parent=args.parent)]
-    _emit(
+    emit(
         args.format,
         rows,
         table=("id", "name", "kind", "parent", "valid_from", "valid_to"),
@@ -365,7 +244,7 @@ def _emit_changes(
     fmt: str, rows: Sequence[Mapping[str, Any]], value: list[dict[str, Any]], empty: str
 ) -> None:
     """Print the changes of ``log`` or ``history`` as a table, CSV or JSON (``value``)."""
-    _emit(
+    emit(
         fmt,
         rows,
         table=_CHANGE_TABLE,
@@ -379,14 +258,14 @@ def _emit_changes(
 def _verify(args: argparse.Namespace) -> int:
     from ..store import verify_folder
 
-    report = verify_folder(_existing_store(args.store))
+    report = verify_folder(existing_store(args.store))
     print(report)
     print(f"lines checked: {report.lines}; last good hash: {report.head}")
     return EXIT_OK if report.ok else EXIT_TAMPERED
 
 
 def _history(args: argparse.Namespace) -> int:
-    with _open(args.store) as tr:
+    with open_store(args.store) as tr:
         found = tr.history(args.id)
     if args.format != "text":
         rows = [_change_row(h.seq, h.at, h.actor, h.note, h.change) for h in found]
@@ -411,7 +290,7 @@ def _log(args: argparse.Namespace) -> int:
     if args.since is not None:
         since = dt.datetime.combine(args.since, dt.time(), tzinfo=dt.UTC)
     shown: list[Entry] = []
-    with _open(args.store) as tr:
+    with open_store(args.store) as tr:
         for entry in tr.entries():
             if since is None or entry.at >= since:
                 shown.append(entry)
@@ -441,7 +320,7 @@ def _log(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    with _open(args.store) as tr:
+    with open_store(args.store) as tr:
         report = tr.backup(args.dest)
     print(f"Backed up {args.store} into {args.dest}: {report.lines} journal lines.")
     print(report)
@@ -451,7 +330,7 @@ def _backup(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace) -> int:
     from ..store import Store
 
-    report = Store.restore(_existing_store(args.backup), args.store)
+    report = Store.restore(existing_store(args.backup), args.store)
     print(f"Restored {args.backup} into {args.store}: {report.lines} journal lines.")
     print(report)
     return EXIT_OK
@@ -460,7 +339,7 @@ def _restore(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from ..reports import write_report
 
-    with _open(args.store) as tr:
+    with open_store(args.store) as tr:
         written = write_report(
             tr,
             args.year,
@@ -480,7 +359,7 @@ def _import(args: argparse.Namespace) -> int:
     from ..tracker import Tracker
 
     if not os.path.isfile(args.file):
-        _fail("import", f"{args.file}: no such file")
+        fail("import", f"{args.file}: no such file")
     if args.file.lower().endswith(".json"):
         from ..exports import import_store_json
 
@@ -491,7 +370,7 @@ def _import(args: argparse.Namespace) -> int:
         print(f"Imported {count} objects from {args.file} into {args.store}, journal seq {seq}.")
         return EXIT_OK
     if args.plan is None:
-        _fail("import", "an annex needs --plan ID (the plan of its tasks)")
+        fail("import", "an annex needs --plan ID (the plan of its tasks)")
     from ..annex import import_annex
 
     def progress(done: int, total: int) -> None:
@@ -500,7 +379,7 @@ def _import(args: argparse.Namespace) -> int:
             print(f"  added {done}/{total} tasks", file=sys.stderr)
 
     print(f"Reading {args.file}…", file=sys.stderr)
-    with _open(args.store) as tr:
+    with open_store(args.store) as tr:
         tasks = import_annex(
             tr,
             args.file,
@@ -520,18 +399,18 @@ def _export(args: argparse.Namespace) -> int:
     from ..exports import export_evaluation, export_store_json, export_tasks
 
     if not (args.tasks or args.evaluation or args.json):
-        _fail("export", "give --tasks FILE, --evaluation YEAR FILE or --json FILE")
+        fail("export", "give --tasks FILE, --evaluation YEAR FILE or --json FILE")
     for path in (args.tasks, args.evaluation[1] if args.evaluation else None, args.json):
         folder = os.path.dirname(path or "") or "."
         if path and not os.path.isdir(folder):
-            _fail("export", f"{path}: no folder {folder} to write into")
+            fail("export", f"{path}: no folder {folder} to write into")
     year = None
     if args.evaluation:
         try:
             year = int(args.evaluation[0])
         except ValueError:
-            _fail("export", f"expected a year such as 2024, got {args.evaluation[0]!r}")
-    with _open(args.store) as tr:
+            fail("export", f"expected a year such as 2024, got {args.evaluation[0]!r}")
+    with open_store(args.store) as tr:
         if args.plan:
             tr.plan(args.plan)
         if args.tasks:
@@ -550,19 +429,6 @@ def _export(args: argparse.Namespace) -> int:
 # --- The parser -----------------------------------------------------------------------------
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a date such as 2025-01-31, got {text!r}"
-        ) from None
-
-
-def _examples(*lines: str) -> str:
-    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
-
-
 _EXIT_STATUS = textwrap.dedent(
     """\
     exit status:
@@ -571,22 +437,6 @@ _EXIT_STATUS = textwrap.dedent(
          stderr names the problem)
       2  cchc verify (or cchc backup) found tampering"""
 )
-
-
-class _Formatter(argparse.HelpFormatter):
-    """Wraps a one-paragraph description to the terminal; keeps the lines of a block that
-    has several (the examples and the exit status) as written."""
-
-    def _fill_text(self, text: str, width: int, indent: str) -> str:
-        blocks = []
-        for block in text.split("\n\n"):
-            if "\n" in block:
-                blocks.append("\n".join(indent + line for line in block.splitlines()))
-            else:
-                blocks.append(
-                    textwrap.fill(block, width, initial_indent=indent, subsequent_indent=indent)
-                )
-        return "\n\n".join(blocks)
 
 
 def _command(
@@ -602,19 +452,19 @@ def _command(
         name,
         help=summary,
         description=description,
-        epilog=_examples(*examples),
-        formatter_class=_Formatter,
+        epilog=examples_block(*examples),
+        formatter_class=BlockHelpFormatter,
     )
     parser.set_defaults(run=run)
     return parser
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="cchc",
         description="Track a CCHC (administrative-reform) plan: units and their heads, tasks "
         "and deadlines, targets, and the annual evaluation.",
-        epilog=_examples(
+        epilog=examples_block(
             "cchc demo --store data/tan-hong",
             "cchc tasks data/tan-hong --status open --due-to 2025-06-30",
             "cchc report data/tan-hong 2025 --format html --out reports",
@@ -623,7 +473,7 @@ def _build_parser() -> argparse.ArgumentParser:
         )
         + "\n\n"
         + _EXIT_STATUS,
-        formatter_class=_Formatter,
+        formatter_class=BlockHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"cchc {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -669,9 +519,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "--status", choices=("open", "done", "cancelled"), help="only tasks with this status"
     )
     tasks.add_argument("--assignee", metavar="PERSON", help="only tasks this person answers for")
-    tasks.add_argument("--due-from", type=_date, metavar="DATE", help="due on or after DATE")
-    tasks.add_argument("--due-to", type=_date, metavar="DATE", help="due on or before DATE")
-    _add_format(tasks)
+    tasks.add_argument("--due-from", type=parse_date, metavar="DATE", help="due on or after DATE")
+    tasks.add_argument("--due-to", type=parse_date, metavar="DATE", help="due on or before DATE")
+    add_format_option(tasks, FORMATS)
 
     units = _command(
         sub,
@@ -687,7 +537,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     units.add_argument("store", metavar="STORE", help="store folder")
     units.add_argument("--parent", metavar="ID", help="only the units directly under this one")
-    _add_format(units)
+    add_format_option(units, FORMATS)
 
     plugins = _command(
         sub,
@@ -702,7 +552,7 @@ def _build_parser() -> argparse.ArgumentParser:
             "CCHC_TASKS_DISABLE_PLUGINS=cchc_emulation cchc plugins",
         ],
     )
-    _add_format(plugins)
+    add_format_option(plugins, FORMATS)
 
     verify = _command(
         sub,
@@ -729,7 +579,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     history.add_argument("store", metavar="STORE", help="store folder")
     history.add_argument("id", metavar="ID", help="the object's id (task, unit, person…)")
-    _add_format(history, default="text")
+    add_format_option(history, ("text", *FORMATS))
 
     log = _command(
         sub,
@@ -747,9 +597,9 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     log.add_argument("store", metavar="STORE", help="store folder")
     log.add_argument(
-        "--since", type=_date, metavar="DATE", help="only changes from this day on (UTC)"
+        "--since", type=parse_date, metavar="DATE", help="only changes from this day on (UTC)"
     )
-    _add_format(log, default="text")
+    add_format_option(log, ("text", *FORMATS))
 
     backup = _command(
         sub,
@@ -799,7 +649,10 @@ def _build_parser() -> argparse.ArgumentParser:
     report.add_argument("--lang", choices=("vi", "en"), default="vi", help="language (default: vi)")
     report.add_argument("--out", default=".", metavar="DIR", help="folder to write into")
     report.add_argument(
-        "--as-of", type=_date, metavar="DATE", help="evaluate as of this day (default: year end)"
+        "--as-of",
+        type=parse_date,
+        metavar="DATE",
+        help="evaluate as of this day (default: year end)",
     )
     report.add_argument(
         "--no-plots", action="store_true", help="leave out the charts (no matplotlib needed)"
@@ -845,7 +698,9 @@ def _build_parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--evaluation", nargs=2, metavar=("YEAR", "FILE"), help="a year's evaluation to .xlsx"
     )
-    exp.add_argument("--as-of", type=_date, metavar="DATE", help="with --evaluation: as of DATE")
+    exp.add_argument(
+        "--as-of", type=parse_date, metavar="DATE", help="with --evaluation: as of DATE"
+    )
     exp.add_argument("--json", metavar="FILE", help="the whole store to .json")
     return parser
 
