@@ -1,0 +1,178 @@
+"""The ``cchc`` command.
+
+Exit status:
+
+* 0 on success;
+* 1 on a mistake of the user, with one line on stderr that names the problem: an error
+  of the :class:`~cchc_tasks.CchcError` family (``cchc: <message>``), a command line that
+  does not parse (``cchc tasks: argument --due-from: …``), a file that cannot be read;
+* 2 when ``cchc verify`` finds tampering (or ``cchc backup`` copied a store that has some);
+* 141 (as for SIGPIPE), silently, when the reader of the output goes away.
+
+Every command has ``--help``, with examples. The list commands (``tasks``, ``units``,
+``plugins``, ``log``, ``history``) take ``--format table|json|csv``: a table for people
+(drawn with ``rich`` when it is installed and the output is a terminal, plain aligned text
+otherwise), JSON or CSV for programs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+from collections.abc import Sequence
+
+from .._version import __version__
+from ..errors import CchcError
+from ._common import WIDE_COLUMN as WIDE_COLUMN  # importable from here, as it always was
+from ._common import BlockHelpFormatter, Command, Parser, UsageError, examples_block, plain_table
+
+__all__ = [
+    "EXIT_BROKEN_PIPE",
+    "EXIT_OK",
+    "EXIT_TAMPERED",
+    "EXIT_USER_ERROR",
+    "FORMATS",
+    "UsageError",
+    "commands",
+    "help_text",
+    "main",
+    "plain_table",
+]
+
+#: The command did what was asked.
+EXIT_OK = 0
+#: A mistake of the user: a bad argument, no store there, a bad file, an error of the
+#: ``CchcError`` family. One line on stderr names the problem.
+EXIT_USER_ERROR = 1
+#: ``cchc verify`` found tampering (or ``cchc backup`` copied a store that has some).
+EXIT_TAMPERED = 2
+#: The reader of the output went away (``cchc log STORE | head``), as for SIGPIPE.
+EXIT_BROKEN_PIPE = 141
+#: The former name of :data:`EXIT_TAMPERED`.
+TAMPERED = EXIT_TAMPERED
+
+#: The formats of the list commands.
+FORMATS = ("table", "json", "csv")
+
+
+def _all_commands() -> tuple[Command, ...]:
+    """Every ``cchc`` command, in the order ``cchc --help`` lists them.
+
+    Each module declares its commands: name, help texts, options and what runs them.
+    They are imported here, when the parser is built, rather than at the top: they import
+    the exit statuses and ``FORMATS`` from this package, which defines them above.
+    """
+    from .demo_command import DEMO
+    from .file_commands import EXPORT, IMPORT
+    from .journal_commands import HISTORY, LOG
+    from .list_commands import PLUGINS, TASKS, UNITS
+    from .report_command import REPORT
+    from .store_commands import BACKUP, RESTORE, VERIFY
+
+    return (
+        DEMO,
+        TASKS,
+        UNITS,
+        PLUGINS,
+        VERIFY,
+        HISTORY,
+        LOG,
+        BACKUP,
+        RESTORE,
+        REPORT,
+        IMPORT,
+        EXPORT,
+    )
+
+
+# --- The parser -----------------------------------------------------------------------------
+
+_DESCRIPTION = (
+    "Track a CCHC (administrative-reform) plan: units and their heads, tasks and deadlines, "
+    "targets, and the annual evaluation."
+)
+
+_EXIT_STATUS = textwrap.dedent(
+    """\
+    exit status:
+      0  done
+      1  a mistake: bad arguments, no store there, a bad file, invalid data (one line on
+         stderr names the problem)
+      2  cchc verify (or cchc backup) found tampering"""
+)
+
+_EPILOG = (
+    examples_block(
+        "cchc demo --store data/tan-hong",
+        "cchc tasks data/tan-hong --status open --due-to 2025-06-30",
+        "cchc report data/tan-hong 2025 --format html --out reports",
+        "cchc verify data/tan-hong",
+        "cchc COMMAND --help",
+    )
+    + "\n\n"
+    + _EXIT_STATUS
+)
+
+
+def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The ``cchc`` parser, and the parser of each command by name."""
+    parser = Parser(
+        prog="cchc",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=BlockHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"cchc {__version__}")
+    subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    by_name: dict[str, argparse.ArgumentParser] = {}
+    for command in _all_commands():
+        by_name[command.name] = command.add_to(subcommands)
+    return parser, by_name
+
+
+# --- The entry points -----------------------------------------------------------------------
+
+
+def commands() -> list[str]:
+    """The names of the ``cchc`` subcommands, in the order ``cchc --help`` lists them."""
+    return [command.name for command in _all_commands()]
+
+
+def help_text(command: str | None = None) -> str:
+    """What ``cchc --help`` (or ``cchc COMMAND --help``) prints; ``KeyError`` for a command
+    that does not exist. The width follows ``COLUMNS``, as argparse does."""
+    parser, by_name = _build_parser()
+    if command is not None:
+        parser = by_name[command]
+    return parser.format_help()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``cchc`` command; returns the exit code (see the module's docstring)."""
+    try:
+        parser, _ = _build_parser()
+        args = parser.parse_args(argv)
+        code: int = args.run(args)
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USER_ERROR
+    except CchcError as exc:
+        print(f"cchc: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # The reader stopped (``cchc log STORE | head``): nothing to say, nobody to say it to.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"cchc: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("cchc: interrupted", file=sys.stderr)
+        return 130
+    return code

@@ -1,0 +1,224 @@
+"""What the ``cchc`` commands share: how a command is declared and parsed, how its help is
+laid out, how it reads dates and opens stores, and how the list commands print their rows.
+
+It imports nothing from the rest of ``cchc_tasks.cli``, so every command module (and the
+package itself) can import from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import importlib
+import json
+import os
+import sys
+import textwrap
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
+
+from ..errors import StoreError
+
+if TYPE_CHECKING:
+    from ..tracker import Tracker
+
+#: How many characters of a long column (a task's title, a change) a table shows.
+WIDE_COLUMN = 60
+
+
+class UsageError(Exception):
+    """A command line that does not parse, or asks for something impossible.
+
+    ``main`` prints its one-line message and exits with status 1.
+    """
+
+
+def fail(command: str, message: str) -> NoReturn:
+    """Stop ``cchc COMMAND`` with a one-line message that names the problem."""
+    raise UsageError(f"cchc {command}: {message}")
+
+
+# --- Declaring and parsing commands ---------------------------------------------------------
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line naming the problem and exit status 1."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+class BlockHelpFormatter(argparse.HelpFormatter):
+    """Wraps a one-paragraph description to the terminal; keeps the lines of a block that
+    has several (the examples and the exit status) as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        blocks = []
+        for block in text.split("\n\n"):
+            if "\n" in block:
+                blocks.append("\n".join(indent + line for line in block.splitlines()))
+            else:
+                blocks.append(
+                    textwrap.fill(block, width, initial_indent=indent, subsequent_indent=indent)
+                )
+        return "\n\n".join(blocks)
+
+
+def examples_block(*lines: str) -> str:
+    """The ``examples:`` block that ends every ``--help``."""
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+class Command(NamedTuple):
+    """One ``cchc`` command: what ``cchc --help`` and ``cchc NAME --help`` say about it, the
+    function that adds its arguments and options, and the function that runs it (which
+    returns the exit status).
+
+    A named tuple rather than a dataclass: importing ``dataclasses`` (and ``inspect``, which
+    it needs) would add several milliseconds to every ``cchc`` run, ``--help`` included.
+    """
+
+    name: str
+    summary: str
+    description: str
+    examples: tuple[str, ...]
+    add_options: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+    def add_to(self, subcommands: Any) -> argparse.ArgumentParser:
+        """Add this command to ``subcommands`` (what ``add_subparsers`` returns)."""
+        parser: argparse.ArgumentParser = subcommands.add_parser(
+            self.name,
+            help=self.summary,
+            description=self.description,
+            epilog=examples_block(*self.examples),
+            formatter_class=BlockHelpFormatter,
+        )
+        parser.set_defaults(run=self.run)
+        self.add_options(parser)
+        return parser
+
+
+def parse_date(text: str) -> dt.date:
+    """A ``DATE`` argument: an ISO date such as 2025-01-31."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a date such as 2025-01-31, got {text!r}"
+        ) from None
+
+
+def add_format_option(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+    """``--format`` with ``formats`` to choose from; the first is the default."""
+    parser.add_argument(
+        "--format",
+        choices=formats,
+        default=formats[0],
+        help=f"{', '.join(formats)} (default: {formats[0]})",
+    )
+
+
+# --- Stores ---------------------------------------------------------------------------------
+
+
+def existing_store(path: str) -> str:
+    """``path`` if it is a store folder; never create one for a command that reads."""
+    if not os.path.isdir(path) or not (
+        os.path.exists(os.path.join(path, "journal.jsonl"))
+        or os.path.exists(os.path.join(path, "state.json"))
+    ):
+        raise StoreError(
+            f"{path}: expected a store folder (with journal.jsonl or state.json), found none"
+        )
+    return path
+
+
+def open_store(path: str) -> Tracker:
+    """A tracker on the store folder at ``path``, which must exist."""
+    from ..tracker import Tracker
+
+    return Tracker.open(existing_store(path))
+
+
+# --- Output of the list commands ------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    """A value as a table or CSV cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(_cell(v) for v in value)
+    return str(value)
+
+
+def _shorten(text: str, width: int = WIDE_COLUMN) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def plain_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """``rows`` under ``headers`` as aligned columns of plain text, with a rule under the
+    headers; the last column is not padded, so no line ends in spaces."""
+    body = [list(r) for r in rows]
+    widths = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = [c.ljust(w) for c, w in zip(cells[:-1], widths[:-1], strict=True)]
+        return "  ".join([*padded, cells[-1]]).rstrip()
+
+    rule = ["-" * w for w in widths]
+    return "\n".join([line(list(headers)), line(rule), *(line(r) for r in body)])
+
+
+def _rich_table(headers: Sequence[str], rows: list[list[str]]) -> bool:
+    """Print a ``rich`` table if rich is installed and stdout is a terminal."""
+    if not sys.stdout.isatty():
+        return False
+    try:
+        rich_console: Any = importlib.import_module("rich.console")
+        rich_table: Any = importlib.import_module("rich.table")
+    except ImportError:
+        return False
+    table = rich_table.Table(*headers, header_style="bold")
+    for row in rows:
+        table.add_row(*row)
+    rich_console.Console().print(table)
+    return True
+
+
+def emit(
+    fmt: str,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    table: Sequence[str],
+    csv_columns: Sequence[str] | None = None,
+    json_value: Any = None,
+    wide: str | None = None,
+    empty: str,
+) -> None:
+    """Print ``rows`` as a table (the ``table`` columns), CSV (``csv_columns``, by default
+    the table's) or JSON (``json_value``, by default the rows themselves)."""
+    if fmt == "json":
+        value = list(rows) if json_value is None else json_value
+        print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+        return
+    if fmt == "csv":
+        columns = list(csv_columns or table)
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_cell(row.get(c)) for c in columns] for row in rows)
+        return
+    if not rows:
+        print(empty)
+        return
+    headers = [c.replace("_", " ").upper() for c in table]
+    cells = [
+        [_shorten(_cell(row.get(c))) if c == wide else _cell(row.get(c)) for c in table]
+        for row in rows
+    ]
+    if not _rich_table(headers, cells):
+        print(plain_table(headers, cells))

@@ -1,0 +1,171 @@
+"""The list commands: ``cchc tasks``, ``cchc units`` and ``cchc plugins``.
+
+Each prints its rows as a table, JSON or CSV (``--format``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from . import EXIT_OK, FORMATS
+from ._common import Command, add_format_option, emit, fail, open_store, parse_date
+
+# --- cchc tasks -----------------------------------------------------------------------------
+
+#: The columns of ``cchc tasks --format csv``: every field of a task a program may want.
+_TASK_CSV_COLUMNS = (
+    "id",
+    "plan",
+    "title",
+    "unit",
+    "partners",
+    "assignee",
+    "field",
+    "due",
+    "status",
+    "completed_on",
+    "exceeded",
+    "output",
+    "weight",
+    "budget",
+    "cancel_reason",
+)
+
+
+def _add_tasks_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("store", metavar="STORE", help="store folder")
+    parser.add_argument("--unit", metavar="ID", help="only tasks this unit leads")
+    parser.add_argument("--plan", metavar="ID", help="only tasks of this plan")
+    parser.add_argument(
+        "--status", choices=("open", "done", "cancelled"), help="only tasks with this status"
+    )
+    parser.add_argument("--assignee", metavar="PERSON", help="only tasks this person answers for")
+    parser.add_argument("--due-from", type=parse_date, metavar="DATE", help="due on or after DATE")
+    parser.add_argument("--due-to", type=parse_date, metavar="DATE", help="due on or before DATE")
+    add_format_option(parser, FORMATS)
+
+
+def _run_tasks(args: argparse.Namespace) -> int:
+    from .._codec import unstructure
+
+    if args.due_from and args.due_to and args.due_from > args.due_to:
+        fail("tasks", f"--due-from {args.due_from} is after --due-to {args.due_to}")
+    with open_store(args.store) as tr:
+        # An id that names nothing is a typo more often than a question: say so.
+        if args.unit is not None:
+            tr.unit(args.unit)
+        if args.plan is not None:
+            tr.plan(args.plan)
+        found = tr.tasks(
+            unit=args.unit,
+            plan=args.plan,
+            status=args.status,
+            assignee=args.assignee,
+            due_from=args.due_from,
+            due_to=args.due_to,
+        )
+    rows = [unstructure(task) for task in found]
+    emit(
+        args.format,
+        rows,
+        table=("id", "due", "status", "completed_on", "unit", "title"),
+        csv_columns=_TASK_CSV_COLUMNS,
+        wide="title",
+        empty="no tasks match",
+    )
+    return EXIT_OK
+
+
+TASKS = Command(
+    name="tasks",
+    summary="list the tasks of a store, filtered by unit, plan, status and due date",
+    description="List tasks sorted by due date, then id. Every filter given must match; dates "
+    "are inclusive. A unit or plan id that names nothing is an error.",
+    examples=(
+        "cchc tasks data/tan-hong --unit an-phuoc --status open",
+        "cchc tasks data/tan-hong --due-from 2025-01-01 --due-to 2025-03-31",
+        "cchc tasks data/tan-hong --plan kh-cchc-2021-2030 --format csv > tasks.csv",
+    ),
+    add_options=_add_tasks_options,
+    run=_run_tasks,
+)
+
+
+# --- cchc units -----------------------------------------------------------------------------
+
+
+def _add_units_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("store", metavar="STORE", help="store folder")
+    parser.add_argument("--parent", metavar="ID", help="only the units directly under this one")
+    add_format_option(parser, FORMATS)
+
+
+def _run_units(args: argparse.Namespace) -> int:
+    from .._codec import unstructure
+
+    with open_store(args.store) as tr:
+        if args.parent is not None:
+            tr.unit(args.parent)
+        rows = [unstructure(unit) for unit in tr.units(parent=args.parent)]
+    emit(
+        args.format,
+        rows,
+        table=("id", "name", "kind", "parent", "valid_from", "valid_to"),
+        csv_columns=("id", "name", "kind", "parent", "valid_from", "valid_to", "successors"),
+        wide="name",
+        empty="no units",
+    )
+    return EXIT_OK
+
+
+UNITS = Command(
+    name="units",
+    summary="list the units of a store (People's Committees, agencies, offices…)",
+    description="List units sorted by id, with their kind, parent and the days they existed.",
+    examples=(
+        "cchc units data/tan-hong",
+        "cchc units data/tan-hong --parent huyen",
+        "cchc units data/tan-hong --format json",
+    ),
+    add_options=_add_units_options,
+    run=_run_units,
+)
+
+
+# --- cchc plugins ---------------------------------------------------------------------------
+
+
+def _add_plugins_options(parser: argparse.ArgumentParser) -> None:
+    add_format_option(parser, FORMATS)
+
+
+def _run_plugins(args: argparse.Namespace) -> int:
+    from ..plugins import make_plugin_manager, plugin_versions
+
+    pm = make_plugin_manager()
+    versions = dict(plugin_versions(pm))
+    rows: list[dict[str, Any]] = []
+    for name, plugin in sorted(pm.list_name_plugin(), key=lambda np: np[0]):
+        if plugin is None:
+            continue
+        hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or ())
+        rows.append({"name": name, "version": versions.get(name, "?"), "hooks": hooks})
+    emit(args.format, rows, table=("name", "version", "hooks"), empty="no plugins loaded")
+    return EXIT_OK
+
+
+PLUGINS = Command(
+    name="plugins",
+    summary="list loaded plugins, their versions and the hooks each implements",
+    description="List the plugins a tracker would load here (built-in, installed entry "
+    "points, minus those blocked by CCHC_TASKS_DISABLE_PLUGINS), with their versions and "
+    "hooks.",
+    examples=(
+        "cchc plugins",
+        "cchc plugins --format json",
+        "CCHC_TASKS_DISABLE_PLUGINS=cchc_emulation cchc plugins",
+    ),
+    add_options=_add_plugins_options,
+    run=_run_plugins,
+)

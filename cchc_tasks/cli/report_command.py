@@ -1,0 +1,64 @@
+"""``cchc report``: write the annual report of a year as Markdown, HTML or a workbook."""
+
+from __future__ import annotations
+
+import argparse
+
+from . import EXIT_OK
+from ._common import Command, open_store, parse_date
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("store", metavar="STORE", help="store folder")
+    parser.add_argument("year", metavar="YEAR", type=int, help="the year to report on")
+    parser.add_argument(
+        "--format",
+        action="append",
+        choices=("md", "html", "xlsx"),
+        help="md, html or xlsx (xlsx needs the excel extra); repeat for several; "
+        "default: md and html",
+    )
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="language (default: vi)")
+    parser.add_argument("--out", default=".", metavar="DIR", help="folder to write into")
+    parser.add_argument(
+        "--as-of",
+        type=parse_date,
+        metavar="DATE",
+        help="evaluate as of this day (default: year end)",
+    )
+    parser.add_argument(
+        "--no-plots", action="store_true", help="leave out the charts (no matplotlib needed)"
+    )
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from ..reports import write_report
+
+    with open_store(args.store) as tr:
+        written = write_report(
+            tr,
+            args.year,
+            args.out,
+            args.format or ("md", "html"),
+            args.lang,
+            as_of=args.as_of,
+            plots=not args.no_plots,
+        )
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+REPORT = Command(
+    name="report",
+    summary="write the annual report of a year (targets, units, heads, overdue tasks, charts)",
+    description="Write 'Báo cáo kết quả thực hiện nhiệm vụ CCHC năm YEAR' as Markdown, HTML "
+    "or a workbook, in Vietnamese or English, and print the paths written.",
+    examples=(
+        "cchc report data/tan-hong 2025",
+        "cchc report data/tan-hong 2025 --format html --lang en --out reports",
+        "cchc report data/tan-hong 2025 --format xlsx --as-of 2025-06-30 --no-plots",
+    ),
+    add_options=_add_report_options,
+    run=_run_report,
+)
