@@ -91,7 +91,6 @@ class Decree90Rules:
         return self._rate(head)
 
     def _rate(self, head: HeadFacts) -> RatingDecision:
-        p = head.config.decree90
         f = head.unit.facts
         n = f.counted - f.pending  # tasks due by the evaluation date
         rated = [s.rating for s in head.subordinates if s.rating is not None]
@@ -113,61 +112,7 @@ class Decree90Rules:
             f"{n} tasks due by {head.as_of}{pending}: {f.on_time} on time, {f.late} "
             f"late, {f.overdue} overdue, {f.exceeded} exceeded"
         )
-        on_time, done = _share(f.on_time, n), _share(f.completed, n)
-        exceeded = _share(f.exceeded, n, empty=0.0)
-        completed_conditions: list[Condition] = [
-            (
-                done >= p.completed_share,
-                f"≥ {_pct(p.completed_share)} of tasks completed ({_pct(done)})",
-            ),
-        ]
-        if p.completed_subordinates_share is not None:
-            completed_conditions.append(
-                (
-                    at_least_htnv >= p.completed_subordinates_share,
-                    f"≥ {_pct(p.completed_subordinates_share)} of subordinate heads ≥ HTNV "
-                    f"({_pct(at_least_htnv)})",
-                )
-            )
-        levels: list[tuple[Rating, str, str, list[Condition]]] = [
-            (
-                Rating.EXCELLENT,
-                "decree90.excellent",
-                f"{SOURCE_90} Điều 4",
-                [
-                    (f.on_time == n, f"all tasks completed on time ({f.on_time}/{n})"),
-                    (
-                        exceeded >= p.excellent_exceeded_share,
-                        f"≥ {_pct(p.excellent_exceeded_share)} exceeded ({_pct(exceeded)})",
-                    ),
-                    (subs_ok, "every subordinate head ≥ HTNV"),
-                    (
-                        subs_good >= p.excellent_subordinates_good_share,
-                        f"≥ {_pct(p.excellent_subordinates_good_share)} of subordinate heads ≥ "
-                        f"HTTNV ({_pct(subs_good)})",
-                    ),
-                ],
-            ),
-            (
-                Rating.GOOD,
-                "decree90.good",
-                f"{SOURCE_90} Điều 5",
-                [
-                    (f.completed == n, f"all tasks completed ({f.completed}/{n})"),
-                    (
-                        on_time >= p.good_on_time_share,
-                        f"≥ {_pct(p.good_on_time_share)} on time ({_pct(on_time)})",
-                    ),
-                    (subs_ok, "every subordinate head ≥ HTNV"),
-                ],
-            ),
-            (
-                Rating.COMPLETED,
-                "decree90.completed",
-                f"{SOURCE_90} (ngưỡng HTNV: tham số)",
-                completed_conditions,
-            ),
-        ]
+        levels = _levels(head, at_least_htnv, subs_good)
         reasons = [Reason("decree90.facts", f"{task_text}; {sub_text}", SOURCE_90)]
         for rating, rule, source, conditions in levels:
             unmet = [text for ok, text in conditions if not ok]
@@ -212,6 +157,73 @@ class Decree90Rules:
                 )
             )
         return caps
+
+
+Level = tuple[Rating, str, str, list[Condition]]
+
+
+def _levels(head: HeadFacts, at_least_htnv: float, subs_good: float) -> list[Level]:
+    """The conditions of HTXSNV, HTTNV and HTNV (Điều 4, 5 and the HTNV threshold), best
+    first, each met or not on ``head``'s facts."""
+    p = head.config.decree90
+    f = head.unit.facts
+    n = f.counted - f.pending
+    subs_ok = at_least_htnv == 1.0
+    on_time, done = _share(f.on_time, n), _share(f.completed, n)
+    exceeded = _share(f.exceeded, n, empty=0.0)
+    completed_conditions: list[Condition] = [
+        (
+            done >= p.completed_share,
+            f"≥ {_pct(p.completed_share)} of tasks completed ({_pct(done)})",
+        ),
+    ]
+    if p.completed_subordinates_share is not None:
+        completed_conditions.append(
+            (
+                at_least_htnv >= p.completed_subordinates_share,
+                f"≥ {_pct(p.completed_subordinates_share)} of subordinate heads ≥ HTNV "
+                f"({_pct(at_least_htnv)})",
+            )
+        )
+    return [
+        (
+            Rating.EXCELLENT,
+            "decree90.excellent",
+            f"{SOURCE_90} Điều 4",
+            [
+                (f.on_time == n, f"all tasks completed on time ({f.on_time}/{n})"),
+                (
+                    exceeded >= p.excellent_exceeded_share,
+                    f"≥ {_pct(p.excellent_exceeded_share)} exceeded ({_pct(exceeded)})",
+                ),
+                (subs_ok, "every subordinate head ≥ HTNV"),
+                (
+                    subs_good >= p.excellent_subordinates_good_share,
+                    f"≥ {_pct(p.excellent_subordinates_good_share)} of subordinate heads ≥ "
+                    f"HTTNV ({_pct(subs_good)})",
+                ),
+            ],
+        ),
+        (
+            Rating.GOOD,
+            "decree90.good",
+            f"{SOURCE_90} Điều 5",
+            [
+                (f.completed == n, f"all tasks completed ({f.completed}/{n})"),
+                (
+                    on_time >= p.good_on_time_share,
+                    f"≥ {_pct(p.good_on_time_share)} on time ({_pct(on_time)})",
+                ),
+                (subs_ok, "every subordinate head ≥ HTNV"),
+            ],
+        ),
+        (
+            Rating.COMPLETED,
+            "decree90.completed",
+            f"{SOURCE_90} (ngưỡng HTNV: tham số)",
+            completed_conditions,
+        ),
+    ]
 
 
 def _months(months: float, threshold: float) -> str:

@@ -169,34 +169,10 @@ def verify_folder(folder: str, *, known: Position | None = None) -> VerifyReport
         return VerifyReport(False, lines, first, reason, file=file, head=head, journal_bytes=size)
 
     for label, position in (("the snapshot", _meta_position(meta)), ("this tracker", known)):
-        if position is None:
-            continue
-        offset, count, digest = position
-        if offset > size:
-            return bad(
-                f"expected the journal to reach line {count} (byte {offset}), where "
-                f"{label} stands; got {lines} complete lines ({size} bytes): lines after "
-                f"line {lines} were removed",
-                journal,
-                lines + 1,
-            )
-        found = walk.positions.get(offset)
-        if found is None:
-            return bad(
-                f"expected a line to end at byte {offset}, where {label} stands (line "
-                f"{count}); got the middle of a line: the journal was replaced or rewritten",
-                snapshot if label == "the snapshot" else journal,
-                None,
-            )
-        if found != position:
-            return bad(
-                f"expected line {count} with hash {digest[:12]}… at byte {offset}, where "
-                f"{label} stands; got line {found[1]} with hash {found[2][:12]}…: the "
-                "journal was replaced or rewritten (lines altered and every hash after "
-                "them recomputed)",
-                journal,
-                None,
-            )
+        problem = _position_problem(label, position, walk)
+        if problem is not None:
+            reason, in_snapshot, first = problem
+            return bad(reason, snapshot if in_snapshot else journal, first)
     if meta is not None:
         replayed = _by_id(walk.at_snapshot or {})
         documents = _by_id(raw)
@@ -217,6 +193,44 @@ def verify_folder(folder: str, *, known: Position | None = None) -> VerifyReport
             "in progress, or one that never returned)"
         )
     return VerifyReport(True, lines, None, reason, head=head, journal_bytes=size)
+
+
+def _position_problem(
+    label: str, position: Position | None, walk: _Walk
+) -> tuple[str, bool, int | None] | None:
+    """What is wrong with the journal position where ``label`` (the snapshot, or a
+    tracker) stands, if anything: the reason, whether the snapshot is the file to blame,
+    and the first bad line if known."""
+    if position is None:
+        return None
+    lines, size = walk.reader.lineno, walk.reader.offset
+    offset, count, digest = position
+    if offset > size:
+        return (
+            f"expected the journal to reach line {count} (byte {offset}), where "
+            f"{label} stands; got {lines} complete lines ({size} bytes): lines after "
+            f"line {lines} were removed",
+            False,
+            lines + 1,
+        )
+    found = walk.positions.get(offset)
+    if found is None:
+        return (
+            f"expected a line to end at byte {offset}, where {label} stands (line "
+            f"{count}); got the middle of a line: the journal was replaced or rewritten",
+            label == "the snapshot",
+            None,
+        )
+    if found != position:
+        return (
+            f"expected line {count} with hash {digest[:12]}… at byte {offset}, where "
+            f"{label} stands; got line {found[1]} with hash {found[2][:12]}…: the "
+            "journal was replaced or rewritten (lines altered and every hash after "
+            "them recomputed)",
+            False,
+            None,
+        )
+    return None
 
 
 def _meta_position(meta: SnapshotMeta | None) -> Position | None:
