@@ -11,6 +11,8 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
+import cchc_tasks as ct
+
 settings.register_profile(
     "ci",
     derandomize=True,
@@ -31,3 +33,18 @@ EXAMPLE_PLUGINS = ("cchc_dong_thap", "cchc_emulation", "cchc_overdue_alerts")
 @pytest.fixture(autouse=True)
 def _without_example_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CCHC_TASKS_DISABLE_PLUGINS", ",".join(EXAMPLE_PLUGINS))
+
+
+@pytest.fixture(scope="module")
+def demo() -> ct.Tracker:
+    """The Tân Hồng example store (``cchc_tasks.examples.tan_hong``) in memory, built once
+    per test module: tests that read it share it, and none may write to it."""
+    tr = ct.Tracker.memory(load_entrypoints=False)
+    ct.examples.tan_hong(tr)
+    return tr
+
+
+@pytest.fixture
+def memory_tracker() -> ct.Tracker:
+    """An empty memory tracker with the built-in rules only."""
+    return ct.Tracker.memory(load_entrypoints=False)

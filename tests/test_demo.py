@@ -17,13 +17,6 @@ D = dt.date
 BEFORE_THE_REFORM = range(2021, 2026)
 
 
-@pytest.fixture(scope="module")
-def demo() -> ct.Tracker:
-    tr = ct.Tracker.memory(load_entrypoints=False)
-    ct.examples.tan_hong(tr)
-    return tr
-
-
 def test_the_demo_has_the_real_units_of_tan_hong(demo: ct.Tracker) -> None:
     names = {u.name for u in demo.units()}
     assert {

@@ -13,10 +13,7 @@
 from __future__ import annotations
 
 import ast
-import contextlib
 import inspect
-import io
-import os
 import re
 import textwrap
 from pathlib import Path
@@ -26,6 +23,8 @@ import pytest
 
 import cchc_tasks
 from cchc_tasks import hookspecs
+
+from .doc_examples import FENCE, run_page_examples
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -43,34 +42,7 @@ EXECUTED = [
 HOOKS_PAGE = DOCS / "reference" / "hooks.md"
 API_PAGE = DOCS / "reference" / "api.md"
 
-_FENCE = re.compile(
-    r"^```(?P<info>[^\n`]*)\n(?P<body>.*?)^```[ \t]*$",
-    re.MULTILINE | re.DOTALL,
-)
-# Set to 1 to rewrite the output blocks from what the examples print (then review the diff).
-UPDATE_ENV = "CCHC_UPDATE_DOC_OUTPUTS"
-UPDATE = os.environ.get(UPDATE_ENV) == "1"
 _LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
-
-
-class Block:
-    """One fenced block of a Markdown page."""
-
-    def __init__(self, match: re.Match[str], text: str) -> None:
-        self.lang = match["info"].strip().split(" ")[0]
-        self.body = match["body"]
-        self.start = match.start()
-        self.end = match.end()
-        self.line = text.count("\n", 0, match.start()) + 1
-
-
-def fenced_blocks(text: str) -> list[Block]:
-    """Every fenced block of ``text``, in order."""
-    return [Block(m, text) for m in _FENCE.finditer(text)]
-
-
-def _normalise(output: str) -> str:
-    return "\n".join(line.rstrip() for line in output.strip("\n").splitlines())
 
 
 def _page_ids() -> list[str]:
@@ -79,37 +51,7 @@ def _page_ids() -> list[str]:
 
 @pytest.mark.parametrize("page", EXECUTED, ids=_page_ids())
 def test_examples_run(page: str) -> None:
-    text = (ROOT / page).read_text(encoding="utf-8")
-    blocks = fenced_blocks(text)
-    python = [b for b in blocks if b.lang == "python"]
-    assert python, f"{page} has no python examples"
-    namespace: dict[str, Any] = {"__name__": f"docs_{Path(page).stem}"}
-    updates: list[tuple[Block, str]] = []
-    for i, block in enumerate(blocks):
-        if block.lang != "python":
-            continue
-        code = compile(block.body, f"{page}:{block.line}", "exec")
-        printed = io.StringIO()
-        with contextlib.redirect_stdout(printed):
-            exec(code, namespace)
-        following = blocks[i + 1] if i + 1 < len(blocks) else None
-        if (
-            following is not None
-            and following.lang == "output"
-            and not text[block.end : following.start].strip()
-        ):
-            if UPDATE and _normalise(printed.getvalue()) != _normalise(following.body):
-                updates.append((following, _normalise(printed.getvalue()) + "\n"))
-                continue
-            assert _normalise(printed.getvalue()) == _normalise(following.body), (
-                f"{page}:{following.line}: the output block differs from what the example "
-                f"at line {block.line} prints (rerun with {UPDATE_ENV}=1 to rewrite it)"
-            )
-    for block, body in reversed(updates):
-        fence = "```output\n"
-        text = text[: block.start] + fence + body + "```" + text[block.end :]
-    if updates:
-        (ROOT / page).write_text(text, encoding="utf-8")
+    run_page_examples(page)
 
 
 def _hooks() -> list[tuple[str, Any]]:
@@ -192,7 +134,7 @@ def _pages() -> list[Path]:
 
 @pytest.mark.parametrize("page", _pages(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_relative_links_resolve(page: Path) -> None:
-    text = _FENCE.sub("", page.read_text(encoding="utf-8"))
+    text = FENCE.sub("", page.read_text(encoding="utf-8"))
     for match in _LINK.finditer(text):
         target = match["target"].split("#")[0]
         if not target or re.match(r"^[a-z]+:", target):

@@ -247,6 +247,6 @@ def test_hook_cchc_authorize() -> None:
         tr.cancel_task("t-a", reason="trùng", actor="chuyen-vien")
     exc = caught.value
     assert (exc.actor, exc.action, exc.target.id) == ("chuyen-vien", "cancel_task", "t-a")
-    assert exc.plugin == "test_hooks.OnlyHeadsCancel"
+    assert exc.plugin == f"{__name__}.OnlyHeadsCancel"
     assert tr.seq == seq
     assert tr.cancel_task("t-a", reason="trùng", actor="h-a").status is ct.TaskStatus.CANCELLED

@@ -19,6 +19,8 @@ from cchc_tasks import labels, reports
 from cchc_tasks.cli import main
 from cchc_tasks.examples import NEW_COMMUNES
 
+from .doc_examples import run_page_examples
+
 matplotlib.use("Agg")
 
 D = dt.date
@@ -272,9 +274,4 @@ def test_cchc_report_xlsx_through_the_exports_module(
 def test_the_how_to_page_runs() -> None:
     """Every example of the page runs and prints what the page shows (the docs suite's
     runner; set CCHC_UPDATE_DOC_OUTPUTS=1 to rewrite the output blocks)."""
-    sys.path.insert(0, str(Path(__file__).parent))
-    try:
-        import test_docs
-    finally:
-        sys.path.pop(0)
-    test_docs.test_examples_run(PAGE)
+    run_page_examples(PAGE)

@@ -33,6 +33,8 @@ from cchc_tasks.store import Store, journal, snapshot
 from cchc_tasks.store.journal import GENESIS
 from cchc_tasks.testing import raw_state
 
+from ..helpers import store_files, unchanged
+
 JOURNAL = "journal.jsonl"
 SNAPSHOT = "state.json"
 YEAR_START, YEAR_END = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
@@ -82,32 +84,10 @@ def lines(folder: Path) -> list[bytes]:
     return (folder / JOURNAL).read_bytes().splitlines(keepends=True)
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    """Every file of the store except the lock, by name: for byte-for-byte checks."""
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != "lock"}
-
-
 def crash_copy(folder: Path, dest: Path) -> Path:
     """The folder as a process killed right now would leave it (nothing closed)."""
     shutil.copytree(folder, dest)
     return dest
-
-
-def unchanged(tr: ct.Tracker, call: Callable[[], object], error: type[BaseException]) -> None:
-    """``call`` raises ``error`` and leaves the documents, the raw TinyDB state, the seq
-    and every store file exactly as they were."""
-    documents = copy.deepcopy(tr.to_documents())
-    raw = raw_state(tr)
-    order = {t: list(docs) for t, docs in raw_state(tr).items()}
-    seq = tr.seq
-    before = files(Path(tr.path)) if tr.path else {}
-    with pytest.raises(error):
-        call()
-    assert tr.to_documents() == documents
-    assert raw_state(tr) == raw
-    assert {t: list(docs) for t, docs in raw_state(tr).items()} == order
-    assert tr.seq == seq
-    assert (files(Path(tr.path)) if tr.path else {}) == before
 
 
 @pytest.fixture
@@ -411,7 +391,7 @@ def test_writes_on_a_closed_store_are_refused(tr: ct.Tracker):
 
 def test_snapshot_or_close_inside_a_batch_is_refused(tr: ct.Tracker, folder: Path):
     """A snapshot taken mid-batch would save changes that may yet be undone: refused."""
-    before = files(folder)
+    before = store_files(folder)
     with pytest.raises(RuntimeError), tr.batch():
         tr.add_task(task("t3"))
         with pytest.raises(ct.StoreError, match="inside a transaction"):
@@ -419,7 +399,7 @@ def test_snapshot_or_close_inside_a_batch_is_refused(tr: ct.Tracker, folder: Pat
         with pytest.raises(ct.StoreError, match="inside a transaction"):
             tr.close()
         raise RuntimeError
-    assert files(folder) == before
+    assert store_files(folder) == before
     tr.add_task(task("t4"))  # the store is still open
 
 

@@ -10,7 +10,6 @@ leaves the state and the journal byte for byte as they were.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import inspect
 from collections.abc import Callable, Iterator
@@ -33,7 +32,8 @@ from cchc_tasks.inspections import Inspection
 from cchc_tasks.recurrence import AfterCompletion, monthly, quarterly
 from cchc_tasks.rulesets.unit_policy import UnitScopePolicy
 from cchc_tasks.surveys import SurveyResponse
-from cchc_tasks.testing import raw_state
+
+from ..helpers import unchanged
 
 D = dt.date
 TODAY = D(2025, 3, 1)
@@ -76,30 +76,6 @@ def seed(tr: ct.Tracker) -> ct.Tracker:
 
 def task(id: str, unit: str) -> ct.Task:
     return ct.Task(id=id, plan="kh", title=f"Nhiệm vụ {id}", unit=unit, due=D(2025, 6, 30))
-
-
-def files(folder: Path) -> dict[str, bytes]:
-    return {
-        p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.name != "lock"
-    }
-
-
-def unchanged(
-    tr: ct.Tracker, call: Callable[[], object], error: type[BaseException]
-) -> BaseException:
-    """``call`` raises ``error`` and leaves documents, raw state, seq and files as they
-    were; returns the error."""
-    documents = copy.deepcopy(tr.to_documents())
-    raw = raw_state(tr)
-    seq = tr.seq
-    before = files(Path(tr.path)) if tr.path else {}
-    with pytest.raises(error) as caught:
-        call()
-    assert tr.to_documents() == documents
-    assert raw_state(tr) == raw
-    assert tr.seq == seq
-    assert (files(Path(tr.path)) if tr.path else {}) == before
-    return caught.value
 
 
 class Recorder:

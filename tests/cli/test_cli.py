@@ -27,7 +27,7 @@ from cchc_tasks.store import Store
 D = dt.date
 ICT = dt.timezone(dt.timedelta(hours=7))
 CCHC = Path(sys.executable).with_name("cchc")
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "reference" / "cli.md"
+DOCS = Path(__file__).resolve().parent.parent.parent / "docs" / "reference" / "cli.md"
 
 
 @pytest.fixture

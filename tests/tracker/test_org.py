@@ -5,9 +5,7 @@ see the old tree before the date and the new one after it (rule R17, the 2025 re
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -17,6 +15,9 @@ from hypothesis import strategies as st
 
 import cchc_tasks as ct
 from cchc_tasks.recurrence import quarterly
+
+from ..doc_examples import run_page_examples
+from ..helpers import unchanged
 
 D = dt.date
 ON = D(2025, 7, 1)
@@ -75,14 +76,6 @@ def tr() -> ct.Tracker:
 def new_commune(**more: Any) -> ct.Unit:
     return ct.Unit(**{"id": "ab", "name": "UBND xã AB", "kind": "commune", "parent": "tinh",
                       **more})  # fmt: skip
-
-
-def unchanged(tr: ct.Tracker, call: Callable[[], object], error: type[Exception]) -> Exception:
-    before, seq = tr.to_documents(), tr.seq
-    with pytest.raises(error) as caught:
-        call()
-    assert tr.to_documents() == before and tr.seq == seq
-    return caught.value
 
 
 # -- merging and splitting ---------------------------------------------------------------------
@@ -385,9 +378,4 @@ def test_a_recurring_task_follows_its_unit_into_the_successor(tr: ct.Tracker) ->
 def test_the_explanation_page_runs() -> None:
     """The example of docs/explanation/reform-2025.md prints what the page shows (the
     docs suite's runner; set CCHC_UPDATE_DOC_OUTPUTS=1 to rewrite the output block)."""
-    sys.path.insert(0, str(Path(__file__).parent))
-    try:
-        import test_docs
-    finally:
-        sys.path.pop(0)
-    test_docs.test_examples_run("docs/explanation/reform-2025.md")
+    run_page_examples("docs/explanation/reform-2025.md")

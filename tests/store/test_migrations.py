@@ -1,8 +1,8 @@
 """Layout versions (docs/reference/store-format.md, "Layout versions and migrations").
 
 Journal lines carry ``v`` and the snapshot ``_meta.schema``; this release writes 1.
-``tests/fixtures/store-v0/`` is a store in the pre-release layout 0 (no ``v``, no
-``schema``; see ``tests/fixtures/make_store_v0.py``), with its snapshot at line 5 of 8.
+``tests/store/fixtures/store-v0/`` is a store in the pre-release layout 0 (no ``v``, no
+``schema``; see ``tests/store/fixtures/make_store_v0.py``), with its snapshot at line 5 of 8.
 Opening it migrates it: the old chain is checked, the originals are kept under
 ``migrated/v0/``, the lines are rewritten as version 1 and re-chained, and a fresh
 snapshot is written. A store of a newer version is refused with ``StoreVersionError``

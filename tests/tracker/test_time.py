@@ -25,6 +25,8 @@ from cchc_tasks.exports import export_store_json, import_store_json
 from cchc_tasks.inspections import Inspection, Reminder
 from cchc_tasks.recurrence import Recurrence, monthly, quarterly, yearly
 
+from ..helpers import unchanged
+
 D = dt.date
 
 
@@ -55,16 +57,6 @@ def tr() -> ct.Tracker:
 
 def task(id: str, due: dt.date, unit: str = "xa-a", **more: Any) -> ct.Task:
     return ct.Task(id=id, plan="kh", title=f"Nhiệm vụ {id}", unit=unit, due=due, **more)
-
-
-def unchanged(tr: ct.Tracker, call: Callable[[], object], error: type[Exception]) -> Exception:
-    """``call`` raises ``error`` and the state and the journal position stay as they were."""
-    before, seq = tr.to_documents(), tr.seq
-    with pytest.raises(error) as caught:
-        call()
-    assert tr.to_documents() == before
-    assert tr.seq == seq
-    return caught.value
 
 
 # -- the calendar as data ---------------------------------------------------------------------

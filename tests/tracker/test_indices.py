@@ -39,7 +39,7 @@ from cchc_tasks.ranking import is_computed
 from cchc_tasks.surveys import SurveyImportError, SurveyResponse
 
 D = dt.date
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 COMPUTED_ON = D(2025, 1, 15)
 
 #: A small table: two fields, four scored leaves, a 30-point survey, caps of 2.
@@ -512,13 +512,6 @@ def test_the_sipas_and_indices_sections_are_configuration() -> None:
 
 
 # -- the demo ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def demo() -> ct.Tracker:
-    tr = ct.Tracker.memory(load_entrypoints=False)
-    ct.examples.tan_hong(tr)
-    return tr
 
 
 def test_the_demo_computes_its_units_indices_and_keeps_the_official_ones(
