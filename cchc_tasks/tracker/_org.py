@@ -15,7 +15,7 @@ from ..plans import Plan
 from ..targets import Target
 from ..tasks import Task, TaskStatus
 from ..units import Headship, Person, Unit
-from ._session import Service, Session
+from ._session import Reference, Service, Session
 from .reader import check_day
 
 if TYPE_CHECKING:
@@ -56,17 +56,9 @@ class OrganisationService(Service):
     # -- units, people, heads, plans, targets -----------------------------------------
 
     def add_unit(self, unit: Unit, actor: str | None, note: str | None) -> Unit:
-        s = self.session
-        s.writable()
-        s.check_type(unit, Unit, "add_unit.unit")
-        with s.write(actor, note):
-            self.allow("add_unit", unit)
-            s.require_new("units", unit)
-            s.require("units", unit.parent, "Unit.parent")
-            for successor in unit.successors:
-                s.require("units", successor, "Unit.successors")
-            s.put("units", unit)
-        return unit
+        return self.record(
+            "add_unit", "units", unit, "add_unit.unit", actor, note, refers_to=_unit_references
+        )
 
     def restore_successors(self, unit: Unit) -> Unit:
         """Give a unit added without them its successors (and its other fields) back:
@@ -83,15 +75,15 @@ class OrganisationService(Service):
         return unit
 
     def add_person(self, person: Person, actor: str | None, note: str | None) -> Person:
-        s = self.session
-        s.writable()
-        s.check_type(person, Person, "add_person.person")
-        with s.write(actor, note):
-            self.allow("add_person", person)
-            s.require_new("persons", person)
-            s.require("units", person.unit, "Person.unit")
-            s.put("persons", person)
-        return person
+        return self.record(
+            "add_person",
+            "persons",
+            person,
+            "add_person.person",
+            actor,
+            note,
+            refers_to=lambda p: [("units", p.unit, "Person.unit")],
+        )
 
     def appoint_head(
         self,
@@ -138,28 +130,32 @@ class OrganisationService(Service):
         return ended
 
     def add_plan(self, plan: Plan, actor: str | None, note: str | None) -> Plan:
-        s = self.session
-        s.writable()
-        s.check_type(plan, Plan, "add_plan.plan")
-        with s.write(actor, note):
-            self.allow("add_plan", plan)
-            s.require_new("plans", plan)
-            s.require("units", plan.unit, "Plan.unit")
-            s.require("plans", plan.parent, "Plan.parent")
-            s.put("plans", plan)
-        return plan
+        return self.record(
+            "add_plan",
+            "plans",
+            plan,
+            "add_plan.plan",
+            actor,
+            note,
+            refers_to=lambda p: [
+                ("units", p.unit, "Plan.unit"),
+                ("plans", p.parent, "Plan.parent"),
+            ],
+        )
 
     def add_target(self, target: Target, actor: str | None, note: str | None) -> Target:
-        s = self.session
-        s.writable()
-        s.check_type(target, Target, "add_target.target")
-        with s.write(actor, note):
-            self.allow("add_target", target)
-            s.require_new("targets", target)
-            s.require("plans", target.plan, "Target.plan")
-            s.require("units", target.unit, "Target.unit")
-            s.put("targets", target)
-        return target
+        return self.record(
+            "add_target",
+            "targets",
+            target,
+            "add_target.target",
+            actor,
+            note,
+            refers_to=lambda t: [
+                ("plans", t.plan, "Target.plan"),
+                ("units", t.unit, "Target.unit"),
+            ],
+        )
 
     # -- the unit tree over time ------------------------------------------------------
 
@@ -373,6 +369,12 @@ class OrganisationService(Service):
         if not unit.exists_between(on, on):
             raise ValidationError(f"{action}.into", f"a unit in force on {on.isoformat()}", item)
         return unit
+
+
+def _unit_references(unit: Unit) -> list[Reference]:
+    return [("units", unit.parent, "Unit.parent")] + [
+        ("units", successor, "Unit.successors") for successor in unit.successors
+    ]
 
 
 def _id_list(name: str, value: Any) -> list[str]:

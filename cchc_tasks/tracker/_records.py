@@ -10,21 +10,23 @@ import attrs
 from ..errors import ValidationError
 from ..inspections import Inspection
 from ..results import Assessment, Discipline, Result
-from ._session import Service
+from ._session import Reference, Service
 
 __all__ = ["RecordService"]
 
 
 class RecordService(Service):
     def record_result(self, result: Result, actor: str | None, note: str | None) -> Result:
-        s = self.session
-        s.writable()
-        s.check_type(result, Result, "record_result.result")
-        with s.write(actor, note):
-            self.allow("record_result", result)
-            s.require("units", result.unit, "Result.unit")
-            s.put("results", result)
-        return result
+        return self.record(
+            "record_result",
+            "results",
+            result,
+            "record_result.result",
+            actor,
+            note,
+            refers_to=lambda r: [("units", r.unit, "Result.unit")],
+            new=False,  # a result of the same indicator, unit and year is corrected
+        )
 
     def discipline(
         self,
@@ -76,17 +78,22 @@ class RecordService(Service):
     def record_inspection(
         self, inspection: Inspection, actor: str | None, note: str | None
     ) -> Inspection:
-        s = self.session
-        s.writable()
-        s.check_type(inspection, Inspection, "record_inspection.inspection")
-        with s.write(actor, note):
-            self.allow("record_inspection", inspection)
-            s.require("persons", inspection.inspector, "Inspection.inspector")
-            for uid in inspection.units:
-                s.require("units", uid, "Inspection.units")
-            for tid in inspection.tasks:
-                s.require("tasks", tid, "Inspection.tasks")
-            for tid in inspection.follow_up:
-                s.require("tasks", tid, "Inspection.follow_up")
-            s.put("inspections", inspection)
-        return inspection
+        return self.record(
+            "record_inspection",
+            "inspections",
+            inspection,
+            "record_inspection.inspection",
+            actor,
+            note,
+            refers_to=_inspection_references,
+            new=False,  # an inspection recorded again is corrected
+        )
+
+
+def _inspection_references(inspection: Inspection) -> list[Reference]:
+    return [
+        ("persons", inspection.inspector, "Inspection.inspector"),
+        *(("units", uid, "Inspection.units") for uid in inspection.units),
+        *(("tasks", tid, "Inspection.tasks") for tid in inspection.tasks),
+        *(("tasks", tid, "Inspection.follow_up") for tid in inspection.follow_up),
+    ]

@@ -17,7 +17,7 @@ import contextlib
 import datetime as dt
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
 
@@ -44,6 +44,9 @@ class ListenerWarning(RuntimeWarning):
 ListenerWarning.__module__ = "cchc_tasks.tracker"
 
 Cache = dict[str, tuple[dict[str, Any], Any]]
+T = TypeVar("T")
+#: (table, id or None, field that names it): something an object refers to.
+Reference = tuple[str, str | None, str]
 
 
 class Session:
@@ -237,3 +240,31 @@ class Service:
     def allow(self, action: str, target: Any) -> None:
         """Ask the ``cchc_authorize`` plugins; they receive the read side."""
         self.session.allow(action, target, self.reader)
+
+    def record(
+        self,
+        action: str,
+        table: str,
+        obj: T,
+        name: str,
+        actor: str | None,
+        note: str | None,
+        *,
+        refers_to: Callable[[Any], Iterable[Reference]] = lambda obj: (),
+        new: bool = True,
+    ) -> T:
+        """The write of one object as it comes: of the table's class (``name`` is the
+        argument, for the error), authorized, new unless ``new=False`` (then it adds or
+        replaces), every ``(table, id, field)`` of ``refers_to(obj)`` existing (an id of
+        ``None`` refers to nothing); one journal line. Returns ``obj``."""
+        s = self.session
+        s.writable()
+        s.check_type(obj, TABLES[table].cls, name)
+        with s.write(actor, note):
+            self.allow(action, obj)
+            if new:
+                s.require_new(table, obj)
+            for other, key, field in refers_to(obj):
+                s.require(other, key, field)
+            s.put(table, obj)
+        return obj
