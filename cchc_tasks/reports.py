@@ -24,18 +24,19 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import attrs
 
+from ._tabular import EXCEL_HINT, require_openpyxl
 from .charts import figure_png, plot_completion, plot_indicator, plot_ratings
 from .errors import CchcError, ValidationError
 from .evaluation import Evaluation
-from .labels import Lang, check_lang, date_text, indicator_label
+from .exports import write_evaluation_xlsx
+from .labels import Lang, check_lang, date_text, indicator_label, recommendation_label
 from .labels import t as _t
 from .tables import (
     Cell,
@@ -70,6 +71,7 @@ __all__ = [
     "html_pairs",
     "html_table",
     "markdown_table",
+    "markdown_text",
     "ordered_units",
     "overdue_table",
     "overdue_tasks",
@@ -84,7 +86,7 @@ __all__ = [
     "xlsx_available",
 ]
 
-#: The formats :func:`write_report` knows; ``xlsx`` needs ``cchc_tasks.exports``.
+#: The formats :func:`write_report` knows; ``xlsx`` needs openpyxl.
 FORMATS = ("md", "html", "xlsx")
 
 
@@ -150,7 +152,7 @@ def text_report(ev: Evaluation, *, reasons: bool = True) -> str:
         lines += ["", "Recommendations / Kiến nghị"]
         for rec in ev.recommendations:
             name = ev.names.get(rec.subject, rec.subject)
-            lines.append(f"  {rec.kind}: {name} — {rec.reason.text}")
+            lines.append(f"  {recommendation_label(rec.kind)}: {name} — {rec.reason.text}")
     return "\n".join(lines)
 
 
@@ -202,7 +204,7 @@ def _unit_changes(ev: Evaluation) -> list[str]:
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\|*`[<"})
 
 
-def _md(text: str) -> str:
+def markdown_text(text: str) -> str:
     """Text safe inside a Markdown table cell: punctuation that Markdown reads is
     backslash-escaped and line breaks become spaces."""
     return " ".join(text.translate(_MD_SPECIAL).split())
@@ -210,13 +212,13 @@ def _md(text: str) -> str:
 
 def markdown_table(table: Table, *, level: int = 2) -> str:
     """``table`` as a titled GitHub-flavoured Markdown table."""
-    lines = [f"{'#' * level} {_md(table.title)}", ""]
+    lines = [f"{'#' * level} {markdown_text(table.title)}", ""]
     if not table.rows:
-        return "\n".join([*lines, _md(table.empty)])
+        return "\n".join([*lines, markdown_text(table.empty)])
     numeric = [all(row[i].number for row in table.rows) for i in range(len(table.headers))]
-    lines.append("| " + " | ".join(_md(h) for h in table.headers) + " |")
+    lines.append("| " + " | ".join(markdown_text(h) for h in table.headers) + " |")
     lines.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
-    lines += ["| " + " | ".join(_md(c.text) for c in row) + " |" for row in table.rows]
+    lines += ["| " + " | ".join(markdown_text(c.text) for c in row) + " |" for row in table.rows]
     return "\n".join(lines)
 
 
@@ -410,14 +412,14 @@ def _markdown_report(
     ev: Evaluation, lang: Lang, tables: Sequence[Table], links: Sequence[tuple[str, str]]
 ) -> str:
     title, lines = _heading_lines(ev, lang)
-    parts = [f"# {_md(title)}", "\n\n".join(_md(line) for line in lines)]
+    parts = [f"# {markdown_text(title)}", "\n\n".join(markdown_text(line) for line in lines)]
     parts += [markdown_table(x) for x in tables]
     if links:
-        charts = [f"## {_md(_t('section.charts', lang))}"]
+        charts = [f"## {markdown_text(_t('section.charts', lang))}"]
         # A "]" would end the alt text, and target ids may hold characters that end a
         # link, so both are escaped.
         for alt, name in links:
-            text = _md(alt).replace("]", "\\]")
+            text = markdown_text(alt).replace("]", "\\]")
             charts.append(f"![{text}]({quote(name)})")
         parts.append("\n\n".join(charts))
     return "\n\n".join(parts) + "\n"
@@ -449,20 +451,14 @@ def _html_report(
     )
 
 
-def _xlsx_exporter() -> Callable[[Evaluation, Path], Any] | None:
-    """The evaluation exporter of :mod:`cchc_tasks.exports`, if that module exists and has
-    one (``write_evaluation_xlsx(evaluation, path)``); Excel output lives there."""
-    try:
-        exports = importlib.import_module("cchc_tasks.exports")
-    except ImportError:
-        return None
-    exporter = getattr(exports, "write_evaluation_xlsx", None)
-    return exporter if callable(exporter) else None
-
-
 def xlsx_available() -> bool:
-    """Whether :func:`write_report` can write ``xlsx``."""
-    return _xlsx_exporter() is not None
+    """Whether :func:`write_report` can write ``xlsx``: the workbook of
+    :func:`cchc_tasks.exports.write_evaluation_xlsx` needs openpyxl."""
+    try:
+        require_openpyxl()
+    except CchcError:
+        return False
+    return True
 
 
 def write_report(
@@ -476,20 +472,20 @@ def write_report(
     plots: bool = True,
 ) -> list[Path]:
     """Write the annual report of ``year`` into ``out_dir`` (created if missing), one file
-    per format (``md``, ``html``, and ``xlsx`` when :mod:`cchc_tasks.exports` provides
-    it), named by :func:`report_stem`; the year is evaluated once. Returns the paths
-    written: the reports in the order of ``formats``, then a Markdown report's charts."""
+    per format (``md``, ``html``, and ``xlsx``: the evaluation workbook of
+    :mod:`cchc_tasks.exports`, which needs openpyxl), named by :func:`report_stem`; the
+    year is evaluated once. Returns the paths written: the reports in the order of
+    ``formats``, then a Markdown report's charts."""
     lang = check_lang(lang)
     if isinstance(formats, str):
         formats = (formats,)
     for f in formats:
         if f not in FORMATS:
             raise ValidationError("write_report.formats", "'md', 'html' or 'xlsx'", f)
-    exporter = _xlsx_exporter()
-    if "xlsx" in formats and exporter is None:
+    if "xlsx" in formats and not xlsx_available():
         raise CchcError(
-            "xlsx output is not available: it needs cchc_tasks.exports with an evaluation "
-            "exporter; write md or html instead"
+            f"xlsx output is not available: it needs openpyxl ({EXCEL_HINT}); "
+            "write md or html instead"
         )
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -502,8 +498,7 @@ def write_report(
     for f in dict.fromkeys(formats):
         path = folder / f"{stem}.{f}"
         if f == "xlsx":
-            assert exporter is not None
-            exporter(ev, path)
+            write_evaluation_xlsx(ev, path, lang=lang)
         else:
             text, files = _render(tracker, ev, f, lang, charts=charts, out_dir=folder)
             path.write_text(text, encoding="utf-8")
