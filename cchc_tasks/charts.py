@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .errors import CchcError
-from .evaluation import Evaluation
 from .labels import (
     OUTCOME_MARKERS,
     RATING_COLOURS,
@@ -41,6 +40,7 @@ from .ratings import Rating
 from .tables import ordered_units
 from .targets import Above, AllOf, AnyOf, AtLeast, Growth, Milestones, Outcome, RankWithin, Rule
 from .tasks import TaskOutcome
+from .verdicts import Evaluation
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -49,6 +49,7 @@ __all__ = [
     "load_criteria",
 ]
 
+#: The level names of the tree, from the root down.
 LEVELS = ("field", "criterion", "sub-criterion")
 #: The key that holds a node's children in a criteria file, per level.
 _CHILD_KEYS = ("criteria", "sub_criteria")

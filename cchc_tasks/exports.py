@@ -178,8 +178,8 @@ def _write_xlsx(path: str | os.PathLike[str], sheets: Mapping[str, tables.Table]
 
 
 def task_rows(tracker: Tracker, tasks: Iterable[Task] | None = None) -> list[list[Any]]:
-    """The rows of the task sheet (under :data:`TASK_COLUMNS`): ``tasks``, or every task
-    of the store, by due date then id (the values of
+    """The rows of the task sheet (under :data:`~cchc_tasks.tables.TASK_COLUMNS`):
+    ``tasks``, or every task of the store, by due date then id (the values of
     :func:`cchc_tasks.tables.task_table`)."""
     return task_table(tracker, tasks).values()
 
@@ -190,11 +190,11 @@ def export_tasks(
     """Write ``tasks`` (default: every task of the store) to ``path``, a ``.xlsx``
     workbook (sheet "Nhiệm vụ") or a ``.csv`` file; returns how many were written.
 
-    The columns are :data:`TASK_COLUMNS`: the annex columns first (STT, Mã, Nội dung
-    nhiệm vụ, Lĩnh vực, Cơ quan chủ trì, Cơ quan phối hợp, Người thực hiện, Thời gian
-    hoàn thành, Sản phẩm, Trọng số, Kinh phí), then the plan and what was recorded
-    (status, completion date, exceeded, quality note, reason for cancelling). Units and
-    people are written by name, or by id where two share a name.
+    The columns are :data:`~cchc_tasks.tables.TASK_COLUMNS`: the annex columns first
+    (STT, Mã, Nội dung nhiệm vụ, Lĩnh vực, Cơ quan chủ trì, Cơ quan phối hợp, Người thực
+    hiện, Thời gian hoàn thành, Sản phẩm, Trọng số, Kinh phí), then the plan and what was
+    recorded (status, completion date, exceeded, quality note, reason for cancelling).
+    Units and people are written by name, or by id where two share a name.
     """
     ext = _kind(path, (".xlsx", ".csv"))
     table = task_table(tracker, tasks)

@@ -78,7 +78,6 @@ __all__ = [
     "load_criteria",
 ]
 
-#: The level names of the tree, from the root down.
 # --- Scorecards ---------------------------------------------------------------------------
 
 
