@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import base64
 import datetime as dt
 import html
@@ -228,6 +229,19 @@ def test_xlsx_needs_openpyxl(
     assert written == [tmp_path / "cchc-report-2025.xlsx"]
     book = openpyxl.load_workbook(written[0])
     assert book.sheetnames == ["About", "Units", "Heads", "Targets", "Recommendations"]
+
+
+def test_the_report_does_not_import_the_notebook() -> None:
+    """Reports draw their charts with cchc_tasks.charts and their tables with
+    cchc_tasks.tables: the notebook, which shows reports, is above them, not beside."""
+    source = Path(reports.__file__).read_text(encoding="utf-8")
+    imports = [
+        ast.unparse(node)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+    assert imports and not [line for line in imports if "notebook" in line]
+    assert "import_module" not in source  # exports is imported as any module is
 
 
 def test_text_report_is_unchanged(ev: ct.Evaluation) -> None:
