@@ -53,7 +53,6 @@ from .tasks import Task
 
 if TYPE_CHECKING:
     from .tracker import Tracker
-    from .units import Person, Unit
 
 __all__ = [
     "DUE_FORMS",
@@ -493,11 +492,6 @@ class _Row:
     task: dict[str, Any]
 
 
-def _cell(row: list[Any], columns: Mapping[str, int], column: str) -> str:
-    i = columns.get(column)
-    return cell_text(row[i]) if i is not None and i < len(row) else ""
-
-
 def _lines(text: str) -> str:
     return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
 
@@ -529,98 +523,93 @@ def task_id(plan: str, stt: str, section: str | None = None) -> str:
     return f"{plan}-{section.lower()}-{number}" if section else f"{plan}-{number}"
 
 
-class _Reader:
-    """Reads one table of an annex into tasks, collecting every problem."""
+class _Problems(list[RowProblem]):
+    """The bad cells of one table, collected as they are found (nothing stops at the
+    first: an official wants every problem of the file in one go)."""
 
-    def __init__(
-        self,
-        tracker: Tracker,
-        plan: Plan,
-        aliases: Mapping[str, str | Sequence[str]] | None,
-    ) -> None:
-        self.plan = plan
-        units: list[Unit] = tracker.units()
-        people: list[Person] = tracker.persons()
-        self.units = _Directory(
-            "unit",
-            (_Named(u.id, u.name, u.valid_from, u.valid_to) for u in units),
-            _unit_key,
-            aliases,
-        )
-        self.people = _Directory("person", (_Named(p.id, p.name) for p in people), fold)
-        self.fields, self.field_labels = _field_keys(tracker)
-        self.problems: list[RowProblem] = []
-
-    def problem(
+    def add(
         self, row: int, heading: str, expected: str, value: Any, suggestions: tuple[str, ...] = ()
     ) -> None:
         text = value if isinstance(value, str) else cell_text(value)
-        self.problems.append(RowProblem(row, heading, expected, text, suggestions))
+        self.append(RowProblem(row, heading, expected, text, suggestions))
 
-    def read(
-        self,
-        sheet: Sheet,
-        header: int,
-        columns: Mapping[str, int],
-        heading: Mapping[str, str],
-    ) -> list[_Row]:
-        """The task rows under the header, in two passes: the first sorts rows into
-        section headings, tasks and continuations, the second reads each task."""
-        rows = sheet.rows
+
+@attrs.frozen
+class _RawRow:
+    """A task row as laid out, not decoded: its ``number`` in the file, its ``cells`` (with
+    what rows continuing it add), and the section and section's field it is under."""
+
+    number: int
+    cells: list[Any]
+    section: str | None
+    field: str | None
+
+
+@attrs.frozen
+class _Cells:
+    """The cells of one task row, by column."""
+
+    row: list[Any]
+    columns: Mapping[str, int]
+
+    def raw(self, column: str) -> Any:
+        i = self.columns.get(column)
+        return self.row[i] if i is not None and i < len(self.row) else None
+
+    def text(self, column: str) -> str:
+        return cell_text(self.raw(column))
+
+
+@attrs.frozen
+class _Layout:
+    """The rows under the header of one table, sorted into section headings, the "(1)
+    (2) (3)" row, task rows and rows that continue the task above (merged content)."""
+
+    sheet: Sheet
+    header: int
+    columns: Mapping[str, int]
+    heading: Mapping[str, str]
+    fields: Mapping[str, str]
+    problems: _Problems
+
+    def task_rows(self) -> list[_RawRow]:
+        """The task rows, each with its section; continuation rows are folded into the
+        task they continue, headings set the section and field of the rows below."""
+        rows = self.sheet.rows
         section: str | None = None
         sections = 0
         field: str | None = None
-        pending: list[tuple[int, list[Any], str | None, str | None]] = []
-        for index in range(header + 1, len(rows)):
+        found: list[_RawRow] = []
+        for index in range(self.header + 1, len(rows)):
             row = rows[index]
-            cells = [cell_text(c) for c in row]
-            filled = [c for c in cells if c]
+            filled = [c for c in (cell_text(c) for c in row) if c]
             if not filled:
                 continue
             if all(_COLUMN_NUMBER.fullmatch(c) for c in filled) and len(filled) > 1:
                 continue  # the "(1) (2) (3)" row under a header
-            if pending and (index, columns["title"]) in sheet.merged_below:
-                self.continue_task(pending[-1], index, row, sheet, columns, heading)
+            if found and (index, self.columns["title"]) in self.sheet.merged_below:
+                self.continue_task(found[-1], index, row)
                 continue
+            cells = _Cells(row, self.columns)
             details = ("unit", "partners", "due", "output", "assignee", "code")
-            if not any(_cell(row, columns, c) for c in details):
-                stt, title = _cell(row, columns, "stt"), _cell(row, columns, "title")
-                found = self.section_heading(stt, title, filled)
-                if found is not None:
+            if not any(cells.text(c) for c in details):
+                heading = self.section_heading(cells.text("stt"), cells.text("title"), filled)
+                if heading is not None:
                     sections += 1
-                    numeral, words = found
+                    numeral, words = heading
                     section = numeral or _roman(sections)
                     field = _match_field(words, self.fields)
                     continue
-            pending.append((index + 1, list(row), section, field))
-        read: list[_Row] = []
-        for number, row, in_section, section_field in pending:
+            found.append(_RawRow(index + 1, list(row), section, field))
+        return found
 
-            def raw(column: str, row: list[Any] = row) -> Any:
-                i = columns.get(column)
-                return row[i] if i is not None and i < len(row) else None
-
-            def text(column: str) -> str:
-                return cell_text(raw(column))
-
-            read.append(self.task_row(number, raw, text, heading, in_section, section_field))
-        return read
-
-    def continue_task(
-        self,
-        task: tuple[int, list[Any], str | None, str | None],
-        index: int,
-        row: list[Any],
-        sheet: Sheet,
-        columns: Mapping[str, int],
-        heading: Mapping[str, str],
-    ) -> None:
+    def continue_task(self, task: _RawRow, index: int, row: list[Any]) -> None:
         """A row under a "Nội dung nhiệm vụ" cell merged with the rows above belongs to
         the same task: its partners and outputs are added to the task's; anything else
         of its own is a problem (one task has one lead unit, one deadline)."""
-        number, first, _, _ = task
-        for column, i in columns.items():
-            if i >= len(row) or (index, i) in sheet.merged_below or not cell_text(row[i]):
+        first = task.cells
+        for column, i in self.columns.items():
+            if i >= len(row) or (index, i) in self.sheet.merged_below or not cell_text(row[i]):
                 continue
             if column in ("partners", "output"):
                 while len(first) <= i:
@@ -628,10 +617,10 @@ class _Reader:
                 before = cell_text(first[i])
                 first[i] = f"{before}\n{cell_text(row[i])}" if before else cell_text(row[i])
             else:
-                self.problem(
+                self.problems.add(
                     index + 1,
-                    heading[column],
-                    f"nothing: the task's content is merged with row {number}, so this row "
+                    self.heading[column],
+                    f"nothing: the task's content is merged with row {task.number}, so this row "
                     "continues that task (only Cơ quan phối hợp and Sản phẩm may add to it)",
                     row[i],
                 )
@@ -655,123 +644,166 @@ class _Reader:
             return None, filled[0]
         return None
 
-    def task_row(
+
+class _RowDecoder:
+    """Decodes task rows into the fields of a :class:`Task`, checked against the store
+    (units and people by name, fields of reform, deadlines within the plan), reporting
+    every bad cell."""
+
+    def __init__(
         self,
-        number: int,
-        raw: Callable[[str], Any],
-        text: Callable[[str], str],
+        tracker: Tracker,
+        plan: Plan,
+        aliases: Mapping[str, str | Sequence[str]] | None,
+        columns: Mapping[str, int],
         heading: Mapping[str, str],
-        section: str | None,
-        section_field: str | None,
-    ) -> _Row:
+        problems: _Problems,
+    ) -> None:
+        self.plan = plan
+        self.columns = columns
+        self.heading = heading
+        self.problems = problems
+        self.units = _Directory(
+            "unit",
+            (_Named(u.id, u.name, u.valid_from, u.valid_to) for u in tracker.units()),
+            _unit_key,
+            aliases,
+        )
+        self.people = _Directory("person", (_Named(p.id, p.name) for p in tracker.persons()), fold)
+        self.fields, self.field_labels = _field_keys(tracker)
+
+    def problem(
+        self, row: int, column: str, expected: str, value: Any, suggestions: tuple[str, ...] = ()
+    ) -> None:
+        """A bad cell of ``column`` (a column key, reported under its heading)."""
+        self.problems.add(row, self.heading[column], expected, value, suggestions)
+
+    def task_row(self, row: _RawRow) -> _Row:
+        """The row's task fields; none if any of its cells is bad."""
         bad = len(self.problems)
-        stt: str | None = None
-        if "stt" in heading and text("stt"):
-            m = _STT.fullmatch(text("stt"))
-            if m is None:
-                self.problem(number, heading["stt"], "a task number such as 17 or 1.2", raw("stt"))
-            else:
-                stt = m[1]
-        code = text("code") or None
-        if code is not None and not is_valid_id(code):
-            self.problem(
-                number,
-                heading["code"],
-                f"an id: 1 to {MAX_ID_LENGTH} characters without spaces",
-                code,
-            )
-            code = None
-        if not text("stt") and not text("code"):
-            column = heading.get("stt", heading.get("code", "STT"))
-            self.problem(number, column, "a task number (STT) or a Mã", "")
-        title = " ".join(text("title").split())
+        number, cells = row.number, _Cells(row.cells, self.columns)
+        stt, code = self.numbering(number, cells)
+        title = " ".join(cells.text("title").split())
         if not title:
-            self.problem(number, heading["title"], "the task's content (not blank)", "")
-        due: dt.date | None = None
-        try:
-            due = parse_due(raw("due"), self.plan)
-        except ValueError as exc:
-            self.problem(number, heading["due"], str(exc), raw("due"))
-        if due is not None and not self.plan.covers(due):
-            self.problem(
-                number,
-                heading["due"],
-                f"a date within plan {self.plan.id} ({self.plan.start:%d/%m/%Y} to "
-                f"{self.plan.end:%d/%m/%Y})",
-                f"{due:%d/%m/%Y}" if isinstance(raw("due"), dt.date) else raw("due"),
-            )
-        unit = self.lead_unit(number, text("unit"), heading["unit"], due)
-        partners: list[str] = []
-        if "partners" in heading and text("partners"):
-            partners = self.partner_units(number, text("partners"), heading["partners"], due)
-            if unit is not None and unit in partners:
-                self.problem(
-                    number,
-                    heading["partners"],
-                    f"units other than the lead unit ({unit})",
-                    text("partners"),
-                )
-        assignee: str | None = None
-        if "assignee" in heading and text("assignee"):
-            try:
-                found = self.people.resolve(text("assignee"), due)
-                assignee = found[0]
-            except _NameNotFound as exc:
-                self.problem(
-                    number, heading["assignee"], exc.expected, text("assignee"), exc.suggestions
-                )
-        field = section_field
-        if "field" in heading and text("field"):
-            field = _match_field(text("field"), self.fields)
-            if field is None:
-                self.problem(
-                    number,
-                    heading["field"],
-                    "a field of reform (Lĩnh vực) or its code",
-                    text("field"),
-                    suggest(text("field"), self.field_labels),
-                )
+            self.problem(number, "title", "the task's content (not blank)", "")
+        due = self.due(number, cells)
+        unit = self.lead_unit(number, cells.text("unit"), due)
         task: dict[str, Any] = {
             "plan": self.plan.id,
             "title": title,
             "unit": unit,
             "due": due,
-            "partners": tuple(partners),
-            "assignee": assignee,
-            "field": field,
-            "output": _lines(text("output")) if "output" in heading else "",
+            "partners": tuple(self.partners(number, cells, unit, due)),
+            "assignee": self.assignee(number, cells, due),
+            "field": self.field(number, cells, row.field),
+            "output": _lines(cells.text("output")) if "output" in self.heading else "",
+            **self.amounts(number, cells),
         }
-        for column, money in (("weight", False), ("budget", True)):
-            if column in heading and text(column):
-                try:
-                    value = _number(raw(column), money=money)
-                    if value < 0:
-                        raise ValueError
-                    task[column] = value
-                except ValueError:
-                    what = "a number >= 0" if not money else "an amount in VND (50.000.000)"
-                    self.problem(number, heading[column], what, raw(column))
         if len(self.problems) > bad:
             task = {}
-        return _Row(number, stt, code, section, task)
+        return _Row(number, stt, code, row.section, task)
 
-    def lead_unit(self, number: int, text: str, heading: str, due: dt.date | None) -> str | None:
-        if not text:
+    def numbering(self, number: int, cells: _Cells) -> tuple[str | None, str | None]:
+        """The task number (STT) and the Mã of a row; one of them is needed."""
+        stt: str | None = None
+        if "stt" in self.heading and cells.text("stt"):
+            m = _STT.fullmatch(cells.text("stt"))
+            if m is None:
+                self.problem(number, "stt", "a task number such as 17 or 1.2", cells.raw("stt"))
+            else:
+                stt = m[1]
+        code = cells.text("code") or None
+        if code is not None and not is_valid_id(code):
+            expected = f"an id: 1 to {MAX_ID_LENGTH} characters without spaces"
+            self.problem(number, "code", expected, code)
+            code = None
+        if not cells.text("stt") and not cells.text("code"):
+            column = self.heading.get("stt", self.heading.get("code", "STT"))
+            self.problems.add(number, column, "a task number (STT) or a Mã", "")
+        return stt, code
+
+    def due(self, number: int, cells: _Cells) -> dt.date | None:
+        """The deadline, which must fall within the plan."""
+        raw = cells.raw("due")
+        try:
+            due = parse_due(raw, self.plan)
+        except ValueError as exc:
+            self.problem(number, "due", str(exc), raw)
+            return None
+        if not self.plan.covers(due):
             self.problem(
-                number, heading, "a lead unit (a merged cell only in .xlsx; in CSV repeat it)", ""
+                number,
+                "due",
+                f"a date within plan {self.plan.id} ({self.plan.start:%d/%m/%Y} to "
+                f"{self.plan.end:%d/%m/%Y})",
+                f"{due:%d/%m/%Y}" if isinstance(raw, dt.date) else raw,
             )
+        return due
+
+    def partners(
+        self, number: int, cells: _Cells, unit: str | None, due: dt.date | None
+    ) -> list[str]:
+        """The partner units, which must not include the lead unit."""
+        text = cells.text("partners")
+        if "partners" not in self.heading or not text:
+            return []
+        partners = self.partner_units(number, text, due)
+        if unit is not None and unit in partners:
+            self.problem(number, "partners", f"units other than the lead unit ({unit})", text)
+        return partners
+
+    def assignee(self, number: int, cells: _Cells, due: dt.date | None) -> str | None:
+        text = cells.text("assignee")
+        if "assignee" not in self.heading or not text:
+            return None
+        try:
+            return self.people.resolve(text, due)[0]
+        except _NameNotFound as exc:
+            self.problem(number, "assignee", exc.expected, text, exc.suggestions)
+            return None
+
+    def field(self, number: int, cells: _Cells, section_field: str | None) -> str | None:
+        """The row's field of reform, else its section's."""
+        text = cells.text("field")
+        if "field" not in self.heading or not text:
+            return section_field
+        field = _match_field(text, self.fields)
+        if field is None:
+            expected = "a field of reform (Lĩnh vực) or its code"
+            self.problem(number, "field", expected, text, suggest(text, self.field_labels))
+        return field
+
+    def amounts(self, number: int, cells: _Cells) -> dict[str, float]:
+        """The weight and the budget (in VND), where given."""
+        found: dict[str, float] = {}
+        for column, money in (("weight", False), ("budget", True)):
+            if column in self.heading and cells.text(column):
+                try:
+                    value = _number(cells.raw(column), money=money)
+                    if value < 0:
+                        raise ValueError
+                    found[column] = value
+                except ValueError:
+                    what = "a number >= 0" if not money else "an amount in VND (50.000.000)"
+                    self.problem(number, column, what, cells.raw(column))
+        return found
+
+    def lead_unit(self, number: int, text: str, due: dt.date | None) -> str | None:
+        if not text:
+            expected = "a lead unit (a merged cell only in .xlsx; in CSV repeat it)"
+            self.problem(number, "unit", expected, "")
             return None
         try:
             found = self.units.resolve(" ".join(text.split()), due)
         except _NameNotFound as exc:
-            self.problem(number, heading, exc.expected, text, exc.suggestions)
+            self.problem(number, "unit", exc.expected, text, exc.suggestions)
             return None
         if len(found) != 1:
-            self.problem(number, heading, "one lead unit", text)
+            self.problem(number, "unit", "one lead unit", text)
             return None
         return found[0]
 
-    def partner_units(self, number: int, text: str, heading: str, due: dt.date | None) -> list[str]:
+    def partner_units(self, number: int, text: str, due: dt.date | None) -> list[str]:
         """Partners are separated by commas, semicolons or line breaks; a unit name with
         a comma in it ("Phòng Văn hóa, Thông tin") is found by joining neighbouring
         pieces while the longer text names a unit."""
@@ -792,7 +824,7 @@ class _Reader:
                     if uid not in ids:
                         ids.append(uid)
             except _NameNotFound as exc:
-                self.problem(number, heading, exc.expected, piece, exc.suggestions)
+                self.problem(number, "partners", exc.expected, piece, exc.suggestions)
             i += taken
         return ids
 
@@ -806,7 +838,7 @@ def _task_exists(tracker: Tracker, id: str) -> bool:
 
 
 def _decide_ids(
-    plan: str, rows: list[_Row], tracker: Tracker, reader: _Reader, heading: Mapping[str, str]
+    plan: str, rows: list[_Row], tracker: Tracker, problems: _Problems, heading: Mapping[str, str]
 ) -> dict[int, str]:
     """Row number → task id. Ids come from Mã, else from the STT; if the STT restarts in
     every section (1, 2, 3 under I and again under II), the section's numeral is added."""
@@ -829,9 +861,9 @@ def _decide_ids(
         else:
             continue
         if len(tid) > MAX_ID_LENGTH:
-            reader.problem(r.number, where, f"an id of at most {MAX_ID_LENGTH} characters", tid)
+            problems.add(r.number, where, f"an id of at most {MAX_ID_LENGTH} characters", tid)
         elif tid in first:
-            reader.problem(
+            problems.add(
                 r.number,
                 where,
                 f"a task number not used by another row (row {first[tid]} "
@@ -839,7 +871,7 @@ def _decide_ids(
                 r.code or r.stt or "",
             )
         elif _task_exists(tracker, tid):
-            reader.problem(
+            problems.add(
                 r.number,
                 where,
                 f"a task not in the store yet (task {tid} exists)",
@@ -848,6 +880,42 @@ def _decide_ids(
         first.setdefault(tid, r.number)
         ids[r.number] = tid
     return ids
+
+
+def _read_table(
+    tracker: Tracker,
+    plan: Plan,
+    aliases: Mapping[str, str | Sequence[str]] | None,
+    sheet: Sheet,
+    header: int,
+    columns: Mapping[str, int],
+    source: str,
+) -> list[Task]:
+    """The tasks of the table under ``header``, or an :class:`AnnexImportError` listing
+    every bad cell, in the order of the file."""
+    titles = sheet.rows[header]
+    heading = {c: " ".join(cell_text(titles[i]).split()) for c, i in columns.items()}
+    problems = _Problems()
+    decoder = _RowDecoder(tracker, plan, aliases, columns, heading, problems)
+    layout = _Layout(sheet, header, columns, heading, decoder.fields, problems)
+    read = [decoder.task_row(row) for row in layout.task_rows()]
+    if not read:
+        problems.add(header + 2, "(rows)", "at least one task row under the header", "")
+    ids = _decide_ids(plan.id, read, tracker, problems, heading)
+    tasks: list[Task] = []
+    for r in read:
+        if not r.task or r.number not in ids:
+            continue
+        try:
+            tasks.append(Task(id=ids[r.number], **r.task))
+        except ValidationError as exc:  # pragma: no cover - the checks above come first
+            problems.add(r.number, "(row)", f"{exc.field}: {exc.expected}", str(exc.got))
+    if problems:
+        # In the order of the file: by row, then left to right.
+        order = {heading[c]: i for c, i in columns.items()}
+        found = sorted(dict.fromkeys(problems), key=lambda p: (p.row, order.get(p.column, -1)))
+        raise AnnexImportError(source, found)
+    return tasks
 
 
 def read_annex(
@@ -889,28 +957,7 @@ def read_annex(
         source = name if len(sheets) == 1 else f"{name} [{table.title}]"
         if problems:
             raise AnnexImportError(source, problems)
-        reader = _Reader(tracker, found_plan, aliases)
-        heading = {c: " ".join(cell_text(rows[header][i]).split()) for c, i in columns.items()}
-        read = reader.read(table, header, columns, heading)
-        if not read:
-            reader.problem(header + 2, "(rows)", "at least one task row under the header", "")
-        ids = _decide_ids(found_plan.id, read, tracker, reader, heading)
-        tasks: list[Task] = []
-        for r in read:
-            if not r.task or r.number not in ids:
-                continue
-            try:
-                tasks.append(Task(id=ids[r.number], **r.task))
-            except ValidationError as exc:  # pragma: no cover - the checks above come first
-                reader.problem(r.number, "(row)", f"{exc.field}: {exc.expected}", str(exc.got))
-        if reader.problems:
-            # In the order of the file: by row, then left to right.
-            order = {heading[c]: i for c, i in columns.items()}
-            problems = sorted(
-                dict.fromkeys(reader.problems), key=lambda p: (p.row, order.get(p.column, -1))
-            )
-            raise AnnexImportError(source, problems)
-        return tasks
+        return _read_table(tracker, found_plan, aliases, table, header, columns, source)
     raise AnnexImportError(name, [_header_missing(sheets[0].rows if sheets else [])])
 
 

@@ -297,6 +297,73 @@ class ComputedIndices:
         return self.get(unit, indicator).explain(recorded=False)
 
 
+def _par_indices(
+    trees: Mapping[str, CriteriaTree],
+    scorecards: Mapping[str, UnitScorecard],
+    tasks: Mapping[str, TaskCounts],
+    params: IndexParams,
+) -> dict[str, IndexResult]:
+    """The PAR-style index of each unit with a scorecard, under its tree and with its task
+    counts; a bad scorecard is a :class:`ValidationError` that names it."""
+    indices: dict[str, IndexResult] = {}
+    for unit in sorted(scorecards):
+        card = attrs.evolve(scorecards[unit], tasks=tasks.get(unit, TaskCounts()))
+        try:
+            indices[unit] = compute_index(
+                trees[unit],
+                card,
+                rescale_without_survey=params.rescale_without_survey,
+                auto_criteria=params.auto_criteria,
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                f"scorecard {card.id}: {exc.field}", exc.expected, exc.got
+            ) from None
+    return indices
+
+
+def _ranked(
+    year: int,
+    computed_on: dt.date,
+    group_of: Mapping[str, str],
+    params: IndexParams,
+    indices: Mapping[str, IndexResult],
+    sipas: Mapping[str, SipasResult],
+) -> dict[str, Result]:
+    """The results the computed values give, ranked within their peer groups, by id."""
+    ties: TiePolicy = "dense" if params.ties == "dense" else "shared"
+    par_results = to_results(
+        indices,
+        indicator=Indicator.PAR_INDEX,
+        year=year,
+        computed_on=computed_on,
+        group_of=group_of,
+        ties=ties,
+        precision=params.precision,
+    )
+    sipas_results = to_results(
+        sipas,
+        indicator=Indicator.SIPAS,
+        year=year,
+        computed_on=computed_on,
+        group_of=group_of,
+        ties=ties,
+        precision=params.precision,
+        include_unreliable=params.include_unreliable,
+    )
+    return {r.id: r for r in (*par_results, *sipas_results)}
+
+
+def _no_result(sipas: SipasResult) -> str:
+    """Why a SIPAS gave no result."""
+    if sipas.value is None:
+        return f"no valid answers in {sipas.n} responses: no result"
+    return (
+        f"not reliable: {sipas.n_valid} valid answers, fewer than {sipas.min_sample}; no "
+        "result (set indices.include_unreliable to record it anyway)"
+    )
+
+
 def compute_year(
     year: int,
     *,
@@ -320,46 +387,13 @@ def compute_year(
     """
     params = params if params is not None else IndexParams()
     sipas_params = sipas_params if sipas_params is not None else SipasParams()
-    ties: TiePolicy = "dense" if params.ties == "dense" else "shared"
-    indices: dict[str, IndexResult] = {}
-    for unit in sorted(scorecards):
-        card = attrs.evolve(scorecards[unit], tasks=tasks.get(unit, TaskCounts()))
-        try:
-            indices[unit] = compute_index(
-                trees[unit],
-                card,
-                rescale_without_survey=params.rescale_without_survey,
-                auto_criteria=params.auto_criteria,
-            )
-        except ValidationError as exc:
-            raise ValidationError(
-                f"scorecard {card.id}: {exc.field}", exc.expected, exc.got
-            ) from None
+    indices = _par_indices(trees, scorecards, tasks, params)
     sipas = {
         unit: compute_sipas(responses[unit], sipas_params)
         for unit in sorted(responses)
         if responses[unit]
     }
-    par_results = to_results(
-        indices,
-        indicator=Indicator.PAR_INDEX,
-        year=year,
-        computed_on=computed_on,
-        group_of=group_of,
-        ties=ties,
-        precision=params.precision,
-    )
-    sipas_results = to_results(
-        sipas,
-        indicator=Indicator.SIPAS,
-        year=year,
-        computed_on=computed_on,
-        group_of=group_of,
-        ties=ties,
-        precision=params.precision,
-        include_unreliable=params.include_unreliable,
-    )
-    by_id = {r.id: r for r in (*par_results, *sipas_results)}
+    by_id = _ranked(year, computed_on, group_of, params, indices, sipas)
     out: dict[str, IndexComputation] = {}
     for unit, par in indices.items():
         c = IndexComputation(
@@ -371,15 +405,6 @@ def compute_year(
             Indicator.SIPAS, unit, year, computed_on, as_of, group=group_of[unit], sipas=result
         )
         found = by_id.get(c.id)
-        note = ""
-        if found is None:
-            if result.value is None:
-                note = f"no valid answers in {result.n} responses: no result"
-            else:
-                note = (
-                    f"not reliable: {result.n_valid} valid answers, fewer than "
-                    f"{result.min_sample}; no result (set indices.include_unreliable to "
-                    "record it anyway)"
-                )
+        note = _no_result(result) if found is None else ""
         out[c.id] = attrs.evolve(c, result=found, note=note)
     return ComputedIndices(year, computed_on, as_of, out)

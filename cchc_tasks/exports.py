@@ -5,6 +5,8 @@ formatted sheet per table: bold header, frozen header row, column widths, dates 
 Vietnamese headings) or as ``.csv`` (UTF-8 with a BOM, without which Excel shows
 Vietnamese as mojibake). The task sheet has the columns of a task annex, so a sheet
 exported from one store imports into another with :func:`cchc_tasks.annex.import_annex`.
+The sheets are the tables of :mod:`cchc_tasks.tables`, worded as the reports word them;
+this module only writes them.
 
 A whole store goes out as one JSON file (:func:`export_store_json`) and comes back in
 through the Tracker API (:func:`import_store_json`): every object is decoded and validated
@@ -24,12 +26,13 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from . import tables
 from ._tabular import read_bytes, require_openpyxl
 from ._version import __version__
 from .errors import StoreImportError, ValidationError
-from .plans import Field
-from .tasks import Task, TaskStatus
-from .units import Person, Unit
+from .labels import Lang, t
+from .tables import TASK_COLUMNS, WORKBOOK_SHEETS, task_table, workbook_tables
+from .tasks import Task
 
 if TYPE_CHECKING:
     from .evaluation import Evaluation
@@ -53,43 +56,13 @@ __all__ = [
 STORE_FORMAT = "cchc_tasks-store"
 STORE_FORMAT_VERSION = 1
 
-#: The columns of the task sheet; the first ten are those the annex importer reads.
-TASK_COLUMNS = (
-    "STT",
-    "Mã",
-    "Nội dung nhiệm vụ",
-    "Lĩnh vực",
-    "Cơ quan chủ trì",
-    "Cơ quan phối hợp",
-    "Người thực hiện",
-    "Thời gian hoàn thành",
-    "Sản phẩm",
-    "Trọng số",
-    "Kinh phí (đồng)",
-    "Kế hoạch",
-    "Trạng thái",
-    "Ngày hoàn thành",
-    "Vượt mức",
-    "Đánh giá chất lượng",
-    "Lý do hủy",
-)
+#: The sheets of an evaluation workbook (in Vietnamese, the default language).
+EVALUATION_SHEETS = tuple(t(key, "vi") for key in WORKBOOK_SHEETS)
 
-#: The sheets of an evaluation workbook.
-EVALUATION_SHEETS = ("Thông tin", "Đơn vị", "Người đứng đầu", "Mục tiêu", "Kiến nghị")
-
-_STATUS_VI = {
-    TaskStatus.OPEN: "Đang thực hiện",
-    TaskStatus.DONE: "Đã hoàn thành",
-    TaskStatus.CANCELLED: "Đã hủy",
-}
-_RECOMMENDATION_VI = {
-    "commendation": "Khen thưởng",
-    "discipline-review": "Xem xét kỷ luật",
-    "urge": "Đôn đốc",
-}
 _WIDEST = 60
 _DATE_FORMAT = "DD/MM/YYYY"
 
+#: A sheet of :func:`evaluation_tables`: its name, headers and rows of values.
 Table = tuple[str, Sequence[str], list[list[Any]]]
 
 
@@ -128,13 +101,13 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def _write_csv(path: str | os.PathLike[str], headers: Sequence[str], rows: list[list[Any]]) -> None:
+def _write_csv(path: str | os.PathLike[str], table: tables.Table) -> None:
     def write(temp: str) -> None:
         # The BOM is what makes Excel read the file as UTF-8 rather than the ANSI page.
         with open(temp, "w", encoding="utf-8-sig", newline="") as f:
             out = csv.writer(f)
-            out.writerow(headers)
-            out.writerows([_csv_cell(v) for v in row] for row in rows)
+            out.writerow(table.headers)
+            out.writerows([_csv_cell(v) for v in row] for row in table.values())
 
     _replace_atomically(path, write)
 
@@ -147,93 +120,56 @@ def _width(value: Any) -> int:
     return max((len(line) for line in _csv_cell(value).splitlines()), default=0)
 
 
-def _write_xlsx(path: str | os.PathLike[str], tables: Sequence[Table]) -> None:
-    require_openpyxl()
-    from openpyxl import Workbook
+def _fill_sheet(ws: Any, table: tables.Table) -> None:
+    """One sheet: a bold, frozen, filtered header row, the values with dates as dates,
+    columns as wide as their text (up to a limit past which the text wraps)."""
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+
+    rows = table.values()
+    ws.append(list(table.headers))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for row in rows:
+        ws.append(row)
+    for index, heading in enumerate(table.headers, start=1):
+        widest = max([len(heading), *(_width(r[index - 1]) for r in rows)])
+        wraps = widest > _WIDEST
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = min(_WIDEST, max(8.0, widest + 2))
+        for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+            if isinstance(cell.value, dt.date):
+                cell.number_format = _DATE_FORMAT
+            elif wraps or (isinstance(cell.value, str) and "\n" in cell.value):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    if rows:
+        ws.auto_filter.ref = ws.dimensions
+
+
+def _write_xlsx(path: str | os.PathLike[str], sheets: Mapping[str, tables.Table]) -> None:
+    """A workbook of one sheet per table, named by the keys of ``sheets``."""
+    require_openpyxl()
+    from openpyxl import Workbook
 
     book = Workbook()
     first = book.active
     if first is not None:
         book.remove(first)
-    bold = Font(bold=True)
-    for title, headers, rows in tables:
-        ws = book.create_sheet(title)
-        ws.append(list(headers))
-        for cell in ws[1]:
-            cell.font = bold
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-        for row in rows:
-            ws.append(row)
-        for index, heading in enumerate(headers, start=1):
-            widest = max([len(heading), *(_width(r[index - 1]) for r in rows)])
-            wraps = widest > _WIDEST
-            letter = get_column_letter(index)
-            ws.column_dimensions[letter].width = min(_WIDEST, max(8.0, widest + 2))
-            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
-                if isinstance(cell.value, dt.date):
-                    cell.number_format = _DATE_FORMAT
-                elif wraps or (isinstance(cell.value, str) and "\n" in cell.value):
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.freeze_panes = "A2"
-        if rows:
-            ws.auto_filter.ref = ws.dimensions
+    for name, table in sheets.items():
+        _fill_sheet(book.create_sheet(name), table)
     _replace_atomically(path, lambda temp: book.save(temp))
 
 
 # --- tasks ----------------------------------------------------------------------------------
 
 
-def _display(items: Iterable[Unit] | Iterable[Person]) -> dict[str, str]:
-    """id → what to write for it: the name when no other object has it (officials read
-    names), else the id, so that the importer finds the same object again."""
-    pairs = [(item.id, item.name) for item in items]
-    counts: dict[str, int] = {}
-    for _, name in pairs:
-        counts[name] = counts.get(name, 0) + 1
-    return {uid: name if counts[name] == 1 else uid for uid, name in pairs}
-
-
-def _field_label(field: str | None) -> str:
-    if field is None:
-        return ""
-    try:
-        return Field(field).label_vi
-    except ValueError:
-        return field  # a custom field, written as it is
-
-
 def task_rows(tracker: Tracker, tasks: Iterable[Task] | None = None) -> list[list[Any]]:
-    """The rows of the task sheet (under :data:`TASK_COLUMNS`): ``tasks``, or every task
-    of the store, by due date then id."""
-    chosen = tracker.tasks() if tasks is None else list(tasks)
-    units = _display(tracker.units())
-    people = _display(tracker.persons())
-    rows: list[list[Any]] = []
-    for number, t in enumerate(chosen, start=1):
-        rows.append(
-            [
-                number,
-                t.id,
-                t.title,
-                _field_label(t.field),
-                units.get(t.unit, t.unit),
-                "; ".join(units.get(p, p) for p in t.partners),
-                "" if t.assignee is None else people.get(t.assignee, t.assignee),
-                t.due,
-                t.output,
-                float(t.weight),
-                None if t.budget is None else float(t.budget),
-                t.plan,
-                _STATUS_VI[t.status],
-                t.completed_on,
-                "Có" if t.exceeded else "",
-                t.quality_note,
-                t.cancel_reason,
-            ]
-        )
-    return rows
+    """The rows of the task sheet (under :data:`~cchc_tasks.tables.TASK_COLUMNS`):
+    ``tasks``, or every task of the store, by due date then id (the values of
+    :func:`cchc_tasks.tables.task_table`)."""
+    return task_table(tracker, tasks).values()
 
 
 def export_tasks(
@@ -242,193 +178,49 @@ def export_tasks(
     """Write ``tasks`` (default: every task of the store) to ``path``, a ``.xlsx``
     workbook (sheet "Nhiệm vụ") or a ``.csv`` file; returns how many were written.
 
-    The columns are :data:`TASK_COLUMNS`: the annex columns first (STT, Mã, Nội dung
-    nhiệm vụ, Lĩnh vực, Cơ quan chủ trì, Cơ quan phối hợp, Người thực hiện, Thời gian
-    hoàn thành, Sản phẩm, Trọng số, Kinh phí), then the plan and what was recorded
-    (status, completion date, exceeded, quality note, reason for cancelling). Units and
-    people are written by name, or by id where two share a name.
+    The columns are :data:`~cchc_tasks.tables.TASK_COLUMNS`: the annex columns first
+    (STT, Mã, Nội dung nhiệm vụ, Lĩnh vực, Cơ quan chủ trì, Cơ quan phối hợp, Người thực
+    hiện, Thời gian hoàn thành, Sản phẩm, Trọng số, Kinh phí), then the plan and what was
+    recorded (status, completion date, exceeded, quality note, reason for cancelling).
+    Units and people are written by name, or by id where two share a name.
     """
     ext = _kind(path, (".xlsx", ".csv"))
-    rows = task_rows(tracker, tasks)
+    table = task_table(tracker, tasks)
     if ext == ".csv":
-        _write_csv(path, TASK_COLUMNS, rows)
+        _write_csv(path, table)
     else:
-        _write_xlsx(path, [("Nhiệm vụ", TASK_COLUMNS, rows)])
-    return len(rows)
+        _write_xlsx(path, {table.title: table})
+    return len(table.rows)
 
 
 # --- an evaluation --------------------------------------------------------------------------
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
-
-
-def _reason_lines(reasons: Iterable[Any]) -> str:
-    return "\n".join(str(r) for r in reasons)
-
-
-def evaluation_tables(ev: Evaluation) -> list[Table]:
-    """The sheets of :func:`export_evaluation` as ``(title, headers, rows)``."""
-    name = ev.names.get
-    info: list[list[Any]] = [
-        ["Năm đánh giá", ev.year],
-        ["Tính đến ngày", ev.as_of],
-        ["Bộ quy tắc", ev.ruleset.title if ev.ruleset else "(không có)"],
-        ["Căn cứ", ev.ruleset.source if ev.ruleset else ""],
-        ["Số hiệu nhật ký (store seq)", ev.store_seq],
-        ["Plugin", "\n".join(f"{n} {v}" for n, v in ev.plugins)],
-    ]
-    units: list[list[Any]] = []
-    for u in sorted(ev.units.values(), key=lambda u: (u.unit.kind, u.unit.id)):
-        f = u.facts
-        units.append(
-            [
-                u.unit.id,
-                u.unit.name,
-                u.unit.kind,
-                f.counted,
-                f.on_time,
-                f.late,
-                f.overdue,
-                f.pending,
-                f.cancelled,
-                f.exceeded,
-                _round(u.score),
-                None if u.band is None else u.band.label_vi,
-                u.rank,
-                u.of,
-                "\n".join(
-                    f"{c.name}: {c.points:g}/{c.maximum:g} — {c.reason} [{c.rule}]"
-                    for c in u.criteria
-                ),
-            ]
-        )
-    leaders: list[list[Any]] = []
-    for r in sorted(ev.ratings, key=lambda r: (r.unit, r.headship.start, r.person)):
-        leaders.append(
-            [
-                r.person,
-                name(r.person, r.person),
-                r.unit,
-                name(r.unit, r.unit),
-                r.headship.start,
-                r.headship.end,
-                round(r.months, 1),
-                r.ruleset or "",
-                None if r.base is None else r.base.code,
-                "Không xếp loại" if r.rating is None else r.rating.code,
-                "" if r.rating is None else r.rating.label_vi,
-                _reason_lines(r.reasons),
-                "\n".join(f"{c.rating.code}: {c.reason}" for c in r.caps),
-            ]
-        )
-    targets: list[list[Any]] = []
-    for tid, t in ev.targets.items():
-        targets.append(
-            [
-                tid,
-                t.target.title,
-                str(t.target.indicator),
-                t.target.unit,
-                name(t.target.unit, t.target.unit),
-                t.outcome.label_vi,
-                t.outcome.value,
-                t.reason,
-                str(t.rule),
-            ]
-        )
-    recommendations: list[list[Any]] = [
-        [
-            _RECOMMENDATION_VI.get(rec.kind, rec.kind),
-            rec.subject_kind,
-            rec.subject,
-            name(rec.subject, rec.subject),
-            rec.reason.text,
-            rec.reason.rule,
-            rec.reason.source,
-        ]
-        for rec in ev.recommendations
-    ]
+def evaluation_tables(ev: Evaluation, lang: Lang = "vi") -> list[Table]:
+    """The sheets of :func:`export_evaluation` as ``(name, headers, rows)``, the rows as
+    lists of values (the tables of :func:`cchc_tasks.tables.workbook_tables`)."""
     return [
-        ("Thông tin", ("Mục", "Giá trị"), info),
-        (
-            "Đơn vị",
-            (
-                "Mã đơn vị",
-                "Tên đơn vị",
-                "Loại",
-                "Nhiệm vụ tính",
-                "Đúng hạn",
-                "Trễ hạn",
-                "Quá hạn",
-                "Chưa đến hạn",
-                "Đã hủy",
-                "Vượt mức",
-                "Điểm (%)",
-                "Xếp loại",
-                "Thứ hạng",
-                "Trong số",
-                "Tiêu chí",
-            ),
-            units,
-        ),
-        (
-            "Người đứng đầu",
-            (
-                "Mã người",
-                "Họ và tên",
-                "Mã đơn vị",
-                "Đơn vị",
-                "Từ ngày",
-                "Đến ngày",
-                "Số tháng",
-                "Bộ quy tắc",
-                "Xếp loại cơ sở",
-                "Xếp loại",
-                "Mức xếp loại",
-                "Lý do",
-                "Giới hạn",
-            ),
-            leaders,
-        ),
-        (
-            "Mục tiêu",
-            (
-                "Mã mục tiêu",
-                "Mục tiêu",
-                "Chỉ số",
-                "Mã đơn vị",
-                "Đơn vị",
-                "Kết quả",
-                "Mã kết quả",
-                "Lý do",
-                "Quy tắc",
-            ),
-            targets,
-        ),
-        (
-            "Kiến nghị",
-            ("Loại", "Đối tượng", "Mã", "Tên", "Lý do", "Quy tắc", "Căn cứ"),
-            recommendations,
-        ),
+        (name, table.headers, table.values()) for name, table in workbook_tables(ev, lang).items()
     ]
 
 
-def export_evaluation(ev: Evaluation, path: str | os.PathLike[str]) -> None:
+def export_evaluation(ev: Evaluation, path: str | os.PathLike[str], *, lang: Lang = "vi") -> None:
     """Write an evaluation to ``path``, a ``.xlsx`` workbook with the sheets
     :data:`EVALUATION_SHEETS`: the year, date, rule set and plugins; each unit's counts,
     score, band, rank and criteria; each head's rating with its reasons and caps; each
-    target's outcome and reason; the recommendations. A workbook because these are five
-    tables; use :func:`evaluation_tables` for any other format."""
+    target's outcome and reason; the recommendations. Headings and labels are those of
+    the annual report, in Vietnamese or, with ``lang="en"``, English. A workbook because
+    these are five tables; use :func:`evaluation_tables` for any other format."""
     _kind(path, (".xlsx",))
-    _write_xlsx(path, evaluation_tables(ev))
+    _write_xlsx(path, workbook_tables(ev, lang))
 
 
-def write_evaluation_xlsx(ev: Evaluation, path: str | os.PathLike[str]) -> None:
-    """:func:`export_evaluation` under the name ``cchc report --format xlsx`` looks for
+def write_evaluation_xlsx(
+    ev: Evaluation, path: str | os.PathLike[str], *, lang: Lang = "vi"
+) -> None:
+    """:func:`export_evaluation` under the name ``cchc report --format xlsx`` uses
     (:func:`cchc_tasks.reports.write_report`)."""
-    export_evaluation(ev, path)
+    export_evaluation(ev, path, lang=lang)
 
 
 # --- the whole store as JSON ------------------------------------------------------------

@@ -2,9 +2,11 @@
 
 Tables, charts and reports are read by two audiences: officials, who read the labels of
 the regulations in Vietnamese ("Hoàn thành tốt nhiệm vụ", "Quá hạn"), and analysts or
-donors, who read English. Every label shown by :mod:`cchc_tasks.notebook` and
-:mod:`cchc_tasks.reports` comes from here, so the two languages stay in step and a new
-label is added once. Vietnamese is the default wherever officials are the readers.
+donors, who read English. Every label shown by the tables (:mod:`cchc_tasks.tables`, which
+the reports, the notebook and the workbooks of :mod:`cchc_tasks.exports` render), the
+charts and the notebook comes from here, so an output never words a thing differently
+from another, the two languages stay in step and a new label is added once. Vietnamese is
+the default wherever officials are the readers.
 
 The data themselves (unit names, task titles, the reasons the rules give) are shown as
 recorded; only the frame around them is translated.
@@ -257,6 +259,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "section.recommendations": ("Kiến nghị, đề xuất", "Recommendations"),
     "section.charts": ("Biểu đồ", "Charts"),
     "section.tasks": ("Nhiệm vụ", "Tasks"),
+    "section.info": ("Thông tin đánh giá", "About the evaluation"),
     "none.overdue": ("Không có nhiệm vụ quá hạn.", "No task is overdue."),
     "none.recommendations": ("Không có kiến nghị.", "No recommendation."),
     "none.targets": ("Không có mục tiêu.", "No target."),
@@ -329,6 +332,19 @@ _TEXT: dict[str, tuple[str, str]] = {
     "col.before": ("Trước", "Before"),
     "col.after": ("Sau", "After"),
     "col.progress": ("Tiến độ", "Progress"),
+    "col.outcome_code": ("Mã kết quả", "Outcome code"),
+    "col.item": ("Mục", "Item"),
+    # the facts of an evaluation (a workbook's first sheet)
+    "info.year": ("Năm đánh giá", "Year evaluated"),
+    "info.as_of": ("Tính đến ngày", "As of"),
+    "info.store_seq": ("Số hiệu nhật ký (store seq)", "Journal line of the store (seq)"),
+    "info.plugins": ("Plugin", "Plugins"),
+    # the sheets of a workbook (Excel allows 31 characters)
+    "sheet.info": ("Thông tin", "About"),
+    "sheet.units": ("Đơn vị", "Units"),
+    "sheet.heads": ("Người đứng đầu", "Heads"),
+    "sheet.targets": ("Mục tiêu", "Targets"),
+    "sheet.recommendations": ("Kiến nghị", "Recommendations"),
     # charts
     "chart.completion": (
         "Tiến độ thực hiện nhiệm vụ năm {year}",

@@ -12,10 +12,11 @@ the units' tasks, scores, bands and ranks, the heads' ratings with their reasons
 overdue tasks with the person accountable and the days overdue, the recommendations, and
 charts. :func:`write_report` writes it into a folder.
 
-The tables are built once, as :class:`Table` values, and rendered to Markdown or HTML, so
-the report and the notebook view of an evaluation (:mod:`cchc_tasks.notebook`) never
-disagree. Charts need matplotlib (``pip install cchc-tasks[notebook]``); everything else
-needs nothing beyond the library.
+The tables are built once, by :mod:`cchc_tasks.tables`, and only rendered here, to
+Markdown or HTML, so the report, the notebook view of an evaluation
+(:mod:`cchc_tasks.notebook`) and the workbook of :mod:`cchc_tasks.exports` word them the
+same. The charts are those of :mod:`cchc_tasks.charts` and need matplotlib (``pip install
+cchc-tasks[notebook]``); everything else needs nothing beyond the library.
 """
 
 from __future__ import annotations
@@ -23,33 +24,37 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-import importlib
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import attrs
 
+from ._tabular import EXCEL_HINT, require_openpyxl
+from .charts import figure_png, plot_completion, plot_indicator, plot_ratings
 from .errors import CchcError, ValidationError
-from .evaluation import Evaluation, LeaderRating, Reason, UnitResult
-from .labels import (
-    OUTCOME_COLOURS,
-    RATING_COLOURS,
-    Lang,
-    band_label,
-    check_lang,
-    date_text,
-    indicator_label,
-    number_text,
-    outcome_label,
-    rating_label,
-    recommendation_label,
-)
+from .evaluation import Evaluation
+from .exports import write_evaluation_xlsx
+from .labels import Lang, check_lang, date_text, indicator_label, recommendation_label
 from .labels import t as _t
-from .ratings import Rating
-from .tasks import TaskOutcome
+from .tables import (
+    Cell,
+    OverdueTask,
+    Table,
+    deciding_reasons,
+    decisive_reasons,
+    evaluation_tables,
+    heads_table,
+    ordered_units,
+    overdue_table,
+    overdue_tasks,
+    rating_cell,
+    ratings_table,
+    recommendations_table,
+    targets_table,
+    units_table,
+)
 
 if TYPE_CHECKING:
     from .tracker import Tracker
@@ -66,6 +71,7 @@ __all__ = [
     "html_pairs",
     "html_table",
     "markdown_table",
+    "markdown_text",
     "ordered_units",
     "overdue_table",
     "overdue_tasks",
@@ -80,7 +86,7 @@ __all__ = [
     "xlsx_available",
 ]
 
-#: The formats :func:`write_report` knows; ``xlsx`` needs ``cchc_tasks.exports``.
+#: The formats :func:`write_report` knows; ``xlsx`` needs openpyxl.
 FORMATS = ("md", "html", "xlsx")
 
 
@@ -140,13 +146,13 @@ def text_report(ev: Evaluation, *, reasons: bool = True) -> str:
             f" ({r.months:.1f} months{served}): {rating}"
         )
         if reasons:
-            lines += [f"      · {x}" for x in _deciding(r)]
+            lines += [f"      · {x}" for x in deciding_reasons(r)]
             lines += [f"      · cap {c.rating.code}: {c.reason}" for c in r.caps]
     if ev.recommendations:
         lines += ["", "Recommendations / Kiến nghị"]
         for rec in ev.recommendations:
             name = ev.names.get(rec.subject, rec.subject)
-            lines.append(f"  {rec.kind}: {name} — {rec.reason.text}")
+            lines.append(f"  {recommendation_label(rec.kind)}: {name} — {rec.reason.text}")
     return "\n".join(lines)
 
 
@@ -191,273 +197,6 @@ def _unit_changes(ev: Evaluation) -> list[str]:
     ]
 
 
-# --- tables, built once and rendered to Markdown or HTML -----------------------------------
-
-
-@attrs.frozen
-class Cell:
-    """One table cell: its ``text``, and optionally the (background, text) ``colours`` that
-    mark it in HTML (ratings, outcomes) and whether it is a ``number`` (right-aligned)."""
-
-    text: str
-    colours: tuple[str, str] | None = None
-    number: bool = False
-
-
-@attrs.frozen
-class Table:
-    """A titled table; an empty table shows ``empty`` instead of rows."""
-
-    title: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-    empty: str = ""
-
-
-def _titled(
-    title: str,
-    headers: Sequence[str],
-    rows: Sequence[tuple[Cell, ...]],
-    lang: Lang,
-    empty: str | None = None,
-) -> Table:
-    """A :class:`Table` whose title, headers and ``empty`` text are label keys."""
-    return Table(
-        _t(title, lang),
-        tuple(_t(h, lang) for h in headers),
-        tuple(rows),
-        "" if empty is None else _t(empty, lang),
-    )
-
-
-def _num(x: float | int | None, lang: Lang, digits: int = 0) -> Cell:
-    if isinstance(x, int) and not isinstance(x, bool):
-        return Cell(str(x), number=True)
-    return Cell(number_text(x, lang, digits), number=True)
-
-
-def rating_cell(rating: Rating | None, lang: Lang = "vi") -> Cell:
-    """A rating as a cell: code and label, coloured (HTXSNV green … KHTNV red, not rated
-    grey) so that a table of heads reads at a glance."""
-    label = rating_label(rating, lang)
-    text = label if rating is None else f"{rating.code} — {label}"
-    return Cell(text, RATING_COLOURS[rating])
-
-
-def decisive_reasons(rating: LeaderRating, lang: Lang = "vi") -> list[str]:
-    """The reasons that decided a head's rating: the base rule's last word (the facts it
-    restates are in the unit table already) and every cap that bound it."""
-    out = [str(x) for x in _deciding(rating)]
-    out += [f"{_t('misc.cap', lang, code=c.rating.code)}: {c.reason}" for c in rating.caps]
-    return out
-
-
-def _deciding(rating: LeaderRating) -> list[Reason]:
-    """The base rule's verdict and, when the level just above was missed, why: a reader
-    of "HTNV" wants to know what stood between it and HTTNV. (The facts the rule restates
-    are in the unit table already.)"""
-    decisive: list[Reason] = [x for x in rating.reasons if not x.rule.endswith(".facts")]
-    if len(decisive) >= 2 and decisive[-2].text.startswith("not "):
-        return decisive[-2:]
-    return decisive[-1:]
-
-
-_KIND_ORDER = {"agency": 0, "public-service-unit": 1}
-
-
-def ordered_units(ev: Evaluation) -> list[UnitResult]:
-    """The units of an evaluation in the order a report lists them: down the tree from the
-    top, under each unit first its agencies and public-service units, then the others
-    (communes, wards, towns), each group by id."""
-    children: dict[str | None, list[UnitResult]] = {}
-    for u in ev.units.values():
-        parent = u.unit.parent if u.unit.parent in ev.units else None
-        children.setdefault(parent, []).append(u)
-    out: list[UnitResult] = []
-
-    def visit(parent: str | None) -> None:
-        for u in sorted(
-            children.get(parent, ()), key=lambda u: (_KIND_ORDER.get(u.unit.kind, 2), u.unit.id)
-        ):
-            out.append(u)
-            visit(u.unit.id)
-
-    visit(None)
-    return out
-
-
-def _ordered_ratings(ev: Evaluation) -> list[LeaderRating]:
-    position = {u.unit.id: i for i, u in enumerate(ordered_units(ev))}
-    return sorted(
-        ev.ratings, key=lambda r: (position.get(r.unit, len(position)), r.unit, r.headship.start)
-    )
-
-
-def targets_table(ev: Evaluation, lang: Lang = "vi") -> Table:
-    """Each target: what it asks, of which indicator, its outcome (coloured) and why."""
-    rows = tuple(
-        (
-            Cell(r.target.title or tid),
-            Cell(indicator_label(r.target.indicator, lang)),
-            Cell(outcome_label(r.outcome, lang), OUTCOME_COLOURS[r.outcome]),
-            Cell(r.reason),
-        )
-        for tid, r in sorted(ev.targets.items())
-    )
-    headers = ("col.target", "col.indicator", "col.outcome", "col.reason")
-    return _titled("section.targets", headers, rows, lang, "none.targets")
-
-
-def units_table(ev: Evaluation, lang: Lang = "vi") -> Table:
-    """Each unit: tasks that count, on time, late, overdue, score, band and peer rank."""
-    rows = []
-    for u in ordered_units(ev):
-        rank = "—" if u.rank is None else _t("misc.rank_of", lang, rank=u.rank, of=u.of)
-        rows.append(
-            (
-                Cell(u.unit.name),
-                _num(u.facts.counted, lang),
-                _num(u.on_time, lang),
-                _num(u.late, lang),
-                _num(u.overdue, lang),
-                _num(u.score, lang, 1),
-                Cell(band_label(u.band, lang)),
-                Cell(rank, number=True),
-            )
-        )
-    headers = (
-        "col.unit",
-        "col.tasks",
-        "col.on_time",
-        "col.late",
-        "col.overdue",
-        "col.score",
-        "col.band",
-        "col.rank",
-    )
-    return _titled("section.units", headers, rows, lang)
-
-
-def heads_table(ev: Evaluation, lang: Lang = "vi", *, reasons: bool = True) -> Table:
-    """Each head of a unit in the year: months in the post, rating (coloured) and the
-    reasons that decided it."""
-    rows = []
-    for r in _ordered_ratings(ev):
-        row: tuple[Cell, ...] = (
-            Cell(ev.names.get(r.person, r.person)),
-            Cell(ev.names.get(r.unit, r.unit)),
-            _num(r.months, lang, 1),
-            rating_cell(r.rating, lang),
-        )
-        if reasons:
-            row += (Cell("; ".join(decisive_reasons(r, lang))),)
-        rows.append(row)
-    headers: tuple[str, ...] = ("col.head", "col.unit", "col.months", "col.rating")
-    if reasons:
-        headers += ("col.reason",)
-    return _titled("section.heads", headers, rows, lang, "none.heads")
-
-
-def ratings_table(ev: Evaluation, lang: Lang = "vi") -> Table:
-    """How many heads got each rating, best first; "not rated" only when someone was not."""
-    counts = Counter(r.rating for r in ev.ratings)
-    scale: list[Rating | None] = [*sorted(Rating, reverse=True)]
-    if counts[None]:
-        scale.append(None)
-    rows = tuple((rating_cell(x, lang), _num(counts[x], lang)) for x in scale)
-    headers = ("col.rating", "col.count")
-    return _titled("section.ratings", headers, rows, lang)
-
-
-@attrs.frozen
-class OverdueTask:
-    """A task overdue at the date of an evaluation, with ``days`` overdue."""
-
-    task: str
-    title: str
-    unit: str
-    unit_name: str
-    person: str | None
-    person_name: str
-    due: dt.date
-    days: int
-
-
-def overdue_tasks(ev: Evaluation, people: Mapping[str, str] | None = None) -> list[OverdueTask]:
-    """The tasks of the year overdue at ``ev.as_of`` (as the evaluation classified them),
-    most overdue first. ``people`` maps person ids to names (the evaluation knows only the
-    heads' names)."""
-    names = {**ev.names, **(people or {})}
-    out = []
-    for u in ev.units.values():
-        for task in u.facts.tasks:
-            if u.facts.outcomes.get(task.id) is TaskOutcome.OVERDUE:
-                out.append(
-                    OverdueTask(
-                        task=task.id,
-                        title=task.title,
-                        unit=task.unit,
-                        unit_name=names.get(task.unit, task.unit),
-                        person=task.assignee,
-                        person_name="—"
-                        if task.assignee is None
-                        else names.get(task.assignee, task.assignee),
-                        due=task.due,
-                        days=(ev.as_of - task.due).days,
-                    )
-                )
-    return sorted(out, key=lambda o: (-o.days, o.unit, o.task))
-
-
-def overdue_table(
-    ev: Evaluation, lang: Lang = "vi", people: Mapping[str, str] | None = None
-) -> Table:
-    """Overdue tasks: task, unit, person accountable, due date and days overdue."""
-    rows = tuple(
-        (
-            Cell(f"{o.title} ({o.task})"),
-            Cell(o.unit_name),
-            Cell(o.person_name),
-            Cell(date_text(o.due, lang)),
-            _num(o.days, lang),
-        )
-        for o in overdue_tasks(ev, people)
-    )
-    headers = ("col.task", "col.unit", "col.person", "col.due", "col.days_overdue")
-    return _titled("section.overdue", headers, rows, lang, "none.overdue")
-
-
-def recommendations_table(ev: Evaluation, lang: Lang = "vi") -> Table:
-    """Commendations, reviews of responsibility and units to inspect and urge, with why."""
-    rows = tuple(
-        (
-            Cell(recommendation_label(rec.kind, lang)),
-            Cell(ev.names.get(rec.subject, rec.subject)),
-            Cell(str(rec.reason)),
-        )
-        for rec in ev.recommendations
-    )
-    headers = ("col.kind", "col.subject", "col.reason")
-    return _titled("section.recommendations", headers, rows, lang, "none.recommendations")
-
-
-def evaluation_tables(
-    ev: Evaluation,
-    lang: Lang = "vi",
-    *,
-    people: Mapping[str, str] | None = None,
-    full: bool = True,
-) -> list[Table]:
-    """The tables of the annual report, in order. ``full=False`` gives the short view a
-    notebook shows: targets, units and heads."""
-    lang = check_lang(lang)
-    tables = [targets_table(ev, lang), units_table(ev, lang), heads_table(ev, lang)]
-    if full:
-        tables.insert(3, ratings_table(ev, lang))
-        tables += [overdue_table(ev, lang, people), recommendations_table(ev, lang)]
-    return tables
-
-
 # --- rendering ------------------------------------------------------------------------------
 
 # Only what can change the meaning of a table cell: a pipe ends the cell, a backslash
@@ -465,7 +204,7 @@ def evaluation_tables(
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\|*`[<"})
 
 
-def _md(text: str) -> str:
+def markdown_text(text: str) -> str:
     """Text safe inside a Markdown table cell: punctuation that Markdown reads is
     backslash-escaped and line breaks become spaces."""
     return " ".join(text.translate(_MD_SPECIAL).split())
@@ -473,13 +212,13 @@ def _md(text: str) -> str:
 
 def markdown_table(table: Table, *, level: int = 2) -> str:
     """``table`` as a titled GitHub-flavoured Markdown table."""
-    lines = [f"{'#' * level} {_md(table.title)}", ""]
+    lines = [f"{'#' * level} {markdown_text(table.title)}", ""]
     if not table.rows:
-        return "\n".join([*lines, _md(table.empty)])
+        return "\n".join([*lines, markdown_text(table.empty)])
     numeric = [all(row[i].number for row in table.rows) for i in range(len(table.headers))]
-    lines.append("| " + " | ".join(_md(h) for h in table.headers) + " |")
+    lines.append("| " + " | ".join(markdown_text(h) for h in table.headers) + " |")
     lines.append("|" + "|".join("---:" if n else "---" for n in numeric) + "|")
-    lines += ["| " + " | ".join(_md(c.text) for c in row) + " |" for row in table.rows]
+    lines += ["| " + " | ".join(markdown_text(c.text) for c in row) + " |" for row in table.rows]
     return "\n".join(lines)
 
 
@@ -580,18 +319,16 @@ def _charts(tracker: Tracker, ev: Evaluation, lang: Lang) -> list[_Chart]:
     """The report's charts as PNG bytes: task completion, ratings, and each target's
     indicator over the plan's years up to the report's (one evaluation per year, shared
     by every target)."""
-    from . import notebook
-
     charts = [
         _Chart(
             "completion",
             _t("chart.completion", lang, year=ev.year),
-            notebook.figure_png(notebook.plot_completion(ev, lang=lang)),
+            figure_png(plot_completion(ev, lang=lang)),
         ),
         _Chart(
             "ratings",
             _t("chart.ratings", lang, year=ev.year),
-            notebook.figure_png(notebook.plot_ratings(ev, lang=lang)),
+            figure_png(plot_ratings(ev, lang=lang)),
         ),
     ]
     evaluations: dict[int, Evaluation] = {ev.year: ev}
@@ -603,9 +340,9 @@ def _charts(tracker: Tracker, ev: Evaluation, lang: Lang) -> list[_Chart]:
         for year in years:
             if year not in evaluations:
                 evaluations[year] = tracker.evaluate(year)
-        fig = notebook.plot_indicator(tracker, tid, years, lang=lang, evaluations=evaluations)
+        fig = plot_indicator(tracker, tid, years, lang=lang, evaluations=evaluations)
         title = result.target.title or indicator_label(result.target.indicator, lang)
-        charts.append(_Chart(f"target-{tid}", title, notebook.figure_png(fig)))
+        charts.append(_Chart(f"target-{tid}", title, figure_png(fig)))
     return charts
 
 
@@ -675,14 +412,14 @@ def _markdown_report(
     ev: Evaluation, lang: Lang, tables: Sequence[Table], links: Sequence[tuple[str, str]]
 ) -> str:
     title, lines = _heading_lines(ev, lang)
-    parts = [f"# {_md(title)}", "\n\n".join(_md(line) for line in lines)]
+    parts = [f"# {markdown_text(title)}", "\n\n".join(markdown_text(line) for line in lines)]
     parts += [markdown_table(x) for x in tables]
     if links:
-        charts = [f"## {_md(_t('section.charts', lang))}"]
+        charts = [f"## {markdown_text(_t('section.charts', lang))}"]
         # A "]" would end the alt text, and target ids may hold characters that end a
         # link, so both are escaped.
         for alt, name in links:
-            text = _md(alt).replace("]", "\\]")
+            text = markdown_text(alt).replace("]", "\\]")
             charts.append(f"![{text}]({quote(name)})")
         parts.append("\n\n".join(charts))
     return "\n\n".join(parts) + "\n"
@@ -714,20 +451,14 @@ def _html_report(
     )
 
 
-def _xlsx_exporter() -> Callable[[Evaluation, Path], Any] | None:
-    """The evaluation exporter of :mod:`cchc_tasks.exports`, if that module exists and has
-    one (``write_evaluation_xlsx(evaluation, path)``); Excel output lives there."""
-    try:
-        exports = importlib.import_module("cchc_tasks.exports")
-    except ImportError:
-        return None
-    exporter = getattr(exports, "write_evaluation_xlsx", None)
-    return exporter if callable(exporter) else None
-
-
 def xlsx_available() -> bool:
-    """Whether :func:`write_report` can write ``xlsx``."""
-    return _xlsx_exporter() is not None
+    """Whether :func:`write_report` can write ``xlsx``: the workbook of
+    :func:`cchc_tasks.exports.write_evaluation_xlsx` needs openpyxl."""
+    try:
+        require_openpyxl()
+    except CchcError:
+        return False
+    return True
 
 
 def write_report(
@@ -741,20 +472,20 @@ def write_report(
     plots: bool = True,
 ) -> list[Path]:
     """Write the annual report of ``year`` into ``out_dir`` (created if missing), one file
-    per format (``md``, ``html``, and ``xlsx`` when :mod:`cchc_tasks.exports` provides
-    it), named by :func:`report_stem`; the year is evaluated once. Returns the paths
-    written: the reports in the order of ``formats``, then a Markdown report's charts."""
+    per format (``md``, ``html``, and ``xlsx``: the evaluation workbook of
+    :mod:`cchc_tasks.exports`, which needs openpyxl), named by :func:`report_stem`; the
+    year is evaluated once. Returns the paths written: the reports in the order of
+    ``formats``, then a Markdown report's charts."""
     lang = check_lang(lang)
     if isinstance(formats, str):
         formats = (formats,)
     for f in formats:
         if f not in FORMATS:
             raise ValidationError("write_report.formats", "'md', 'html' or 'xlsx'", f)
-    exporter = _xlsx_exporter()
-    if "xlsx" in formats and exporter is None:
+    if "xlsx" in formats and not xlsx_available():
         raise CchcError(
-            "xlsx output is not available: it needs cchc_tasks.exports with an evaluation "
-            "exporter; write md or html instead"
+            f"xlsx output is not available: it needs openpyxl ({EXCEL_HINT}); "
+            "write md or html instead"
         )
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -767,8 +498,7 @@ def write_report(
     for f in dict.fromkeys(formats):
         path = folder / f"{stem}.{f}"
         if f == "xlsx":
-            assert exporter is not None
-            exporter(ev, path)
+            write_evaluation_xlsx(ev, path, lang=lang)
         else:
             text, files = _render(tracker, ev, f, lang, charts=charts, out_dir=folder)
             path.write_text(text, encoding="utf-8")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import math
 import os
 import re
@@ -639,6 +640,134 @@ def _match_columns(
     return found, problems
 
 
+@attrs.frozen
+class _Columns:
+    """The columns of a survey file: its header, column → index and column → the heading
+    as the file writes it (for problems)."""
+
+    header: list[str]
+    index: Mapping[str, int]
+    heading: Mapping[str, str]
+
+    def cell(self, row: list[str], field: str) -> str:
+        i = self.index.get(field)
+        return nfc(row[i]) if i is not None and i < len(row) else ""
+
+
+class _ResponseReader:
+    """Decodes the rows of a survey file into responses, each row with its problems; it
+    remembers the questionnaire numbers seen, so a number used twice is a problem."""
+
+    def __init__(
+        self,
+        columns: _Columns,
+        params: SipasParams,
+        units: Mapping[str, str] | None,
+        id_prefix: str,
+        existing_ids: Container[str],
+    ) -> None:
+        self.columns = columns
+        self.params = params
+        self.units = units
+        self.unit_names = {_key(k): nfc(v) for k, v in (units or {}).items()}
+        self.unit_ids = set(self.unit_names.values())
+        self.id_prefix = id_prefix
+        self.existing_ids = existing_ids
+        self.first_row_of: dict[str, int] = {}
+
+    def read(self, number: int, row: list[str]) -> tuple[SurveyResponse | None, list[RowProblem]]:
+        """The response of a row, or ``None``, and its problems: the first one of each
+        cell."""
+        bad = self.shape(number, row)
+        cell = functools.partial(self.columns.cell, row)
+        heading = self.columns.heading
+        rid = self.questionnaire(number, cell("id"), bad)
+        kind = _as_kind(cell("respondent_kind"))
+        if not isinstance(kind, RespondentKind):
+            expected = "Người dân or Tổ chức (citizen or organisation)"
+            bad.append(
+                RowProblem(number, heading["respondent_kind"], expected, cell("respondent_kind"))
+            )
+        unit = self.unit(number, cell("unit"), bad)
+        date: dt.date | None = None
+        try:
+            date = _parse_date(cell("date"))
+        except ValueError as exc:
+            bad.append(RowProblem(number, heading["date"], str(exc), cell("date")))
+        answers: dict[str, int | None] = {}
+        for f in self.params.factors:
+            field = f"factor:{f.id}"
+            try:
+                answers[f.id] = self.params.scale.parse(cell(field))
+            except ValueError as exc:
+                bad.append(RowProblem(number, heading[field], str(exc), cell(field)))
+        response = None
+        if not bad and unit is not None and date is not None:
+            try:
+                response = SurveyResponse(
+                    self.id_prefix + rid, kind, unit, cell("service"), date, answers
+                )
+            except ValidationError as exc:  # pragma: no cover - the checks above come first
+                bad.append(
+                    RowProblem(number, "(row)", f"{exc.field}: {exc.expected}", str(exc.got))
+                )
+        once: dict[str, RowProblem] = {}
+        for problem in bad:  # one problem per cell: the first found
+            once.setdefault(problem.column, problem)
+        return response, list(once.values())
+
+    def shape(self, number: int, row: list[str]) -> list[RowProblem]:
+        """A cell for every column found, and no cells past the header's."""
+        header, bad = self.columns.header, []
+        for field, i in self.columns.index.items():
+            if i >= len(row):
+                expected = f"a cell (the row has {len(row)} cells, the header {len(header)})"
+                bad.append(RowProblem(number, self.columns.heading[field], expected, "(none)"))
+        if any(c.strip() for c in row[len(header) :]):
+            expected = f"at most {len(header)} cells, as in the header"
+            bad.append(RowProblem(number, "(row)", expected, f"{len(row)} cells"))
+        return bad
+
+    def questionnaire(self, number: int, rid: str, bad: list[RowProblem]) -> str:
+        """The questionnaire number, new in the file and to the store."""
+        heading = self.columns.heading["id"]
+        if not rid:
+            bad.append(RowProblem(number, heading, "a questionnaire number", rid))
+        elif rid in self.first_row_of:
+            expected = f"a new number (row {self.first_row_of[rid]} has it)"
+            bad.append(RowProblem(number, heading, expected, rid))
+        elif self.id_prefix + rid in self.existing_ids:
+            bad.append(RowProblem(number, heading, "a number not imported before", rid))
+        else:
+            self.first_row_of[rid] = number
+        return rid
+
+    def unit(self, number: int, raw: str, bad: list[RowProblem]) -> str | None:
+        """The unit id: named in ``units``, or an id when there is no ``units``."""
+        if self.units is None:
+            unit = raw if is_valid_id(raw) else None
+        else:
+            unit = self.unit_names.get(_key(raw), raw if raw in self.unit_ids else None)
+        if unit is None:
+            expected = (
+                "a unit named in units="
+                if self.units is not None
+                else "a unit id without spaces (or pass units= to map names to ids)"
+            )
+            bad.append(RowProblem(number, self.columns.heading["unit"], expected, raw))
+        return unit
+
+
+def _header_and_rows(text: str, delimiter: str | None, name: str) -> list[list[str]]:
+    """The rows of the file from its header on (blank rows above it are skipped)."""
+    rows = csv_rows(text, delimiter)
+    while rows and not any(cell.strip() for cell in rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise SurveyImportError(name, [RowProblem(1, "", "a header row", "(empty file)")])
+    return rows
+
+
 def import_responses_csv(
     source: str | os.PathLike[str],
     params: SipasParams | None = None,
@@ -671,95 +800,23 @@ def import_responses_csv(
     """
     params = params if params is not None else SipasParams()
     text, name = _read_text(source, encoding)
-    rows = csv_rows(text, delimiter)
-    while rows and not any(cell.strip() for cell in rows[0]):
-        rows.pop(0)
-    if not rows:
-        raise SurveyImportError(name, [RowProblem(1, "", "a header row", "(empty file)")])
+    rows = _header_and_rows(text, delimiter, name)
     header = rows[0]
-    columns, problems = _match_columns(header, params.factors)
+    index, problems = _match_columns(header, params.factors)
     if problems:
         raise SurveyImportError(name, problems)
-    unit_names = {_key(k): nfc(v) for k, v in (units or {}).items()}
-    unit_ids = set(unit_names.values())
-    heading = {field: nfc(header[i]).strip() for field, i in columns.items()}
+    heading = {field: nfc(header[i]).strip() for field, i in index.items()}
+    reader = _ResponseReader(
+        _Columns(header, index, heading), params, units, id_prefix, existing_ids
+    )
     responses: list[SurveyResponse] = []
-    first_row_of: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        bad: list[RowProblem] = []
-
-        def cell(field: str, row: list[str] = row) -> str:
-            i = columns.get(field)
-            return nfc(row[i]) if i is not None and i < len(row) else ""
-
-        for field, i in columns.items():
-            if i >= len(row):
-                expected = f"a cell (the row has {len(row)} cells, the header {len(header)})"
-                bad.append(RowProblem(number, heading[field], expected, "(none)"))
-        if any(c.strip() for c in row[len(header) :]):
-            expected = f"at most {len(header)} cells, as in the header"
-            bad.append(RowProblem(number, "(row)", expected, f"{len(row)} cells"))
-        rid = cell("id")
-        if not rid:
-            bad.append(RowProblem(number, heading["id"], "a questionnaire number", rid))
-        elif rid in first_row_of:
-            bad.append(
-                RowProblem(
-                    number, heading["id"], f"a new number (row {first_row_of[rid]} has it)", rid
-                )
-            )
-        elif id_prefix + rid in existing_ids:
-            bad.append(RowProblem(number, heading["id"], "a number not imported before", rid))
-        else:
-            first_row_of[rid] = number
-        kind = _as_kind(cell("respondent_kind"))
-        if not isinstance(kind, RespondentKind):
-            bad.append(
-                RowProblem(
-                    number,
-                    heading["respondent_kind"],
-                    "Người dân or Tổ chức (citizen or organisation)",
-                    cell("respondent_kind"),
-                )
-            )
-        raw_unit = cell("unit")
-        unit = unit_names.get(_key(raw_unit), raw_unit if raw_unit in unit_ids else None)
-        if units is None:
-            unit = raw_unit if is_valid_id(raw_unit) else None
-        if unit is None:
-            expected = (
-                "a unit named in units="
-                if units is not None
-                else "a unit id without spaces (or pass units= to map names to ids)"
-            )
-            bad.append(RowProblem(number, heading["unit"], expected, raw_unit))
-        date: dt.date | None = None
-        try:
-            date = _parse_date(cell("date"))
-        except ValueError as exc:
-            bad.append(RowProblem(number, heading["date"], str(exc), cell("date")))
-        answers: dict[str, int | None] = {}
-        for f in params.factors:
-            field = f"factor:{f.id}"
-            try:
-                answers[f.id] = params.scale.parse(cell(field))
-            except ValueError as exc:
-                bad.append(RowProblem(number, heading[field], str(exc), cell(field)))
-        if not bad and unit is not None and date is not None:
-            try:
-                responses.append(
-                    SurveyResponse(id_prefix + rid, kind, unit, cell("service"), date, answers)
-                )
-            except ValidationError as exc:  # pragma: no cover - the checks above come first
-                bad.append(
-                    RowProblem(number, "(row)", f"{exc.field}: {exc.expected}", str(exc.got))
-                )
-        once: dict[str, RowProblem] = {}
-        for problem in bad:  # one problem per cell: the first found
-            once.setdefault(problem.column, problem)
-        problems.extend(once.values())
+        response, bad = reader.read(number, row)
+        problems.extend(bad)
+        if response is not None:
+            responses.append(response)
     if problems:
         raise SurveyImportError(name, problems)
     return tuple(responses)

@@ -201,18 +201,21 @@ def test_evaluation_workbook(demo: ct.Tracker, tmp_path: Path) -> None:
     assert units.max_row == len(ev.units) + 1
     leaders = book["Người đứng đầu"]
     header = [c.value for c in leaders[1]]
-    assert header[:2] == ["Mã người", "Họ và tên"]
+    assert header[:2] == ["Mã người", "Người đứng đầu"]
     rows = list(leaders.iter_rows(min_row=2, values_only=True))
     assert len(rows) == len(ev.ratings)
     reasons = header.index("Lý do")
     assert all(r[reasons] for r in rows)  # every rating comes with its reasons
-    codes = {r[header.index("Xếp loại")] for r in rows}
-    assert codes <= {"HTXSNV", "HTTNV", "HTNV", "KHTNV", "Không xếp loại"}
+    ratings = {r[header.index("Xếp loại")] for r in rows}
+    assert ratings <= {f"{x.code} — {x.label_vi}" for x in ct.Rating} | {"Không xếp loại"}
     assert isinstance(rows[0][header.index("Từ ngày")], dt.datetime)
+    assert isinstance(rows[0][header.index("Số tháng giữ chức vụ")], int | float)
     targets = list(book["Mục tiêu"].iter_rows(min_row=2, values_only=True))
     assert {t[0] for t in targets} == set(ev.targets)
     recommendations = book["Kiến nghị"]
     assert recommendations.max_row == len(ev.recommendations) + 1
+    kinds = {row[0] for row in recommendations.iter_rows(min_row=2, values_only=True)}
+    assert kinds == {"Đề nghị khen thưởng", "Xem xét trách nhiệm", "Kiểm tra, đôn đốc"}
     info = dict(book["Thông tin"].iter_rows(min_row=2, values_only=True))
     assert info["Năm đánh giá"] == 2024
     # The annual report finds the exporter under the name it looks for.

@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 
 import cchc_tasks as ct
+from cchc_tasks import charts
 from cchc_tasks import notebook as nb
 from cchc_tasks.examples import COMMUNES, NEW_COMMUNES, OFFICES
 
@@ -580,7 +581,7 @@ def test_plot_indicator_without_ranks_has_one_panel(demo: ct.Tracker) -> None:
 
 
 def test_requirements_follow_the_rule_of_the_year() -> None:
-    req = nb._requirements
+    req = charts.rule_requirements
     assert req(ct.any_of(ct.growth(5), ct.rank_within(5)), 2024, 80.0) == (84.0, 5)
     assert req(ct.all_of(ct.above(90), ct.at_least(95)), 2024, None) == (95, None)
     assert req(ct.growth(5, mode="points"), 2024, 40.0) == (45.0, None)
@@ -593,5 +594,5 @@ def test_requirements_follow_the_rule_of_the_year() -> None:
 
 def test_sources_are_nfc() -> None:
     root = Path(nb.__file__).parent
-    for name in ("labels.py", "notebook.py", "reports.py"):
+    for name in ("labels.py", "notebook.py", "reports.py", "tables.py", "charts.py"):
         assert unicodedata.is_normalized("NFC", (root / name).read_text(encoding="utf-8")), name

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import base64
 import datetime as dt
 import html
 import re
 import sys
-import types
 from pathlib import Path
 from typing import Any
 
 import matplotlib
+import openpyxl
 import pytest
 
 import cchc_tasks as ct
@@ -52,7 +53,7 @@ def _shown(text: str, format: str) -> str:
     """``text`` as it appears in a report of ``format``."""
     if format == "html":
         return html.escape(text, quote=True)
-    return reports._md(text)
+    return reports.markdown_text(text)
 
 
 TITLES = {
@@ -126,6 +127,38 @@ def test_html_is_one_self_contained_page(demo: ct.Tracker, ev: ct.Evaluation) ->
     assert "Charts" in page
 
 
+def _workbook_column(path: Path, sheet: str, header: str) -> list[Any]:
+    rows = list(openpyxl.load_workbook(path)[sheet].iter_rows(values_only=True))
+    column = rows[0].index(header)
+    return [row[column] for row in rows[1:]]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_kinds_and_ratings_are_worded_alike_in_every_output(
+    demo: ct.Tracker, tmp_path: Path, lang: labels.Lang
+) -> None:
+    """The Markdown report, the HTML report and the evaluation workbook render the same
+    tables: a recommendation kind or a rating reads the same in all three."""
+    ev = demo.evaluate(2022)  # every kind of recommendation, every rating, and not rated
+    written = reports.write_report(
+        demo, 2022, tmp_path, formats=("md", "html", "xlsx"), lang=lang, plots=False
+    )
+    md, page, book = written[0].read_text("utf-8"), written[1].read_text("utf-8"), written[2]
+    t = labels.t
+    kinds = _workbook_column(book, t("sheet.recommendations", lang), t("col.kind", lang))
+    assert kinds == [labels.recommendation_label(r.kind, lang) for r in ev.recommendations]
+    ratings = _workbook_column(book, t("sheet.heads", lang), t("col.rating", lang))
+    assert sorted(ratings) == sorted(reports.rating_cell(r.rating, lang).text for r in ev.ratings)
+    assert {r.rating for r in ev.ratings} == {*ct.Rating, None}
+    assert len(set(kinds)) == 3
+    for text in {*kinds, *ratings}:
+        assert f"| {reports.markdown_text(text)} |" in md
+        assert f">{html.escape(text)}</td>" in page
+    if lang == "vi":
+        assert "Đề nghị khen thưởng" in kinds and "Khen thưởng" not in kinds
+        assert "Không xếp loại" in ratings
+
+
 def test_markdown_charts_are_written_next_to_it_and_linked(
     demo: ct.Tracker, tmp_path: Path
 ) -> None:
@@ -184,27 +217,33 @@ def test_bad_arguments_are_refused(demo: ct.Tracker, tmp_path: Path) -> None:
         reports.write_report(demo, 2025, tmp_path, formats=("doc",))
 
 
-def test_xlsx_needs_the_exports_module(
+def test_xlsx_needs_openpyxl(
     demo: ct.Tracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as hidden:
-        hidden.setitem(sys.modules, "cchc_tasks.exports", None)  # as if it did not exist
+        hidden.setitem(sys.modules, "openpyxl", None)  # as if it were not installed
         assert not reports.xlsx_available()
-        with pytest.raises(ct.CchcError, match="xlsx output is not available"):
+        with pytest.raises(ct.CchcError, match=r"xlsx output is not available.*\[excel\]"):
             reports.write_report(demo, 2025, tmp_path, formats=("md", "xlsx"))
         assert not list(tmp_path.iterdir())  # refused before anything was written
-    calls: list[tuple[Any, Path]] = []
+    assert reports.xlsx_available()
+    written = reports.write_report(demo, 2025, tmp_path, formats=("xlsx",), lang="en")
+    assert written == [tmp_path / "cchc-report-2025.xlsx"]
+    book = openpyxl.load_workbook(written[0])
+    assert book.sheetnames == ["About", "Units", "Heads", "Targets", "Recommendations"]
 
-    def exporter(evaluation: ct.Evaluation, path: Path) -> None:
-        calls.append((evaluation, path))
-        path.write_bytes(b"PK")
 
-    fake = types.ModuleType("cchc_tasks.exports")
-    fake.write_evaluation_xlsx = exporter  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "cchc_tasks.exports", fake)
-    written = reports.write_report(demo, 2025, tmp_path, formats=("xlsx",))
-    assert written == [tmp_path / "bao-cao-cchc-2025.xlsx"]
-    assert calls[0][0].year == 2025
+def test_the_report_does_not_import_the_notebook() -> None:
+    """Reports draw their charts with cchc_tasks.charts and their tables with
+    cchc_tasks.tables: the notebook, which shows reports, is above them, not beside."""
+    source = Path(reports.__file__).read_text(encoding="utf-8")
+    imports = [
+        ast.unparse(node)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+    assert imports and not [line for line in imports if "notebook" in line]
+    assert "import_module" not in source  # exports is imported as any module is
 
 
 def test_text_report_is_unchanged(ev: ct.Evaluation) -> None:
@@ -247,7 +286,7 @@ def test_cchc_report_errors(
     store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as hidden:
-        hidden.setitem(sys.modules, "cchc_tasks.exports", None)
+        hidden.setitem(sys.modules, "openpyxl", None)
         assert main(["report", str(store), "2025", "--format", "xlsx", "--out", str(tmp_path)]) == 1
         assert "xlsx output is not available" in capsys.readouterr().err
     assert main(["report", str(tmp_path / "none"), "2025"]) == 1
@@ -259,9 +298,6 @@ def test_cchc_report_errors(
 def test_cchc_report_xlsx_through_the_exports_module(
     store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("openpyxl")
-    if not reports.xlsx_available():  # pragma: no cover - before cchc_tasks.exports exists
-        pytest.skip("cchc_tasks.exports has no evaluation exporter")
     assert main(["report", str(store), "2025", "--format", "xlsx", "--out", str(tmp_path)]) == 0
     path = tmp_path / "bao-cao-cchc-2025.xlsx"
     assert capsys.readouterr().out.split() == [str(path)]
