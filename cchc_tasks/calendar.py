@@ -335,6 +335,12 @@ class WorkingCalendar:
                 )
         return value.toordinal()
 
+    @property
+    def built_years(self) -> frozenset[int]:
+        """The years whose table of working days is built: each is built on first use,
+        once, so a calendar costs nothing for the years nobody asks about."""
+        return frozenset(self._years)
+
     def _year(self, year: int) -> list[int]:
         """Sorted ordinals of the working days of ``year`` (built once, then cached)."""
         found = self._years.get(year)

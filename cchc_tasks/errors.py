@@ -22,10 +22,11 @@ __all__ = [
     "StoreLockedError",
     "StoreVersionError",
     "ValidationError",
+    "show_value",
 ]
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
     """Render a received value for a message: short, quoted when it is text."""
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
@@ -46,7 +47,7 @@ class ValidationError(CchcError, ValueError):
         self.field = field
         self.expected = expected
         self.got = got
-        super().__init__(f"{field}: expected {expected}, got {_show(got)}")
+        super().__init__(f"{field}: expected {expected}, got {show_value(got)}")
 
 
 class StoreImportError(ValidationError):
@@ -185,4 +186,4 @@ def describe_target(target: Any) -> str:
     key = getattr(target, "id", None)
     if isinstance(key, str):
         return f"{type(target).__name__.lower()} {key!r}"
-    return _show(target)
+    return show_value(target)

@@ -229,13 +229,17 @@ class TaskList(Sequence[Task]):
     """A list of tasks that shows itself as a table in Jupyter and becomes a DataFrame.
 
     ``as_of`` adds how each task counts on that day (on time, late, overdue, pending,
-    cancelled, by the built-in rules) and the days overdue; ``names`` maps unit and
-    person ids to names for display. :meth:`of` makes one from a tracker's query.
+    cancelled) and the days overdue; ``names`` maps unit and person ids to names for
+    display. :meth:`of` makes one from a tracker's query, with each task counted as the
+    tracker's evaluation counts it (``counted``: its ``cchc_task_outcomes`` plugins, a
+    deadline extension included); a task not in ``counted`` is classified by the
+    built-in rules.
     """
 
     tasks: tuple[Task, ...]
     as_of: dt.date | None = None
     names: Mapping[str, str] = attrs.field(factory=dict)
+    counted: Mapping[str, TaskOutcome] = attrs.field(factory=dict)
 
     @classmethod
     def of(
@@ -259,7 +263,8 @@ class TaskList(Sequence[Task]):
             due_from=due_from,
             due_to=due_to,
         )
-        return cls(tuple(found), as_of, _names_of(tracker))
+        counted = {} if as_of is None else tracker.task_outcomes(found, as_of)
+        return cls(tuple(found), as_of, _names_of(tracker), counted)
 
     @overload
     def __getitem__(self, index: int) -> Task: ...
@@ -278,7 +283,9 @@ class TaskList(Sequence[Task]):
 
     def outcomes(self) -> dict[str, TaskOutcome | None]:
         """Task id → how it counts as of ``as_of`` (``None`` without ``as_of``)."""
-        return {task.id: _classify(task, self.as_of) for task in self.tasks}
+        return {
+            task.id: self.counted.get(task.id) or _classify(task, self.as_of) for task in self.tasks
+        }
 
     def to_dataframe(self, *, labels: Lang | None = None) -> pd.DataFrame:
         """One row per task; see :func:`tasks_frame` for the columns."""
@@ -288,7 +295,7 @@ class TaskList(Sequence[Task]):
         return frame
 
     def _repr_html_(self) -> str:
-        return tasks_html(self.tasks, as_of=self.as_of, names=self.names)
+        return tasks_html(self.tasks, as_of=self.as_of, names=self.names, counted=self.counted)
 
 
 def tasks_frame(
@@ -574,9 +581,11 @@ def tasks_html(
     names: Mapping[str, str] | None = None,
     lang: Lang = "vi",
     limit: int = HTML_TASK_LIMIT,
+    counted: Mapping[str, TaskOutcome] | None = None,
 ) -> str:
     """Tasks as an HTML table (the first ``limit`` of them): id, title, unit, person,
-    due date, status and, with ``as_of``, how each counts on that day."""
+    due date, status and, with ``as_of``, how each counts on that day (as ``counted``
+    says, else by the built-in rules)."""
     lang = check_lang(lang)
     names = names or {}
     listed = list(tasks)
@@ -590,7 +599,7 @@ def tasks_html(
             Cell(date_text(task.due, lang)),
             Cell(status_label(task.status, lang)),
         )
-        outcome = _classify(task, as_of)
+        outcome = (counted or {}).get(task.id) or _classify(task, as_of)
         if outcome is not None:
             row += (Cell(task_outcome_label(outcome, lang), _outcome_colours(outcome)),)
         rows.append(row)

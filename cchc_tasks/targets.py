@@ -27,6 +27,7 @@ from .errors import RuleError, ValidationError
 from .plans import as_indicator
 
 __all__ = [
+    "RULE_KINDS",
     "Above",
     "AllOf",
     "AnyOf",
@@ -135,7 +136,9 @@ class Judgement:
 
 # --- the rule registry: kind name -> class, fed by built-ins and cchc_rule_kinds -----
 
-_RULE_KINDS: dict[str, type[Rule]] = {}
+#: The rule kinds targets may use, kind name → class: the built-in ones and those
+#: plugins return from ``cchc_rule_kinds``. Add to it with :func:`register_rule_kind`.
+RULE_KINDS: dict[str, type[Rule]] = {}
 
 
 def register_rule_kind(cls: type[Rule]) -> type[Rule]:
@@ -147,7 +150,7 @@ def register_rule_kind(cls: type[Rule]) -> type[Rule]:
     kind = getattr(cls, "kind", None)
     if not isinstance(kind, str) or not kind:
         raise RuleError(f"rule class {cls.__qualname__} must set a non-empty 'kind'")
-    known = _RULE_KINDS.get(kind)
+    known = RULE_KINDS.get(kind)
     # The same class defined again (a re-run notebook cell, a reloaded module) replaces
     # itself; a different class may not take a kind that stored targets already use.
     same_definition = known is not None and (known.__module__, known.__qualname__) == (
@@ -158,7 +161,7 @@ def register_rule_kind(cls: type[Rule]) -> type[Rule]:
         raise RuleError(
             f"rule kind {kind!r} is already taken by {known.__module__}.{known.__qualname__}"
         )
-    _RULE_KINDS[kind] = cls
+    RULE_KINDS[kind] = cls
     return cls
 
 
@@ -169,11 +172,11 @@ def decode_rule(data: Any) -> Rule:
     if not isinstance(data, Mapping) or "kind" not in data:
         raise ValidationError("Target.rule", "a rule, or a mapping with a 'kind'", data)
     kind = data["kind"]
-    cls = _RULE_KINDS.get(kind) if isinstance(kind, str) else None
+    cls = RULE_KINDS.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise ValidationError(
             "Target.rule.kind",
-            f"one of {sorted(_RULE_KINDS)} (or a plugin's kind)",
+            f"one of {sorted(RULE_KINDS)} (or a plugin's kind)",
             kind,
         )
     params = {k: v for k, v in data.items() if k != "kind"}

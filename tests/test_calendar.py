@@ -468,12 +468,13 @@ def test_records_round_trip_through_the_store_codec() -> None:
 
 def test_year_tables_are_built_lazily_and_once() -> None:
     calendar = WorkingCalendar()
-    assert calendar._years == {}
+    assert calendar.built_years == frozenset()
     calendar.is_working_day(D(2025, 6, 2))
-    assert set(calendar._years) == {2025}
-    table = calendar._years[2025]
+    assert calendar.built_years == {2025}
     calendar.add_working_days(D(2025, 6, 2), 3)
-    assert calendar._years[2025] is table
+    assert calendar.built_years == {2025}
+    calendar.is_working_day(D(2026, 1, 2))
+    assert calendar.built_years == {2025, 2026}
 
 
 def test_the_module_does_not_import_holidays_eagerly() -> None:

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import cchc_tasks as ct
 from cchc_tasks import _fields, targets, testing
-from cchc_tasks.errors import _show
+from cchc_tasks.errors import show_value
 from cchc_tasks.results import Assessment
 
 VN = dt.timezone(dt.timedelta(hours=7))
@@ -531,7 +531,7 @@ def test_bad_input_names_the_field_the_expectation_and_the_value(
     assert error.field == field
     assert expected in error.expected
     assert repr(error.got) == repr(got)
-    assert str(error) == f"{field}: expected {error.expected}, got {_show(got)}"
+    assert str(error) == f"{field}: expected {error.expected}, got {show_value(got)}"
 
 
 def test_long_values_are_shortened_in_the_message() -> None:

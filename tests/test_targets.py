@@ -465,8 +465,8 @@ def test_decode_rule_passes_rules_through() -> None:
 @pytest.fixture
 def registry(monkeypatch: pytest.MonkeyPatch) -> dict[str, type[ct.Rule]]:
     """A private copy of the rule-kind registry, so tests leave the real one alone."""
-    copy = dict(targets._RULE_KINDS)
-    monkeypatch.setattr(targets, "_RULE_KINDS", copy)
+    copy = dict(targets.RULE_KINDS)
+    monkeypatch.setattr(targets, "RULE_KINDS", copy)
     return copy
 
 
@@ -507,7 +507,7 @@ def test_built_in_kinds_are_registered() -> None:
         "all_of": AllOf,
         "milestones": Milestones,
     }
-    assert {k: v for k, v in targets._RULE_KINDS.items() if k in expected} == expected
+    assert {k: v for k, v in targets.RULE_KINDS.items() if k in expected} == expected
 
 
 @pytest.mark.parametrize(

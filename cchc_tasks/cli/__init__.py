@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import CchcError
+from . import _common as common
 from ._common import WIDE_COLUMN as WIDE_COLUMN  # importable from here, as it always was
 from ._common import BlockHelpFormatter, Command, Parser, UsageError, examples_block, plain_table
 
@@ -42,27 +43,27 @@ __all__ = [
 ]
 
 #: The command did what was asked.
-EXIT_OK = 0
+EXIT_OK = common.EXIT_OK
 #: A mistake of the user: a bad argument, no store there, a bad file, an error of the
 #: ``CchcError`` family. One line on stderr names the problem.
-EXIT_USER_ERROR = 1
+EXIT_USER_ERROR = common.EXIT_USER_ERROR
 #: ``cchc verify`` found tampering (or ``cchc backup`` copied a store that has some).
-EXIT_TAMPERED = 2
+EXIT_TAMPERED = common.EXIT_TAMPERED
 #: The reader of the output went away (``cchc log STORE | head``), as for SIGPIPE.
-EXIT_BROKEN_PIPE = 141
+EXIT_BROKEN_PIPE = common.EXIT_BROKEN_PIPE
 #: The former name of :data:`EXIT_TAMPERED`.
 TAMPERED = EXIT_TAMPERED
 
 #: The formats of the list commands.
-FORMATS = ("table", "json", "csv")
+FORMATS = common.FORMATS
 
 
 def _all_commands() -> tuple[Command, ...]:
     """Every ``cchc`` command, in the order ``cchc --help`` lists them.
 
     Each module declares its commands: name, help texts, options and what runs them.
-    They are imported here, when the parser is built, rather than at the top: they import
-    the exit statuses and ``FORMATS`` from this package, which defines them above.
+    They are imported when the parser is built, not with the package, so that
+    ``import cchc_tasks.cli`` stays cheap.
     """
     from .demo_command import DEMO
     from .file_commands import EXPORT, IMPORT

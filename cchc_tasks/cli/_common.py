@@ -26,6 +26,14 @@ if TYPE_CHECKING:
 #: How many characters of a long column (a task's title, a change) a table shows.
 WIDE_COLUMN = 60
 
+# The exit statuses and formats every command uses; cchc_tasks.cli publishes and
+# documents them.
+EXIT_OK = 0
+EXIT_USER_ERROR = 1
+EXIT_TAMPERED = 2
+EXIT_BROKEN_PIPE = 141
+FORMATS = ("table", "json", "csv")
+
 
 class UsageError(Exception):
     """A command line that does not parse, or asks for something impossible.

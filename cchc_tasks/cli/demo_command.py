@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from . import EXIT_OK
-from ._common import Command, fail
+from ._common import EXIT_OK, Command, fail
 
 
 def _add_demo_options(parser: argparse.ArgumentParser) -> None:

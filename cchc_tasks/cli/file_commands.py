@@ -7,8 +7,7 @@ import argparse
 import os
 import sys
 
-from . import EXIT_OK
-from ._common import Command, fail, open_store, parse_date
+from ._common import EXIT_OK, Command, fail, open_store, parse_date
 
 # --- cchc import ----------------------------------------------------------------------------
 

@@ -13,8 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import EXIT_OK, FORMATS
-from ._common import Command, add_format_option, emit, open_store, parse_date
+from ._common import EXIT_OK, FORMATS, Command, add_format_option, emit, open_store, parse_date
 
 if TYPE_CHECKING:
     from ..store import Change, Entry

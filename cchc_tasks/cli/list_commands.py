@@ -8,8 +8,16 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from . import EXIT_OK, FORMATS
-from ._common import Command, add_format_option, emit, fail, open_store, parse_date
+from ._common import (
+    EXIT_OK,
+    FORMATS,
+    Command,
+    add_format_option,
+    emit,
+    fail,
+    open_store,
+    parse_date,
+)
 
 # --- cchc tasks -----------------------------------------------------------------------------
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from . import EXIT_OK
-from ._common import Command, open_store, parse_date
+from ._common import EXIT_OK, Command, open_store, parse_date
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:

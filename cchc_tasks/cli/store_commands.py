@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from . import EXIT_OK, EXIT_TAMPERED
-from ._common import Command, existing_store, open_store
+from ._common import EXIT_OK, EXIT_TAMPERED, Command, existing_store, open_store
 
 # --- cchc verify ----------------------------------------------------------------------------
 
