@@ -107,13 +107,6 @@ def filled() -> ct.Tracker:
     return tr
 
 
-@pytest.fixture(scope="module")
-def demo() -> ct.Tracker:
-    tr = ct.Tracker.memory(load_entrypoints=False)
-    tan_hong(tr)
-    return tr
-
-
 @pytest.mark.parametrize("ext", ["xlsx", "csv"])
 def test_exported_tasks_import_as_the_same_tasks(
     filled: ct.Tracker, tmp_path: Path, ext: str

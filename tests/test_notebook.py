@@ -36,13 +36,6 @@ YEAR_END = D(2025, 12, 31)
 
 
 @pytest.fixture(scope="module")
-def demo() -> ct.Tracker:
-    tr = ct.Tracker.memory(load_entrypoints=False)
-    ct.examples.tan_hong(tr)
-    return tr
-
-
-@pytest.fixture(scope="module")
 def ev(demo: ct.Tracker) -> ct.Evaluation:
     return demo.evaluate(2025)
 

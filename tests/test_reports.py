@@ -30,13 +30,6 @@ PAGE = "docs/how-to/notebooks-and-reports.md"
 
 
 @pytest.fixture(scope="module")
-def demo() -> ct.Tracker:
-    tr = ct.Tracker.memory(load_entrypoints=False)
-    ct.examples.tan_hong(tr)
-    return tr
-
-
-@pytest.fixture(scope="module")
 def ev(demo: ct.Tracker) -> ct.Evaluation:
     return demo.evaluate(2025)
 
