@@ -56,9 +56,7 @@ class OrganisationService(Service):
     # -- units, people, heads, plans, targets -----------------------------------------
 
     def add_unit(self, unit: Unit, actor: str | None, note: str | None) -> Unit:
-        return self.record(
-            "add_unit", "units", unit, "add_unit.unit", actor, note, refers_to=_unit_references
-        )
+        return self.record("add_unit", "units", unit, actor, note, refers_to=_unit_references)
 
     def restore_successors(self, unit: Unit) -> Unit:
         """Give a unit added without them its successors (and its other fields) back:
@@ -75,15 +73,10 @@ class OrganisationService(Service):
         return unit
 
     def add_person(self, person: Person, actor: str | None, note: str | None) -> Person:
-        return self.record(
-            "add_person",
-            "persons",
-            person,
-            "add_person.person",
-            actor,
-            note,
-            refers_to=lambda p: [("units", p.unit, "Person.unit")],
-        )
+        def refers(p: Person) -> list[Reference]:
+            return [("units", p.unit, "Person.unit")]
+
+        return self.record("add_person", "persons", person, actor, note, refers_to=refers)
 
     def appoint_head(
         self,
@@ -130,32 +123,16 @@ class OrganisationService(Service):
         return ended
 
     def add_plan(self, plan: Plan, actor: str | None, note: str | None) -> Plan:
-        return self.record(
-            "add_plan",
-            "plans",
-            plan,
-            "add_plan.plan",
-            actor,
-            note,
-            refers_to=lambda p: [
-                ("units", p.unit, "Plan.unit"),
-                ("plans", p.parent, "Plan.parent"),
-            ],
-        )
+        def refers(p: Plan) -> list[Reference]:
+            return [("units", p.unit, "Plan.unit"), ("plans", p.parent, "Plan.parent")]
+
+        return self.record("add_plan", "plans", plan, actor, note, refers_to=refers)
 
     def add_target(self, target: Target, actor: str | None, note: str | None) -> Target:
-        return self.record(
-            "add_target",
-            "targets",
-            target,
-            "add_target.target",
-            actor,
-            note,
-            refers_to=lambda t: [
-                ("plans", t.plan, "Target.plan"),
-                ("units", t.unit, "Target.unit"),
-            ],
-        )
+        def refers(t: Target) -> list[Reference]:
+            return [("plans", t.plan, "Target.plan"), ("units", t.unit, "Target.unit")]
+
+        return self.record("add_target", "targets", target, actor, note, refers_to=refers)
 
     # -- the unit tree over time ------------------------------------------------------
 

@@ -17,15 +17,12 @@ __all__ = ["RecordService"]
 
 class RecordService(Service):
     def record_result(self, result: Result, actor: str | None, note: str | None) -> Result:
+        def refers(r: Result) -> list[Reference]:
+            return [("units", r.unit, "Result.unit")]
+
+        # A result of the same indicator, unit and year is corrected: not new.
         return self.record(
-            "record_result",
-            "results",
-            result,
-            "record_result.result",
-            actor,
-            note,
-            refers_to=lambda r: [("units", r.unit, "Result.unit")],
-            new=False,  # a result of the same indicator, unit and year is corrected
+            "record_result", "results", result, actor, note, refers_to=refers, new=False
         )
 
     def discipline(
@@ -78,15 +75,15 @@ class RecordService(Service):
     def record_inspection(
         self, inspection: Inspection, actor: str | None, note: str | None
     ) -> Inspection:
+        # An inspection recorded again is corrected: not new.
         return self.record(
             "record_inspection",
             "inspections",
             inspection,
-            "record_inspection.inspection",
             actor,
             note,
             refers_to=_inspection_references,
-            new=False,  # an inspection recorded again is corrected
+            new=False,
         )
 
 

@@ -246,20 +246,21 @@ class Service:
         action: str,
         table: str,
         obj: T,
-        name: str,
         actor: str | None,
         note: str | None,
         *,
         refers_to: Callable[[Any], Iterable[Reference]] = lambda obj: (),
         new: bool = True,
     ) -> T:
-        """The write of one object as it comes: of the table's class (``name`` is the
-        argument, for the error), authorized, new unless ``new=False`` (then it adds or
-        replaces), every ``(table, id, field)`` of ``refers_to(obj)`` existing (an id of
-        ``None`` refers to nothing); one journal line. Returns ``obj``."""
+        """The write of one object as it comes: of the table's class (else an error
+        naming the argument ``<action>.<kind>``), authorized, new unless ``new=False``
+        (then it adds or replaces), every ``(table, id, field)`` of ``refers_to(obj)``
+        existing (an id of ``None`` refers to nothing); one journal line. Returns
+        ``obj``."""
         s = self.session
         s.writable()
-        s.check_type(obj, TABLES[table].cls, name)
+        spec = TABLES[table]
+        s.check_type(obj, spec.cls, f"{action}.{spec.kind}")
         with s.write(actor, note):
             self.allow(action, obj)
             if new:
