@@ -720,31 +720,13 @@ def target_result_html(result: TargetResult, *, lang: Lang = "vi") -> str:
 # -- the views of the domain classes (cchc_tasks._display) ---------------------------------
 
 
-@_display.to_html.register
-def _task_view(task: Task) -> str:
-    return task_html(task)
-
-
-@_display.to_html.register
-def _unit_result_view(result: UnitResult) -> str:
-    return unit_result_html(result)
-
-
-@_display.to_html.register
-def _target_result_view(result: TargetResult) -> str:
-    return target_result_html(result)
-
-
-@_display.to_html.register
-def _leader_rating_view(rating: LeaderRating) -> str:
-    return leader_rating_html(rating)
-
-
-@_display.to_html.register
-def _evaluation_view(ev: Evaluation) -> str:
-    return evaluation_html(ev)
-
-
-@_display.to_frame.register
-def _evaluation_frame_view(ev: Evaluation, what: str, *, labels: Lang | None = None) -> Any:
-    return evaluation_frame(ev, what, labels=labels)
+# Each view takes the object alone (its other arguments have defaults).
+for _shown, _view in (
+    (Task, task_html),
+    (UnitResult, unit_result_html),
+    (TargetResult, target_result_html),
+    (LeaderRating, leader_rating_html),
+    (Evaluation, evaluation_html),
+):
+    _display.to_html.register(_shown, _view)
+_display.to_frame.register(Evaluation, evaluation_frame)
