@@ -35,6 +35,7 @@ from typing import Any
 
 import attrs
 
+from .._fields import MAX_TEXT_LENGTH, check_actor, check_note
 from ..errors import CchcError, StoreCorruptError, StoreError, StoreVersionError
 from .audit import VerifyReport, verify_folder
 from .backup import copy_journal, new_folder, restore
@@ -45,6 +46,7 @@ from .journal import (
     Entry,
     JournalReader,
     append_durably,
+    check_texts,
     encode_entry,
 )
 from .lock import CannotLock, WriterLock
@@ -485,6 +487,8 @@ class Store:
         if self._depth:
             yield from self._nested(self._require_transaction())
             return
+        check_actor(actor)
+        check_note(note)
         if self._lock is not None:
             self._lock.acquire()
         try:
@@ -584,13 +588,20 @@ class Store:
         if at.tzinfo is None or at.utcoffset() is None:
             raise StoreError(f"the store's clock gave {at!r}: expected a timezone-aware time")
         entry = Entry(self._seq + 1, at, pending.actor, pending.note, tuple(pending.changes))
+        try:
+            line, digest = encode_entry(entry, self._head)
+        except UnicodeEncodeError:
+            check_texts(entry.changes)  # names the field with the lone surrogate
+            raise  # pragma: no cover - every text was checked, so this cannot happen
+        if len(line) > MAX_TEXT_LENGTH:
+            # Only a line this long can hold a text too long to store: look for one.
+            check_texts(entry.changes)
         if self.path is None:
             self._memory_entries.append(entry)
             self._seq = entry.seq
             self._wrote = True
             self.last_entry = entry
             return
-        line, digest = encode_entry(entry, self._head)
         assert self._fd is not None
         try:
             append_durably(self._fd, line)

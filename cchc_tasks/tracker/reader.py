@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pluggy
 
+from .._fields import check_actor
 from ..calendar import WorkingCalendar, default_calendar
 from ..config import Config, Settings
 from ..errors import ValidationError
@@ -124,6 +125,7 @@ class Reader:
 
     @actor.setter
     def actor(self, value: str | None) -> None:
+        check_actor(value, "Tracker.actor")
         self._session.actor = value
 
     @property
