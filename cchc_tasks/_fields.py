@@ -139,6 +139,27 @@ def check_id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None
         raise ValidationError(field_name(instance, attribute), _ID_EXPECTATION, value)
 
 
+def is_valid_number_id(value: Any) -> bool:
+    """An id as another tool numbers things (a survey tool's "Phiếu 1"): like
+    :func:`is_valid_id`, but inner spaces are allowed."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= MAX_ID_LENGTH
+        and value.isprintable()
+        and value == value.strip()
+    )
+
+
+def check_number_id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not is_valid_number_id(value):
+        raise ValidationError(
+            field_name(instance, attribute),
+            f"a number as the survey tool wrote it: 1 to {MAX_ID_LENGTH} printable "
+            "characters (no line break, no control character)",
+            shown(value),
+        )
+
+
 def check_optional_id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None:
         check_id(instance, attribute, value)

@@ -137,9 +137,8 @@ def _check_numbers(value: Any, where: str) -> None:
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
             _check_numbers(item, f"{where}[{index}]")
-    elif isinstance(value, float | int) and not isinstance(value, bool):
-        if not is_finite_number(value):
-            raise ValidationError(where, "a finite number", value)
+    elif isinstance(value, float | int) and not is_finite_number(value):
+        raise ValidationError(where, "a finite number", value)
 
 
 def _build_section(name: str, values: Mapping[str, Any], where: str) -> Any:

@@ -32,13 +32,16 @@ from typing import Any
 import attrs
 
 from ._fields import (
+    MAX_ID_LENGTH,
     check_date,
     check_id,
     check_nonempty_text,
+    check_number_id,
     check_text,
     field_name,
     is_finite_number,
     is_valid_id,
+    is_valid_number_id,
     nfc,
     nfc_tuple,
 )
@@ -130,7 +133,7 @@ class SurveyResponse:
     ``id`` is the survey tool's own number for the questionnaire, kept as text.
     """
 
-    id: str = attrs.field(converter=nfc, validator=check_nonempty_text)
+    id: str = attrs.field(converter=nfc, validator=check_number_id)
     respondent_kind: RespondentKind = attrs.field(converter=_as_kind, validator=_check_kind)
     unit: str = attrs.field(converter=nfc, validator=check_id)
     service: str = attrs.field(converter=nfc, validator=check_text)
@@ -710,6 +713,10 @@ def import_responses_csv(
                     number, heading["id"], f"a new number (row {first_row_of[rid]} has it)", rid
                 )
             )
+        elif not is_valid_number_id(id_prefix + rid):
+            expected = f"a questionnaire number: {MAX_ID_LENGTH} characters at most with the "
+            expected += "prefix, printable"
+            bad.append(RowProblem(number, heading["id"], expected, rid))
         elif id_prefix + rid in existing_ids:
             bad.append(RowProblem(number, heading["id"], "a number not imported before", rid))
         else:

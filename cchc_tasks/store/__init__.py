@@ -124,9 +124,7 @@ def _chained(entries: Iterator[Entry]) -> Iterator[tuple[Entry, str]]:
 
 def copy_json_changes(changes: tuple[Change, ...]) -> tuple[Change, ...]:
     """``changes`` with their documents copied (see :func:`.state.copy_json`)."""
-    return tuple(
-        Change(c.table, c.id, copy_json(c.before), copy_json(c.after)) for c in changes
-    )
+    return tuple(Change(c.table, c.id, copy_json(c.before), copy_json(c.after)) for c in changes)
 
 
 def _reason(exc: BaseException) -> str:
