@@ -24,7 +24,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._tabular import read_bytes, require_openpyxl
+from ._tabular import neutralise, read_bytes, require_openpyxl
 from ._version import __version__
 from .errors import StoreImportError, ValidationError
 from .plans import Field
@@ -125,7 +125,7 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, float):
         # Vietnamese Excel reads "," as the decimal sign; a whole number needs neither.
         return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
-    return str(value)
+    return str(neutralise(value)) if isinstance(value, str) else str(value)
 
 
 def _write_csv(path: str | os.PathLike[str], headers: Sequence[str], rows: list[list[Any]]) -> None:
@@ -133,7 +133,7 @@ def _write_csv(path: str | os.PathLike[str], headers: Sequence[str], rows: list[
         # The BOM is what makes Excel read the file as UTF-8 rather than the ANSI page.
         with open(temp, "w", encoding="utf-8-sig", newline="") as f:
             out = csv.writer(f)
-            out.writerow(headers)
+            out.writerow([neutralise(h) for h in headers])
             out.writerows([_csv_cell(v) for v in row] for row in rows)
 
     _replace_atomically(path, write)
@@ -166,6 +166,8 @@ def _write_xlsx(path: str | os.PathLike[str], tables: Sequence[Table]) -> None:
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for row in rows:
             ws.append(row)
+            for cell in ws[ws.max_row]:
+                neutralise(None, xlsx_cell=cell)  # a title "=…" is text, never a formula
         for index, heading in enumerate(headers, start=1):
             widest = max([len(heading), *(_width(r[index - 1]) for r in rows)])
             wraps = widest > _WIDEST

@@ -674,7 +674,7 @@ def import_responses_csv(
     """
     params = params if params is not None else SipasParams()
     text, name = _read_text(source, encoding)
-    rows = csv_rows(text, delimiter)
+    rows = csv_rows(text, delimiter, name=name)
     while rows and not any(cell.strip() for cell in rows[0]):
         rows.pop(0)
     if not rows:

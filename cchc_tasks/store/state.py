@@ -68,7 +68,8 @@ class _ReadOnlyTable(Table):
         # it got (``doc["partners"].append(…)``) must not change the state behind the
         # journal's back. TinyDB scans every document anyway, so copying costs a constant
         # factor, on the ad-hoc path only (the tracker's own queries use the lookups).
-        return copy_json(super()._read_table())
+        table: dict[str, Any] = copy_json(super()._read_table())
+        return table
 
 
 class _ReadOnlyTinyDB(TinyDB):
