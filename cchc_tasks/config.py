@@ -137,8 +137,17 @@ def _check_numbers(value: Any, where: str) -> None:
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
             _check_numbers(item, f"{where}[{index}]")
-    elif isinstance(value, float | int) and not is_finite_number(value):
+    elif _is_bad_number(value):
         raise ValidationError(where, "a finite number", value)
+
+
+def _is_bad_number(value: Any) -> bool:
+    """An int or float that is not finite (a bool is an int, but never a bad number)."""
+    return (
+        isinstance(value, float | int)
+        and not isinstance(value, bool)
+        and not is_finite_number(value)
+    )
 
 
 def _build_section(name: str, values: Mapping[str, Any], where: str) -> Any:

@@ -34,6 +34,11 @@ def test_a_non_finite_number_is_refused_naming_it(section: str, key: str, value:
     assert caught.value.field == f"{section}.{key}"
 
 
+def test_booleans_and_text_are_not_numbers_to_check() -> None:
+    settings_ = load_settings({"indices": {"rescale_without_survey": False}})
+    assert settings_.for_year(2025).indices.rescale_without_survey is False
+
+
 def test_numbers_of_a_plugin_section_are_finite_too() -> None:
     with pytest.raises(ct.ValidationError, match=r"alerts\.days\[1\]"):
         load_settings({"alerts": {"days": [1, math.nan]}}, [{"alerts": {"days": [3]}}])
