@@ -136,9 +136,7 @@ class OrganisationService(Service):
             if not current:
                 raise ValidationError("end_headship.unit", "a unit with an open headship", unit)
             self.allow("end_headship", current[0])
-            ended = Headship(
-                unit=current[0].unit, person=current[0].person, start=current[0].start, end=end
-            )
+            ended = attrs.evolve(current[0], end=end)
             s.put("headships", ended)
         return ended
 
@@ -278,7 +276,7 @@ class OrganisationService(Service):
             s.put("units", finished)
             for h in self.reader.headships(unit.id):
                 if h.end is None or h.end >= change.on:
-                    closed = Headship(unit=h.unit, person=h.person, start=h.start, end=end)
+                    closed = attrs.evolve(h, end=end)
                     self.allow(change.action, closed)
                     s.put("headships", closed)
 
