@@ -408,6 +408,7 @@ def _working_time_and_posts(
         tr.end_headship("xa-tan-thanh", day_before)
         tr.appoint_head("xa-an-phuoc", deputy.id, september)  # promoted
         tr.appoint_head("xa-tan-thanh", new_heads["xa-an-phuoc"], september)  # transferred
+        tr.record_assessment(deputy.id, REFORM_DAY.year + 1, 26, by="Chủ tịch UBND tỉnh")
 
 
 def _before_the_reform(
