@@ -33,7 +33,7 @@ from .plans import Plan
 from .plugins import Hooks
 from .ratings import Rating
 from .results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating
-from .targets import IndicatorFacts, Levels, Outcome, Target
+from .targets import IndicatorFacts, Levels, Outcome, Rule, Target
 from .tasks import Task
 from .units import Headship, Person, Unit, category_of_kind
 from .verdicts import (
@@ -313,20 +313,19 @@ class _Run:
                 target, Outcome.NOT_APPLICABLE, _not_in_force(unit, self.year), target.rule
             )
         rule = target.rule
-        note = ""
+        note, stretch, stretch_outcome = "", None, None
         try:
             if target.ratchet:
-                best = Levels()
-                for year in range(plan.start.year, self.year):
-                    earlier = rule.tightened(best).judge(self._facts_for(target, year))
-                    if earlier.outcome is Outcome.PASS:
-                        best = best.merge(earlier.achieved)
-                tightened = rule.tightened(best)
-                if tightened != rule:
-                    note = f" (ratchet: best so far {_describe_levels(best)})"
-                rule = tightened
+                tightened = self._tightened(target, plan)
+                if tightened is not None and target.ratchet == "binding":
+                    note, rule = f" (binding ratchet: {tightened.describe()})", tightened
+                elif tightened is not None:
+                    stretch = tightened
             facts = self._facts_for(target, self.year)
             judgement = rule.judge(facts)
+            if stretch is not None:
+                stretch_outcome = stretch.judge(facts).outcome
+                note = f" (stretch {stretch.describe()}: {stretch_outcome.value})"
         except RuleError:
             raise
         except Exception as exc:
@@ -342,7 +341,21 @@ class _Run:
             rule,
             facts,
             self._breakdown(target, facts),
+            stretch=stretch,
+            stretch_outcome=stretch_outcome,
+            source=f"{plan.title} ({plan.document})" if plan.document else plan.title,
         )
+
+    def _tightened(self, target: Target, plan: Plan) -> Rule | None:
+        """The plan's rule tightened to the best level reached in earlier years of the
+        plan (the ratchet), or ``None`` when it is no tighter."""
+        rule, best = target.rule, Levels()
+        for year in range(plan.start.year, self.year):
+            earlier = rule.tightened(best).judge(self._facts_for(target, year))
+            if earlier.outcome is Outcome.PASS:
+                best = best.merge(earlier.achieved)
+        tightened = rule.tightened(best)
+        return None if tightened == rule else tightened
 
     def _breakdown(self, target: Target, facts: IndicatorFacts) -> str:
         """The recorded computation behind a computed result (source "computed …"), when
@@ -598,15 +611,6 @@ def _not_in_force(unit: Unit, year: int) -> str:
         return f"unit {unit.id} ended on {unit.valid_to.isoformat()}{successors}"
     start = unit.valid_from.isoformat() if unit.valid_from else "later"
     return f"unit {unit.id} exists from {start}, not in {year}"
-
-
-def _describe_levels(levels: Levels) -> str:
-    parts = []
-    if levels.rank is not None:
-        parts.append(f"rank {levels.rank}")
-    if levels.value is not None:
-        parts.append(f"value {levels.value:g}")
-    return " and ".join(parts)
 
 
 def _rank_in_peer_groups(

@@ -245,10 +245,10 @@ def _structure(tr: Tracker, people: _People) -> dict[str, str]:
     heads[DISTRICT.id] = chairman.id
     for uid, name in OFFICES:
         tr.add_unit(Unit(id=uid, name=name, kind="agency", parent=DISTRICT.id))
-        person = people.new(uid, "Trưởng phòng")
+        official = people.new(uid, "Trưởng phòng")
         if uid == "tu-phap":  # retires on 30 April 2022: four months' work that year
-            person = attrs.evolve(person, service_end=dt.date(2022, 4, 30))
-        heads[uid] = tr.add_person(person).id
+            official = attrs.evolve(official, service_end=dt.date(2022, 4, 30))
+        heads[uid] = tr.add_person(official).id
     for uid, name, kind in COMMUNES:
         tr.add_unit(Unit(id=uid, name=name, kind=kind, parent=DISTRICT.id))
         heads[uid] = tr.add_person(people.new(uid, "Chủ tịch UBND")).id

@@ -396,7 +396,7 @@ def test_a_transferred_head_is_rated_once_by_the_new_unit() -> None:
 
 
 def target_tracker(
-    rule: ct.Rule, ratchet: bool, results: dict[int, tuple[float | None, int | None]]
+    rule: ct.Rule, ratchet: bool | str, results: dict[int, tuple[float | None, int | None]]
 ) -> ct.Tracker:
     tr = scenario({"u": "o"})
     tr.add_target(
@@ -416,20 +416,41 @@ def target_tracker(
     return tr
 
 
-def test_ratchet_raises_the_bar_to_the_best_rank_reached() -> None:
+def test_a_binding_ratchet_raises_the_bar_to_the_best_rank_reached() -> None:
     rule = ct.milestones({2022: ct.rank_within(5), 2030: ct.rank_within(3)})
-    tr = target_tracker(rule, True, {2022: (0.5, 4), 2023: (0.6, 2), 2024: (0.6, 3)})
+    results = {2022: (0.5, 4), 2023: (0.6, 2), 2024: (0.6, 3)}
+    tr = target_tracker(rule, "binding", results)
     assert tr.evaluate(2021).targets["t"].outcome is ct.Outcome.NOT_APPLICABLE
     assert tr.evaluate(2023).targets["t"].outcome is ct.Outcome.PASS
     r2024 = tr.evaluate(2024).targets["t"]
     assert r2024.outcome is ct.Outcome.FAIL  # top 5 reached as 2nd: later years need ≤ 2
-    assert "rank 2" in r2024.reason and r2024.rule != rule
-    plain = target_tracker(rule, False, {2022: (0.5, 4), 2023: (0.6, 2), 2024: (0.6, 3)})
+    assert "rank ≤ 2" in r2024.reason and r2024.rule != rule
+    plain = target_tracker(rule, False, results)
     assert plain.evaluate(2024).targets["t"].outcome is ct.Outcome.PASS
 
 
+def test_a_ratchet_is_a_stretch_not_a_new_floor() -> None:
+    """ "If better, aim higher": judged on the plan's rule; the stretch is reported."""
+    rule = ct.milestones({2022: ct.rank_within(5), 2030: ct.rank_within(3)})
+    tr = target_tracker(rule, True, {2022: (0.5, 4), 2023: (0.6, 2), 2024: (0.6, 3)})
+    r2024 = tr.evaluate(2024).targets["t"]
+    assert r2024.outcome is ct.Outcome.PASS and r2024.rule == rule
+    assert r2024.stretch is not None and r2024.stretch_outcome is ct.Outcome.FAIL
+    assert "stretch" in r2024.reason and r2024.source == "Kế hoạch"
+    assert tr.evaluate(2022).targets["t"].stretch is None
+    with pytest.raises(ct.ValidationError, match="Target.ratchet"):
+        ct.Target(id="x", plan="kh", unit="u", indicator="DTI", rule=rule, ratchet="yes")
+
+
+def test_any_of_shows_each_parts_figures() -> None:
+    rule = ct.any_of(ct.growth(5, mode="relative"), ct.rank_within(3))
+    tr = target_tracker(rule, False, {2023: (76.88, 6), 2024: (78.41, 5)})
+    reason = tr.evaluate(2024).targets["t"].reason
+    assert "change +1.99%" in reason and "rank 5" in reason
+
+
 def test_ratchet_on_a_threshold_needs_the_best_value_again() -> None:
-    tr = target_tracker(ct.above(90), True, {2022: (93.0, None), 2023: (92.0, None)})
+    tr = target_tracker(ct.above(90), "binding", {2022: (93.0, None), 2023: (92.0, None)})
     assert tr.evaluate(2023).targets["t"].outcome is ct.Outcome.FAIL
     assert tr.evaluate(2022).targets["t"].outcome is ct.Outcome.PASS
 
