@@ -517,3 +517,18 @@ def test_recommendations_cover_commendation_review_and_urging() -> None:
     assert ("urge", "a") in kinds
     good = scenario({"u": "xxoo"}).evaluate(YEAR)
     assert ("commendation", "h-u") in {(r.kind, r.subject) for r in good.recommendations}
+
+
+def test_bad_ratings_are_refused_and_change_nothing() -> None:
+    tr = scenario({"u": "o"})
+    for call, field in [
+        (lambda: tr.record_unit_rating("u", YEAR, "A+"), "UnitRating.rating"),
+        (lambda: tr.record_unit_rating("nowhere", YEAR, "HTNV"), "UnitRating.unit"),
+        (lambda: tr.record_rating("nobody", YEAR, "HTNV"), "PersonRating.person"),
+        (lambda: tr.record_rating("h-u", 1800, "HTNV"), "PersonRating.year"),
+        (lambda: tr.discipline("h-u", D(YEAR, 1, 2), "x", duty_related="yes"), "duty_related"),
+        (lambda: tr.discipline("h-u", D(YEAR, 1, 2), "x", violation_year=YEAR + 1), "violation"),
+    ]:
+        assert field in str(unchanged(tr, call, ct.CchcError))
+    tr.record_unit_rating("u", YEAR, ct.Rating.GOOD)
+    assert [(r.unit, r.rating) for r in tr.unit_ratings(year=YEAR)] == [("u", ct.Rating.GOOD)]
