@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
         TargetResult,
         UnitFacts,
         UnitResult,
+        WorkingTime,
     )
     from .plans import (
         Field,
@@ -63,9 +64,12 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
         Rating,
     )
     from .results import (
+        Absence,
         Assessment,
         Discipline,
+        PersonRating,
         Result,
+        UnitRating,
     )
     from .store import (
         Change,
@@ -100,6 +104,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
         Tracker,
     )
     from .units import (
+        Category,
         Headship,
         Person,
         Unit,
@@ -109,7 +114,12 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
 # a tool that only needs the version or one class does not pay for the rest, and the
 # first use of a name imports its module (PEP 562). See docs/performance.md.
 _LAZY: dict[str, str] = {
+    "Absence": "results",
     "Assessment": "results",
+    "Category": "units",
+    "PersonRating": "results",
+    "UnitRating": "results",
+    "WorkingTime": "evaluation",
     "Band": "ratings",
     "Cap": "evaluation",
     "CchcError": "errors",
@@ -175,9 +185,11 @@ _SUBMODULES = frozenset({"examples"})
 
 __all__ = [
     "PROJECT",
+    "Absence",
     "Assessment",
     "Band",
     "Cap",
+    "Category",
     "CchcError",
     "Change",
     "Config",
@@ -201,6 +213,7 @@ __all__ = [
     "Outcome",
     "PermissionDeniedError",
     "Person",
+    "PersonRating",
     "Plan",
     "ProgressReport",
     "Rating",
@@ -223,9 +236,11 @@ __all__ = [
     "Tracker",
     "Unit",
     "UnitFacts",
+    "UnitRating",
     "UnitResult",
     "ValidationError",
     "VerifyReport",
+    "WorkingTime",
     "__version__",
     "above",
     "all_of",

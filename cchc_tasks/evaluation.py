@@ -31,10 +31,11 @@ from .config import Config
 from .errors import RuleError, ValidationError
 from .plans import Plan
 from .plugins import Hooks
-from .results import Assessment, Discipline, Result
-from .targets import IndicatorFacts, Levels, Outcome, Target
+from .ratings import Rating
+from .results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating
+from .targets import IndicatorFacts, Levels, Outcome, Rule, Target
 from .tasks import Task
-from .units import Headship, Person, Unit
+from .units import Headship, Person, Unit, category_of_kind
 from .verdicts import (
     Cap,
     Criterion,
@@ -48,6 +49,7 @@ from .verdicts import (
     TargetResult,
     UnitFacts,
     UnitResult,
+    WorkingTime,
 )
 
 # The value types live in cchc_tasks.verdicts; they are importable from here as before.
@@ -65,7 +67,9 @@ __all__ = [
     "TargetResult",
     "UnitFacts",
     "UnitResult",
+    "WorkingTime",
     "choose_ruleset",
+    "derive_unit_rating",
     "months_in_post",
     "run_evaluation",
 ]
@@ -91,6 +95,14 @@ class EvaluationSource(Protocol):
         self, *, person: str | None = None, year: int | None = None
     ) -> list[Assessment]: ...
     def tasks_due_in(self, year: int, *, sort: bool = True) -> list[Task]: ...
+    def persons(self, *, unit: str | None = None) -> list[Person]: ...
+    def absences(self, person: str | None = None) -> list[Absence]: ...
+    def unit_ratings(
+        self, *, unit: str | None = None, year: int | None = None
+    ) -> list[UnitRating]: ...
+    def person_ratings(
+        self, *, person: str | None = None, year: int | None = None
+    ) -> list[PersonRating]: ...
 
 
 def choose_ruleset(rulesets: Sequence[RuleSet], year: int, name: str | None) -> RuleSet | None:
@@ -186,6 +198,15 @@ class _Run:
             score = None if maximum <= 0 else sum(c.points for c in criteria) / maximum * 100
             band = None if score is None else self.hooks.unit_band(f, score, self.year)
             scored[uid] = UnitResult(f, criteria, score, band)
+        recorded = {r.unit: r for r in self.source.unit_ratings(year=self.year)}
+        for uid, result in scored.items():
+            if uid in recorded:
+                r = recorded[uid]
+                by = f" by {r.by}" if r.by else ""
+                scored[uid] = attrs.evolve(result, rating=r.rating, rating_reason=f"recorded{by}")
+            else:
+                rating, why = derive_unit_rating(result.facts)
+                scored[uid] = attrs.evolve(result, rating=rating, rating_reason=why)
         groups = {uid: self.hooks.peer_group(r.unit, self.year) for uid, r in scored.items()}
         return _rank_in_peer_groups(scored, groups)
 
@@ -292,20 +313,19 @@ class _Run:
                 target, Outcome.NOT_APPLICABLE, _not_in_force(unit, self.year), target.rule
             )
         rule = target.rule
-        note = ""
+        note, stretch, stretch_outcome = "", None, None
         try:
             if target.ratchet:
-                best = Levels()
-                for year in range(plan.start.year, self.year):
-                    earlier = rule.tightened(best).judge(self._facts_for(target, year))
-                    if earlier.outcome is Outcome.PASS:
-                        best = best.merge(earlier.achieved)
-                tightened = rule.tightened(best)
-                if tightened != rule:
-                    note = f" (ratchet: best so far {_describe_levels(best)})"
-                rule = tightened
+                tightened = self._tightened(target, plan)
+                if tightened is not None and target.ratchet == "binding":
+                    note, rule = f" (binding ratchet: {tightened.describe()})", tightened
+                elif tightened is not None:
+                    stretch = tightened
             facts = self._facts_for(target, self.year)
             judgement = rule.judge(facts)
+            if stretch is not None:
+                stretch_outcome = stretch.judge(facts).outcome
+                note = f" (stretch {stretch.describe()}: {stretch_outcome.value})"
         except RuleError:
             raise
         except Exception as exc:
@@ -321,7 +341,21 @@ class _Run:
             rule,
             facts,
             self._breakdown(target, facts),
+            stretch=stretch,
+            stretch_outcome=stretch_outcome,
+            source=f"{plan.title} ({plan.document})" if plan.document else plan.title,
         )
+
+    def _tightened(self, target: Target, plan: Plan) -> Rule | None:
+        """The plan's rule tightened to the best level reached in earlier years of the
+        plan (the ratchet), or ``None`` when it is no tighter."""
+        rule, best = target.rule, Levels()
+        for year in range(plan.start.year, self.year):
+            earlier = rule.tightened(best).judge(self._facts_for(target, year))
+            if earlier.outcome is Outcome.PASS:
+                best = best.merge(earlier.achieved)
+        tightened = rule.tightened(best)
+        return None if tightened == rule else tightened
 
     def _breakdown(self, target: Target, facts: IndicatorFacts) -> str:
         """The recorded computation behind a computed result (source "computed …"), when
@@ -337,33 +371,32 @@ class _Run:
         units: Mapping[str, UnitResult],
         targets: Mapping[str, TargetResult],
     ) -> list[LeaderRating]:
+        """One rating per head: for the post held at the evaluation date (or the last
+        held in the year), on that unit's results of the whole year (Decree 90/2020
+        Điều 20: the new unit rates a transferred official), bottom-up through the tree."""
+        context = _HeadContext.gather(self, targets)
+        posts: dict[str, list[Headship]] = defaultdict(list)
+        for unit in units.values():
+            for h in unit.facts.heads:
+                if h.start <= self.as_of:  # a post taken up after the date is not known yet
+                    posts[h.person].append(h)
+        rated_for: dict[str, list[tuple[Headship, list[Headship]]]] = defaultdict(list)
+        for held in posts.values():
+            held.sort(key=lambda h: h.start)
+            rated_for[_post_rated(held, self.as_of).unit].append(
+                (_post_rated(held, self.as_of), held)
+            )
         by_unit: dict[str, list[LeaderRating]] = defaultdict(list)
-        disciplines: dict[str, list[Discipline]] = defaultdict(list)
-        for d in self.source.disciplines():
-            # A decision issued after the evaluation date is not known yet.
-            if d.on.year == self.year and d.on <= self.as_of:
-                disciplines[d.person].append(d)
-        assessments = {a.person: a for a in self.source.assessments(year=self.year)}
-        targets_of: dict[str, list[TargetResult]] = defaultdict(list)
-        for tr in targets.values():
-            targets_of[tr.target.unit].append(tr)
         ordered: list[LeaderRating] = []
         for uid in self._bottom_up():
             unit = units[uid]
-            subordinates = tuple(r for child in unit.facts.children for r in by_unit[child])
-            for headship in unit.facts.heads:
-                head = HeadFacts(
-                    person=self.source.person(headship.person),
-                    headship=headship,
-                    unit=unit,
-                    year=self.year,
-                    as_of=self.as_of,
-                    months=months_in_post(headship, self.year),
-                    disciplines=tuple(disciplines.get(headship.person, ())),
-                    subordinates=subordinates,
-                    targets=tuple(targets_of.get(uid, ())),
-                    assessment=assessments.get(headship.person),
-                    config=self.config,
+            for headship, held in sorted(rated_for.get(uid, ()), key=lambda x: x[0].start):
+                head = context.facts(
+                    headship,
+                    tuple(held),
+                    unit,
+                    subordinates=tuple(r for c in unit.facts.children for r in by_unit[c]),
+                    subordinate_units=tuple(units[c] for c in unit.facts.children),
                 )
                 rating = self.rate(head)
                 by_unit[uid].append(rating)
@@ -401,27 +434,174 @@ class _Run:
                 ),
             )
             caps = self.hooks.leader_caps(head, self.ruleset.name)
-        base = decision.rating
-        # A cap bounds the rating from above: the final rating is the lowest of the base
-        # and every cap; each cap at or below the base is kept as a reason (a cap equal to
-        # the base also decides it, and an official should see it).
-        applied = tuple(
-            sorted(
-                (c for c in caps if base is not None and c.rating <= base), key=lambda c: c.rating
-            )
-        )
-        final = applied[0].rating if applied else base
+        final, undecided, applied = _apply_caps(decision, caps)
         return LeaderRating(
             person=head.person.id,
             unit=head.headship.unit,
             headship=head.headship,
             months=head.months,
             ruleset=name,
-            base=base,
+            base=decision.rating,
             rating=final,
             reasons=decision.reasons,
             caps=applied,
+            undecided=undecided,
+            posts=head.posts,
+            category=head.category,
+            recorded=head.recorded_ratings.get(head.year),
+            working=head.working,
         )
+
+
+def _apply_caps(
+    decision: RatingDecision, caps: Sequence[Cap]
+) -> tuple[Rating | None, tuple[Rating, Rating] | None, tuple[Cap, ...]]:
+    """The final rating, what stays undecided, and the caps that bound it.
+
+    A cap bounds the rating from above: the final rating is the lowest of the base and
+    every cap; each cap at or below the base is kept as a reason (a cap equal to the base
+    also decides it, and an official should see it). An undecided rating (lower, upper)
+    is decided by a cap at or below its lower level, and stays undecided otherwise."""
+    base, undecided = decision.rating, decision.undecided
+    top = base if undecided is None else undecided[1]
+    applied = tuple(
+        sorted((c for c in caps if top is not None and c.rating <= top), key=lambda c: c.rating)
+    )
+    if undecided is not None:
+        if applied and applied[0].rating <= undecided[0]:
+            return applied[0].rating, None, applied
+        return None, undecided, applied
+    return (applied[0].rating if applied else base), None, applied
+
+
+def _post_rated(held: Sequence[Headship], as_of: dt.date) -> Headship:
+    """The post a head is rated for: the one held at ``as_of``, else the last held."""
+    for h in held:
+        if h.start <= as_of and (h.end is None or h.end >= as_of):
+            return h
+    return max(held, key=lambda h: (h.end or dt.date.max, h.start))
+
+
+@attrs.frozen
+class _HeadContext:
+    """What the pipeline knows of every person for the year, gathered once."""
+
+    run: _Run
+    targets_of: Mapping[str, tuple[TargetResult, ...]]
+    disciplines: Mapping[str, tuple[Discipline, ...]]
+    assessments: Mapping[str, Assessment]
+    absences: Mapping[str, tuple[Absence, ...]]
+    recorded: Mapping[str, Mapping[int, Rating]]
+    own_tasks: Mapping[str, tuple[Task, ...]]
+    staff: Mapping[str, tuple[PersonRating, ...]]
+
+    @classmethod
+    def gather(cls, run: _Run, targets: Mapping[str, TargetResult]) -> _HeadContext:
+        source, year = run.source, run.year
+        targets_of: dict[str, list[TargetResult]] = defaultdict(list)
+        for tr in targets.values():
+            targets_of[tr.target.unit].append(tr)
+        disciplines: dict[str, list[Discipline]] = defaultdict(list)
+        for d in source.disciplines():
+            # A decision issued after the evaluation date is not known yet.
+            if d.on.year == year and d.on <= run.as_of:
+                disciplines[d.person].append(d)
+        absences: dict[str, list[Absence]] = defaultdict(list)
+        for a in source.absences():
+            absences[a.person].append(a)
+        recorded: dict[str, dict[int, Rating]] = defaultdict(dict)
+        for r in source.person_ratings():
+            recorded[r.person][r.year] = r.rating
+        own: dict[str, list[Task]] = defaultdict(list)
+        for task in source.tasks_due_in(year):
+            if task.assignee:
+                own[task.assignee].append(task)
+        unit_of = {p.id: p.unit for p in source.persons()}
+        staff: dict[str, list[PersonRating]] = defaultdict(list)
+        for r in source.person_ratings(year=year):
+            unit = unit_of.get(r.person)
+            if unit is not None:
+                staff[unit].append(r)
+        return cls(
+            run,
+            {k: tuple(v) for k, v in targets_of.items()},
+            {k: tuple(v) for k, v in disciplines.items()},
+            {a.person: a for a in source.assessments(year=year)},
+            {k: tuple(v) for k, v in absences.items()},
+            recorded,
+            {k: tuple(v) for k, v in own.items()},
+            {k: tuple(v) for k, v in staff.items()},
+        )
+
+    def facts(
+        self,
+        headship: Headship,
+        posts: tuple[Headship, ...],
+        unit: UnitResult,
+        *,
+        subordinates: tuple[LeaderRating, ...],
+        subordinate_units: tuple[UnitResult, ...],
+    ) -> HeadFacts:
+        run, pid = self.run, headship.person
+        person = run.source.person(pid)
+        working = WorkingTime.of(person, self.absences.get(pid, ()), run.year)
+        views = tuple(
+            p.unit
+            for p in posts
+            if p != headship
+            and months_in_post(p, run.year) >= run.config.decree90.min_months_rated
+            and p.unit in run.all_units
+            and run.all_units[p.unit].exists_between(run.as_of, run.as_of)
+        )
+        return HeadFacts(
+            person=person,
+            headship=headship,
+            unit=unit,
+            year=run.year,
+            as_of=run.as_of,
+            months=working.worked,
+            disciplines=self.disciplines.get(pid, ()),
+            subordinates=subordinates,
+            targets=self.targets_of.get(headship.unit, ()),
+            assessment=self.assessments.get(pid),
+            config=run.config,
+            category=headship.category or category_of_kind(unit.unit.kind),
+            working=working,
+            posts=posts,
+            own_tasks=self.own_tasks.get(pid, ()),
+            subordinate_units=subordinate_units,
+            staff_ratings=tuple(r for r in self.staff.get(headship.unit, ()) if r.person != pid),
+            recorded_ratings=self.recorded.get(pid, {}),
+            views_from=views,
+        )
+
+
+def derive_unit_rating(facts: UnitFacts) -> tuple[Rating | None, str]:
+    """A unit's collective rating derived from its task results with the thresholds of
+    the heads' rules (``config.decree90``), and the reason with the figures: every task
+    on time and half exceeded → HTXSNV; all completed, 80% on time → HTTNV; over 70%
+    completed → HTNV; under 50% → KHTNV; between the two lines, HTNV unless
+    ``decree90.undecided`` is ``"KHTNV"`` (the mildest reading [I])."""
+    p = facts.config.decree90
+    n = facts.counted - facts.pending
+    if n == 0:
+        return None, f"derived: no tasks due by {facts.as_of}, not rated"
+    done = facts.completed / n
+    figures = (
+        f"derived from its {n} tasks due by {facts.as_of}: {done:.0%} completed, "
+        f"{facts.on_time / n:.0%} on time, {facts.exceeded / n:.0%} exceeded"
+    )
+    if facts.on_time == n and facts.exceeded / n >= p.excellent_exceeded_share:
+        return Rating.EXCELLENT, figures
+    if facts.completed == n and facts.on_time / n >= p.good_on_time_share:
+        return Rating.GOOD, figures
+    if done > p.completed_share:
+        return Rating.COMPLETED, figures
+    if done < p.not_completed_share:
+        return Rating.NOT_COMPLETED, figures
+    if p.undecided == "KHTNV":
+        return Rating.NOT_COMPLETED, f"{figures}; between the lines, KHTNV as configured [I]"
+    return Rating.COMPLETED, f"{figures}; between the lines, counted HTNV (mildest) [I]"
 
 
 def _not_in_force(unit: Unit, year: int) -> str:
@@ -431,15 +611,6 @@ def _not_in_force(unit: Unit, year: int) -> str:
         return f"unit {unit.id} ended on {unit.valid_to.isoformat()}{successors}"
     start = unit.valid_from.isoformat() if unit.valid_from else "later"
     return f"unit {unit.id} exists from {start}, not in {year}"
-
-
-def _describe_levels(levels: Levels) -> str:
-    parts = []
-    if levels.rank is not None:
-        parts.append(f"rank {levels.rank}")
-    if levels.value is not None:
-        parts.append(f"value {levels.value:g}")
-    return " and ".join(parts)
 
 
 def _rank_in_peer_groups(
@@ -461,15 +632,8 @@ def _rank_in_peer_groups(
 
 
 def _leaders_by_person(ratings: Iterable[LeaderRating]) -> dict[str, LeaderRating]:
-    chosen: dict[str, LeaderRating] = {}
-    for r in ratings:
-        current = chosen.get(r.person)
-        if current is None or (r.months, r.headship.start) > (
-            current.months,
-            current.headship.start,
-        ):
-            chosen[r.person] = r
-    return chosen
+    """Person id → rating; each head is rated once."""
+    return {r.person: r for r in ratings}
 
 
 def run_evaluation(

@@ -245,7 +245,10 @@ def _structure(tr: Tracker, people: _People) -> dict[str, str]:
     heads[DISTRICT.id] = chairman.id
     for uid, name in OFFICES:
         tr.add_unit(Unit(id=uid, name=name, kind="agency", parent=DISTRICT.id))
-        heads[uid] = tr.add_person(people.new(uid, "Trưởng phòng")).id
+        official = people.new(uid, "Trưởng phòng")
+        if uid == "tu-phap":  # retires on 30 April 2022: four months' work that year
+            official = attrs.evolve(official, service_end=dt.date(2022, 4, 30))
+        heads[uid] = tr.add_person(official).id
     for uid, name, kind in COMMUNES:
         tr.add_unit(Unit(id=uid, name=name, kind=kind, parent=DISTRICT.id))
         heads[uid] = tr.add_person(people.new(uid, "Chủ tịch UBND")).id
@@ -380,6 +383,32 @@ def tan_hong(tr: Tracker, *, seed: int = 2021) -> None:
         note="Quyết định kỷ luật (ví dụ)",
     )
     add_indices(tr)  # PAR index and SIPAS of 2023-2024 from criteria and surveys
+    _working_time_and_posts(tr, people, heads, new_heads)
+
+
+def _working_time_and_posts(
+    tr: Tracker, people: _People, heads: dict[str, str], new_heads: dict[str, str]
+) -> None:
+    """What changes ratings beyond the tasks (Decree 90/2020 Điều 2 khoản 3, Điều 20): an
+    absence and a maternity leave, a promotion and a transfer in September 2025 (the head
+    transferred to Tân Thành is rated on its year, between the KHTNV and HTNV lines:
+    undecided). Last, so that the names drawn before stay the same."""
+    with tr.batch(actor="noi-vu", note="Thời gian công tác trong năm"):
+        tr.record_absence(
+            heads["vh-tt"], dt.date(2024, 2, 1), dt.date(2024, 5, 31), note="Nghỉ điều trị bệnh"
+        )
+        tr.record_absence(
+            heads["tan-thanh-a"], dt.date(2023, 3, 1), dt.date(2023, 8, 31), kind="maternity"
+        )
+    with tr.batch(actor="tinh-dong-thap", note="Điều động, bổ nhiệm tháng 9/2025"):
+        deputy = tr.add_person(people.new("xa-an-phuoc", "Phó Chủ tịch UBND xã"))
+        september = dt.date(2025, 9, 15)
+        day_before = september - dt.timedelta(days=1)
+        tr.end_headship("xa-an-phuoc", day_before)
+        tr.end_headship("xa-tan-thanh", day_before)
+        tr.appoint_head("xa-an-phuoc", deputy.id, september)  # promoted
+        tr.appoint_head("xa-tan-thanh", new_heads["xa-an-phuoc"], september)  # transferred
+        tr.record_assessment(deputy.id, REFORM_DAY.year + 1, 26, by="Chủ tịch UBND tỉnh")
 
 
 def _before_the_reform(

@@ -117,6 +117,8 @@ _RECOMMENDATIONS = {
     "commendation": ("Đề nghị khen thưởng", "Commendation"),
     "discipline-review": ("Xem xét trách nhiệm", "Review of responsibility"),
     "urge": ("Kiểm tra, đôn đốc", "Inspect and urge"),
+    "decide": ("Đề nghị cấp có thẩm quyền quyết định", "For the evaluating authority to decide"),
+    "quota": ("Vượt tỷ lệ hoàn thành xuất sắc", "Over the HTXSNV quota"),
 }
 
 #: Background and text colour of each rating: HTXSNV green, HTTNV light green, HTNV

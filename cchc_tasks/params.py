@@ -7,6 +7,7 @@ province changes them in its configuration file (see :mod:`cchc_tasks.config`).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import attrs
@@ -24,6 +25,7 @@ __all__ = [
     "RecommendParams",
     "ScoringParams",
     "SuccessionParams",
+    "quota_allowance",
 ]
 
 
@@ -149,9 +151,40 @@ class BandThresholds:
         return Band.WEAK
 
 
+#: How a quota's allowance is rounded: "floor" reads "không quá" literally [I].
+QUOTA_ROUNDINGS = ("floor", "round", "ceil")
+#: What the ``decree90`` rules do between the KHTNV and the HTNV lines.
+UNDECIDED_CHOICES = ("ask", "HTNV", "KHTNV")
+
+
+def _check_choice(choices: tuple[str, ...]) -> Any:
+    def check(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value not in choices:
+            raise ValidationError(
+                f"{_section(instance)}.{attribute.name}",
+                f"one of {', '.join(map(repr, choices))}",
+                value,
+            )
+
+    return check
+
+
 @attrs.frozen
 class Decree90Params:
-    """Rule set ``decree90`` (Decree 90/2020 as amended by 48/2023)."""
+    """Rule set ``decree90`` (Decree 90/2020 as amended by 48/2023).
+
+    ``completed_share``: HTNV needs *over* this share of the unit's tasks completed and
+    ``completed_subordinates_share`` of the units under direct management at HTNV or
+    above. ``not_completed_share``: KHTNV *under* this share completed, or when at least
+    ``own_missed_share`` of the head's own tasks missed progress or quality. Between the
+    two lines ``undecided`` says what happens: ``"ask"`` leaves the rating to the
+    evaluating authority (the default [I]), ``"HTNV"`` or ``"KHTNV"`` chooses a level.
+    Working time: under ``min_months_rated`` months worked in the year → not rated
+    (maternity leave excepted); ``absent_cap_months`` to under ``min_months_rated`` months
+    absent → at most HTNV. Quota (Decree 48/2023 years): HTXSNV at most
+    ``excellent_quota_share`` of those rated HTTNV or above [I: the Party's ratio], the
+    allowance rounded by ``quota_rounding``.
+    """
 
     section = "decree90"
     excellent_exceeded_share: float = attrs.field(default=0.5, validator=_share)  # Art 4c [V]
@@ -159,20 +192,44 @@ class Decree90Params:
         default=0.7, validator=_share
     )  # Art. 4(d) [V]
     good_on_time_share: float = attrs.field(default=0.8, validator=_share)  # Art. 5 [V]
-    completed_share: float = attrs.field(
-        default=0.7, validator=_share
-    )  # HTNV [I], as Decree 56/2015 Art. 14
-    min_months_rated: float = attrs.field(default=6.0, validator=_months)
-    full_months: float = attrs.field(default=9.0, validator=_months)  # [V, weak source]
-    completed_subordinates_share: float | None = attrs.field(
-        default=None, validator=attrs.validators.optional(_share)
-    )  # HTNV [I], off
+    completed_share: float = attrs.field(default=0.7, validator=_share)  # HTNV: over 70%
+    completed_subordinates_share: float = attrs.field(default=0.7, validator=_share)
+    not_completed_share: float = attrs.field(default=0.5, validator=_share)  # KHTNV: under 50%
+    own_missed_share: float = attrs.field(default=0.5, validator=_share)  # KHTNV: ≥ 50%
+    undecided: str = attrs.field(default="ask", validator=_check_choice(UNDECIDED_CHOICES))
+    min_months_rated: float = attrs.field(default=6.0, validator=_months)  # [V]
+    absent_cap_months: float = attrs.field(default=3.0, validator=_months)  # [V]
     rate_without_tasks: bool = False
+    excellent_quota_share: float = attrs.field(default=0.2, validator=_share)  # [I]
+    quota_rounding: str = attrs.field(default="floor", validator=_check_choice(QUOTA_ROUNDINGS))
+
+    def __attrs_post_init__(self) -> None:
+        if self.not_completed_share > self.completed_share:
+            raise ValidationError(
+                "decree90.not_completed_share",
+                f"at most completed_share={self.completed_share:g}",
+                self.not_completed_share,
+            )
+
+
+def quota_allowance(share: float, of: int, rounding: str) -> int:
+    """How many of ``of`` a quota of ``share`` allows, rounded by ``rounding``."""
+    exact = share * of
+    if rounding == "ceil":
+        return math.ceil(exact - 1e-9)
+    if rounding == "round":
+        return math.floor(exact + 0.5)
+    return math.floor(exact + 1e-9)
 
 
 @attrs.frozen
 class Decree335Params:
     """Rule set ``decree335`` (Decree 335/2025, in force from 2026; regulation.md §5.4).
+
+    The factor reads the final ratings of every managed civil servant known to the
+    store: the heads of the units under direct management (their caps included) and the
+    staff ratings recorded with ``tr.record_rating``. The quota allowance is rounded by
+    ``quota_rounding`` [I].
 
     Score = general criteria (≤ ``general_max``, from a recorded assessment) + task
     results (≤ ``task_max``). Task results: each task counted in the year contributes
@@ -199,6 +256,7 @@ class Decree335Params:
     unit_factor_when_failing: float = attrs.field(default=0.5, validator=_share)  # [V]
     unit_result_weight: float = attrs.field(default=0.5, validator=_share)  # [I]
     quota_share: float = attrs.field(default=0.2, validator=_share)  # of HTTNV [V]
+    quota_rounding: str = attrs.field(default="floor", validator=_check_choice(QUOTA_ROUNDINGS))
     default_general_points: float | None = attrs.field(
         default=None, validator=_optional_non_negative
     )  # None: "not assessed"

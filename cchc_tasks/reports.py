@@ -140,6 +140,8 @@ def text_report(ev: Evaluation, *, reasons: bool = True) -> str:
     lines += ["", "Heads / Người đứng đầu"]
     for r in sorted(ev.ratings, key=lambda r: (r.unit, r.headship.start)):
         rating = "not rated" if r.rating is None else f"{r.rating.code} ({r.rating.label_vi})"
+        if r.undecided is not None:
+            rating = f"undecided {r.undecided[0].code}/{r.undecided[1].code}: the authority decides"
         served = _part_of_year(r.headship.start, r.headship.end, ev.year, both=True)
         lines.append(
             f"  {ev.names.get(r.person, r.person)} — {ev.names.get(r.unit, r.unit)}"
@@ -192,7 +194,7 @@ def _unit_changes(ev: Evaluation) -> list[str]:
     return [
         "",
         "Unit changes / Sắp xếp đơn vị (tasks due before a change stay with the old unit;"
-        " heads in the post under 6 months are not rated)",
+        " each head is rated once, for the post held at the evaluation date)",
         *lines,
     ]
 

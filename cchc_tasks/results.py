@@ -9,6 +9,7 @@ KHTNV in the year it is issued.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import attrs
 
@@ -24,8 +25,34 @@ from ._fields import (
 )
 from .errors import ValidationError
 from .plans import as_indicator
+from .ratings import Rating
 
-__all__ = ["Assessment", "Discipline", "Result"]
+__all__ = [
+    "ABSENCE_KINDS",
+    "DISCIPLINE_LEVELS",
+    "Absence",
+    "Assessment",
+    "Discipline",
+    "PersonRating",
+    "Result",
+    "UnitRating",
+]
+
+#: The kinds of absence: maternity leave ("nghỉ chế độ thai sản") and any other time not
+#: at work ("nghỉ không tham gia công tác"); Decree 90/2020 treats them differently.
+ABSENCE_KINDS = ("other", "maternity")
+
+#: Disciplinary sanctions from the mildest, khiển trách (reprimand), up; every one of them
+#: is "at reprimand or above" in the sense of Decree 335/2025 (KHTNV, case c).
+DISCIPLINE_LEVELS = (
+    "khiển trách",
+    "cảnh cáo",
+    "hạ bậc lương",
+    "giáng chức",
+    "cách chức",
+    "buộc thôi việc",
+    "khai trừ",
+)
 
 
 @attrs.frozen
@@ -56,8 +83,13 @@ class Result:
 class Discipline:
     """A disciplinary decision against ``person`` issued ``on`` a date.
 
-    ``form`` is the sanction as written ("khiển trách", "cảnh cáo", …). ``id`` is
-    chosen by the tracker when left empty.
+    ``form`` is the sanction as written ("khiển trách", "cảnh cáo", …). ``level`` is the
+    sanction as one of :data:`DISCIPLINE_LEVELS` and ``duty_related`` whether the
+    violation concerned official duties (``None``: not recorded); Decree 335/2025 counts
+    only a duty-related sanction at reprimand or above. ``violation_year`` is the year of
+    the violation when earlier than the decision: if the person's official rating of that
+    year (``tr.record_rating``) is already KHTNV, the violation is not counted again
+    (Decree 48/2023). ``id`` is chosen by the tracker when left empty.
     """
 
     person: str = attrs.field(converter=nfc, validator=check_id)
@@ -65,6 +97,32 @@ class Discipline:
     reason: str = attrs.field(converter=nfc, validator=check_nonempty_text)
     form: str = attrs.field(default="", converter=nfc, validator=check_text)
     id: str = attrs.field(default="", converter=nfc, validator=check_text)
+    level: str | None = attrs.field(default=None, converter=nfc)
+    duty_related: bool | None = attrs.field(default=None)
+    violation_year: int | None = attrs.field(default=None)
+
+    @level.validator
+    def _check_level(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and value not in DISCIPLINE_LEVELS:
+            raise ValidationError(
+                "Discipline.level", f"one of {', '.join(DISCIPLINE_LEVELS)} or None", value
+            )
+
+    @duty_related.validator
+    def _check_duty(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and not isinstance(value, bool):
+            raise ValidationError("Discipline.duty_related", "True, False or None", value)
+
+    @violation_year.validator
+    def _check_violation_year(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value > self.on.year
+        ):
+            raise ValidationError(
+                "Discipline.violation_year",
+                f"a year up to the decision's, {self.on.year}, or None",
+                value,
+            )
 
 
 @attrs.frozen
@@ -82,4 +140,81 @@ class Assessment:
     @property
     def id(self) -> str:
         """The store key: one assessment per person and year."""
+        return f"{self.person}@{self.year}"
+
+
+def _check_rating(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, Rating):
+        raise ValidationError(
+            f"{type(instance).__name__}.{attribute.name}",
+            "a rating: HTXSNV, HTTNV, HTNV or KHTNV",
+            value,
+        )
+
+
+def _as_rating(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return Rating(value)
+        except ValueError:
+            return value
+    return value
+
+
+@attrs.frozen
+class Absence:
+    """``person`` was away from work from ``start`` to ``end`` inclusive: ``kind`` is
+    ``"maternity"`` (maternity leave) or ``"other"`` (Decree 90/2020 Điều 2 khoản 3:
+    "nghỉ không tham gia công tác"). ``id`` is chosen by the tracker when left empty."""
+
+    person: str = attrs.field(converter=nfc, validator=check_id)
+    start: dt.date = attrs.field(validator=check_date)
+    end: dt.date = attrs.field(validator=check_date)
+    kind: str = attrs.field(default="other", converter=nfc)
+    id: str = attrs.field(default="", converter=nfc, validator=check_text)
+
+    @kind.validator
+    def _check_kind(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value not in ABSENCE_KINDS:
+            raise ValidationError("Absence.kind", "'other' or 'maternity'", value)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValidationError("Absence.end", f"a date on or after {self.start}", self.end)
+
+    def days_within(self, start: dt.date, end: dt.date) -> int:
+        """Days of ``[start, end]`` (inclusive) of this absence."""
+        return max(0, (min(self.end, end) - max(self.start, start)).days + 1)
+
+
+@attrs.frozen
+class UnitRating:
+    """The collective rating of ``unit`` for ``year`` as decided by the competent
+    authority; the evaluation uses it instead of the one it derives from tasks."""
+
+    unit: str = attrs.field(converter=nfc, validator=check_id)
+    year: int = attrs.field(validator=check_year)
+    rating: Rating = attrs.field(converter=_as_rating, validator=_check_rating)
+    by: str = attrs.field(default="", converter=nfc, validator=check_text)
+
+    @property
+    def id(self) -> str:
+        """The store key: one rating per unit and year."""
+        return f"{self.unit}@{self.year}"
+
+
+@attrs.frozen
+class PersonRating:
+    """The official rating of ``person`` for ``year`` (a staff member's, or a head's as
+    the council decided it): Decree 335/2025's unit-result factor reads staff ratings, and
+    the evaluation shows a head's next to the computed one."""
+
+    person: str = attrs.field(converter=nfc, validator=check_id)
+    year: int = attrs.field(validator=check_year)
+    rating: Rating = attrs.field(converter=_as_rating, validator=_check_rating)
+    by: str = attrs.field(default="", converter=nfc, validator=check_text)
+
+    @property
+    def id(self) -> str:
+        """The store key: one rating per person and year."""
         return f"{self.person}@{self.year}"

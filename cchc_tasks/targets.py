@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ._fields import check_bool, check_id, check_text, is_finite_number, nfc
+from ._fields import check_id, check_text, is_finite_number, nfc
 from .errors import RuleError, ValidationError
 from .plans import as_indicator
 
@@ -429,8 +429,14 @@ class _Composite(Rule):
         achieved = Levels()
         for part in parts:
             achieved = achieved.merge(part.achieved)
+        # Each part with its own figures ("change +1.99%: growth ≥ 5% … FAIL"), the facts
+        # they share said once.
+        shared = f"{facts.describe()}; "
         details = "; ".join(
-            f"{r.describe()} {p.outcome.value}" for r, p in zip(self.rules, parts, strict=True)
+            p.reason.removeprefix(shared)
+            if p.reason.startswith(shared)
+            else f"{r.describe()} {p.outcome.value}"
+            for r, p in zip(self.rules, parts, strict=True)
         )
         return Judgement(
             outcome, f"{facts.describe()}; {details} → {self.kind} {outcome.value}", achieved
@@ -567,9 +573,10 @@ def _check_rule(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> N
 class Target:
     """What ``unit``'s ``indicator`` must reach each year of ``plan``.
 
-    With ``ratchet=True``, once a year beats its rank or threshold rule, later years
-    must reach the best level achieved so far ("có thứ hạng tốt hơn thì tiếp tục phấn
-    đấu đạt mục tiêu cao hơn").
+    ``ratchet``: "có thứ hạng tốt hơn thì tiếp tục phấn đấu đạt mục tiêu cao hơn". With
+    ``True`` the best level achieved so far is a *stretch*: the outcome is judged on the
+    plan's rule, and ``TargetResult.stretch`` reports the tightened rule and its verdict.
+    With ``"binding"`` later years must reach it (the tightened rule is judged).
     """
 
     id: str = attrs.field(converter=nfc, validator=check_id)
@@ -577,8 +584,13 @@ class Target:
     unit: str = attrs.field(converter=nfc, validator=check_id)
     indicator: str = attrs.field(converter=as_indicator)
     rule: Rule = attrs.field(converter=decode_rule, validator=_check_rule)
-    ratchet: bool = attrs.field(default=False, validator=check_bool)
+    ratchet: bool | str = attrs.field(default=False)
     title: str = attrs.field(default="", converter=nfc, validator=check_text)
+
+    @ratchet.validator
+    def _check_ratchet(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not (isinstance(value, bool) or value == "binding"):
+            raise ValidationError("Target.ratchet", 'True, False or "binding"', value)
 
     @indicator.validator
     def _check_indicator(self, attribute: attrs.Attribute[Any], value: Any) -> None:

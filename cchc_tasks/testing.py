@@ -46,7 +46,7 @@ import cchc_tasks as ct
 from .calendar import CalendarOverride, OverrideKind
 from .inspections import Inspection
 from .recurrence import Adjust, AfterCompletion, Recurrence, monthly, quarterly, yearly
-from .results import Assessment
+from .results import ABSENCE_KINDS, Absence, Assessment, PersonRating, UnitRating
 from .targets import AllOf, AnyOf, Milestones
 from .tasks import TaskChain, TaskSeries
 from .units import UNIT_KINDS
@@ -55,6 +55,7 @@ __all__ = [
     "FIRST_DAY",
     "LAST_DAY",
     "VIETNAMESE_PHRASES",
+    "absences",
     "assessments",
     "calendar_overrides",
     "dates",
@@ -66,6 +67,7 @@ __all__ = [
     "indicators",
     "inspections",
     "leaf_rules",
+    "make_absence",
     "make_assessment",
     "make_calendar_override",
     "make_discipline",
@@ -73,6 +75,7 @@ __all__ = [
     "make_headship",
     "make_inspection",
     "make_person",
+    "make_person_rating",
     "make_plan",
     "make_progress_report",
     "make_result",
@@ -81,7 +84,9 @@ __all__ = [
     "make_task_chain",
     "make_task_series",
     "make_unit",
+    "make_unit_rating",
     "periods",
+    "person_ratings",
     "persons",
     "plans",
     "progress_reports",
@@ -96,6 +101,7 @@ __all__ = [
     "tasks",
     "texts",
     "thresholds",
+    "unit_ratings",
     "units",
 ]
 
@@ -527,6 +533,41 @@ def assessments(
     )
 
 
+@st.composite
+def absences(draw: st.DrawFn, *, person: str | None = None) -> Absence:
+    """Absences from work of a few days to a year, maternity leave or other."""
+    start = draw(dates())
+    return Absence(
+        person=_pick(draw, person, ids()),
+        start=start,
+        end=start + dt.timedelta(days=draw(st.integers(0, 366))),
+        kind=draw(st.sampled_from(ABSENCE_KINDS)),
+        id=draw(st.just("") | ids()),
+    )
+
+
+@st.composite
+def unit_ratings(draw: st.DrawFn, *, unit: str | None = None) -> UnitRating:
+    """Collective ratings of units decided by the competent authority."""
+    return UnitRating(
+        unit=_pick(draw, unit, ids()),
+        year=draw(st.integers(1900, 2200)),
+        rating=draw(st.sampled_from(list(ct.Rating))),
+        by=draw(st.just("") | texts()),
+    )
+
+
+@st.composite
+def person_ratings(draw: st.DrawFn, *, person: str | None = None) -> PersonRating:
+    """Official ratings of people for a year."""
+    return PersonRating(
+        person=_pick(draw, person, ids()),
+        year=draw(st.integers(1900, 2200)),
+        rating=draw(st.sampled_from(list(ct.Rating))),
+        by=draw(st.just("") | texts()),
+    )
+
+
 # --- the target algebra ----------------------------------------------------------------
 
 
@@ -790,6 +831,29 @@ def make_assessment(**overrides: Any) -> Assessment:
         "note": "Gương mẫu, chấp hành tốt kỷ luật, kỷ cương hành chính",
     }
     return Assessment(**{**fields, **overrides})
+
+
+def make_absence(**overrides: Any) -> Absence:
+    """Nguyễn Văn An's maternity leave, March to August 2025, unless overridden."""
+    fields: dict[str, Any] = {
+        "person": "nguyen-van-an",
+        "start": dt.date(2025, 3, 1),
+        "end": dt.date(2025, 8, 31),
+        "kind": "maternity",
+    }
+    return Absence(**{**fields, **overrides})
+
+
+def make_unit_rating(**overrides: Any) -> UnitRating:
+    """The district's 2025 collective rating, HTTNV, unless overridden."""
+    fields: dict[str, Any] = {"unit": "huyen", "year": 2025, "rating": "HTTNV", "by": "tỉnh"}
+    return UnitRating(**{**fields, **overrides})
+
+
+def make_person_rating(**overrides: Any) -> PersonRating:
+    """Nguyễn Văn An's official 2025 rating, HTNV, unless overridden."""
+    fields: dict[str, Any] = {"person": "nguyen-van-an", "year": 2025, "rating": "HTNV"}
+    return PersonRating(**{**fields, **overrides})
 
 
 def make_target(**overrides: Any) -> ct.Target:

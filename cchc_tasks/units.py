@@ -9,6 +9,8 @@ can have two heads, and the time each held the post decides how each is rated.
 from __future__ import annotations
 
 import datetime as dt
+import enum
+from typing import Any
 
 import attrs
 
@@ -25,8 +27,9 @@ from ._fields import (
     nfc_or_none,
     nfc_tuple,
 )
+from .errors import ValidationError
 
-__all__ = ["UNIT_KINDS", "Headship", "Person", "Unit"]
+__all__ = ["UNIT_KINDS", "Category", "Headship", "Person", "Unit", "category_of_kind"]
 
 #: Unit kinds the built-in rules know. The set is open: any non-empty text is a kind.
 UNIT_KINDS = (
@@ -39,6 +42,53 @@ UNIT_KINDS = (
     "agency",  # cơ quan chuyên môn: sở, phòng
     "public-service-unit",  # đơn vị sự nghiệp
 )
+
+
+class Category(enum.Enum):
+    """The three kinds of official Decree 90/2020 rates by different articles: cán bộ
+    (elected, e.g. a People's Committee chairman: Điều 4–7), công chức (civil servants,
+    e.g. the head of an agency: Điều 8–11) and viên chức (public employees, e.g. the head
+    of a public-service unit: Điều 12–15)."""
+
+    CAN_BO = "cán bộ"
+    CONG_CHUC = "công chức"
+    VIEN_CHUC = "viên chức"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+#: Unit kinds headed by cán bộ (People's Committees) and by viên chức; every other kind
+#: (agencies and any kind a province adds) is headed by a công chức.
+_CAN_BO_KINDS = frozenset({"province", "district", "commune", "ward", "town", "special-zone"})
+_VIEN_CHUC_KINDS = frozenset({"public-service-unit"})
+
+
+def category_of_kind(kind: str) -> Category:
+    """The category of a unit's head by the unit's kind: People's Committees → cán bộ,
+    public-service units → viên chức, agencies (and other kinds) → công chức."""
+    if kind in _CAN_BO_KINDS:
+        return Category.CAN_BO
+    if kind in _VIEN_CHUC_KINDS:
+        return Category.VIEN_CHUC
+    return Category.CONG_CHUC
+
+
+def _as_category(value: Any) -> Any:
+    if isinstance(value, str):
+        for category in Category:
+            if value in (category.value, category.name):
+                return category
+    return value
+
+
+def _check_category(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and not isinstance(value, Category):
+        raise ValidationError(
+            f"{type(instance).__name__}.{attribute.name}",
+            "a Category (CAN_BO, CONG_CHUC or VIEN_CHUC) or None",
+            value,
+        )
 
 
 def _in_force(
@@ -78,22 +128,44 @@ class Unit:
 
 @attrs.frozen
 class Person:
-    """An official (cán bộ, công chức, viên chức); ``unit`` is where they work."""
+    """An official (cán bộ, công chức, viên chức); ``unit`` is where they work.
+
+    ``service_start``/``service_end`` are the days they entered and left the public
+    service (``None``: before, or after, any year evaluated). They bound the working time
+    of a year (Decree 90/2020 Điều 2 khoản 3), with the absences recorded by
+    ``tr.record_absence``.
+    """
 
     id: str = attrs.field(converter=nfc, validator=check_id)
     name: str = attrs.field(converter=nfc, validator=check_nonempty_text)
     unit: str | None = attrs.field(default=None, converter=nfc_or_none, validator=check_optional_id)
     title: str = attrs.field(default="", converter=nfc, validator=check_text)
+    service_start: dt.date | None = attrs.field(default=None, validator=check_optional_date)
+    service_end: dt.date | None = attrs.field(default=None, validator=check_optional_date)
+
+    def __attrs_post_init__(self) -> None:
+        check_period(self.service_start, self.service_end, "Person", "service_end")
+
+    def service_days(self, start: dt.date, end: dt.date) -> int:
+        """Days of ``[start, end]`` (inclusive) spent in the public service."""
+        first = max(self.service_start or start, start)
+        last = min(self.service_end or end, end)
+        return max(0, (last - first).days + 1)
 
 
 @attrs.frozen
 class Headship:
-    """``person`` headed ``unit`` from ``start`` to ``end`` inclusive (``None`` = still)."""
+    """``person`` headed ``unit`` from ``start`` to ``end`` inclusive (``None`` = still),
+    as an official of ``category`` (``None``: the default of the unit's kind, see
+    :func:`category_of_kind`)."""
 
     unit: str = attrs.field(converter=nfc, validator=check_id)
     person: str = attrs.field(converter=nfc, validator=check_id)
     start: dt.date = attrs.field(validator=check_date)
     end: dt.date | None = attrs.field(default=None, validator=check_optional_date)
+    category: Category | None = attrs.field(
+        default=None, converter=_as_category, validator=_check_category
+    )
 
     def __attrs_post_init__(self) -> None:
         check_period(self.start, self.end, "Headship", "end")

@@ -23,10 +23,10 @@ from . import _display
 from .config import Config
 from .errors import NotFoundError, ValidationError
 from .ratings import Band, Rating
-from .results import Assessment, Discipline, Result
+from .results import Absence, Assessment, Discipline, PersonRating, Result
 from .targets import IndicatorFacts, Outcome, Rule, Target
 from .tasks import Task, TaskOutcome
-from .units import Headship, Person, Unit
+from .units import Category, Headship, Person, Unit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,6 +46,7 @@ __all__ = [
     "TargetResult",
     "UnitFacts",
     "UnitResult",
+    "WorkingTime",
 ]
 
 # --- what rules say -------------------------------------------------------------------
@@ -114,10 +115,13 @@ class Cap:
 
 @attrs.frozen
 class RatingDecision:
-    """A base rating (``None`` = not rated) and the reasons for it."""
+    """A base rating (``None`` = not rated) and the reasons for it. ``undecided`` is set
+    (lower level, upper level) when neither level's criteria hold and the rule leaves the
+    choice to the evaluating authority; ``rating`` is then ``None``."""
 
     rating: Rating | None
     reasons: tuple[Reason, ...]
+    undecided: tuple[Rating, Rating] | None = None
 
 
 @attrs.frozen
@@ -133,6 +137,55 @@ class Recommendation:
 
 
 # --- facts ----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class WorkingTime:
+    """A person's working time in one year (Decree 90/2020 Điều 2 khoản 3), in days:
+    ``in_service`` (in the public service, see ``Person.service_start``/``service_end``),
+    of which ``absent`` away from work for any reason other than maternity and
+    ``maternity`` on maternity leave (``tr.record_absence``)."""
+
+    days_in_year: int
+    in_service: int
+    absent: int = 0
+    maternity: int = 0
+
+    def _months(self, days: int) -> float:
+        return days / self.days_in_year * 12 if self.days_in_year else 0.0
+
+    @property
+    def worked(self) -> float:
+        """Months actually worked: in service, less every absence."""
+        return self._months(max(0, self.in_service - self.absent - self.maternity))
+
+    @property
+    def absent_months(self) -> float:
+        """Months away from work, maternity leave excluded."""
+        return self._months(self.absent)
+
+    @property
+    def maternity_months(self) -> float:
+        return self._months(self.maternity)
+
+    @classmethod
+    def of(cls, person: Person, absences: tuple[Absence, ...], year: int) -> WorkingTime:
+        """``person``'s working time in ``year``; overlapping absences count once."""
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        first = max(person.service_start or start, start)
+        last = min(person.service_end or end, end)
+        days: dict[str, set[dt.date]] = {"other": set(), "maternity": set()}
+        for a in absences:
+            a_first, a_last = max(a.start, first), min(a.end, last)
+            for n in range((a_last - a_first).days + 1):
+                days[a.kind].add(a_first + dt.timedelta(days=n))
+        other = days["other"] - days["maternity"]
+        return cls(
+            (end - start).days + 1,
+            person.service_days(start, end),
+            len(other),
+            len(days["maternity"]),
+        )
 
 
 @attrs.frozen
@@ -208,7 +261,10 @@ class UnitFacts:
 
 @attrs.frozen
 class UnitResult:
-    """A unit's facts, criteria, score (percent), band and rank in its peer group."""
+    """A unit's facts, criteria, score (percent), band and rank in its peer group, and
+    its collective ``rating``: recorded by the competent authority
+    (``tr.record_unit_rating``) or derived from its task results; ``rating_reason`` says
+    which, with the figures."""
 
     facts: UnitFacts
     criteria: tuple[Criterion, ...]
@@ -216,6 +272,8 @@ class UnitResult:
     band: Band | None
     rank: int | None = None
     of: int | None = None
+    rating: Rating | None = None
+    rating_reason: str = ""
 
     @property
     def unit(self) -> Unit:
@@ -251,14 +309,23 @@ class UnitResult:
         rank = f", rank {self.rank} of {self.of} in its peer group" if self.rank else ""
         return f"{self.facts.describe()}; {score}{band}{rank}"
 
+    def describe_rating(self) -> str:
+        """The unit's collective rating and where it comes from."""
+        code = "not rated" if self.rating is None else self.rating.code
+        return f"{code} ({self.rating_reason})" if self.rating_reason else code
+
     def _repr_html_(self) -> str:
         return _display.to_html(self)
 
 
 @attrs.frozen
 class TargetResult:
-    """The verdict on one target for the year. ``rule`` is the rule as judged (tightened
-    by the ratchet where it applies). ``breakdown`` is empty unless the result judged
+    """The verdict on one target for the year. ``rule`` is the rule as judged: the plan's
+    rule, or the ratchet's tightened one when ``Target.ratchet == "binding"``. With
+    ``ratchet=True`` the tightened rule is a stretch: ``stretch`` holds it and
+    ``stretch_outcome`` its verdict (``None`` when it is no tighter than the plan's).
+    ``source`` is the plan the target comes from. ``breakdown`` is empty unless the
+    result judged
     was computed from its parts (its source starts with "computed"): then it holds the
     recorded computation behind it, down to each sub-criterion and its evidence
     (:meth:`Tracker.explain_index <cchc_tasks.Tracker.explain_index>`)."""
@@ -269,6 +336,9 @@ class TargetResult:
     rule: Rule
     facts: IndicatorFacts | None = None
     breakdown: str = ""
+    stretch: Rule | None = None
+    stretch_outcome: Outcome | None = None
+    source: str = ""
 
     def _repr_html_(self) -> str:
         return _display.to_html(self)
@@ -276,7 +346,12 @@ class TargetResult:
 
 @attrs.frozen
 class LeaderRating:
-    """A head's rating for one unit and year; ``rating`` is ``None`` when not rated."""
+    """A head's rating for one year, once, for the post held at the evaluation date (or
+    the last held in the year): ``headship``; ``posts`` lists every headship held in the
+    year. ``months`` is the time worked in the year (``working`` in days). ``rating`` is
+    ``None`` when not rated, or when ``undecided`` (lower, upper): neither level's
+    criteria hold and the evaluating authority decides. ``recorded`` is the official
+    rating recorded with ``tr.record_rating``, shown next to the computed one."""
 
     person: str
     unit: str
@@ -287,6 +362,11 @@ class LeaderRating:
     rating: Rating | None
     reasons: tuple[Reason, ...]
     caps: tuple[Cap, ...] = ()
+    undecided: tuple[Rating, Rating] | None = None
+    posts: tuple[Headship, ...] = ()
+    category: Category | None = None
+    recorded: Rating | None = None
+    working: WorkingTime | None = None
 
     @property
     def code(self) -> str | None:
@@ -298,7 +378,19 @@ class LeaderRating:
 
 @attrs.frozen
 class HeadFacts:
-    """Everything a rating rule may use about one head in one year."""
+    """Everything a rating rule may use about one head in one year.
+
+    ``headship`` is the post the head is rated for and ``unit`` its results of the whole
+    year; ``posts`` every headship held in the year; ``months`` the months worked in the
+    year (``working``, in days). ``own_tasks`` are the tasks assigned to the head (due in
+    the year; outcomes in ``unit.facts.outcomes``); ``subordinate_units`` the results of
+    the units under direct management, each with its collective rating;
+    ``subordinates`` the ratings of their heads; ``staff_ratings`` the official ratings
+    recorded for the people of the unit; ``recorded_ratings`` the person's own official
+    ratings by year (for Decree 48/2023's "not counted twice"); ``views_from`` the
+    earlier posts' units whose view is attached (held ≥ 6 months, still in existence:
+    Decree 90/2020 Điều 20).
+    """
 
     person: Person
     headship: Headship
@@ -311,6 +403,14 @@ class HeadFacts:
     targets: tuple[TargetResult, ...]
     assessment: Assessment | None = None
     config: Config = attrs.field(factory=Config)
+    category: Category = Category.CONG_CHUC
+    working: WorkingTime | None = None
+    posts: tuple[Headship, ...] = ()
+    own_tasks: tuple[Task, ...] = ()
+    subordinate_units: tuple[UnitResult, ...] = ()
+    staff_ratings: tuple[PersonRating, ...] = ()
+    recorded_ratings: Mapping[int, Rating] = attrs.field(factory=dict)
+    views_from: tuple[str, ...] = ()
 
 
 # --- the result -----------------------------------------------------------------------
@@ -374,7 +474,11 @@ class Evaluation:
         return f"{name} ({id})" if name else id
 
     def _explain_unit(self, u: UnitResult) -> str:
-        lines = [f"Unit {self._name(u.unit.id)}, {self.year}", f"  {u.describe()}"]
+        lines = [
+            f"Unit {self._name(u.unit.id)}, {self.year}",
+            f"  {u.describe()}",
+            f"  collective rating: {u.describe_rating()}",
+        ]
         for c in u.criteria:
             lines.append(
                 f"  criterion {c.name}: {c.points:g} of {c.maximum:g}: {c.reason} [{c.rule}]"
@@ -383,18 +487,33 @@ class Evaluation:
 
     def _explain_rating(self, r: LeaderRating) -> str:
         title = self.ruleset.title if self.ruleset else "no rule set in force"
-        final = "not rated" if r.rating is None else f"{r.rating.code} ({r.rating.label_vi})"
+        if r.undecided is not None:
+            final = f"undecided between {r.undecided[0].code} and {r.undecided[1].code}"
+        else:
+            final = "not rated" if r.rating is None else f"{r.rating.code} ({r.rating.label_vi})"
+        category = f" ({r.category})" if r.category else ""
         lines = [
-            f"{self._name(r.person)}: head of {self._name(r.unit)} in {self.year}, "
-            f"{r.months:.1f} months in the post",
+            f"{self._name(r.person)}: head of {self._name(r.unit)}{category} in {self.year}, "
+            f"{r.months:.1f} months worked in the year",
             f"  rule set: {title}",
         ]
+        for post in r.posts:
+            until = post.end.isoformat() if post.end else "still"
+            lines.append(
+                f"  post held: head of {self._name(post.unit)} from {post.start.isoformat()} "
+                f"to {until}"
+            )
         if r.unit in self.units:
-            lines.append(f"  unit: {self.units[r.unit].describe()}")
+            unit = self.units[r.unit]
+            lines.append(f"  unit: {unit.describe()}")
         base = "none" if r.base is None else r.base.code
         lines.append(f"  base rating: {base}")
         lines.extend(f"    - {reason}" for reason in r.reasons)
         for cap in r.caps:
             lines.append(f"  cap at {cap.rating.code}: {cap.reason}")
         lines.append(f"  final rating: {final}")
+        if r.recorded is not None:
+            same = r.recorded == r.rating
+            flag = "same as computed" if same else "DIFFERS from the computed rating"
+            lines.append(f"  recorded official rating: {r.recorded.code} ({flag})")
         return "\n".join(lines)

@@ -65,11 +65,34 @@ def test_the_disciplined_head_is_khtnv_in_2023(demo: ct.Tracker) -> None:
     assert r.caps[0].reason.rule == "decree48.discipline"
 
 
+SEPTEMBER_CHANGES = ("xa-an-phuoc", "xa-tan-thanh")
+
+
 def test_the_change_of_head_in_2022_rates_one_and_not_the_other(demo: ct.Tracker) -> None:
+    """The head who retired on 30 April worked four months: not rated (still reviewed);
+    the successor, in the service all year, is rated on the unit's whole year."""
     ev = demo.evaluate(2022)
     tu_phap = sorted((r for r in ev.ratings if r.unit == "tu-phap"), key=lambda r: r.months)
     assert [r.rating is None for r in tu_phap] == [True, False]
-    assert tu_phap[1].rating is not None and tu_phap[1].rating <= ct.Rating.COMPLETED
+    assert tu_phap[0].reasons[0].rule == "decree90.working-time"
+    assert tu_phap[1].months == 12.0
+
+
+def test_absence_maternity_promotion_transfer_undecided_and_quota(demo: ct.Tracker) -> None:
+    absent = demo.evaluate(2024).leaders[demo.headships("vh-tt")[0].person]
+    assert [c.reason.rule for c in absent.caps] == ["decree90.absence"]
+    mother = demo.evaluate(2023).leaders[demo.headships("tan-thanh-a")[0].person]
+    assert mother.months < 6 and mother.rating is not None and not mother.caps
+    assert mother.reasons[0].rule == "decree90.maternity"
+    ev = demo.evaluate(2025)
+    promoted = demo.headships("xa-an-phuoc")[-1].person
+    assert ev.leaders[promoted].unit == "xa-an-phuoc" and ev.leaders[promoted].months == 12.0
+    transferred = demo.headships("xa-tan-thanh")[-1].person
+    moved = ev.leaders[transferred]
+    assert [p.unit for p in moved.posts] == ["xa-an-phuoc", "xa-tan-thanh"]
+    assert moved.undecided == (ct.Rating.NOT_COMPLETED, ct.Rating.COMPLETED)
+    kinds = {r.kind for r in ev.recommendations}
+    assert {"decide", "quota"} <= kinds
 
 
 def test_the_seed_plan_targets_are_judged(demo: ct.Tracker) -> None:
@@ -127,8 +150,9 @@ def test_the_district_becomes_four_communes_on_1_july_2025(demo: ct.Tracker) -> 
         )
         merged = {u.id for u in demo.predecessors(uid) if u.successors == (uid,)}
         assert merged == set(sources) | (offices if uid == "xa-tan-hong" else set())
-        (head,) = demo.headships(uid)
-        assert head.start == REFORM_DAY and head.end is None
+        head = demo.headships(uid)[0]
+        assert head.start == REFORM_DAY
+        assert head.end == (D(2025, 9, 14) if uid in SEPTEMBER_CHANGES else None)
     district = demo.unit("huyen")
     assert district.valid_to == D(2025, 6, 30)
     assert district.successors == tuple(new)
@@ -158,24 +182,18 @@ def test_2025_tasks_of_the_old_units_fall_due_before_july_and_the_new_ones_after
 def test_the_2025_evaluation_straddles_the_reform(demo: ct.Tracker) -> None:
     ev = demo.evaluate(2025)
     assert {"huyen", "thong-binh", "xa-tan-hong"} <= set(ev.units)
-    new = {uid for uid, _, _ in NEW_COMMUNES}
-    for r in ev.ratings:
-        if r.unit in new:  # six months and a day: rated, at most HTNV
-            assert r.rating is not None and r.rating <= ct.Rating.COMPLETED
-        else:  # 181 days: under six months, not rated
-            assert r.rating is None
-            assert r.reasons[-1].rule == "decree90.months"
-            assert "5.95 months in the post in 2025, under 6" in r.reasons[-1].text
-    # The district chairman heads the new Tân Hồng commune: two headships in the year.
+    # Working time in the year, not time in one post: every head is rated or undecided.
+    assert all(r.rating is not None or r.undecided is not None for r in ev.ratings)
+    # The district chairman heads the new Tân Hồng commune: rated once, by the new unit.
     chairman = demo.headships("huyen")[0].person
-    assert sorted(r.unit for r in ev.ratings if r.person == chairman) == ["huyen", "xa-tan-hong"]
+    assert [r.unit for r in ev.ratings if r.person == chairman] == ["xa-tan-hong"]
+    assert [p.unit for p in ev.leaders[chairman].posts] == ["huyen", "xa-tan-hong"]
     report = text_report(ev)
     assert "Unit changes / Sắp xếp đơn vị" in report
     assert (
         "UBND huyện Tân Hồng (huyen): until 30/06/2025 → UBND xã Tân Hồng (xa-tan-hong)" in report
     )
     assert "UBND xã An Phước (từ 01/07/2025)" in report
-    assert "under 6: not rated for this unit" in report
 
 
 def test_2026_is_a_year_of_the_four_communes_under_decree_335(demo: ct.Tracker) -> None:
@@ -204,8 +222,9 @@ def test_2026_is_a_year_of_the_four_communes_under_decree_335(demo: ct.Tracker) 
 
 def test_the_reform_leaves_the_2024_evaluation_as_it_was(demo: ct.Tracker) -> None:
     (reform,) = [e for e in demo.entries() if e.note and e.note.startswith("Sắp xếp đơn vị")]
+    (time,) = [e for e in demo.entries() if e.note == "Thời gian công tác trong năm"]
     before = demo.as_of(reform.seq - 1).evaluate(2024)
-    after = demo.evaluate(2024)
+    after = demo.as_of(time.seq - 1).evaluate(2024)  # before the 2024 absence is recorded
 
     def units(ev: ct.Evaluation) -> dict[str, object]:
         return {

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import cchc_tasks as ct
 from cchc_tasks.rulesets.outcomes import classify
 from cchc_tasks.store import Store
+from tests.helpers import unchanged
 
 D = dt.date
 YEAR = 2024
@@ -26,13 +27,14 @@ def scenario(
     heads: dict[str, tuple[dt.date, dt.date | None]] | None = None,
     plugins: Sequence[object] = (),
     today: Callable[[], dt.date] = dt.date.today,
+    config: dict[str, object] | None = None,
 ) -> ct.Tracker:
     """A tracker whose units have tasks described by letters, one task per letter:
     ``o`` on time, ``x`` on time and exceeded, ``l`` late, ``d`` overdue (never done),
     ``c`` cancelled, ``p`` pending at year end (due after it is impossible: due 31/12,
     not done). Every unit is headed by ``h-<unit>`` all year unless ``heads`` says."""
     pm = ct.make_plugin_manager(plugins, load_entrypoints=False)
-    tr = ct.Tracker(Store(None), pm, today=today)
+    tr = ct.Tracker(Store(None), pm, today=today, config=config)
     parents = parents or {}
     heads = heads or {}
     order = sorted(units, key=lambda u: (u in parents, u))
@@ -110,8 +112,16 @@ def test_another_overdue_task_never_improves_anything(letters: list[str], extra:
     base = scenario({"u": "".join(letters) + extra}).evaluate(YEAR)
     worse = scenario({"u": "".join(letters) + "d"}).evaluate(YEAR)
     assert (worse.units["u"].score or 0) <= (base.units["u"].score or 0)
-    b, w = base.leaders["h-u"].rating, worse.leaders["h-u"].rating
-    assert b is not None and w is not None and w <= b
+    b, w = bounds(base.leaders["h-u"]), bounds(worse.leaders["h-u"])
+    assert w[0] <= b[0] and w[1] <= b[1]
+
+
+def bounds(r: ct.LeaderRating) -> tuple[ct.Rating, ct.Rating]:
+    """The lowest and highest level a rating may end at (an undecided one spans two)."""
+    if r.undecided is not None:
+        return r.undecided
+    assert r.rating is not None
+    return r.rating, r.rating
 
 
 # --- unit score, band, rank -----------------------------------------------------------
@@ -165,7 +175,7 @@ def test_units_are_ranked_within_their_peer_group_with_shared_ties() -> None:
         ("xxxl", ct.Rating.COMPLETED),  # 75% on time
         ("oooooood", ct.Rating.COMPLETED),  # 87.5% done, not all
         ("ooooooodd", ct.Rating.COMPLETED),  # 7/9 = 78% done
-        ("ooodd", ct.Rating.NOT_COMPLETED),  # 60% done
+        ("ooddd", ct.Rating.NOT_COMPLETED),  # 40% done: under the KHTNV line
         ("xxop", ct.Rating.EXCELLENT),  # a task not yet due is left out
     ],
 )
@@ -173,7 +183,65 @@ def test_base_rating_from_the_units_tasks(letters: str, expected: ct.Rating) -> 
     r = scenario({"u": letters}).evaluate(YEAR).leaders["h-u"]
     assert r.rating is expected
     assert r.reasons[-1].rule.startswith("decree90.")
-    assert "Nghị định 90/2020" in r.reasons[-1].source
+    # An agency's head is a công chức: Điều 8 (HTXSNV) to 11 (KHTNV).
+    article = {ct.Rating.EXCELLENT: 8, ct.Rating.GOOD: 9, ct.Rating.COMPLETED: 10}
+    assert r.reasons[-1].source == f"Nghị định 90/2020/NĐ-CP Điều {article.get(expected, 11)}"
+    assert r.category is ct.Category.CONG_CHUC
+
+
+@pytest.mark.parametrize("letters", ["ooodd", "oodd", "oooddd", "ooooooddd"])
+def test_between_the_khtnv_and_htnv_lines_the_rating_is_undecided(letters: str) -> None:
+    """50% to 70% completed: neither KHTNV's nor HTNV's criteria hold (Art. 10, 11)."""
+    tr = scenario({"u": letters})
+    ev = tr.evaluate(YEAR)
+    r = ev.leaders["h-u"]
+    assert r.rating is None and r.undecided == (ct.Rating.NOT_COMPLETED, ct.Rating.COMPLETED)
+    assert r.reasons[-1].rule == "decree90.undecided" and "[I]" in r.reasons[-1].text
+    assert ("decide", "h-u") in {(x.kind, x.subject) for x in ev.recommendations}
+    assert "undecided between KHTNV and HTNV" in ev.explain("h-u")
+    for level in ("HTNV", "KHTNV"):
+        configured = scenario({"u": letters}, config={"decree90": {"undecided": level}})
+        chosen = configured.evaluate(YEAR).leaders["h-u"]
+        assert chosen.rating is ct.Rating(level) and chosen.undecided is None
+
+
+@given(st.lists(st.sampled_from("oxld"), min_size=1, max_size=10))
+def test_undecided_never_appears_when_either_level_holds(letters: list[str]) -> None:
+    """Property: undecided only when the share completed is from 50% to 70%, and then
+    always, unless a cap at KHTNV (here the CCHC band Yếu) decides it."""
+    r = scenario({"u": "".join(letters)}).evaluate(YEAR).leaders["h-u"]
+    done = sum(1 for x in letters if x != "d") / len(letters)
+    if r.undecided is not None:
+        assert 0.5 <= done <= 0.7 and r.rating is None
+    elif 0.5 <= done <= 0.7:
+        assert r.rating is ct.Rating.NOT_COMPLETED and r.caps
+
+
+def test_own_tasks_missed_make_khtnv_and_reasons_say_whose_tasks() -> None:
+    """≥ 50% of the head's own tasks late or overdue → KHTNV even if the unit did well."""
+    tr = scenario({"u": "ooooooooold"})
+    for task in tr.tasks(unit="u"):
+        if task.status is not ct.TaskStatus.DONE or task.completed_on != D(YEAR, 6, 1):
+            tr.update_task(task.id, assignee="h-u")
+    r = tr.evaluate(YEAR).leaders["h-u"]
+    assert r.rating is ct.Rating.NOT_COMPLETED
+    assert "own tasks missed progress or quality (2/2) [own tasks]" in r.reasons[-1].text
+    assert "unit's tasks: 11 due" in r.reasons[0].text
+
+
+def test_the_category_decides_the_articles() -> None:
+    tr = scenario({"u": "xxoo"})
+    tr.add_person(ct.Person(id="vc", name="Viên chức"))
+    tr.end_headship("u", D(2023, 12, 31))
+    tr.appoint_head("u", "vc", D(2024, 1, 1), category=ct.Category.VIEN_CHUC)
+    r = tr.evaluate(YEAR).leaders["vc"]
+    assert r.category is ct.Category.VIEN_CHUC
+    assert r.reasons[-1].source == "Nghị định 90/2020/NĐ-CP Điều 12"
+    commune = ct.Unit(id="xa", name="UBND xã", kind="commune")
+    tr.add_unit(commune)
+    assert tr.appoint_head("xa", "h-u", D(2024, 1, 1)).category is ct.Category.CAN_BO
+    with pytest.raises(ct.ValidationError, match="Headship.category"):
+        tr.appoint_head("xa", "vc", D(2025, 1, 1), category="nobody")
 
 
 def test_every_rating_below_excellent_names_the_rule_that_lowered_it() -> None:
@@ -183,26 +251,53 @@ def test_every_rating_below_excellent_names_the_rule_that_lowered_it() -> None:
     assert any(t.startswith("decree90.good: not HTTNV") and "80%" in t for t in texts)
 
 
-def test_subordinate_heads_condition_the_head_of_the_unit_above() -> None:
-    """HTXSNV needs every subordinate head ≥ HTNV and ≥ 70% ≥ HTTNV; HTTNV needs all
-    ≥ HTNV. The evaluation runs bottom-up so the district sees their final ratings."""
+def test_subordinate_units_condition_the_head_of_the_unit_above() -> None:
+    """HTXSNV needs every unit under direct management ≥ HTNV and ≥ 70% ≥ HTTNV; HTTNV
+    needs all ≥ HTNV; HTNV ≥ 70% ≥ HTNV (Art. 8(2), 9, 10): the units' collective
+    ratings, derived from their tasks."""
     parents = {"a": "top", "b": "top", "c": "top"}
     excellent = scenario({"top": "xx", "a": "xxoo", "b": "xooo", "c": "xxxxl"}, parents)
     assert rating(excellent, "top") is ct.Rating.EXCELLENT  # 3/3 ≥ HTTNV
     two_of_three = scenario({"top": "xx", "a": "xxoo", "b": "xxxl", "c": "xxxxl"}, parents)
     assert rating(two_of_three, "top") is ct.Rating.GOOD  # 67% < 70% ≥ HTTNV
-    one_failed = scenario({"top": "xx", "a": "xxoo", "b": "ooodd", "c": "xxoo"}, parents)
-    assert rating(one_failed, "top") is ct.Rating.COMPLETED
+    parents["d"] = "top"
+    one_failed = scenario(
+        {"top": "xx", "a": "xxoo", "b": "oddd", "c": "xxoo", "d": "xxoo"}, parents
+    )
+    ev = one_failed.evaluate(YEAR)
+    assert ev.units["b"].rating is ct.Rating.NOT_COMPLETED
+    assert ev.units["b"].rating_reason.startswith("derived from its 4 tasks")
+    assert ev.leaders["h-top"].rating is ct.Rating.COMPLETED  # 75% ≥ HTNV
 
 
-def test_unrated_subordinate_heads_are_left_out_and_no_subordinates_is_fine() -> None:
+def test_a_unit_whose_head_is_not_rated_still_counts_and_recorded_ratings_win() -> None:
     parents = {"a": "top", "b": "top"}
-    ev = scenario(
-        {"top": "xx", "a": "xxoo", "b": "ooodd"}, parents, heads={"b": (D(2024, 10, 1), None)}
-    ).evaluate(YEAR)  # 3 months: not rated
-    assert ev.leaders["h-b"].rating is None
+    tr = scenario({"top": "xx", "a": "xxoo", "b": "xxoo"}, parents)
+    tr.add_person(ct.Person(id="new", name="Mới", service_start=D(2024, 10, 1)))
+    tr.end_headship("b", D(2024, 9, 30))
+    tr.appoint_head("b", "new", D(2024, 10, 1))
+    ev = tr.evaluate(YEAR)
+    assert ev.leaders["new"].rating is None  # three months in the service
     assert ev.leaders["h-top"].rating is ct.Rating.EXCELLENT
-    assert "1 not rated, left out" in ev.leaders["h-top"].reasons[0].text
+    facts = next(x for x in ev.leaders["h-top"].reasons if x.rule == "decree90.facts")
+    assert "2 units under direct management rated" in facts.text
+    tr.record_unit_rating("b", YEAR, "KHTNV", by="UBND tỉnh")
+    ev = tr.evaluate(YEAR)
+    assert ev.units["b"].rating is ct.Rating.NOT_COMPLETED
+    assert ev.units["b"].rating_reason == "recorded by UBND tỉnh"
+    assert "collective rating: KHTNV (recorded by UBND tỉnh)" in ev.explain("b")
+    assert ev.leaders["h-top"].rating is not ct.Rating.EXCELLENT
+
+
+@given(st.lists(st.sampled_from(["xxoo", "xooo", "xxxl", "oooooood", "ooodd"]), max_size=3))
+def test_adding_a_failed_unit_never_raises_the_superior(children: list[str]) -> None:
+    """Property: one more unit under direct management, rated KHTNV, never helps."""
+    units = {"top": "xxoo", **{f"c{i}": c for i, c in enumerate(children)}}
+    parents = {f"c{i}": "top" for i in range(len(children))}
+    before = bounds(scenario(units, parents).evaluate(YEAR).leaders["h-top"])
+    units["cz"], parents["cz"] = "oddd", "top"
+    after = bounds(scenario(units, parents).evaluate(YEAR).leaders["h-top"])
+    assert after[0] <= before[0] and after[1] <= before[1]
 
 
 def test_discipline_in_the_year_caps_at_not_completed() -> None:
@@ -218,40 +313,90 @@ def test_discipline_in_the_year_caps_at_not_completed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "expected", "months"),
+    ("service_start", "absences", "expected", "months"),
     [
-        (D(2024, 1, 1), None, ct.Rating.EXCELLENT, 12.0),
-        (D(2024, 4, 1), None, ct.Rating.EXCELLENT, 9.02),  # 275/366 days × 12: full
-        (D(2024, 4, 2), None, ct.Rating.COMPLETED, 8.98),  # under 9: at most HTNV
-        (D(2024, 7, 1), None, ct.Rating.COMPLETED, 6.03),
-        (D(2024, 7, 3), None, None, 5.97),  # under 6 months: not rated
-        (D(2023, 1, 1), D(2024, 3, 31), None, 2.98),
+        (None, [], ct.Rating.EXCELLENT, 12.0),
+        (D(2024, 4, 1), [], ct.Rating.EXCELLENT, 9.02),  # 275/366 days × 12
+        (D(2024, 7, 3), [], None, 5.97),  # under 6 months worked: not rated
+        (None, [(D(2024, 1, 1), D(2024, 4, 1), "other")], ct.Rating.COMPLETED, 8.98),
+        (None, [(D(2024, 1, 1), D(2024, 7, 31), "other")], None, 5.02),
+        (None, [(D(2024, 1, 1), D(2024, 2, 28), "other")], ct.Rating.EXCELLENT, 10.07),
+        # maternity leave: rated on the time actually worked, no cap
+        (None, [(D(2024, 1, 1), D(2024, 7, 31), "maternity")], ct.Rating.EXCELLENT, 5.02),
     ],
 )
-def test_months_in_the_post(
-    start: dt.date, end: dt.date | None, expected: ct.Rating | None, months: float
+def test_working_time_in_the_year(
+    service_start: dt.date | None,
+    absences: list[tuple[dt.date, dt.date, str]],
+    expected: ct.Rating | None,
+    months: float,
 ) -> None:
-    r = scenario({"u": "xxoo"}, heads={"u": (start, end)}).evaluate(YEAR).leaders["h-u"]
+    """Decree 90/2020 Art. 2(3): time worked in the year, whatever the posts."""
+    tr = scenario({"u": "xxoo"}, heads={"u": (D(2020, 1, 1), D(2024, 5, 31))})
+    tr.add_person(ct.Person(id="p", name="Người", service_start=service_start))
+    tr.appoint_head("u", "p", D(2024, 6, 1))
+    for start, end, kind in absences:
+        tr.record_absence("p", start, end, kind=kind)
+    r = tr.evaluate(YEAR).leaders["p"]
     assert r.rating is expected
     assert r.months == pytest.approx(months, abs=0.01)
     if expected is None:
-        assert "not rated" in r.reasons[0].text
+        assert "not rated (still reviewed)" in r.reasons[0].text
+        assert r.reasons[0].source == "Nghị định 90/2020/NĐ-CP Điều 2 khoản 3"
+    if expected is ct.Rating.COMPLETED:
+        assert r.caps[-1].reason.rule == "decree90.absence"
 
 
-def test_a_person_heading_two_units_is_keyed_by_the_longer_post() -> None:
-    tr = scenario({"a": "xxoo", "b": "ooodd"}, heads={"a": (D(2024, 1, 1), D(2024, 3, 31))})
-    tr.end_headship("b", end=D(2024, 3, 31))
-    tr.appoint_head(unit="b", person="h-a", start=D(2024, 4, 1))
+@given(st.integers(0, 365), st.integers(0, 365))
+def test_more_working_time_never_lowers_a_rating(a: int, b: int) -> None:
+    """Property: a shorter absence never gives a lower rating (not rated is lowest)."""
+    tr = scenario({"u": "xxoo"})
+
+    def level(days: int) -> int:
+        t = scenario({"u": "xxoo"})
+        if days:
+            t.record_absence("h-u", D(YEAR, 1, 1), D(YEAR, 1, 1) + dt.timedelta(days=days - 1))
+        r = t.evaluate(YEAR).leaders["h-u"].rating
+        return -1 if r is None else r.level
+
+    del tr
+    short, long = sorted((a, b))
+    assert level(short) >= level(long)
+
+
+def test_bad_absences_are_refused_and_change_nothing() -> None:
+    tr = scenario({"u": "o"})
+    tr.record_absence("h-u", D(YEAR, 2, 1), D(YEAR, 2, 10))
+    for call, field in [
+        (lambda: tr.record_absence("h-u", D(YEAR, 2, 5), D(YEAR, 3, 1)), "Absence.start"),
+        (lambda: tr.record_absence("h-u", D(YEAR, 5, 5), D(YEAR, 3, 1)), "Absence.end"),
+        (lambda: tr.record_absence("h-u", D(YEAR, 5, 5), D(YEAR, 6, 1), kind="x"), "Absence.kind"),
+        (lambda: tr.record_absence("nobody", D(YEAR, 5, 5), D(YEAR, 6, 1)), "Absence.person"),
+    ]:
+        assert field in str(unchanged(tr, call, ct.CchcError))
+    assert [a.id for a in tr.absences("h-u")] == ["h-u~1"]
+
+
+def test_a_transferred_head_is_rated_once_by_the_new_unit() -> None:
+    """Art. 20: the post held at the evaluation date, on that unit's whole year."""
+    tr = scenario({"a": "xxoo", "b": "ooddd"}, heads={"a": (D(2023, 1, 1), D(2024, 7, 31))})
+    tr.end_headship("b", end=D(2024, 7, 31))
+    tr.appoint_head(unit="b", person="h-a", start=D(2024, 8, 1))
     ev = tr.evaluate(YEAR)
-    assert ev.leaders["h-a"].unit == "b"
-    assert sorted(r.unit for r in ev.ratings if r.person == "h-a") == ["a", "b"]
+    r = ev.leaders["h-a"]
+    assert r.unit == "b" and [p.unit for p in r.posts] == ["a", "b"]
+    assert [x.unit for x in ev.ratings if x.person == "h-a"] == ["b"]
+    assert r.rating is ct.Rating.NOT_COMPLETED  # b's whole year: 40% completed
+    transfer = next(x for x in r.reasons if x.rule == "decree90.transfer")
+    assert "the view of a is attached" in transfer.text and "Điều 20" in transfer.source
+    assert "post held: head of Đơn vị a (a) from 2023-01-01" in ev.explain("h-a")
 
 
 # --- targets ----------------------------------------------------------------------------
 
 
 def target_tracker(
-    rule: ct.Rule, ratchet: bool, results: dict[int, tuple[float | None, int | None]]
+    rule: ct.Rule, ratchet: bool | str, results: dict[int, tuple[float | None, int | None]]
 ) -> ct.Tracker:
     tr = scenario({"u": "o"})
     tr.add_target(
@@ -271,20 +416,41 @@ def target_tracker(
     return tr
 
 
-def test_ratchet_raises_the_bar_to_the_best_rank_reached() -> None:
+def test_a_binding_ratchet_raises_the_bar_to_the_best_rank_reached() -> None:
     rule = ct.milestones({2022: ct.rank_within(5), 2030: ct.rank_within(3)})
-    tr = target_tracker(rule, True, {2022: (0.5, 4), 2023: (0.6, 2), 2024: (0.6, 3)})
+    results = {2022: (0.5, 4), 2023: (0.6, 2), 2024: (0.6, 3)}
+    tr = target_tracker(rule, "binding", results)
     assert tr.evaluate(2021).targets["t"].outcome is ct.Outcome.NOT_APPLICABLE
     assert tr.evaluate(2023).targets["t"].outcome is ct.Outcome.PASS
     r2024 = tr.evaluate(2024).targets["t"]
     assert r2024.outcome is ct.Outcome.FAIL  # top 5 reached as 2nd: later years need ≤ 2
-    assert "rank 2" in r2024.reason and r2024.rule != rule
-    plain = target_tracker(rule, False, {2022: (0.5, 4), 2023: (0.6, 2), 2024: (0.6, 3)})
+    assert "rank ≤ 2" in r2024.reason and r2024.rule != rule
+    plain = target_tracker(rule, False, results)
     assert plain.evaluate(2024).targets["t"].outcome is ct.Outcome.PASS
 
 
+def test_a_ratchet_is_a_stretch_not_a_new_floor() -> None:
+    """ "If better, aim higher": judged on the plan's rule; the stretch is reported."""
+    rule = ct.milestones({2022: ct.rank_within(5), 2030: ct.rank_within(3)})
+    tr = target_tracker(rule, True, {2022: (0.5, 4), 2023: (0.6, 2), 2024: (0.6, 3)})
+    r2024 = tr.evaluate(2024).targets["t"]
+    assert r2024.outcome is ct.Outcome.PASS and r2024.rule == rule
+    assert r2024.stretch is not None and r2024.stretch_outcome is ct.Outcome.FAIL
+    assert "stretch" in r2024.reason and r2024.source == "Kế hoạch"
+    assert tr.evaluate(2022).targets["t"].stretch is None
+    with pytest.raises(ct.ValidationError, match="Target.ratchet"):
+        ct.Target(id="x", plan="kh", unit="u", indicator="DTI", rule=rule, ratchet="yes")
+
+
+def test_any_of_shows_each_parts_figures() -> None:
+    rule = ct.any_of(ct.growth(5, mode="relative"), ct.rank_within(3))
+    tr = target_tracker(rule, False, {2023: (76.88, 6), 2024: (78.41, 5)})
+    reason = tr.evaluate(2024).targets["t"].reason
+    assert "change +1.99%" in reason and "rank 5" in reason
+
+
 def test_ratchet_on_a_threshold_needs_the_best_value_again() -> None:
-    tr = target_tracker(ct.above(90), True, {2022: (93.0, None), 2023: (92.0, None)})
+    tr = target_tracker(ct.above(90), "binding", {2022: (93.0, None), 2023: (92.0, None)})
     assert tr.evaluate(2023).targets["t"].outcome is ct.Outcome.FAIL
     assert tr.evaluate(2022).targets["t"].outcome is ct.Outcome.PASS
 
@@ -345,9 +511,24 @@ def test_explain_covers_persons_units_and_targets() -> None:
 
 
 def test_recommendations_cover_commendation_review_and_urging() -> None:
-    ev = scenario({"top": "xx", "a": "ooodd"}, {"a": "top"}).evaluate(YEAR)
+    ev = scenario({"top": "xx", "a": "ooddd"}, {"a": "top"}).evaluate(YEAR)
     kinds = {(r.kind, r.subject) for r in ev.recommendations}
     assert ("discipline-review", "h-a") in kinds
     assert ("urge", "a") in kinds
     good = scenario({"u": "xxoo"}).evaluate(YEAR)
     assert ("commendation", "h-u") in {(r.kind, r.subject) for r in good.recommendations}
+
+
+def test_bad_ratings_are_refused_and_change_nothing() -> None:
+    tr = scenario({"u": "o"})
+    for call, field in [
+        (lambda: tr.record_unit_rating("u", YEAR, "A+"), "UnitRating.rating"),
+        (lambda: tr.record_unit_rating("nowhere", YEAR, "HTNV"), "UnitRating.unit"),
+        (lambda: tr.record_rating("nobody", YEAR, "HTNV"), "PersonRating.person"),
+        (lambda: tr.record_rating("h-u", 1800, "HTNV"), "PersonRating.year"),
+        (lambda: tr.discipline("h-u", D(YEAR, 1, 2), "x", duty_related="yes"), "duty_related"),
+        (lambda: tr.discipline("h-u", D(YEAR, 1, 2), "x", violation_year=YEAR + 1), "violation"),
+    ]:
+        assert field in str(unchanged(tr, call, ct.CchcError))
+    tr.record_unit_rating("u", YEAR, ct.Rating.GOOD)
+    assert [(r.unit, r.rating) for r in tr.unit_ratings(year=YEAR)] == [("u", ct.Rating.GOOD)]

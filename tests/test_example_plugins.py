@@ -51,10 +51,29 @@ def test_dong_thap_preset_configures_and_ranks_communes_together() -> None:
     ev = tr.evaluate(2024)
     communes = [u for u in ev.units.values() if u.unit.kind in ("commune", "town")]
     assert {u.of for u in communes if u.rank} == {len(communes)}  # one group of 9
-    last = [u for u in ev.units.values() if u.rank is not None and u.rank == u.of and u.of >= 3]
-    for u in last:
-        for r in (r for r in ev.ratings if r.unit == u.unit.id and r.base is not None):
-            assert r.rating is not None and r.rating <= ct.Rating.COMPLETED
+
+
+def test_dong_thap_last_place_cap_reads_the_official_par_rank_as_province_policy() -> None:
+    """The cap rests on the province's published PAR index rank, not on task completion
+    among the units in the store, and cites province policy [I], not QĐ 1602."""
+    tr = ct.Tracker.memory()
+    tr.add_unit(ct.Unit(id="xa", name="UBND xã", kind="commune"))
+    tr.add_person(ct.Person(id="h", name="Chủ tịch"))
+    tr.appoint_head("xa", "h", dt.date(2020, 1, 1))
+    tr.add_plan(
+        ct.Plan(id="kh", title="KH", unit="xa", start=dt.date(2024, 1, 1),
+                end=dt.date(2030, 12, 31))
+    )  # fmt: skip
+    tr.add_task(ct.Task(id="t", plan="kh", title="x", unit="xa", due=dt.date(2024, 3, 1)))
+    tr.complete_task("t", on=dt.date(2024, 3, 1), exceeded=True)
+    assert tr.evaluate(2024).leaders["h"].rating is ct.Rating.EXCELLENT
+    tr.record_result(ct.Result(indicator="PAR_INDEX", unit="xa", year=2024, value=70.1,
+                               rank=102, of=102, source="QĐ công bố (ví dụ)"))  # fmt: skip
+    r = tr.evaluate(2024).leaders["h"]
+    assert r.rating is ct.Rating.COMPLETED
+    (cap,) = [c for c in r.caps if c.reason.rule == "dong_thap.last-place"]
+    assert "official PAR index 2024 ranks last (102 of 102)" in cap.reason.text
+    assert "[I]" in cap.reason.source and "1602" not in cap.reason.source
 
 
 def test_the_trackers_own_config_overrides_the_preset() -> None:

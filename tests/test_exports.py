@@ -208,7 +208,12 @@ def test_evaluation_workbook(demo: ct.Tracker, tmp_path: Path) -> None:
     recommendations = book["Kiến nghị"]
     assert recommendations.max_row == len(ev.recommendations) + 1
     kinds = {row[0] for row in recommendations.iter_rows(min_row=2, values_only=True)}
-    assert kinds == {"Đề nghị khen thưởng", "Xem xét trách nhiệm", "Kiểm tra, đôn đốc"}
+    assert kinds == {
+        "Đề nghị khen thưởng",
+        "Xem xét trách nhiệm",
+        "Kiểm tra, đôn đốc",
+        "Vượt tỷ lệ hoàn thành xuất sắc",
+    }
     info = dict(book["Thông tin"].iter_rows(min_row=2, values_only=True))
     assert info["Năm đánh giá"] == 2024
     # The annual report finds the exporter under the name it looks for.

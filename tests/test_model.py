@@ -479,7 +479,7 @@ BAD_INPUT = [
     bad("unknown kind", target, "Target.rule.kind", "one of", got="tốp", rule={"kind": "tốp"}),
     bad("list as kind", target, "Target.rule.kind", "one of", got=["x"], rule={"kind": ["x"]}),
     bad("empty indicator", target, "Target.indicator", "a non-empty name", indicator=""),
-    bad("text as ratchet", target, "Target.ratchet", "True or False", ratchet="có"),
+    bad("text as ratchet", target, "Target.ratchet", 'True, False or "binding"', ratchet="có"),
     bad("id with a space", target, "Target.id", ID, id="par index"),
     # rules
     call("text amount", lambda: loose.growth("5"), "Growth.amount", "a finite number", "5"),

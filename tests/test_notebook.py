@@ -126,8 +126,9 @@ def test_targets_and_recommendations_frames(ev: ct.Evaluation) -> None:
     assert targets.loc["par", "indicator"] == "PAR_INDEX"
     recs = ev.to_dataframe("recommendations")
     assert len(recs) == len(ev.recommendations)
-    # No commendation in 2025: nobody is rated above HTNV in the year of the reform.
-    assert set(recs["kind"]) == {"discipline-review", "urge"}
+    # 2025 rates every head on the year worked: commendations, a decision asked for an
+    # undecided head, the HTXSNV quota checked.
+    assert set(recs["kind"]) == {"commendation", "decide", "discipline-review", "quota", "urge"}
     urged = recs[recs["kind"] == "urge"]
     assert "UBND xã Thông Bình" in set(urged["name"])
     english = ev.to_dataframe("recommendations", labels="en")

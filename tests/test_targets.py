@@ -361,7 +361,8 @@ def test_reasons_read_like_the_decision() -> None:
     judgement = ct.any_of(ct.growth(5), ct.rank_within(5)).judge(facts(84, 80, 7))
     assert judgement.reason == (
         "PAR_INDEX 2025: value 84, rank 7, previous year 80; "
-        "growth ≥ 5% on the previous year PASS; rank ≤ 5 FAIL → any_of PASS"
+        "change +5.00%: growth ≥ 5% on the previous year PASS; rank 7: rank ≤ 5 FAIL → any_of "
+        "PASS"
     )
     assert "before the first milestone (2025)" in DTI.judge(facts(year=2024)).reason
 

@@ -10,26 +10,30 @@ count in the year (pending ones left out):
 * progress = Σ weight × (on time: 1; late: max(0, 1 − 25% × delays)) over completed ÷
   assigned;
 * task % = their weighted mean (equal weights by default [I]); task points =
-  70 × task % × the unit factor multiplier (the factor is 50% when a directly
-  subordinate head is KHTNV [V]; how much of the head's task part it weighs is a
-  parameter [I]).
+  70 × task % × the unit factor multiplier (the factor is 50% when any managed civil
+  servant's *final* rating is KHTNV: the heads of the units under direct management,
+  caps included, and the staff ratings recorded with ``tr.record_rating`` [V]; how much
+  of the head's task part it weighs is a parameter [I]).
 
-Bands: ≥ 90 HTXSNV, ≥ 70 HTTNV, ≥ 50 HTNV, else KHTNV [V]. Disciplined in the year →
-KHTNV (case c). A missing assessment is never invented: the head is "not assessed",
-unless ``decree335.default_general_points`` is configured, which the reason states.
-The HTXSNV quota (≤ 20% of those rated HTTNV, per agency) is checked and reported as a
-recommendation naming the heads concerned; it is never applied silently.
+Bands: ≥ 90 HTXSNV, ≥ 70 HTTNV, ≥ 50 HTNV, else KHTNV [V]. Case (c): a duty-related
+discipline (``duty_related=True``) at reprimand or above (``level``) in the year →
+KHTNV; a discipline without those facts recorded is not counted, and the reason says so.
+A missing assessment is never invented: the head is "not assessed", unless
+``decree335.default_general_points`` is configured, which the reason states. The HTXSNV
+quota (≤ 20% of those rated HTTNV, per agency and per group with similar tasks) is
+checked and reported as a recommendation naming the heads concerned; it is never
+applied silently.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
 
 from .._markers import hookimpl
 from ..params import Decree335Params
 from ..ratings import Rating
+from ..results import DISCIPLINE_LEVELS, Discipline
 from ..tasks import Task, TaskOutcome
 from ..verdicts import (
     Cap,
@@ -40,6 +44,7 @@ from ..verdicts import (
     Recommendation,
     RuleSet,
 )
+from .quota import quota_recommendations
 
 NAME = "decree335"
 SOURCE = "Nghị định 335/2025/NĐ-CP"
@@ -113,29 +118,33 @@ class Decree335Rules:
         quantity, quality, progress, n = parts
         w = p.combine_weights
         task_pct = (w[0] * quantity + w[1] * quality + w[2] * progress) / sum(w)
-        # The decree speaks of a civil servant *scoring* at KHTNV level, so the factor
-        # reads the subordinate's score-based rating, not caps from other plugins
-        # (a province's band cap on the subordinate must not halve the superior too).
-        failing = [s for s in head.subordinates if s.base is Rating.NOT_COMPLETED]
+        # The final ratings of every managed civil servant known to the store: the heads
+        # under them with their caps, and the staff ratings recorded for the unit.
+        failing = [s.person for s in head.subordinates if s.rating is Rating.NOT_COMPLETED]
+        failing += [r.person for r in head.staff_ratings if r.rating is Rating.NOT_COMPLETED]
+        managed = len(head.subordinates) + len(head.staff_ratings)
         factor = p.unit_factor_when_failing if failing else 1.0
         multiplier = (1 - p.unit_result_weight) + p.unit_result_weight * factor
         task_points = p.task_max * task_pct / 100 * multiplier
         total = general + task_points
         rating = self._band(total, p)
-        who = ", ".join(s.person for s in failing)
+        who = ", ".join(sorted(failing))
+        equal = " (equal weights [I])" if len(set(w)) == 1 else f" (weights {w})"
         reasons = (
             general_reason,
             Reason(
                 "decree335.tasks",
-                f"{n} tasks: quantity {quantity:.1f}%, quality {quality:.1f}%, progress "
-                f"{progress:.1f}% → task results {task_pct:.1f}%",
+                f"{n} of the unit's tasks: quantity {quantity:.1f}%, quality {quality:.1f}%, "
+                f"progress {progress:.1f}% → task results {task_pct:.1f}%{equal}",
                 SOURCE,
             ),
             Reason(
                 "decree335.unit-factor",
-                f"unit factor {factor:.0%}"
-                + (f" (KHTNV under them: {who})" if failing else " (no subordinate head KHTNV)")
-                + f"; task points {task_points:.1f} of {p.task_max:g}",
+                f"unit factor {factor:.0%} of {managed} managed civil servants' final ratings "
+                "known"
+                + (f" (KHTNV: {who})" if failing else " (none KHTNV)")
+                + f", weighing {p.unit_result_weight:.0%} of the task part [I]; task points "
+                f"{task_points:.1f} of {p.task_max:g}",
                 SOURCE,
             ),
             Reason(
@@ -145,7 +154,22 @@ class Decree335Rules:
                 SOURCE,
             ),
         )
-        return RatingDecision(rating, reasons)
+        ignored = tuple(
+            Reason(
+                "decree335.discipline",
+                f"discipline of {d.on.isoformat()} not counted for case (c): "
+                + ("no level recorded" if d.level is None else f"level {d.level}")
+                + (
+                    ", not duty-related"
+                    if d.duty_related is False
+                    else (", duty relation not recorded [I]" if d.duty_related is None else "")
+                ),
+                f"{SOURCE} (KHTNV, trường hợp c)",
+            )
+            for d in head.disciplines
+            if not counts_as_case_c(d)
+        )
+        return RatingDecision(rating, reasons + ignored)
 
     @staticmethod
     def _general(head: HeadFacts, p: Decree335Params) -> tuple[float | None, Reason]:
@@ -190,45 +214,25 @@ class Decree335Rules:
                 Rating.NOT_COMPLETED,
                 Reason(
                     "decree335.discipline",
-                    f"disciplined on {d.on.isoformat()}{f' ({d.form})' if d.form else ''}: "
-                    f"{d.reason}",
+                    f"disciplined on {d.on.isoformat()} ({d.level}), for a violation related "
+                    f"to official duties: {d.reason}",
                     f"{SOURCE} (KHTNV, trường hợp c)",
                 ),
             )
             for d in head.disciplines
+            if counts_as_case_c(d)
         ]
 
     @hookimpl
     def cchc_recommendations(self, evaluation: Evaluation) -> list[Recommendation]:
         if evaluation.ruleset is None or evaluation.ruleset.name != NAME:
             return []
-        share = evaluation.config.decree335.quota_share
-        groups: dict[str | None, list[str]] = defaultdict(list)
-        good: dict[str | None, int] = defaultdict(int)
-        for r in evaluation.ratings:
-            unit = evaluation.units.get(r.unit)
-            agency = unit.unit.parent if unit else None
-            if r.rating is Rating.EXCELLENT:
-                groups[agency].append(r.person)
-            elif r.rating is Rating.GOOD:
-                good[agency] += 1
-        out = []
-        for agency, excellent in sorted(groups.items(), key=lambda kv: str(kv[0])):
-            allowed = math.floor(share * good[agency])
-            if len(excellent) > allowed:
-                names = ", ".join(evaluation.names.get(p, p) for p in sorted(excellent))
-                out.append(
-                    Recommendation(
-                        "quota",
-                        agency or "(top level)",
-                        "unit",
-                        Reason(
-                            "decree335.quota",
-                            f"{len(excellent)} rated HTXSNV under {agency or 'the top level'}, "
-                            f"more than {share:.0%} of the {good[agency]} rated HTTNV "
-                            f"(at most {allowed}): {names}; the competent authority decides",
-                            SOURCE,
-                        ),
-                    )
-                )
-        return out
+        p = evaluation.config.decree335
+        return quota_recommendations(
+            evaluation, p.quota_share, p.quota_rounding, rule="decree335.quota", source=SOURCE
+        )
+
+
+def counts_as_case_c(d: Discipline) -> bool:
+    """KHTNV case (c): a sanction at reprimand or above, for a duty-related violation."""
+    return d.duty_related is True and d.level in DISCIPLINE_LEVELS

@@ -1,23 +1,34 @@
 """Rule set ``decree90``: heads' ratings under Decree 90/2020/NĐ-CP as amended by Decree
 48/2023/NĐ-CP, in force for evaluations up to 2025.
 
-The base rating looks at the unit's tasks that are due by the evaluation date (tasks
-not yet due are left out, so a mid-year evaluation is a projection on what is known)
-and at the ratings of the heads of the directly subordinate units (regulation.md §5.1,
-R13; the HTNV level is [I], a parameter):
+Each reason cites the article of the head's category (cán bộ Điều 4–7, công chức
+Điều 8–11, viên chức Điều 12–15; see :class:`~cchc_tasks.Category`) and says whether it
+reads the head's **own** tasks (assigned to them) or the **unit**'s tasks (all tasks of
+the unit led). Tasks not yet due at the evaluation date are left out.
 
-* **HTXSNV**: every task completed on time; ≥ 50% of them exceeded; every
-  subordinate head ≥ HTNV and ≥ 70% of them ≥ HTTNV (Art. 4 c–d).
-* **HTTNV**: every task completed; ≥ 80% on time; every subordinate head ≥ HTNV
-  (Art. 5).
-* **HTNV**: ≥ 70% of tasks completed (and, if ``completed_subordinates_share`` is set,
-  that share of subordinate heads ≥ HTNV).
-* otherwise **KHTNV**.
+* **Working time** (Điều 2 khoản 3): under 6 months worked in the year → not rated,
+  unless maternity leave makes up the difference (then rated on the time worked, no
+  cap); absent 3 to under 6 months → at most HTNV.
+* **Transfer** (Điều 20): one rating, for the post held at the evaluation date (or the
+  last held in the year), on that unit's results of the whole year.
+* **KHTNV** (Điều 7/11/15), any of: the unit completes under 50% of its tasks; ≥ 50% of
+  the head's own tasks missed progress or quality; disciplined in the year (Decree
+  48/2023 for evaluations from 15/9/2023: a violation already used for a KHTNV rating is
+  not counted twice).
+* **HTXSNV** (Điều 4/8/12): own tasks all on time without major errors; every unit
+  task completed on time and ≥ 50% exceeded; 100% of the units under direct management
+  ≥ HTNV and ≥ 70% ≥ HTTNV.
+* **HTTNV** (Điều 5/9/13): own tasks all completed; every unit task completed, ≥ 80%
+  on time; 100% of the units under direct management ≥ HTNV (viên chức: and ≥ 70%
+  ≥ HTTNV, Điều 13).
+* **HTNV** (Điều 6/10/14): over 70% of the unit's tasks completed and ≥ 70% of the units
+  under direct management ≥ HTNV.
+* Between the KHTNV and HTNV lines, neither level's criteria hold: the rating is left to
+  the evaluating authority (``undecided``), unless ``decree90.undecided`` chooses a level
+  [I].
 
-Conditions on subordinate heads hold when there are none; heads who are not rated are
-left out of those shares. Caps: a head disciplined in the year (on or before the
-evaluation date) is KHTNV (Decree 48/2023, R15); 6 to under 9 months in the post
-(absent 3 to under 6 months) → at most HTNV; under 6 months → not rated for that unit.
+The units' conditions read each unit's collective rating (``UnitResult.rating``); units
+without one are left out, and the conditions hold when there are none.
 """
 
 from __future__ import annotations
@@ -26,13 +37,47 @@ import datetime as dt
 
 from .._markers import hookimpl
 from ..ratings import Rating
-from ..verdicts import Cap, HeadFacts, RatingDecision, Reason, RuleSet
+from ..tasks import Task, TaskOutcome
+from ..units import Category
+from ..verdicts import (
+    Cap,
+    Evaluation,
+    HeadFacts,
+    RatingDecision,
+    Reason,
+    Recommendation,
+    RuleSet,
+)
+from .quota import quota_recommendations
 
 NAME = "decree90"
 SOURCE_90 = "Nghị định 90/2020/NĐ-CP"
 SOURCE_48 = "Nghị định 48/2023/NĐ-CP"
+#: Decree 48/2023 took effect on this day; earlier evaluations do not cite it.
+DECREE_48_FROM = dt.date(2023, 9, 15)
+#: The article of each level (HTXSNV, HTTNV, HTNV, KHTNV) for each category.
+ARTICLES: dict[Category, dict[Rating, int]] = {
+    category: {
+        Rating.EXCELLENT: first,
+        Rating.GOOD: first + 1,
+        Rating.COMPLETED: first + 2,
+        Rating.NOT_COMPLETED: first + 3,
+    }
+    for category, first in (
+        (Category.CAN_BO, 4),
+        (Category.CONG_CHUC, 8),
+        (Category.VIEN_CHUC, 12),
+    )
+}
+TIME_SOURCE = f"{SOURCE_90} Điều 2 khoản 3"
+TRANSFER_SOURCE = f"{SOURCE_90} Điều 20"
 
 Condition = tuple[bool, str]
+
+
+def article(category: Category, level: Rating) -> str:
+    """The source of ``level`` for a head of ``category``: "Nghị định 90/2020/NĐ-CP Điều n"."""
+    return f"{SOURCE_90} Điều {ARTICLES[category][level]}"
 
 
 def _share(part: int, whole: int, empty: float = 1.0) -> float:
@@ -41,6 +86,16 @@ def _share(part: int, whole: int, empty: float = 1.0) -> float:
 
 def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
+
+
+def _due(head: HeadFacts, tasks: tuple[Task, ...]) -> list[Task]:
+    """The tasks that count by the evaluation date: neither cancelled nor pending."""
+    outcomes = head.unit.facts.outcomes
+    return [
+        t
+        for t in tasks
+        if outcomes.get(t.id) not in (None, TaskOutcome.CANCELLED, TaskOutcome.PENDING)
+    ]
 
 
 class Decree90Rules:
@@ -54,7 +109,7 @@ class Decree90Rules:
                 f"{SOURCE_90}, sửa đổi bởi {SOURCE_48}",
                 effective_from=dt.date(2020, 8, 20),
                 effective_to=dt.date(2025, 12, 31),
-                source=f"{SOURCE_90} Điều 4–5; {SOURCE_48}",
+                source=f"{SOURCE_90} Điều 2, 4–15, 20; {SOURCE_48}",
             )
         ]
 
@@ -63,167 +118,336 @@ class Decree90Rules:
         if ruleset != NAME:
             return None
         p = head.config.decree90
-        if head.months < p.min_months_rated:
-            return RatingDecision(
-                None,
-                (
-                    Reason(
-                        "decree90.months",
-                        f"{_months(head.months, p.min_months_rated)} months in the post in "
-                        f"{head.year}, under {p.min_months_rated:g}: not rated for this unit",
-                        SOURCE_90,
-                    ),
-                ),
-            )
+        time = _working_time(head)
+        if time is not None and time.rating is None:
+            return time
+        reasons = list(time.reasons) if time else []
+        reasons.extend(_transfer(head))
         facts = head.unit.facts
         if facts.counted - facts.pending == 0 and not p.rate_without_tasks:
-            return RatingDecision(
-                None,
-                (
-                    Reason(
-                        "decree90.no-tasks",
-                        f"the unit has no tasks due in {head.year} by {head.as_of}: "
-                        "nothing to rate the head on",
-                        SOURCE_90,
-                    ),
-                ),
+            reasons.append(
+                Reason(
+                    "decree90.no-tasks",
+                    f"the unit has no tasks due in {head.year} by {head.as_of}: "
+                    "nothing to rate the head on",
+                    article(head.category, Rating.COMPLETED),
+                )
             )
-        return self._rate(head)
-
-    def _rate(self, head: HeadFacts) -> RatingDecision:
-        f = head.unit.facts
-        n = f.counted - f.pending  # tasks due by the evaluation date
-        rated = [s.rating for s in head.subordinates if s.rating is not None]
-        at_least_htnv = _share(sum(1 for r in rated if r >= Rating.COMPLETED), len(rated))
-        subs_ok = at_least_htnv == 1.0
-        subs_good = _share(sum(1 for r in rated if r >= Rating.GOOD), len(rated))
-        unrated = len(head.subordinates) - len(rated)
-        sub_text = (
-            f"{len(rated)} subordinate heads rated"
-            + (f" ({unrated} not rated, left out)" if unrated else "")
-            + (
-                f", all ≥ HTNV: {'yes' if subs_ok else 'no'}, {_pct(subs_good)} ≥ HTTNV"
-                if rated
-                else " (conditions on them hold)"
-            )
-        )
-        pending = f" ({f.pending} not yet due, left out)" if f.pending else ""
-        task_text = (
-            f"{n} tasks due by {head.as_of}{pending}: {f.on_time} on time, {f.late} "
-            f"late, {f.overdue} overdue, {f.exceeded} exceeded"
-        )
-        levels = _levels(head, at_least_htnv, subs_good)
-        reasons = [Reason("decree90.facts", f"{task_text}; {sub_text}", SOURCE_90)]
-        for rating, rule, source, conditions in levels:
-            unmet = [text for ok, text in conditions if not ok]
-            if not unmet:
-                met = "; ".join(text for _, text in conditions)
-                reasons.append(Reason(rule, f"{rating.code}: {met}", source))
-                return RatingDecision(rating, tuple(reasons))
-            reasons.append(Reason(rule, f"not {rating.code}: needs " + "; ".join(unmet), source))
-        reasons.append(
-            Reason("decree90.not-completed", "KHTNV: the conditions of HTNV are not met", SOURCE_90)
-        )
-        return RatingDecision(Rating.NOT_COMPLETED, tuple(reasons))
+            return RatingDecision(None, tuple(reasons))
+        return _rate(head, reasons)
 
     @hookimpl
     def cchc_leader_caps(self, head: HeadFacts, ruleset: str) -> list[Cap]:
         if ruleset != NAME:
             return []
-        caps = []
-        for d in head.disciplines:
-            form = f" ({d.form})" if d.form else ""
-            caps.append(
-                Cap(
-                    Rating.NOT_COMPLETED,
-                    Reason(
-                        "decree48.discipline",
-                        f"disciplined on {d.on.isoformat()}{form}: {d.reason}",
-                        SOURCE_48,
-                    ),
-                )
-            )
-        p = head.config.decree90
-        if p.min_months_rated <= head.months < p.full_months:
+        caps = [Cap(Rating.NOT_COMPLETED, r) for r in discipline_reasons(head) if r is not None]
+        p, working = head.config.decree90, head.working
+        absent = 0.0 if working is None else working.absent_months
+        if p.absent_cap_months <= absent < p.min_months_rated:
             caps.append(
                 Cap(
                     Rating.COMPLETED,
                     Reason(
-                        "decree90.months",
-                        f"{_months(head.months, p.min_months_rated)} months in the post in "
-                        f"{head.year} (under {p.full_months:g}): at most HTNV",
-                        SOURCE_90,
+                        "decree90.absence",
+                        f"absent from work {_months(absent, 3)} months in "
+                        f"{head.year} (from {p.absent_cap_months:g} to under "
+                        f"{p.min_months_rated:g}): at most HTNV",
+                        TIME_SOURCE,
                     ),
                 )
             )
         return caps
 
+    @hookimpl
+    def cchc_recommendations(self, evaluation: Evaluation) -> list[Recommendation]:
+        if evaluation.ruleset is None or evaluation.ruleset.name != NAME:
+            return []
+        out = []
+        for r in evaluation.ratings:
+            if r.undecided is not None:
+                low, high = r.undecided
+                category = r.category or Category.CONG_CHUC
+                out.append(
+                    Recommendation(
+                        "decide",
+                        r.person,
+                        "person",
+                        Reason(
+                            "decree90.undecided",
+                            f"head of {r.unit}: between {low.code} and {high.code}, neither "
+                            "level's criteria hold; the evaluating authority decides",
+                            f"{article(category, high)}, {article(category, low)}",
+                        ),
+                    )
+                )
+        if evaluation.as_of >= DECREE_48_FROM:
+            p = evaluation.config.decree90
+            out.extend(
+                quota_recommendations(
+                    evaluation,
+                    p.excellent_quota_share,
+                    p.quota_rounding,
+                    rule="decree48.quota",
+                    source=f"{SOURCE_48} (tỷ lệ theo quy định của Đảng: tham số [I])",
+                )
+            )
+        return out
 
-Level = tuple[Rating, str, str, list[Condition]]
 
-
-def _levels(head: HeadFacts, at_least_htnv: float, subs_good: float) -> list[Level]:
-    """The conditions of HTXSNV, HTTNV and HTNV (Điều 4, 5 and the HTNV threshold), best
-    first, each met or not on ``head``'s facts."""
-    p = head.config.decree90
-    f = head.unit.facts
-    n = f.counted - f.pending
-    subs_ok = at_least_htnv == 1.0
-    on_time, done = _share(f.on_time, n), _share(f.completed, n)
-    exceeded = _share(f.exceeded, n, empty=0.0)
-    completed_conditions: list[Condition] = [
-        (
-            done >= p.completed_share,
-            f"≥ {_pct(p.completed_share)} of tasks completed ({_pct(done)})",
-        ),
-    ]
-    if p.completed_subordinates_share is not None:
-        completed_conditions.append(
+def _working_time(head: HeadFacts) -> RatingDecision | None:
+    """Not rated under the minimum months worked (maternity leave excepted); else the
+    reason saying how much time was worked (``rating`` COMPLETED marks "rated")."""
+    working, p = head.working, head.config.decree90
+    if working is None:
+        return None
+    worked = working.worked
+    text = f"{_months(worked, p.min_months_rated)} months worked in {head.year}"
+    if working.absent:
+        text += f" ({_months(working.absent_months, 3)} absent)"
+    if worked < p.min_months_rated:
+        if worked + working.maternity_months >= p.min_months_rated:
+            reason = Reason(
+                "decree90.maternity",
+                f"{text}, {working.maternity_months:.1f} on maternity leave: rated on the "
+                "time actually worked, no cap",
+                TIME_SOURCE,
+            )
+            return RatingDecision(Rating.COMPLETED, (reason,))
+        return RatingDecision(
+            None,
             (
-                at_least_htnv >= p.completed_subordinates_share,
-                f"≥ {_pct(p.completed_subordinates_share)} of subordinate heads ≥ HTNV "
-                f"({_pct(at_least_htnv)})",
+                Reason(
+                    "decree90.working-time",
+                    f"{text}, under {p.min_months_rated:g}: not rated (still reviewed)",
+                    TIME_SOURCE,
+                ),
+            ),
+        )
+    if working.maternity:
+        reason = Reason(
+            "decree90.maternity",
+            f"{text}, {working.maternity_months:.1f} on maternity leave: rated on the time "
+            "actually worked, no cap",
+            TIME_SOURCE,
+        )
+        return RatingDecision(Rating.COMPLETED, (reason,))
+    return RatingDecision(Rating.COMPLETED, ())
+
+
+def _transfer(head: HeadFacts) -> list[Reason]:
+    """Say which post the head is rated for when they held more than one in the year."""
+    others = [p for p in head.posts if p != head.headship]
+    if not others:
+        return []
+    earlier = ", ".join(f"{p.unit} (from {p.start.isoformat()})" for p in others)
+    views = (
+        f"; the view of {', '.join(head.views_from)} is attached"
+        if head.views_from
+        else "; no earlier unit's view to attach (under 6 months there, or it no longer exists)"
+    )
+    return [
+        Reason(
+            "decree90.transfer",
+            f"rated once, by {head.headship.unit}, the post held at {head.as_of} or last held "
+            f"in {head.year}, on its results of the whole year; other posts: {earlier}{views}",
+            TRANSFER_SOURCE,
+        )
+    ]
+
+
+def discipline_reasons(head: HeadFacts) -> list[Reason | None]:
+    """One reason per discipline of the year that makes the head KHTNV (``None`` in
+    place of one not counted again under Decree 48/2023)."""
+    amended = head.as_of >= DECREE_48_FROM
+    rule = "decree48.discipline" if amended else "decree90.discipline"
+    source = article(head.category, Rating.NOT_COMPLETED)
+    if amended:
+        source += f", sửa đổi bởi {SOURCE_48}"
+    out: list[Reason | None] = []
+    for d in head.disciplines:
+        form = f" ({d.form})" if d.form else ""
+        before = d.violation_year
+        if (
+            amended
+            and before is not None
+            and before < head.year
+            and head.recorded_ratings.get(before) is Rating.NOT_COMPLETED
+        ):
+            out.append(None)  # already rated KHTNV in the violation's year
+            continue
+        out.append(Reason(rule, f"disciplined on {d.on.isoformat()}{form}: {d.reason}", source))
+    return out
+
+
+def _rate(head: HeadFacts, reasons: list[Reason]) -> RatingDecision:
+    """KHTNV if any of its criteria holds; else the best level whose criteria all hold;
+    else undecided between KHTNV and HTNV (or the configured level)."""
+    p, category = head.config.decree90, head.category
+    facts = _Facts(head)
+    reasons.append(Reason("decree90.facts", facts.describe(), article(category, Rating.COMPLETED)))
+    failing = [text for ok, text in facts.not_completed() if ok]
+    if failing:
+        reasons.append(
+            Reason(
+                "decree90.not-completed",
+                "KHTNV: " + "; ".join(failing),
+                article(category, Rating.NOT_COMPLETED),
             )
         )
-    return [
-        (
-            Rating.EXCELLENT,
-            "decree90.excellent",
-            f"{SOURCE_90} Điều 4",
-            [
-                (f.on_time == n, f"all tasks completed on time ({f.on_time}/{n})"),
-                (
-                    exceeded >= p.excellent_exceeded_share,
-                    f"≥ {_pct(p.excellent_exceeded_share)} exceeded ({_pct(exceeded)})",
-                ),
-                (subs_ok, "every subordinate head ≥ HTNV"),
-                (
-                    subs_good >= p.excellent_subordinates_good_share,
-                    f"≥ {_pct(p.excellent_subordinates_good_share)} of subordinate heads ≥ "
-                    f"HTTNV ({_pct(subs_good)})",
-                ),
-            ],
-        ),
-        (
-            Rating.GOOD,
-            "decree90.good",
-            f"{SOURCE_90} Điều 5",
-            [
-                (f.completed == n, f"all tasks completed ({f.completed}/{n})"),
-                (
-                    on_time >= p.good_on_time_share,
-                    f"≥ {_pct(p.good_on_time_share)} on time ({_pct(on_time)})",
-                ),
-                (subs_ok, "every subordinate head ≥ HTNV"),
-            ],
-        ),
-        (
-            Rating.COMPLETED,
-            "decree90.completed",
-            f"{SOURCE_90} (ngưỡng HTNV: tham số)",
-            completed_conditions,
-        ),
-    ]
+        return RatingDecision(Rating.NOT_COMPLETED, tuple(reasons))
+    for rating, rule, conditions in facts.levels():
+        source = article(category, rating)
+        unmet = [text for ok, text in conditions if not ok]
+        if not unmet:
+            met = "; ".join(text for _, text in conditions)
+            reasons.append(Reason(rule, f"{rating.code}: {met}", source))
+            return RatingDecision(rating, tuple(reasons))
+        reasons.append(Reason(rule, f"not {rating.code}: needs " + "; ".join(unmet), source))
+    both = f"{article(category, Rating.COMPLETED)}, {article(category, Rating.NOT_COMPLETED)}"
+    if p.undecided != "ask":
+        chosen = Rating(p.undecided)
+        reasons.append(
+            Reason(
+                "decree90.undecided",
+                f"{chosen.code}: neither HTNV's nor KHTNV's criteria hold; "
+                f"decree90.undecided chooses {chosen.code} [I]",
+                both,
+            )
+        )
+        return RatingDecision(chosen, tuple(reasons))
+    reasons.append(
+        Reason(
+            "decree90.undecided",
+            "undecided between KHTNV and HTNV: neither level's criteria hold; the evaluating "
+            "authority decides [I]",
+            both,
+        )
+    )
+    return RatingDecision(None, tuple(reasons), (Rating.NOT_COMPLETED, Rating.COMPLETED))
+
+
+class _Facts:
+    """The figures the levels read, counted once: the unit's tasks, the head's own tasks
+    and the collective ratings of the units under direct management."""
+
+    def __init__(self, head: HeadFacts) -> None:
+        self.head = head
+        f = head.unit.facts
+        self.n = f.counted - f.pending
+        self.on_time, self.completed, self.exceeded = f.on_time, f.completed, f.exceeded
+        outcomes = f.outcomes
+        own = _due(head, head.own_tasks)
+        self.own = len(own)
+        self.own_on_time_clean = sum(
+            1 for t in own if outcomes[t.id] is TaskOutcome.ON_TIME and not t.errors
+        )
+        self.own_done = sum(
+            1 for t in own if outcomes[t.id] in (TaskOutcome.ON_TIME, TaskOutcome.LATE)
+        )
+        self.own_missed = self.own - self.own_on_time_clean
+        rated = [u.rating for u in head.subordinate_units if u.rating is not None]
+        self.units = len(rated)
+        self.unrated_units = len(head.subordinate_units) - len(rated)
+        self.units_ok = _share(sum(1 for r in rated if r >= Rating.COMPLETED), len(rated))
+        self.units_good = _share(sum(1 for r in rated if r >= Rating.GOOD), len(rated))
+
+    def describe(self) -> str:
+        f = self.head.unit.facts
+        pending = f" ({f.pending} not yet due, left out)" if f.pending else ""
+        units = (
+            f"{self.units} units under direct management rated"
+            + (f" ({self.unrated_units} without a rating, left out)" if self.unrated_units else "")
+            + (
+                f": {_pct(self.units_ok)} ≥ HTNV, {_pct(self.units_good)} ≥ HTTNV"
+                if self.units
+                else " (conditions on them hold)"
+            )
+        )
+        return (
+            f"unit's tasks: {self.n} due by {self.head.as_of}{pending}: {f.on_time} on time, "
+            f"{f.late} late, {f.overdue} overdue, {f.exceeded} exceeded; own tasks (assigned "
+            f"to the head): {self.own}, {self.own_on_time_clean} on time without major "
+            f"errors; {units}"
+        )
+
+    def not_completed(self) -> list[Condition]:
+        p = self.head.config.decree90
+        done = _share(self.completed, self.n)
+        missed = _share(self.own_missed, self.own, empty=0.0)
+        return [
+            (
+                done < p.not_completed_share,
+                f"the unit completed under {_pct(p.not_completed_share)} of its tasks "
+                f"({_pct(done)}) [unit's tasks]",
+            ),
+            (
+                self.own > 0 and missed >= p.own_missed_share,
+                f"≥ {_pct(p.own_missed_share)} of the head's own tasks missed progress or "
+                f"quality ({self.own_missed}/{self.own}) [own tasks]",
+            ),
+        ]
+
+    def levels(self) -> list[tuple[Rating, str, list[Condition]]]:
+        p, n = self.head.config.decree90, self.n
+        own_clean = self.own_on_time_clean == self.own
+        units_all_ok = self.units_ok == 1.0
+        good_units: list[Condition] = [(units_all_ok, "every unit under direct management ≥ HTNV")]
+        if self.head.category is Category.VIEN_CHUC:
+            good_units.append(self._units_good(p.excellent_subordinates_good_share))
+        return [
+            (
+                Rating.EXCELLENT,
+                "decree90.excellent",
+                [
+                    (own_clean, f"own tasks all on time without major errors ({self.own})"),
+                    (self.on_time == n, f"unit's tasks all completed on time ({self.on_time}/{n})"),
+                    (
+                        _share(self.exceeded, n, 0.0) >= p.excellent_exceeded_share,
+                        f"≥ {_pct(p.excellent_exceeded_share)} of the unit's tasks exceeded "
+                        f"({_pct(_share(self.exceeded, n, 0.0))})",
+                    ),
+                    (units_all_ok, "every unit under direct management ≥ HTNV"),
+                    self._units_good(p.excellent_subordinates_good_share),
+                ],
+            ),
+            (
+                Rating.GOOD,
+                "decree90.good",
+                [
+                    (self.own_done == self.own, f"own tasks all completed ({self.own})"),
+                    (self.completed == n, f"unit's tasks all completed ({self.completed}/{n})"),
+                    (
+                        _share(self.on_time, n) >= p.good_on_time_share,
+                        f"≥ {_pct(p.good_on_time_share)} of the unit's tasks on time "
+                        f"({_pct(_share(self.on_time, n))})",
+                    ),
+                    *good_units,
+                ],
+            ),
+            (
+                Rating.COMPLETED,
+                "decree90.completed",
+                [
+                    (
+                        _share(self.completed, n) > p.completed_share,
+                        f"over {_pct(p.completed_share)} of the unit's tasks completed "
+                        f"({_pct(_share(self.completed, n))})",
+                    ),
+                    (
+                        self.units_ok >= p.completed_subordinates_share,
+                        f"≥ {_pct(p.completed_subordinates_share)} of the units under direct "
+                        f"management ≥ HTNV ({_pct(self.units_ok)})",
+                    ),
+                ],
+            ),
+        ]
+
+    def _units_good(self, share: float) -> Condition:
+        return (
+            self.units_good >= share,
+            f"≥ {_pct(share)} of the units under direct management ≥ HTTNV "
+            f"({_pct(self.units_good)})",
+        )
 
 
 def _months(months: float, threshold: float) -> str:

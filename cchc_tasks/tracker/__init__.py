@@ -39,12 +39,13 @@ from ..errors import ValidationError
 from ..inspections import Inspection, Reminder
 from ..plans import Plan
 from ..plugins import Hooks, make_plugin_manager
+from ..ratings import Rating
 from ..recurrence import AfterCompletion, Recurrence
-from ..results import Assessment, Discipline, Result
+from ..results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating
 from ..store import Entry, Store, VerifyReport
 from ..targets import Target, register_rule_kind
 from ..tasks import ProgressReport, Task, TaskChain, TaskSeries
-from ..units import Headship, Person, Unit
+from ..units import Category, Headship, Person, Unit
 from ._indices import IndexService
 from ._interchange import InterchangeService
 from ._org import OrganisationService
@@ -256,15 +257,20 @@ class Tracker(Reader):
         start: dt.date,
         end: dt.date | None = None,
         *,
+        category: Category | str | None = None,
         actor: str | None = None,
         note: str | None = None,
     ) -> Headship:
-        """Record that ``person`` heads ``unit`` from ``start`` (to ``end``, inclusive).
+        """Record that ``person`` heads ``unit`` from ``start`` (to ``end``, inclusive),
+        as an official of ``category`` (:class:`~cchc_tasks.Category`; ``None``: the
+        default of the unit's kind, People's Committees → cán bộ, public-service units →
+        viên chức, agencies → công chức), which decides the articles of Decree 90/2020 the
+        head is rated by.
 
         Headships of one unit may not overlap: end the current one first
         (:meth:`end_headship`).
         """
-        return self._org.appoint_head(unit, person, start, end, actor, note)
+        return self._org.appoint_head(unit, person, start, end, actor, note, category)
 
     def end_headship(
         self, unit: str, end: dt.date, *, actor: str | None = None, note: str | None = None
@@ -344,11 +350,80 @@ class Tracker(Reader):
         reason: str,
         *,
         form: str = "",
+        level: str | None = None,
+        duty_related: bool | None = None,
+        violation_year: int | None = None,
         actor: str | None = None,
         note: str | None = None,
     ) -> Discipline:
-        """Record a disciplinary decision against ``person`` issued ``on`` a date."""
-        return self._records.discipline(person, on, reason, form, actor, note)
+        """Record a disciplinary decision against ``person`` issued ``on`` a date.
+
+        ``level`` is the sanction, one of :data:`~cchc_tasks.results.DISCIPLINE_LEVELS`
+        ("khiển trách" upwards), and ``duty_related`` whether the violation concerned
+        official duties: Decree 335/2025 rates KHTNV only for a duty-related sanction at
+        reprimand or above (``None``: not recorded, and not counted). ``violation_year``:
+        the year of the violation, when earlier; if the person's official rating of that
+        year (:meth:`record_rating`) is KHTNV, the violation is not counted twice (Decree
+        48/2023).
+        """
+        return self._records.discipline(
+            person,
+            on,
+            reason,
+            form,
+            actor,
+            note,
+            level=level,
+            duty_related=duty_related,
+            violation_year=violation_year,
+        )
+
+    def record_absence(
+        self,
+        person: str,
+        start: dt.date,
+        end: dt.date,
+        *,
+        kind: str = "other",
+        actor: str | None = None,
+        note: str | None = None,
+    ) -> Absence:
+        """Record that ``person`` was away from work from ``start`` to ``end`` (inclusive):
+        ``kind="maternity"`` for maternity leave, ``"other"`` for any other time not at
+        work. Working time in the year decides whether and how high a person is rated
+        (Decree 90/2020 Điều 2 khoản 3). Absences of one person may not overlap."""
+        return self._records.record_absence(person, start, end, kind, actor, note)
+
+    def record_unit_rating(
+        self,
+        unit: str,
+        year: int,
+        rating: Rating | str,
+        *,
+        by: str = "",
+        actor: str | None = None,
+        note: str | None = None,
+    ) -> UnitRating:
+        """Record (or correct) the collective rating of ``unit`` for ``year`` as the
+        competent authority decided it; the evaluation uses it instead of the rating it
+        derives from the unit's tasks (for the conditions on units under direct
+        management)."""
+        return self._records.record_unit_rating(unit, year, rating, by, actor, note)
+
+    def record_rating(
+        self,
+        person: str,
+        year: int,
+        rating: Rating | str,
+        *,
+        by: str = "",
+        actor: str | None = None,
+        note: str | None = None,
+    ) -> PersonRating:
+        """Record (or correct) the official rating of ``person`` for ``year``: a staff
+        member's rating counts in Decree 335/2025's unit-result factor of their head; a
+        head's is shown next to the computed one, with any difference flagged."""
+        return self._records.record_rating(person, year, rating, by, actor, note)
 
     def record_assessment(
         self,

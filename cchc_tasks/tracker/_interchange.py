@@ -15,7 +15,7 @@ import attrs
 
 from .._codec import structure
 from ..errors import CchcError, PermissionDeniedError, StoreImportError, ValidationError
-from ..results import Discipline
+from ..results import Absence, Discipline
 from ._session import Service, Session
 from ._tables import TABLES
 
@@ -43,6 +43,9 @@ IMPORT_ORDER = (
     "results",
     "disciplines",
     "assessments",
+    "absences",
+    "unit_ratings",
+    "person_ratings",
     "inspections",
     "criteria",
     "scorecards",
@@ -142,7 +145,7 @@ class InterchangeService(Service):
         add(
             "headships",
             decoded["headships"],
-            lambda h: org.appoint_head(h.unit, h.person, h.start, h.end, None, None),
+            lambda h: org.appoint_head(h.unit, h.person, h.start, h.end, None, None, h.category),
         )
         add(
             "calendar",
@@ -170,6 +173,17 @@ class InterchangeService(Service):
             lambda a: records.record_assessment(
                 a.person, a.year, a.general_points, a.by, a.note, None
             ),
+        )
+        add("absences", decoded["absences"], self._absence)
+        add(
+            "unit_ratings",
+            decoded["unit_ratings"],
+            lambda x: records.record_unit_rating(x.unit, x.year, x.rating, x.by, None, None),
+        )
+        add(
+            "person_ratings",
+            decoded["person_ratings"],
+            lambda x: records.record_rating(x.person, x.year, x.rating, x.by, None, None),
         )
         add(
             "inspections",
@@ -202,11 +216,28 @@ class InterchangeService(Service):
     def _discipline(self, d: Discipline) -> Discipline:
         """Disciplines are numbered by the tracker (``person#n``); written in file order
         they get their numbers back, and a file whose numbers do not follow is refused."""
-        made = self.records.discipline(d.person, d.on, d.reason, d.form, None, None)
+        made = self.records.discipline(
+            d.person,
+            d.on,
+            d.reason,
+            d.form,
+            None,
+            None,
+            level=d.level,
+            duty_related=d.duty_related,
+            violation_year=d.violation_year,
+        )
         if d.id and made.id != d.id:
             raise ValidationError(
                 "Discipline.id", f"the next number for {d.person} ({made.id})", d.id
             )
+        return made
+
+    def _absence(self, a: Absence) -> Absence:
+        """Absences are numbered by the tracker (``person~n``), like disciplines."""
+        made = self.records.record_absence(a.person, a.start, a.end, a.kind, None, None)
+        if a.id and made.id != a.id:
+            raise ValidationError("Absence.id", f"the next number for {a.person} ({made.id})", a.id)
         return made
 
 

@@ -14,7 +14,7 @@ from ..errors import ValidationError
 from ..plans import Plan
 from ..targets import Target
 from ..tasks import Task, TaskStatus
-from ..units import Headship, Person, Unit
+from ..units import Category, Headship, Person, Unit, category_of_kind
 from ._session import Reference, Service, Session
 from .reader import check_day
 
@@ -86,14 +86,19 @@ class OrganisationService(Service):
         end: dt.date | None,
         actor: str | None,
         note: str | None,
+        category: Category | str | None = None,
     ) -> Headship:
         s = self.session
         s.writable()
-        headship = Headship(unit=unit, person=person, start=start, end=end)
+        headship = Headship(unit=unit, person=person, start=start, end=end, category=category)
         with s.write(actor, note):
             self.allow("appoint_head", headship)
             s.require("units", headship.unit, "Headship.unit")
             s.require("persons", headship.person, "Headship.person")
+            if headship.category is None:
+                # Recorded, not left implicit: the articles a head is rated by are a fact.
+                kind = self.reader.unit(headship.unit).kind
+                headship = attrs.evolve(headship, category=category_of_kind(kind))
             for other in self.reader.headships(headship.unit):
                 if other.overlaps(headship.start, headship.end):
                     until = other.end.isoformat() if other.end else "open-ended"
@@ -116,9 +121,7 @@ class OrganisationService(Service):
             if not current:
                 raise ValidationError("end_headship.unit", "a unit with an open headship", unit)
             self.allow("end_headship", current[0])
-            ended = Headship(
-                unit=current[0].unit, person=current[0].person, start=current[0].start, end=end
-            )
+            ended = attrs.evolve(current[0], end=end)
             s.put("headships", ended)
         return ended
 
@@ -248,7 +251,7 @@ class OrganisationService(Service):
             s.put("units", finished)
             for h in self.reader.headships(unit.id):
                 if h.end is None or h.end >= change.on:
-                    closed = Headship(unit=h.unit, person=h.person, start=h.start, end=end)
+                    closed = attrs.evolve(h, end=end)
                     self.allow(change.action, closed)
                     s.put("headships", closed)
 

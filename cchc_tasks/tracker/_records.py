@@ -1,5 +1,6 @@
 """Records of the year: indicator results, disciplinary decisions, assessments of
-heads, and inspections ("kiểm tra")."""
+heads, absences, the ratings the competent authority decided, and inspections
+("kiểm tra")."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import attrs
 
 from ..errors import ValidationError
 from ..inspections import Inspection
-from ..results import Assessment, Discipline, Result
+from ..ratings import Rating
+from ..results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating
 from ._session import Reference, Service
 
 __all__ = ["RecordService"]
@@ -33,10 +35,22 @@ class RecordService(Service):
         form: str,
         actor: str | None,
         note: str | None,
+        *,
+        level: str | None = None,
+        duty_related: bool | None = None,
+        violation_year: int | None = None,
     ) -> Discipline:
         s = self.session
         s.writable()
-        record = Discipline(person=person, on=on, reason=reason, form=form)
+        record = Discipline(
+            person=person,
+            on=on,
+            reason=reason,
+            form=form,
+            level=level,
+            duty_related=duty_related,
+            violation_year=violation_year,
+        )
         with s.write(actor, note):
             s.require("persons", record.person, "Discipline.person")
             number = len(s.lookup("disciplines", "person", record.person))
@@ -71,6 +85,70 @@ class RecordService(Service):
                 )
             s.put("assessments", assessment)
         return assessment
+
+    def record_absence(
+        self,
+        person: str,
+        start: dt.date,
+        end: dt.date,
+        kind: str,
+        actor: str | None,
+        note: str | None,
+    ) -> Absence:
+        s = self.session
+        s.writable()
+        record = Absence(person=person, start=start, end=end, kind=kind)
+        with s.write(actor, note):
+            s.require("persons", record.person, "Absence.person")
+            for other in s.all("absences", s.lookup("absences", "person", record.person)):
+                if other.start <= record.end and record.start <= other.end:
+                    raise ValidationError(
+                        "Absence.start",
+                        f"no overlap with absence {other.id} ({other.start.isoformat()} to "
+                        f"{other.end.isoformat()})",
+                        record.start,
+                    )
+            number = len(s.lookup("absences", "person", record.person))
+            record = attrs.evolve(record, id=f"{record.person}~{number + 1}")
+            self.allow("record_absence", record)
+            s.put("absences", record)
+        return record
+
+    def record_unit_rating(
+        self,
+        unit: str,
+        year: int,
+        rating: Rating | str,
+        by: str,
+        actor: str | None,
+        note: str | None,
+    ) -> UnitRating:
+        s = self.session
+        s.writable()
+        record = UnitRating(unit=unit, year=year, rating=rating, by=by)
+        with s.write(actor, note):
+            self.allow("record_unit_rating", record)
+            s.require("units", record.unit, "UnitRating.unit")
+            s.put("unit_ratings", record)
+        return record
+
+    def record_rating(
+        self,
+        person: str,
+        year: int,
+        rating: Rating | str,
+        by: str,
+        actor: str | None,
+        note: str | None,
+    ) -> PersonRating:
+        s = self.session
+        s.writable()
+        record = PersonRating(person=person, year=year, rating=rating, by=by)
+        with s.write(actor, note):
+            self.allow("record_rating", record)
+            s.require("persons", record.person, "PersonRating.person")
+            s.put("person_ratings", record)
+        return record
 
     def record_inspection(
         self, inspection: Inspection, actor: str | None, note: str | None

@@ -18,7 +18,7 @@ import attrs
 from ..calendar import CalendarOverride
 from ..inspections import Inspection
 from ..plans import Plan
-from ..results import Assessment, Discipline, Result
+from ..results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating
 from ..targets import Target
 from ..tasks import Task, TaskChain, TaskSeries
 from ..units import Headship, Person, Unit
@@ -136,6 +136,18 @@ TABLES: dict[str, TableSpec] = {
         ),
         _spec("disciplines", "discipline", Discipline, {"person": _field("person")}),
         _spec("assessments", "assessment", Assessment, {"year": _field("year")}, derived_key=True),
+        # Working time, and the ratings the competent authority decided (issue 12).
+        _spec("absences", "absence", Absence, {"person": _field("person")}),
+        _spec(
+            "unit_ratings", "unit rating", UnitRating, {"year": _field("year")}, derived_key=True
+        ),
+        _spec(
+            "person_ratings",
+            "person rating",
+            PersonRating,
+            {"year": _field("year")},
+            derived_key=True,
+        ),
         _spec("calendar", "calendar override", CalendarOverride, derived_key=True),
         _spec("series", "task series", TaskSeries, derived_key=True),
         _spec("chains", "task chain", TaskChain, derived_key=True),

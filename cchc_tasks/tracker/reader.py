@@ -24,7 +24,7 @@ from ..evaluation import choose_ruleset, run_evaluation
 from ..inspections import Inspection
 from ..plans import Plan, as_indicator
 from ..plugins import plugin_versions
-from ..results import Assessment, Discipline, Result
+from ..results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating
 from ..store import Change, DailyHead, Entry, VerifyReport
 from ..store.state import copy_json
 from ..targets import Target
@@ -395,6 +395,26 @@ class Reader:
             if person is None or a.person == person
         ]
         return sorted(found, key=lambda a: (a.year, a.person))
+
+    def absences(self, person: str | None = None) -> list[Absence]:
+        """Recorded absences (maternity leave and other time away), of one person or all,
+        by start date."""
+        keys = self._session.matching("absences", person=person)
+        return sorted(self._session.all("absences", keys), key=lambda a: (a.start, a.id))
+
+    def unit_ratings(self, *, unit: str | None = None, year: int | None = None) -> list[UnitRating]:
+        """Collective ratings of units recorded with :meth:`Tracker.record_unit_rating`."""
+        keys = self._session.matching("unit_ratings", year=year)
+        found = [r for r in self._session.all("unit_ratings", keys) if unit in (None, r.unit)]
+        return sorted(found, key=lambda r: (r.year, r.unit))
+
+    def person_ratings(
+        self, *, person: str | None = None, year: int | None = None
+    ) -> list[PersonRating]:
+        """Official ratings of people recorded with :meth:`Tracker.record_rating`."""
+        keys = self._session.matching("person_ratings", year=year)
+        found = [r for r in self._session.all("person_ratings", keys) if person in (None, r.person)]
+        return sorted(found, key=lambda r: (r.year, r.person))
 
     # -- the inputs of the indices ----------------------------------------------------
 

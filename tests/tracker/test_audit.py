@@ -270,6 +270,9 @@ WRITES: dict[str, Callable[[ct.Tracker], object]] = {
     ),
     "discipline": lambda tr: tr.discipline("lan", on=D(2024, 5, 1), reason="chậm trễ"),
     "record_assessment": lambda tr: tr.record_assessment("lan", 2024, 20),
+    "record_absence": lambda tr: tr.record_absence("lan", D(2024, 2, 1), D(2024, 2, 9)),
+    "record_unit_rating": lambda tr: tr.record_unit_rating("huyen", 2024, "HTNV"),
+    "record_rating": lambda tr: tr.record_rating("lan", 2024, "HTTNV"),
     "batch": lambda tr: tr.batch().__enter__(),
     "snapshot": lambda tr: tr.snapshot(),
     "add_calendar_override": lambda tr: tr.add_calendar_override(
@@ -329,6 +332,7 @@ SETUP: dict[str, Callable[[ct.Tracker], object]] = {
 }
 #: Every other public member reads (or, like close, does nothing on a view).
 READS = {
+    "absences", "person_ratings", "unit_ratings",
     "as_of", "assessments", "backup", "close", "config", "db", "disciplines", "entries",
     "daily_heads", "evaluate", "heads", "headships", "history", "memory", "open", "overdue",
     "path", "person",

@@ -256,6 +256,11 @@ CALLS: dict[str, tuple[str, Callable[[ct.Tracker], object]]] = {
     )),
     "discipline": ("discipline", lambda tr: tr.discipline("lan", on=TODAY, reason="chậm")),
     "record_assessment": ("record_assessment", lambda tr: tr.record_assessment("lan", 2025, 25)),
+    "record_absence": ("record_absence", lambda tr: tr.record_absence("lan", TODAY, TODAY)),
+    "record_unit_rating": ("record_unit_rating", lambda tr: tr.record_unit_rating(
+        "xa-a", 2025, "HTNV"
+    )),
+    "record_rating": ("record_rating", lambda tr: tr.record_rating("lan", 2025, "HTNV")),
     # the PAR-style index and SIPAS
     "set_criteria": ("set_criteria", lambda tr: tr.set_criteria(
         default_criteria(), year=2025, province="huyen"

@@ -8,12 +8,15 @@ provides:
 * peer groups (``cchc_peer_group``): Đồng Tháp ranks its district-level units together
   (12 before the 2025 reform) and, since 1 July 2025, its communes, wards and special
   zones together (102 units), whatever their parent;
-* a cap (``cchc_leader_caps``): the head of a unit ranked last in a peer group of at
-  least ``dong_thap.last_place_min_group`` units is rated at most
-  ``dong_thap.last_place_cap``.
+* a cap (``cchc_leader_caps``), province policy [I]: the head of a unit whose
+  *official* PAR index result of the year (``PAR_INDEX`` recorded with its rank among
+  ``of`` units of the province's peer group) is last, in a group of at least
+  ``dong_thap.last_place_min_group``, is rated at most ``dong_thap.last_place_cap``.
+  No decree or provincial decision read for this library contains the rule, so the
+  reason cites none: it says province policy [I]. (QĐ 1602/QĐ-UBND-HC is the PAR-index
+  method decision; it is not cited for it.)
 
-The numbers are placeholders to confirm against the province's decision: the criteria
-table of QĐ 1602/QĐ-UBND-HC (2021) was not readable (regulation.md §1.1, [I]). A
+The numbers are placeholders to confirm with the province (regulation.md §1.1, [I]). A
 province office edits them in its own configuration file, which overrides this preset.
 """
 
@@ -27,7 +30,7 @@ __version__ = "0.1.0"
 
 PROVINCE = "Đồng Tháp"
 COMMUNE_LEVEL = frozenset({"commune", "ward", "town", "special-zone"})
-SOURCE = "Bộ tiêu chí CCHC tỉnh Đồng Tháp (QĐ 1602/QĐ-UBND-HC, 2021; số liệu cần xác nhận)"
+SOURCE = "Chính sách của tỉnh Đồng Tháp (cấu hình dong_thap; chưa có văn bản xác nhận) [I]"
 
 
 @ct.hookimpl
@@ -55,19 +58,20 @@ def cchc_peer_group(unit: ct.Unit, year: int) -> str | None:
 @ct.hookimpl
 def cchc_leader_caps(head: ct.HeadFacts, ruleset: str) -> list[ct.Cap]:
     section = head.config.section("dong_thap")
-    unit = head.unit
-    if unit.rank is None or unit.of is None or unit.of < int(section["last_place_min_group"]):
+    official = head.unit.facts.results.get("PAR_INDEX")
+    if official is None or official.rank is None or official.of is None:
         return []
-    if unit.rank < unit.of:
+    if official.of < int(section["last_place_min_group"]) or official.rank < official.of:
         return []
     cap = ct.Rating(section["last_place_cap"])
+    source = f" ({official.source})" if official.source else ""
     return [
         ct.Cap(
             cap,
             ct.Reason(
                 "dong_thap.last-place",
-                f"the unit ranked last ({unit.rank} of {unit.of}) in its peer group in "
-                f"{head.year}: at most {cap.code}",
+                f"the unit's official PAR index {head.year} ranks last ({official.rank} of "
+                f"{official.of}){source}: at most {cap.code}, province policy [I]",
                 SOURCE,
             ),
         )
