@@ -5,19 +5,27 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import EXIT_OK, EXIT_TAMPERED, Command, existing_store, open_store
+from ._common import EXIT_OK, EXIT_TAMPERED, Command, existing_store, is_store_url, open_store
 
 # --- cchc verify ----------------------------------------------------------------------------
 
 
 def _add_verify_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("store", metavar="STORE", help="store folder")
+    parser.add_argument("store", metavar="STORE", help="store folder or postgresql:// URL")
 
 
 def _run_verify(args: argparse.Namespace) -> int:
     from ..store import verify_folder
+    from ..store.copy import open_existing
 
-    report = verify_folder(existing_store(args.store))
+    if is_store_url(existing_store(args.store)):
+        store = open_existing(args.store)
+        try:
+            report = store.verify()
+        finally:
+            store.close()
+    else:
+        report = verify_folder(args.store)
     print(report)
     print(f"lines checked: {report.lines}; last good hash: {report.head}")
     return EXIT_OK if report.ok else EXIT_TAMPERED
@@ -42,7 +50,7 @@ VERIFY = Command(
 
 
 def _add_backup_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("store", metavar="STORE", help="store folder")
+    parser.add_argument("store", metavar="STORE", help="store folder or postgresql:// URL")
     parser.add_argument("dest", metavar="DEST", help="new or empty folder for the copy")
 
 

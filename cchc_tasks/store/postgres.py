@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
     import psycopg
 
 __all__ = ["PostgresStore", "is_postgres_url"]
+
+_T = TypeVar("_T")
 
 JOURNAL = "journal.jsonl"
 SNAPSHOT = "state.json"
@@ -143,6 +146,23 @@ class PostgresStore(Store):
                 self._disconnect()
             raise StoreError(f"{self.path}: could not {doing} ({_first_line(exc)})") from None
 
+    def _again(self, doing: str, work: Callable[[psycopg.Connection[Any]], _T]) -> _T:
+        """``work`` (reads, or the start of a write: safe to repeat) on the connection; a
+        connection found dead (cut while idle, or the server restarted) is replaced and
+        ``work`` tried once more, so the call after a lost connection succeeds."""
+        psycopg = _psycopg()
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                return work(conn)
+            except psycopg.Error as exc:
+                if conn.broken:
+                    self._disconnect()
+                    if attempt == 1:
+                        continue
+                raise StoreError(f"{self.path}: could not {doing} ({_first_line(exc)})") from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
     # -- opening ----------------------------------------------------------------------
 
     def _schema_version(self, conn: psycopg.Connection[Any]) -> int | None:
@@ -190,7 +210,10 @@ class PostgresStore(Store):
 
     def _load(self) -> None:
         """Read the documents and the head as of one moment."""
-        with self._server("read the store") as conn, conn.transaction():
+        self._again("read the store", self._read_all)
+
+    def _read_all(self, conn: psycopg.Connection[Any]) -> None:
+        with conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             head = conn.execute(
                 f"SELECT seq, hash FROM {self.schema}.cchc_journal ORDER BY seq DESC LIMIT 1"
@@ -235,8 +258,7 @@ class PostgresStore(Store):
     def refresh(self) -> None:
         """Apply the journal rows other writers committed since we last looked."""
         if self._levels == 0:
-            with self._server("read the journal") as conn:
-                self._catch_up_rows(conn)
+            self._again("read the journal", self._catch_up_rows)
 
     def _catch_up_rows(self, conn: psycopg.Connection[Any]) -> None:
         seq, head = self._at
@@ -261,13 +283,16 @@ class PostgresStore(Store):
     def lines(self, after: int = 0) -> Iterator[tuple[int, str]]:
         """The journal rows after seq ``after`` as (seq, line without its newline), oldest
         first, read in pages so a long journal need not fit in memory."""
+        query = (
+            f"SELECT seq, line FROM {self.schema}.cchc_journal WHERE seq > %s "
+            "ORDER BY seq LIMIT 1000"
+        )
+
+        def page(conn: psycopg.Connection[Any], start: int) -> list[tuple[int, str]]:
+            return conn.execute(query, (start,)).fetchall()
+
         while True:
-            with self._server("read the journal") as conn:
-                rows = conn.execute(
-                    f"SELECT seq, line FROM {self.schema}.cchc_journal WHERE seq > %s "
-                    "ORDER BY seq LIMIT 1000",
-                    (after,),
-                ).fetchall()
+            rows = self._again("read the journal", functools.partial(page, start=after))
             if not rows:
                 return
             yield from rows
@@ -328,11 +353,17 @@ class PostgresStore(Store):
 
     def _begin(self) -> psycopg.Connection[Any]:
         """Start the database transaction, take the writers' lock and catch up."""
-        with self._server("start a write") as conn:
+        return self._again("start a write", self._lock_and_catch_up)
+
+    def _lock_and_catch_up(self, conn: psycopg.Connection[Any]) -> psycopg.Connection[Any]:
+        try:
             conn.execute("BEGIN")
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(self.address.schema),))
             self._catch_up_rows(conn)
-            return conn
+        except BaseException:
+            self._end()
+            raise
+        return conn
 
     def _end(self) -> None:
         """Leave no database transaction open (after a commit there is none)."""
@@ -504,8 +535,10 @@ class PostgresStore(Store):
         """Walk the whole journal's hash chain and check the documents against it, as of
         one moment; also that the journal still holds the row this store stands at.
         Never raises for tampering: the report says what it found."""
-        with self._server("verify the store") as conn:
-            return verify_tables(conn, self.schema, self.address.shown, self._at)
+        return self._again(
+            "verify the store",
+            lambda conn: verify_tables(conn, self.schema, self.address.shown, self._at),
+        )
 
     def backup(self, dest: str | os.PathLike[str]) -> VerifyReport:
         """Write a consistent copy into the new or empty folder ``dest`` as a folder store
