@@ -260,13 +260,18 @@ class PostgresStore(Store):
         if self._levels == 0:
             self._again("read the journal", self._catch_up_rows)
 
-    def _catch_up_rows(self, conn: psycopg.Connection[Any]) -> None:
+    def _catch_up_rows(self, conn: psycopg.Connection[Any], prefix: str = "") -> None:
+        """Apply the rows after our seq; ``prefix`` (statements without parameters) is
+        sent in the same round trip, before the query."""
         seq, head = self._at
         with conn.cursor() as cur:
+            # Parameters would need one statement per round trip: the seq is an int.
             cur.execute(
-                f"SELECT seq, line FROM {self.schema}.cchc_journal WHERE seq > %s ORDER BY seq",
-                (seq,),
+                f"{prefix}SELECT seq, line FROM {self.schema}.cchc_journal "
+                f"WHERE seq > {int(seq)} ORDER BY seq"
             )
+            while cur.nextset():
+                pass  # the query's rows are the last result
             for row_seq, line in cur:
                 entry = decode_line(line, self.address.shown, row_seq, head)
                 if entry.seq != seq + 1 or entry.seq != row_seq:
@@ -357,9 +362,8 @@ class PostgresStore(Store):
 
     def _lock_and_catch_up(self, conn: psycopg.Connection[Any]) -> psycopg.Connection[Any]:
         try:
-            conn.execute("BEGIN")
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(self.address.schema),))
-            self._catch_up_rows(conn)
+            key = int(lock_key(self.address.schema))
+            self._catch_up_rows(conn, f"BEGIN; SELECT pg_advisory_xact_lock({key}); ")
         except BaseException:
             self._end()
             raise
@@ -430,17 +434,26 @@ class PostgresStore(Store):
         seq, head = self._at
         entry = Entry(seq + 1, at, write.actor, write.note, tuple(write.changes))
         line, digest = encode_entry(entry, head)
-        with self._server("record the change; nothing was recorded"):
-            self._insert(conn, [(entry, line, head, digest)])
-            self._write_documents(conn, {(c.table, c.id) for c in entry.changes})
-            conn.execute("SELECT pg_notify(%s, %s)", (channel(self.address.schema), str(entry.seq)))
+        psycopg = _psycopg()
         try:
-            with self._server("commit the change"):
+            # One round trip: the row, the documents, the notification and the commit.
+            with conn.pipeline():
+                self._insert(conn, [(entry, line, head, digest)])
+                self._write_documents(conn, {(c.table, c.id) for c in entry.changes})
+                conn.execute(
+                    "SELECT pg_notify(%s, %s)", (channel(self.address.schema), str(entry.seq))
+                )
                 conn.execute("COMMIT")
-        except StoreError as exc:
+        except psycopg.Error as exc:
+            if not conn.broken:
+                raise StoreError(
+                    f"{self.path}: could not record the change ({_first_line(exc)}); "
+                    "nothing was recorded"
+                ) from None
+            self._disconnect()
             raise StoreError(
-                f"{exc} — whether it was recorded is unknown until the next read; "
-                "refresh() shows it"
+                f"{self.path}: the connection was lost while committing ({_first_line(exc)}); "
+                "whether the change was recorded shows on the next read (refresh())"
             ) from None
         self._at = (entry.seq, digest)
         self.last_entry = attrs.evolve(entry, hash=digest)
