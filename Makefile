@@ -15,7 +15,7 @@ DOCS_PY := docs/conf.py docs/_ext docs/tutorial.ipynb
 $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(EXAMPLE_PLUGINS))
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,lint]"
+	$(BIN)/python -m pip install --quiet -e ".[test,lint,postgres]"
 	# The example plugins are distributions of their own, installed as a province would.
 	$(BIN)/python -m pip install --quiet --no-deps $(addprefix -e ,$(EXAMPLE_PLUGINS))
 	touch $(STAMP)

@@ -412,6 +412,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench.open_store(path)
         bench.update_and_query(path)
         bench.evaluate(path)
+        from .postgres import postgres_rows
+
+        pg_rows, pg_note = postgres_rows(path, args.rounds, len(bench.task_list))
+        bench.rows += pg_rows
+        notes.append(pg_note)
         bench.imports()
         notes.append(bench.memory(path))
         if args.curve:

@@ -21,6 +21,9 @@ def test_the_benchmark_runs_end_to_end(capsys: pytest.CaptureFixture[str]) -> No
     ):
         assert operation in out
     assert "SQLite" in out and "naive TinyDB" in out
+    if "PostgreSQL rows left out" not in out:
+        for operation in ("PostgreSQL: one durable task update", "writer processes at once"):
+            assert operation in out
 
 
 def test_the_scenario_is_deterministic_and_realistic() -> None:

@@ -65,6 +65,7 @@ def _all_commands() -> tuple[Command, ...]:
     They are imported when the parser is built, not with the package, so that
     ``import cchc_tasks.cli`` stays cheap.
     """
+    from .copy_command import COPY
     from .demo_command import DEMO
     from .file_commands import EXPORT, IMPORT
     from .journal_commands import HISTORY, LOG
@@ -82,6 +83,7 @@ def _all_commands() -> tuple[Command, ...]:
         LOG,
         BACKUP,
         RESTORE,
+        COPY,
         REPORT,
         IMPORT,
         EXPORT,

@@ -132,8 +132,16 @@ def add_format_option(parser: argparse.ArgumentParser, formats: Sequence[str]) -
 # --- Stores ---------------------------------------------------------------------------------
 
 
+def is_store_url(where: str) -> bool:
+    """Whether a STORE argument is a ``postgresql://`` URL rather than a folder."""
+    return where.startswith(("postgresql://", "postgres://"))
+
+
 def existing_store(path: str) -> str:
-    """``path`` if it is a store folder; never create one for a command that reads."""
+    """``path`` if it is a store folder (or a ``postgresql://`` URL: the store is checked
+    when it is opened); never create one for a command that reads."""
+    if is_store_url(path):
+        return path
     if not os.path.isdir(path) or not (
         os.path.exists(os.path.join(path, "journal.jsonl"))
         or os.path.exists(os.path.join(path, "state.json"))
@@ -145,10 +153,15 @@ def existing_store(path: str) -> str:
 
 
 def open_store(path: str) -> Tracker:
-    """A tracker on the store folder at ``path``, which must exist."""
+    """A tracker on the store folder or ``postgresql://`` URL at ``path``, which must
+    exist."""
     from ..tracker import Tracker
 
-    return Tracker.open(existing_store(path))
+    if is_store_url(existing_store(path)):
+        from ..store.copy import open_existing
+
+        open_existing(path).close()  # refuses a schema that holds no store
+    return Tracker.open(path)
 
 
 # --- Output of the list commands ------------------------------------------------------------

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import EXIT_OK, EXIT_TAMPERED, Command, existing_store, open_store
+from ._common import EXIT_OK, EXIT_TAMPERED, Command, existing_store, is_store_url, open_store
 
 # --- cchc verify ----------------------------------------------------------------------------
 
 
 def _add_verify_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("store", metavar="STORE", help="store folder")
+    parser.add_argument("store", metavar="STORE", help="store folder or postgresql:// URL")
     parser.add_argument(
         "--expect",
         metavar="HEAD",
@@ -23,10 +23,18 @@ def _add_verify_options(parser: argparse.ArgumentParser) -> None:
 def _run_verify(args: argparse.Namespace) -> int:
     from ..errors import ValidationError
     from ..store import is_head, verify_folder
+    from ..store.copy import open_existing
 
     if args.expect is not None and not is_head(args.expect):
         raise ValidationError("--expect", "a head: 12 to 64 hex digits", args.expect)
-    report = verify_folder(existing_store(args.store), expect=args.expect)
+    if is_store_url(existing_store(args.store)):
+        store = open_existing(args.store)
+        try:
+            report = store.verify(expect=args.expect)
+        finally:
+            store.close()
+    else:
+        report = verify_folder(args.store, expect=args.expect)
     print(report)
     print(f"lines checked: {report.lines}; last good hash: {report.head}")
     return EXIT_OK if report.ok else EXIT_TAMPERED
@@ -54,7 +62,7 @@ VERIFY = Command(
 
 
 def _add_backup_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("store", metavar="STORE", help="store folder")
+    parser.add_argument("store", metavar="STORE", help="store folder or postgresql:// URL")
     parser.add_argument("dest", metavar="DEST", help="new or empty folder for the copy")
 
 

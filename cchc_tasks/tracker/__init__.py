@@ -43,6 +43,7 @@ from ..ratings import Rating
 from ..recurrence import AfterCompletion, Recurrence
 from ..results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating
 from ..store import Entry, Store, VerifyReport
+from ..store.pgurl import is_postgres_url
 from ..targets import Target, register_rule_kind
 from ..tasks import ProgressReport, Task, TaskChain, TaskSeries
 from ..units import Category, Headship, Person, Unit
@@ -122,7 +123,9 @@ class Tracker(Reader):
         config: ConfigSource = None,
         snapshot_min_bytes: int | None = None,
     ) -> Tracker:
-        """Open (or create) the store folder at ``path``.
+        """Open (or create) the store folder at ``path``, or the PostgreSQL store at a
+        ``postgresql://user@host:port/db[?schema=name]`` URL (see
+        :mod:`cchc_tasks.store.postgres`; it needs the ``postgres`` extra).
 
         ``plugins`` are extra plugin objects or modules; installed ``cchc_tasks`` entry
         points load too unless ``load_entrypoints=False``. ``actor`` is the default
@@ -134,7 +137,11 @@ class Tracker(Reader):
         :class:`StoreVersionError`.
         """
         pm = make_plugin_manager(plugins, load_entrypoints=load_entrypoints)
-        if snapshot_min_bytes is None:
+        if is_postgres_url(path):
+            from ..store.postgres import PostgresStore  # psycopg loads only when needed
+
+            store: Store = PostgresStore(os.fspath(path))
+        elif snapshot_min_bytes is None:
             store = Store(path)
         else:
             store = Store(path, snapshot_min_bytes=snapshot_min_bytes)
