@@ -141,6 +141,7 @@ class WebApp:
         self, request: Request, template: str, status: int = 200, **context: Any
     ) -> HTMLResponse:
         lang = self.lang_of(request)
+
         def words(key: str, **values: object) -> str:
             return t(key, lang, **values)
 
