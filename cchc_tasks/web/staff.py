@@ -68,8 +68,8 @@ async def login(request: Request) -> Response:
     lang = app.lang_of(request)
     try:
         form = await read_form(request)
-    except FormError:
-        return app.message(request, 400, t("staff.csrf", lang))
+    except FormError:  # no form, so no token either
+        return app.message(request, 403, t("staff.csrf", lang))
     if not app.signer.check_csrf(form.get("csrf"), "login", _visitor(request, app)):
         return app.message(request, 403, t("staff.csrf", lang))
     login_name = form.get("login", "")[:100]
@@ -116,8 +116,8 @@ async def _staff_form(request: Request, app: WebApp) -> dict[str, str] | Respons
     lang = app.lang_of(request)
     try:
         form = await read_form(request)
-    except FormError:
-        return app.message(request, 400, t("staff.csrf", lang))
+    except FormError:  # no form, so no token either
+        return app.message(request, 403, t("staff.csrf", lang))
     if not app.staff_csrf_ok(request, form.get("csrf")):
         return app.message(request, 403, t("staff.csrf", lang))
     return form
