@@ -182,3 +182,19 @@ def test_a_survey_code_record_validates_itself() -> None:
         SurveyCode("not-hex", "xa", "", D(2025, 1, 1), D(2025, 1, 2))
     record = SurveyCode("0" * 20, "xa", "", D(2025, 1, 1), D(2025, 1, 2))
     assert record.usable_on(D(2025, 1, 2)) and not record.usable_on(D(2025, 1, 3))
+
+
+def test_codes_and_accounts_travel_with_the_stores_documents(memory_tracker: ct.Tracker) -> None:
+    from cchc_tasks.accounts import Account, hash_password
+
+    tr = memory_tracker
+    tr.add_unit(ct.Unit(id="xa", name="Xã", kind="commune"))
+    first, _ = tr.issue_survey_codes("xa", "", 2, issued=D(2025, 1, 1), expires=D(2025, 3, 1))
+    tr.answer_survey(first, {"access": 5}, on=D(2025, 1, 2), comment="Tốt")
+    tr.add_account(Account("lan", "Lan", "editor", hash_password("mat-khau-dai", n=16), ["xa"]))
+    copy = ct.Tracker.memory(load_entrypoints=False)
+    copy.import_documents(tr.to_documents())
+    assert copy.survey_codes() == tr.survey_codes()
+    assert copy.accounts() == tr.accounts()
+    with pytest.raises(SurveyCodeError):
+        copy.answer_survey(first, {}, on=D(2025, 1, 3))
