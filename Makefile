@@ -33,6 +33,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run --curve
+	$(BIN)/python -m benchmarks.survey_load --clients 50 --seconds 20
 
 lint: $(STAMP)
 	$(BIN)/ruff check cchc_tasks tests plugins benchmarks $(DOCS_PY)

@@ -53,6 +53,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "computed",
             "params",
             "config",
+            "survey_codes",
+            "accounts",
         ),
     ),
     ("store", ("store", "store.*")),
@@ -75,6 +77,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "_demo_indices",
         ),
     ),
+    ("web application", ("web", "web.*")),
     ("testing aids", ("testing", "pytest_plugin")),
     ("command line", ("cli", "cli.*")),
 ]

@@ -42,3 +42,16 @@ def test_the_scenario_is_deterministic_and_realistic() -> None:
         for k in ("on_time", "late", "overdue", "cancelled", "exceeded")
     }
     assert all(v > 0 for v in totals.values()), totals
+
+
+def test_the_survey_load_test_runs_end_to_end_on_loopback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    pytest.importorskip("uvicorn")
+    from benchmarks import survey_load
+
+    assert survey_load.main(["--clients", "2", "--seconds", "0.5"]) == 0
+    out = capsys.readouterr().out
+    assert "every acknowledged answer stored once" in out
+    assert "repeats refused (410)     2 of 2" in out
+    assert "p95" in out

@@ -71,7 +71,9 @@ def _all_commands() -> tuple[Command, ...]:
     from .journal_commands import HISTORY, LOG
     from .list_commands import PLUGINS, TASKS, UNITS
     from .report_command import REPORT
+    from .serve_command import ACCOUNT, SERVE
     from .store_commands import BACKUP, RESTORE, VERIFY
+    from .survey_command import SURVEY
 
     return (
         DEMO,
@@ -87,6 +89,9 @@ def _all_commands() -> tuple[Command, ...]:
         REPORT,
         IMPORT,
         EXPORT,
+        SERVE,
+        SURVEY,
+        ACCOUNT,
     )
 
 

@@ -47,6 +47,8 @@ from ..store.pgurl import is_postgres_url
 from ..targets import Target, register_rule_kind
 from ..tasks import ProgressReport, Task, TaskChain, TaskSeries
 from ..units import Category, Headship, Person, Unit
+from ._accounts import AccountService
+from ._codes import SurveyCodeService
 from ._indices import IndexService
 from ._interchange import InterchangeService
 from ._org import OrganisationService
@@ -58,10 +60,11 @@ from ._urging import UrgingService
 from .reader import HistoryEntry, Reader
 
 if TYPE_CHECKING:
+    from ..accounts import Account
     from ..computed import ComputedIndices, CriteriaEntry
     from ..indices import Appraisal, Bonus, CriteriaTree, Penalty, SelfAssessment, UnitScorecard
     from ..ranking import MergedResult
-    from ..surveys import SipasParams, SurveyResponse
+    from ..surveys import RespondentKind, SipasParams, SurveyResponse
 
 __all__ = ["HistoryEntry", "ListenerWarning", "Reader", "Tracker"]
 
@@ -108,6 +111,8 @@ class Tracker(Reader):
             time=self._time,
             indices=self._indices,
         )
+        self._codes = SurveyCodeService(session, reader, self._indices)
+        self._accounts = AccountService(session, reader)
 
     # -- opening and closing --------------------------------------------------------------
 
@@ -819,6 +824,65 @@ class Tracker(Reader):
         scorecard (or no survey responses) for ``year``.
         """
         return self._indices.explain_index(unit, year, indicator)
+
+    # -- the online survey and the staff dashboard --------------------------------------
+
+    def issue_survey_codes(
+        self,
+        unit: str,
+        service: str,
+        count: int,
+        *,
+        issued: dt.date,
+        expires: dt.date,
+        actor: str | None = None,
+        note: str | None = None,
+    ) -> list[str]:
+        """Issue ``count`` one-time survey codes for ``unit``'s ``service``, valid from
+        ``issued`` to ``expires`` inclusive; one journal line. Returns the codes as
+        printed (``7K3M-Q9XD-2HVA-TB5E``): this is the only time they exist, the store
+        keeps a digest of each (:class:`~cchc_tasks.survey_codes.SurveyCode`)."""
+        return self._codes.issue_survey_codes(unit, service, count, issued, expires, actor, note)
+
+    def answer_survey(
+        self,
+        code: str,
+        answers: Mapping[str, int | None],
+        *,
+        on: dt.date,
+        respondent_kind: RespondentKind | str = "citizen",
+        comment: str = "",
+        note: str | None = None,
+    ) -> SurveyResponse:
+        """Answer the questionnaire that ``code`` opens, on ``on``: ``answers`` maps
+        each factor of the year's ``[sipas]`` parameters to an answer on its scale
+        (``None`` or left out: blank); ``comment`` is optional (at most 1,000
+        characters). Records the :class:`~cchc_tasks.surveys.SurveyResponse`
+        ``code:<id>`` of the code's unit and service, dated ``on``, and marks the code
+        used, in one journal line whose actor is ``survey-code:<id>``. A code never
+        issued, used, expired or not yet valid raises
+        :class:`~cchc_tasks.survey_codes.SurveyCodeError` and nothing changes."""
+        return self._codes.answer_survey(code, answers, respondent_kind, on, comment, note)
+
+    def add_account(
+        self,
+        account: Account,
+        *,
+        replace: bool = False,
+        actor: str | None = None,
+        note: str | None = None,
+    ) -> Account:
+        """Add a staff account of the dashboard (its password hashed with
+        :func:`~cchc_tasks.accounts.hash_password`); ``replace=True`` replaces an
+        account of the same login (role, units, hash, active). Its units must exist."""
+        return self._accounts.add_account(account, replace, actor, note)
+
+    def set_password(
+        self, login: str, password: str, *, actor: str | None = None, note: str | None = None
+    ) -> Account:
+        """Give the staff account ``login`` a new password (stored as its scrypt hash;
+        10 to 1,024 characters)."""
+        return self._accounts.set_password(login, password, actor, note)
 
 
 def _journal_filter(when: Any) -> tuple[Callable[[Entry], bool], str]:

@@ -51,6 +51,8 @@ IMPORT_ORDER = (
     "scorecards",
     "survey_responses",
     "index_computations",
+    "survey_codes",
+    "accounts",
 )
 
 Write = tuple[str, Any, Callable[[Any], Any]]
@@ -191,6 +193,7 @@ class InterchangeService(Service):
             lambda i: records.record_inspection(i, None, None),
         )
         self._index_writes(decoded, add)
+        self._web_writes(decoded, add)
         return writes, len(ended)
 
     def _index_writes(
@@ -212,6 +215,32 @@ class InterchangeService(Service):
         )
         # Computations are kept as they were recorded, not computed again.
         add("index_computations", decoded["index_computations"], indices.restore_index_computation)
+
+    def _web_writes(
+        self,
+        decoded: dict[str, list[Any]],
+        add: Callable[[str, Iterable[Any], Callable[[Any], Any]], None],
+    ) -> None:
+        """Survey codes (used or not, as they were) and staff accounts."""
+
+        def unit_of(code: Any) -> list[tuple[str, str | None, str]]:
+            return [("units", code.unit, "SurveyCode.unit")]
+
+        def units_of(account: Any) -> list[tuple[str, str | None, str]]:
+            return [("units", unit, "Account.units") for unit in account.units]
+
+        add(
+            "survey_codes",
+            decoded["survey_codes"],
+            lambda c: self.record(
+                "issue_survey_codes", "survey_codes", c, None, None, refers_to=unit_of
+            ),
+        )
+        add(
+            "accounts",
+            decoded["accounts"],
+            lambda a: self.record("add_account", "accounts", a, None, None, refers_to=units_of),
+        )
 
     def _discipline(self, d: Discipline) -> Discipline:
         """Disciplines are numbered by the tracker (``person#n``); written in file order

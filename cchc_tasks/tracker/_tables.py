@@ -69,6 +69,18 @@ def _survey_response() -> type[Any]:
     return SurveyResponse
 
 
+def _survey_code() -> type[Any]:
+    from ..survey_codes import SurveyCode
+
+    return SurveyCode
+
+
+def _account() -> type[Any]:
+    from ..accounts import Account
+
+    return Account
+
+
 @attrs.frozen
 class TableSpec:
     """One table: ``name``; ``kind``, what an error calls one of its objects; the
@@ -174,6 +186,10 @@ TABLES: dict[str, TableSpec] = {
             {"year": _field("year")},
             derived_key=True,
         ),
+        # The online survey and the staff dashboard (cchc serve): one-time survey codes
+        # (keyed by a digest, never the code) and staff accounts (password hashes only).
+        _spec("survey_codes", "survey code", _survey_code, {"unit": _field("unit")}),
+        _spec("accounts", "staff account", _account),
     )
 }
 

@@ -37,8 +37,10 @@ from ._tables import TABLES
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from ..accounts import Account
     from ..computed import CriteriaEntry, IndexComputation
     from ..indices import UnitScorecard
+    from ..survey_codes import SurveyCode
     from ..surveys import SurveyResponse
 
 __all__ = ["HistoryEntry", "Reader", "check_day", "check_year", "task_status"]
@@ -486,3 +488,31 @@ class Reader:
             store_seq=session.store.seq,
             config=session.settings.for_year(year),
         )
+
+    # -- the online survey and the staff dashboard ----------------------------------
+
+    def survey_code(self, code: str) -> SurveyCode:
+        """The record of a survey code as printed (any case, with or without dashes):
+        :class:`ValidationError` if the text cannot be a code, :class:`NotFoundError`
+        if no such code was issued."""
+        from ..survey_codes import code_id
+
+        found: SurveyCode = self._session.get("survey_codes", code_id(code), "code")
+        return found
+
+    def survey_codes(self, *, unit: str | None = None) -> list[SurveyCode]:
+        """The survey codes issued (their records, never the codes), by issue day then
+        id; of one unit if given."""
+        keys = self._session.matching("survey_codes", unit=unit)
+        codes: list[SurveyCode] = self._session.all("survey_codes", keys)
+        return sorted(codes, key=lambda c: (c.issued, c.id))
+
+    def account(self, login: str) -> Account:
+        """The staff account ``login``; :class:`NotFoundError` if there is none."""
+        found: Account = self._session.get("accounts", login, "login")
+        return found
+
+    def accounts(self) -> list[Account]:
+        """Every staff account, by login."""
+        accounts: list[Account] = self._session.all("accounts")
+        return sorted(accounts, key=lambda a: a.id)

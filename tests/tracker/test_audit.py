@@ -27,6 +27,7 @@ import pytest
 from tinydb import Query, TinyDB
 
 import cchc_tasks as ct
+from cchc_tasks.accounts import Account, hash_password
 from cchc_tasks.calendar import CalendarOverride, Deadline
 from cchc_tasks.indices import (
     Appraisal,
@@ -315,9 +316,26 @@ WRITES: dict[str, Callable[[ct.Tracker], object]] = {
     "import_documents": lambda tr: tr.import_documents(
         {"units": [{"id": "xa-2", "name": "Xã 2", "kind": "commune", "parent": "huyen"}]}
     ),
+    # the online survey and the staff dashboard
+    "issue_survey_codes": lambda tr: tr.issue_survey_codes(
+        "huyen", "Chứng thực", 2, issued=D(2024, 3, 1), expires=D(2024, 6, 30)
+    ),
+    "answer_survey": lambda tr: tr.answer_survey(ISSUED[-1], {"access": 5}, on=D(2024, 3, 2)),
+    "add_account": lambda tr: tr.add_account(
+        Account("lan", "Lan", "viewer", hash_password("mat-khau-dai", n=16))
+    ),
+    "set_password": lambda tr: tr.set_password("lan", "mat-khau-moi-dai"),
 }
+#: The survey codes a setup issued (the store keeps only their digests).
+ISSUED: list[str] = []
 #: Writes that need something in the store first (added before the view is made).
 SETUP: dict[str, Callable[[ct.Tracker], object]] = {
+    "answer_survey": lambda tr: ISSUED.extend(
+        tr.issue_survey_codes("huyen", "", 1, issued=D(2024, 1, 1), expires=D(2024, 12, 31))
+    ),
+    "set_password": lambda tr: tr.add_account(
+        Account("lan", "Lan", "viewer", hash_password("mat-khau-dai", n=16))
+    ),
     "end_headship": lambda tr: tr.appoint_head("huyen", "lan", start=D(2024, 1, 1)),
     "remove_calendar_override": lambda tr: tr.add_calendar_override(
         CalendarOverride(D(2024, 9, 2), "off", "Nghỉ (ví dụ)")
@@ -345,6 +363,7 @@ READS = {
     "compute_indices", "criteria", "criteria_entries", "explain_index", "index_computation",
     "scorecard", "scorecards", "survey_responses",
     "actor", "ruleset", "settings", "task_outcomes",
+    "survey_code", "survey_codes", "account", "accounts",
 }  # fmt: skip
 
 
