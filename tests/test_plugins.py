@@ -303,6 +303,12 @@ def test_an_installed_plugin_that_fails_to_import_is_named(
     monkeypatch.setattr(md, "distributions", lambda: [Dist()])
     monkeypatch.setattr(md, "entry_points", lambda group: [broken])
     with pytest.raises(ct.RuleError) as info:
-        ct.Tracker.memory()
+        ct.make_plugin_manager()
     assert info.value.plugin == "broken_preset"
     assert "CCHC_TASKS_DISABLE_PLUGINS=broken_preset" in str(info.value)
+    # Installed is not enabled: a tracker does not even import it until asked to.
+    tr = ct.Tracker.memory()
+    with pytest.raises(ct.ValidationError, match="could not be loaded") as refused:
+        tr.configure(plugins=["broken_preset"])
+    assert refused.value.field == "configure.plugins"
+    assert tr.configuration().seq == 0

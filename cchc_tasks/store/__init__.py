@@ -58,13 +58,51 @@ from .snapshot import (
 )
 from .state import Doc, State
 
-__all__ = ["Change", "Entry", "State", "Store", "VerifyReport", "restore", "verify_folder"]
+__all__ = [
+    "Change",
+    "Entry",
+    "State",
+    "Store",
+    "VerifyReport",
+    "check_store_folder",
+    "is_store_folder",
+    "restore",
+    "verify_folder",
+]
 
 JOURNAL = "journal.jsonl"
 SNAPSHOT = "state.json"
 LOCK = "lock"
 
 Clock = Callable[[], dt.datetime]
+
+
+def is_store_folder(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a folder holding a store (its journal or its snapshot)."""
+    path = os.fspath(path)
+    return os.path.isdir(path) and (
+        os.path.exists(os.path.join(path, JOURNAL)) or os.path.exists(os.path.join(path, SNAPSHOT))
+    )
+
+
+def check_store_folder(path: str | os.PathLike[str], *, create: bool = True) -> None:
+    """Refuse to open ``path`` as a store unless it is one, or (with ``create``) a missing
+    or empty folder where one may be made: a folder of other files is never taken over."""
+    where = os.fspath(path)
+    if is_store_folder(where):
+        return
+    if os.path.exists(where) and not os.path.isdir(where):
+        raise StoreError(f"{where}: expected a store folder, found a file")
+    if not create:
+        raise StoreError(
+            f"{where}: expected a store (a folder with {JOURNAL}), found none; "
+            "create one first (cchc init, or Tracker.open without create=False)"
+        )
+    if os.path.isdir(where) and os.listdir(where):
+        raise StoreError(
+            f"{where}: expected a store folder or an empty one, found a folder with other "
+            "files (left untouched)"
+        )
 
 
 def _utc_now() -> dt.datetime:

@@ -34,17 +34,18 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 from ..calendar import CalendarOverride, Deadline
-from ..config import Settings, load_settings
+from ..config import ConfigurationInForce, Settings
 from ..errors import ValidationError
 from ..inspections import Inspection, Reminder
 from ..plans import Plan
-from ..plugins import Hooks, make_plugin_manager
+from ..plugins import make_plugin_manager
 from ..recurrence import AfterCompletion, Recurrence
 from ..results import Assessment, Discipline, Result
-from ..store import Entry, Store, VerifyReport
-from ..targets import Target, register_rule_kind
+from ..store import Entry, Store, VerifyReport, check_store_folder
+from ..targets import Target
 from ..tasks import ProgressReport, Task, TaskChain, TaskSeries
 from ..units import Headship, Person, Unit
+from ._configuration import ConfigurationService
 from ._indices import IndexService
 from ._interchange import InterchangeService
 from ._org import OrganisationService
@@ -78,12 +79,17 @@ class Tracker(Reader):
         ruleset: str | None = None,
         config: ConfigSource = None,
         today: Callable[[], dt.date] = dt.date.today,
+        entrypoints: bool = True,
     ) -> None:
-        hooks = Hooks(pm)
-        for kind in hooks.rule_kinds():
-            register_rule_kind(kind)
-        settings = load_settings(config, hooks.config_layers())
-        self._start(Session(store, pm, settings, actor=actor, ruleset=ruleset, today=today))
+        """A tracker over ``store`` with the plugins of ``pm`` that did not come from an
+        entry point (the built-in rules, plugins given in code), plus the installed
+        entry points the store's configuration enables (none if ``entrypoints`` is
+        false)."""
+        session = Session(
+            store, pm, config, entrypoints=entrypoints, actor=actor, ruleset=ruleset, today=today
+        )
+        session.rules()  # a bad plugin or configuration fails here, not at first use
+        self._start(session)
 
     def _start(self, session: Session) -> None:
         """Set up the read side and one service per concept over ``session``."""
@@ -97,6 +103,7 @@ class Tracker(Reader):
         self._time = TimeService(session, reader, self._tasks)
         self._urging = UrgingService(session, reader)
         self._indices = IndexService(session, reader)
+        self._configuration = ConfigurationService(session, reader)
         self._interchange = InterchangeService(
             session,
             reader,
@@ -120,11 +127,16 @@ class Tracker(Reader):
         ruleset: str | None = None,
         config: ConfigSource = None,
         snapshot_min_bytes: int | None = None,
+        create: bool = True,
     ) -> Tracker:
-        """Open (or create) the store folder at ``path``.
+        """Open the store folder at ``path``, or create it (an empty or missing folder)
+        unless ``create=False``. A folder that has files but no store in it is a
+        :class:`StoreError` and is left untouched.
 
-        ``plugins`` are extra plugin objects or modules; installed ``cchc_tasks`` entry
-        points load too unless ``load_entrypoints=False``. ``actor`` is the default
+        ``plugins`` are extra plugin objects or modules, for this tracker only. Installed
+        ``cchc_tasks`` entry points take part only when the store's configuration enables
+        them (:meth:`configure`); ``load_entrypoints=False`` enables none (an
+        evaluation of a store that names some then raises). ``actor`` is the default
         actor of writes; ``ruleset`` forces a rule set for every evaluation; ``config``
         is a TOML or JSON file (or a mapping) of rule parameters, see
         :mod:`cchc_tasks.config`. ``snapshot_min_bytes`` is how far the journal may grow
@@ -132,13 +144,21 @@ class Tracker(Reader):
         format). A store of an older layout is migrated; a newer one raises
         :class:`StoreVersionError`.
         """
-        pm = make_plugin_manager(plugins, load_entrypoints=load_entrypoints)
+        pm = make_plugin_manager(plugins, load_entrypoints=False)
+        check_store_folder(path, create=create)
         if snapshot_min_bytes is None:
             store = Store(path)
         else:
             store = Store(path, snapshot_min_bytes=snapshot_min_bytes)
         try:
-            return cls(store, pm, actor=actor, ruleset=ruleset, config=config)
+            return cls(
+                store,
+                pm,
+                actor=actor,
+                ruleset=ruleset,
+                config=config,
+                entrypoints=load_entrypoints,
+            )
         except BaseException:
             store.close()
             raise
@@ -154,8 +174,15 @@ class Tracker(Reader):
         config: ConfigSource = None,
     ) -> Tracker:
         """A tracker with the same API and nothing on disk."""
-        pm = make_plugin_manager(plugins, load_entrypoints=load_entrypoints)
-        return cls(Store(None), pm, actor=actor, ruleset=ruleset, config=config)
+        pm = make_plugin_manager(plugins, load_entrypoints=False)
+        return cls(
+            Store(None),
+            pm,
+            actor=actor,
+            ruleset=ruleset,
+            config=config,
+            entrypoints=load_entrypoints,
+        )
 
     def close(self) -> None:
         """Write a snapshot if anything changed and release the store. Idempotent.
@@ -217,6 +244,24 @@ class Tracker(Reader):
         self._session.writable()
         with self._session.write(actor, note):
             yield self
+
+    def configure(
+        self,
+        *,
+        plugins: Iterable[str] | None = None,
+        config: str | os.PathLike[str] | Mapping[str, Any] | None = None,
+        actor: str | None = None,
+        note: str | None = None,
+    ) -> ConfigurationInForce:
+        """Record, as one journal line, the rule configuration of this store: the
+        installed plugins its evaluations use (``plugins``, entry-point names, with the
+        version installed now) and its ``config`` (a mapping, or a TOML/JSON file, the
+        same as a configuration file); ``None`` keeps what is in force. Every tracker
+        that opens the store then rates it the same way. An unknown plugin, or a config
+        that does not validate with the plugins it enables, is a
+        :class:`ValidationError`; the store is left as it was. Returns
+        :meth:`configuration`."""
+        return self._configuration.configure(plugins, config, actor, note)
 
     def import_documents(
         self,

@@ -17,6 +17,7 @@ from .._codec import structure
 from ..errors import CchcError, PermissionDeniedError, StoreImportError, ValidationError
 from ..results import Discipline
 from ._session import Service, Session
+from ._configuration import ConfigurationService
 from ._tables import TABLES
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ __all__ = ["IMPORT_ORDER", "InterchangeService"]
 
 #: The order tables are decoded and written in: each after those it refers to.
 IMPORT_ORDER = (
+    "configuration",
     "units",
     "persons",
     "plans",
@@ -109,6 +111,8 @@ class InterchangeService(Service):
         def add(table: str, items: Iterable[Any], write: Callable[[Any], Any]) -> None:
             writes.extend((table, obj, write) for obj in items)
 
+        configuring = ConfigurationService(self.session, self.reader)
+        add("configuration", decoded["configuration"], configuring.restore)
         add("units", units, lambda u: org.add_unit(attrs.evolve(u, successors=()), None, None))
         add("units", ended, org.restore_successors)
         add("persons", decoded["persons"], lambda p: org.add_person(p, None, None))

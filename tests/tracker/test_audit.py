@@ -312,6 +312,7 @@ WRITES: dict[str, Callable[[ct.Tracker], object]] = {
     "import_documents": lambda tr: tr.import_documents(
         {"units": [{"id": "xa-2", "name": "Xã 2", "kind": "commune", "parent": "huyen"}]}
     ),
+    "configure": lambda tr: tr.configure(config={"bands": {"excellent": 91}}),
 }
 #: Writes that need something in the store first (added before the view is made).
 SETUP: dict[str, Callable[[ct.Tracker], object]] = {
@@ -339,7 +340,7 @@ READS = {
     "chain_tasks",
     "compute_indices", "criteria", "criteria_entries", "explain_index", "index_computation",
     "scorecard", "scorecards", "survey_responses",
-    "actor", "ruleset", "settings", "task_outcomes",
+    "actor", "ruleset", "settings", "task_outcomes", "configuration",
 }  # fmt: skip
 
 
