@@ -60,10 +60,9 @@ def enable_example_plugins(tr: Tracker) -> tuple[str, ...]:
     installed = {p.name for p in installed_plugins()} - set(disabled_plugins())
     names = tuple(name for name in EXAMPLE_PLUGINS if name in installed)
     if names:
-        tr.configure(
-            plugins=names, actor=ACTOR, note="Bật các plugin ví dụ của tỉnh Đồng Tháp"
-        )
+        tr.configure(plugins=names, actor=ACTOR, note="Bật các plugin ví dụ của tỉnh Đồng Tháp")
     return names
+
 
 PLAN_ID = "kh-cchc-2021-2030"
 YEARS = range(2021, 2027)

@@ -49,9 +49,9 @@ if TYPE_CHECKING:
 __all__ = [
     "PROJECT",
     "EnabledPlugins",
-    "disabled_plugins",
     "Hooks",
     "InstalledPlugin",
+    "disabled_plugins",
     "enable_entrypoints",
     "hookimpl",
     "installed_plugins",

@@ -154,6 +154,7 @@ class BelowKind:
 
 def test_a_plugin_rule_kind_is_stored_and_judged(tmp_path: Path) -> None:
     with small([BelowKind()], tmp_path / "s") as tr:
+        tr.add_indicator(ct.IndicatorScale("COMPLAINTS", minimum=0))
         tr.add_target(
             ct.Target(
                 id="complaints",

@@ -37,7 +37,7 @@ from ..calendar import CalendarOverride, Deadline
 from ..config import ConfigurationInForce, Settings
 from ..errors import ValidationError
 from ..inspections import Inspection, Reminder
-from ..plans import Plan
+from ..plans import IndicatorScale, Plan
 from ..plugins import make_plugin_manager
 from ..recurrence import AfterCompletion, Recurrence
 from ..results import Assessment, Discipline, Result
@@ -46,6 +46,7 @@ from ..targets import Target
 from ..tasks import ProgressReport, Task, TaskChain, TaskSeries
 from ..units import Headship, Person, Unit
 from ._configuration import ConfigurationService
+from ._indicators import IndicatorService
 from ._indices import IndexService
 from ._interchange import InterchangeService
 from ._org import OrganisationService
@@ -104,6 +105,7 @@ class Tracker(Reader):
         self._urging = UrgingService(session, reader)
         self._indices = IndexService(session, reader)
         self._configuration = ConfigurationService(session, reader)
+        self._indicators = IndicatorService(session, reader)
         self._interchange = InterchangeService(
             session,
             reader,
@@ -128,6 +130,7 @@ class Tracker(Reader):
         config: ConfigSource = None,
         snapshot_min_bytes: int | None = None,
         create: bool = True,
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> Tracker:
         """Open the store folder at ``path``, or create it (an empty or missing folder)
         unless ``create=False``. A folder that has files but no store in it is a
@@ -139,7 +142,9 @@ class Tracker(Reader):
         evaluation of a store that names some then raises). ``actor`` is the default
         actor of writes; ``ruleset`` forces a rule set for every evaluation; ``config``
         is a TOML or JSON file (or a mapping) of rule parameters, see
-        :mod:`cchc_tasks.config`. ``snapshot_min_bytes`` is how far the journal may grow
+        :mod:`cchc_tasks.config`. ``today`` is the tracker's clock (default the
+        system's): evaluations default to it, and the dates of events (completions,
+        reports, decisions, visits) may not pass the end of its year. ``snapshot_min_bytes`` is how far the journal may grow
         past the snapshot before a new one is written (default 8 MiB; see the store
         format). A store of an older layout is migrated; a newer one raises
         :class:`StoreVersionError`.
@@ -158,6 +163,7 @@ class Tracker(Reader):
                 ruleset=ruleset,
                 config=config,
                 entrypoints=load_entrypoints,
+                today=today,
             )
         except BaseException:
             store.close()
@@ -172,8 +178,11 @@ class Tracker(Reader):
         actor: str | None = None,
         ruleset: str | None = None,
         config: ConfigSource = None,
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> Tracker:
-        """A tracker with the same API and nothing on disk."""
+        """A tracker with the same API and nothing on disk. ``today`` is its clock (as
+        for :meth:`open`): what evaluations default to and what dates of events may not
+        pass."""
         pm = make_plugin_manager(plugins, load_entrypoints=False)
         return cls(
             Store(None),
@@ -182,6 +191,7 @@ class Tracker(Reader):
             ruleset=ruleset,
             config=config,
             entrypoints=load_entrypoints,
+            today=today,
         )
 
     def close(self) -> None:
@@ -352,13 +362,18 @@ class Tracker(Reader):
         exceeded: bool = False,
         quality_note: str | None = None,
         errors: int | None = None,
+        correct: bool = False,
         actor: str | None = None,
         note: str | None = None,
     ) -> Task:
         """Mark a task done on ``on``; ``exceeded`` flags "hoàn thành vượt mức", ``errors``
-        records major errors found in its output. Calling it again on a done task
-        corrects the record (the journal keeps the old one)."""
-        return self._tasks.complete_task(id, on, exceeded, quality_note, errors, actor, note)
+        records major errors found in its output. ``on`` may be neither after the
+        tracker's today nor before its plan starts. A task done already changes only
+        with ``correct=True`` (the journal keeps the old record, and its note says it
+        was a correction)."""
+        return self._tasks.complete_task(
+            id, on, exceeded, quality_note, errors, correct, actor, note
+        )
 
     def cancel_task(
         self, id: str, reason: str, *, actor: str | None = None, note: str | None = None
@@ -375,6 +390,14 @@ class Tracker(Reader):
     ) -> Task:
         """Attach a progress report (with evidence) to a task."""
         return self._tasks.report_progress(id, report, actor, note)
+
+    def add_indicator(
+        self, scale: IndicatorScale, *, actor: str | None = None, note: str | None = None
+    ) -> IndicatorScale:
+        """Declare an indicator besides the built-in four (PAR_INDEX, SIPAS, PAPI, DTI),
+        with the range of its values; results and targets may then name it. A name
+        that is built in or declared already is a :class:`DuplicateIdError`."""
+        return self._indicators.add_indicator(scale, actor, note)
 
     def record_result(
         self, result: Result, *, actor: str | None = None, note: str | None = None

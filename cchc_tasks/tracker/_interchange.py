@@ -16,8 +16,9 @@ import attrs
 from .._codec import structure
 from ..errors import CchcError, PermissionDeniedError, StoreImportError, ValidationError
 from ..results import Discipline
-from ._session import Service, Session
 from ._configuration import ConfigurationService
+from ._indicators import IndicatorService
+from ._session import Service, Session
 from ._tables import TABLES
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ __all__ = ["IMPORT_ORDER", "InterchangeService"]
 #: The order tables are decoded and written in: each after those it refers to.
 IMPORT_ORDER = (
     "configuration",
+    "indicators",
     "units",
     "persons",
     "plans",
@@ -113,6 +115,8 @@ class InterchangeService(Service):
 
         configuring = ConfigurationService(self.session, self.reader)
         add("configuration", decoded["configuration"], configuring.restore)
+        indicators = IndicatorService(self.session, self.reader)
+        add("indicators", decoded["indicators"], lambda i: indicators.add_indicator(i, None, None))
         add("units", units, lambda u: org.add_unit(attrs.evolve(u, successors=()), None, None))
         add("units", ended, org.restore_successors)
         add("persons", decoded["persons"], lambda p: org.add_person(p, None, None))

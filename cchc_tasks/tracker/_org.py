@@ -15,6 +15,7 @@ from ..plans import Plan
 from ..targets import Target
 from ..tasks import Task, TaskStatus
 from ..units import Headship, Person, Unit
+from ._indicators import scale_of
 from ._session import Service, Session
 from .reader import check_day
 
@@ -158,6 +159,7 @@ class OrganisationService(Service):
             s.require_new("targets", target)
             s.require("plans", target.plan, "Target.plan")
             s.require("units", target.unit, "Target.unit")
+            scale_of(s, target.indicator, "Target.indicator")
             s.put("targets", target)
         return target
 

@@ -10,6 +10,7 @@ import attrs
 from ..errors import ValidationError
 from ..inspections import Inspection
 from ..results import Assessment, Discipline, Result
+from ._indicators import scale_of
 from ._session import Service
 
 __all__ = ["RecordService"]
@@ -23,6 +24,7 @@ class RecordService(Service):
         with s.write(actor, note):
             self.allow("record_result", result)
             s.require("units", result.unit, "Result.unit")
+            scale_of(s, result.indicator, "Result.indicator").check(result.value, "Result.value")
             s.put("results", result)
         return result
 
@@ -40,6 +42,7 @@ class RecordService(Service):
         record = Discipline(person=person, on=on, reason=reason, form=form)
         with s.write(actor, note):
             s.require("persons", record.person, "Discipline.person")
+            s.check_recorded_day("Discipline.on", record.on)
             number = len(s.lookup("disciplines", "person", record.person))
             record = attrs.evolve(record, id=f"{record.person}#{number + 1}")
             self.allow("discipline", record)
@@ -82,6 +85,7 @@ class RecordService(Service):
         with s.write(actor, note):
             self.allow("record_inspection", inspection)
             s.require("persons", inspection.inspector, "Inspection.inspector")
+            s.check_recorded_day("Inspection.on", inspection.on)
             for uid in inspection.units:
                 s.require("units", uid, "Inspection.units")
             for tid in inspection.tasks:

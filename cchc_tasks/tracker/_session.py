@@ -123,9 +123,7 @@ class Session:
         rules = self._rules
         if rules is not None and rules.doc is doc:
             return rules
-        configuration = (
-            StoreConfiguration() if doc is None else self.decode("configuration", doc)
-        )
+        configuration = StoreConfiguration() if doc is None else self.decode("configuration", doc)
         rules = self.rules_for(configuration)
         rules.doc = doc
         self._rules = rules
@@ -330,6 +328,29 @@ class Session:
         """How each task counts on ``as_of``, by the ``cchc_task_outcomes`` plugins (the
         built-in rules and any that answer), as the evaluation counts them."""
         return self.hooks.task_outcomes(tasks, as_of) if tasks else {}
+
+    def check_recorded_day(self, field: str, day: dt.date, plan: str | None = None) -> None:
+        """A day something happened (a completion, a report, a decision, a visit): not
+        after the end of the tracker's current year, nor before plan ``plan`` starts
+        (or, with no plan named, before the earliest plan of the store starts).
+
+        The bound is the year's end rather than today: the year's records (the demo's
+        December reports among them) may be entered ahead of the last days of the year,
+        while a typo of a later year is refused."""
+        last = dt.date(self.today().year, 12, 31)
+        if day > last:
+            raise ValidationError(field, f"a date up to {last.isoformat()}", day)
+        if plan is not None:
+            found = self.get("plans", plan, field)
+            start, what = found.start, f"the start of plan {found.id}"
+        else:
+            plans = self.all("plans")
+            if not plans:
+                return
+            first = min(plans, key=lambda p: p.start)
+            start, what = first.start, f"the start of the earliest plan, {first.id}"
+        if day < start:
+            raise ValidationError(field, f"a date from {start.isoformat()} ({what}) to today", day)
 
     @staticmethod
     def check_type(obj: Any, cls: type, name: str) -> None:

@@ -18,7 +18,7 @@ import attrs
 from ..calendar import CalendarOverride
 from ..config import StoreConfiguration
 from ..inspections import Inspection
-from ..plans import Plan
+from ..plans import IndicatorScale, Plan
 from ..results import Assessment, Discipline, Result
 from ..targets import Target
 from ..tasks import Task, TaskChain, TaskSeries
@@ -143,6 +143,8 @@ TABLES: dict[str, TableSpec] = {
         _spec("inspections", "inspection", Inspection),
         # The rule configuration the store's evaluations use (one document).
         _spec("configuration", "configuration", StoreConfiguration, derived_key=True),
+        # The indicators the store declares besides the built-in ones, with their scales.
+        _spec("indicators", "indicator", IndicatorScale, derived_key=True),
         # The inputs of the PAR-style index and SIPAS, and the recorded computations.
         _spec("criteria", "criteria table", _criteria_entry, derived_key=True),
         _spec(

@@ -21,7 +21,7 @@ from ..config import Config, ConfigurationInForce, Settings
 from ..errors import ValidationError
 from ..evaluation import choose_ruleset, run_evaluation
 from ..inspections import Inspection
-from ..plans import Plan, as_indicator
+from ..plans import IndicatorScale, Plan, as_indicator
 from ..plugins import plugin_versions
 from ..results import Assessment, Discipline, Result
 from ..store import Change, Entry, VerifyReport
@@ -30,6 +30,7 @@ from ..tasks import Task, TaskChain, TaskOutcome, TaskSeries, TaskStatus
 from ..units import Headship, Person, Unit
 from ..verdicts import Evaluation, RuleSet
 from ._configuration import configuration_in_force
+from ._indicators import indicator_scales
 from ._session import Session
 from ._tables import TABLES
 
@@ -375,6 +376,12 @@ class Reader:
             if indicator is None or r.indicator == indicator
         ]
         return sorted(results, key=lambda r: (r.year, str(r.indicator), r.unit))
+
+    def indicators(self) -> list[IndicatorScale]:
+        """Every indicator results and targets may name, with its scale: the built-in
+        four and those declared with :meth:`~cchc_tasks.Tracker.add_indicator`, by name."""
+        scales = indicator_scales(self._session)
+        return [scales[name] for name in sorted(scales)]
 
     def assessments(
         self, *, person: str | None = None, year: int | None = None

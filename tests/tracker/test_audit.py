@@ -259,7 +259,7 @@ WRITES: dict[str, Callable[[ct.Tracker], object]] = {
     "add_task": lambda tr: tr.add_task(NEW),
     "add_tasks": lambda tr: tr.add_tasks([NEW]),
     "update_task": lambda tr: tr.update_task("t1", title="Đổi tên"),
-    "complete_task": lambda tr: tr.complete_task("t1", on=D(2024, 6, 2)),
+    "complete_task": lambda tr: tr.complete_task("t1", on=D(2024, 6, 2), correct=True),
     "cancel_task": lambda tr: tr.cancel_task("t1", reason="trùng"),
     "reopen_task": lambda tr: tr.reopen_task("t1"),
     "report_progress": lambda tr: tr.report_progress(
@@ -313,6 +313,7 @@ WRITES: dict[str, Callable[[ct.Tracker], object]] = {
         {"units": [{"id": "xa-2", "name": "Xã 2", "kind": "commune", "parent": "huyen"}]}
     ),
     "configure": lambda tr: tr.configure(config={"bands": {"excellent": 91}}),
+    "add_indicator": lambda tr: tr.add_indicator(ct.IndicatorScale("POPULATION", minimum=0)),
 }
 #: Writes that need something in the store first (added before the view is made).
 SETUP: dict[str, Callable[[ct.Tracker], object]] = {
@@ -340,7 +341,7 @@ READS = {
     "chain_tasks",
     "compute_indices", "criteria", "criteria_entries", "explain_index", "index_computation",
     "scorecard", "scorecards", "survey_responses",
-    "actor", "ruleset", "settings", "task_outcomes", "configuration",
+    "actor", "ruleset", "settings", "task_outcomes", "configuration", "indicators",
 }  # fmt: skip
 
 

@@ -257,6 +257,9 @@ CALLS: dict[str, tuple[str, Callable[[ct.Tracker], object]]] = {
     "discipline": ("discipline", lambda tr: tr.discipline("lan", on=TODAY, reason="chậm")),
     "record_assessment": ("record_assessment", lambda tr: tr.record_assessment("lan", 2025, 25)),
     "configure": ("configure", lambda tr: tr.configure(config={"bands": {"excellent": 91}})),
+    "add_indicator": ("add_indicator", lambda tr: tr.add_indicator(
+        ct.IndicatorScale("POPULATION", minimum=0)
+    )),
     # the PAR-style index and SIPAS
     "set_criteria": ("set_criteria", lambda tr: tr.set_criteria(
         default_criteria(), year=2025, province="huyen"
