@@ -144,10 +144,10 @@ class Tracker(Reader):
         is a TOML or JSON file (or a mapping) of rule parameters, see
         :mod:`cchc_tasks.config`. ``today`` is the tracker's clock (default the
         system's): evaluations default to it, and the dates of events (completions,
-        reports, decisions, visits) may not pass the end of its year. ``snapshot_min_bytes`` is how far the journal may grow
-        past the snapshot before a new one is written (default 8 MiB; see the store
-        format). A store of an older layout is migrated; a newer one raises
-        :class:`StoreVersionError`.
+        reports, decisions, visits) may not pass the end of its year.
+        ``snapshot_min_bytes`` is how far the journal may grow past the snapshot before
+        a new one is written (default 8 MiB; see the store format). A store of an older
+        layout is migrated; a newer one raises :class:`StoreVersionError`.
         """
         pm = make_plugin_manager(plugins, load_entrypoints=False)
         check_store_folder(path, create=create)
