@@ -278,6 +278,7 @@ def evaluation_tables(ev: Evaluation) -> list[Table]:
         ["Căn cứ", ev.ruleset.source if ev.ruleset else ""],
         ["Số hiệu nhật ký (store seq)", ev.store_seq],
         ["Plugin", "\n".join(f"{n} {v}" for n, v in ev.plugins)],
+        ["Căn cứ tính kết quả", ev.provenance()],
     ]
     units: list[list[Any]] = []
     for u in sorted(ev.units.values(), key=lambda u: (u.unit.kind, u.unit.id)):

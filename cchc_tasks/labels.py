@@ -243,6 +243,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "report.as_of": ("Số liệu tính đến ngày {date}", "Figures as of {date}"),
     "report.ruleset": ("Quy định đánh giá áp dụng: {ruleset}", "Rating rules applied: {ruleset}"),
     "report.no_ruleset": ("không có quy định nào có hiệu lực", "none in force"),
+    "report.provenance": ("Căn cứ tính kết quả: {line}", "What produced these results: {line}"),
     "report.summary": (
         "{units} đơn vị, {tasks} nhiệm vụ đến hạn trong năm: {on_time} hoàn thành đúng hạn, "
         "{late} trễ hạn, {overdue} quá hạn.",

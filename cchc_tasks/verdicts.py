@@ -342,14 +342,14 @@ class Evaluation:
     configuration_seq: int = 0
 
     def provenance(self) -> str:
-        """One line saying what produced this evaluation: the rule set, every plugin
+        """What produced this evaluation, in one line: the rule set, every plugin
         that took part (built-in rules included) with its version, the configuration
         (province, and the journal seq of the store's configuration) and the store's
         journal position."""
         ruleset = self.ruleset.name if self.ruleset is not None else "none"
         builtin = sorted({v for n, v in self.plugins if n.startswith("cchc_tasks.")})
         others = [f"{n} {v}" for n, v in self.plugins if not n.startswith("cchc_tasks.")]
-        plugins = ", ".join([*(f"built-in rules {v}" for v in builtin), *others])
+        plugins = ", ".join([*(f"built-in rules {v}" for v in builtin), *others]) or "none"
         where = (
             f"store configuration of seq {self.configuration_seq}"
             if self.configuration_seq
@@ -357,14 +357,14 @@ class Evaluation:
         )
         province = f"{self.config.province}, " if self.config.province else ""
         return (
-            f"Produced by: rule set {ruleset}; plugins {plugins}; configuration "
-            f"{province}{where}; store seq {self.store_seq}"
+            f"rule set {ruleset}; plugins {plugins}; configuration {province}{where}; "
+            f"store seq {self.store_seq}"
         )
 
     def explain(self, id: str) -> str:
         """The whole reasoning behind a person's rating, a unit's score or a target's
         outcome, as readable text."""
-        return f"{self._explain(id)}\n\n{self.provenance()}"
+        return f"{self._explain(id)}\n\nProduced by: {self.provenance()}"
 
     def _explain(self, id: str) -> str:
         if id in self.leaders:

@@ -9,18 +9,20 @@ Inside, the Tracker is a façade: it is a :class:`~cchc_tasks.tracker.reader.Rea
 (every query) and delegates each write to the service of its concept, all sharing one
 session (store, plugins, settings, the one write path):
 
-========================  =====================================================
-``tracker/_session.py``   the session: store, plugins, settings, the write path
-``tracker/_tables.py``    the table registry: classes, lookups, derived keys
-``tracker/reader.py``     the read side that rules, hooks and presentation use
-``tracker/_org.py``       units, people, heads, plans, targets; mergers, splits
-``tracker/_tasks.py``     tasks, recurring tasks, after-completion chains
-``tracker/_records.py``   results, disciplines, assessments, inspections
-``tracker/_time.py``      the working-day calendar and deadlines
-``tracker/_urging.py``    overdue, due soon, stale, reminders
-``tracker/_indices.py``   criteria, scorecards, surveys, computed indices
-``tracker/_interchange``  a whole store's documents in
-========================  =====================================================
+============================  =====================================================
+``tracker/_session.py``       the session: store, plugins, settings, the write path
+``tracker/_tables.py``        the table registry: classes, lookups, derived keys
+``tracker/reader.py``         the read side that rules, hooks and presentation use
+``tracker/_org.py``           units, people, heads, plans, targets; mergers, splits
+``tracker/_tasks.py``         tasks, recurring tasks, after-completion chains
+``tracker/_records.py``       results, disciplines, assessments, inspections
+``tracker/_time.py``          the working-day calendar and deadlines
+``tracker/_urging.py``        overdue, due soon, stale, reminders
+``tracker/_indices.py``       criteria, scorecards, surveys, computed indices
+``tracker/_indicators``       the indicators a store knows, and their scales
+``tracker/_configuration``    the store's rule configuration, in its journal
+``tracker/_interchange``      a whole store's documents in
+============================  =====================================================
 """
 
 from __future__ import annotations
