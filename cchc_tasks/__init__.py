@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     from .plans import (
         Field,
         Indicator,
+        IndicatorScale,
         Plan,
     )
     from .plugins import (
@@ -137,6 +138,7 @@ _LAZY: dict[str, str] = {
     "HistoryEntry": "tracker",
     "Indicator": "plans",
     "IndicatorFacts": "targets",
+    "IndicatorScale": "plans",
     "Judgement": "targets",
     "LeaderRating": "evaluation",
     "Levels": "targets",
@@ -205,6 +207,7 @@ __all__ = [
     "HistoryEntry",
     "Indicator",
     "IndicatorFacts",
+    "IndicatorScale",
     "Judgement",
     "LeaderRating",
     "Levels",

@@ -21,13 +21,18 @@ Sections: ``scoring``, ``bands``, ``decree90``, ``decree335``, ``cchc_link``,
 ``recommend``, ``succession``, ``indices`` (see :mod:`cchc_tasks.params`), ``sipas``
 (:class:`cchc_tasks.surveys.SipasParams`), plus any section a plugin declares by
 returning it from ``cchc_config``. Layers, later winning: the defaults, each plugin's
-``cchc_config`` answer (in registration order), the tracker's ``config=``. Unknown
-sections and keys are errors that name them, so a typo never passes silently.
+``cchc_config`` answer (in registration order), the store's own configuration
+(:class:`StoreConfiguration`, recorded in its journal with ``Tracker.configure``), the
+tracker's ``config=``. Unknown sections and keys are errors that name them, so a typo
+never passes silently.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import importlib
+import math
 import os
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -51,7 +56,16 @@ from .params import (
 if TYPE_CHECKING:
     from .surveys import SipasParams
 
-__all__ = ["Config", "Settings", "load_settings"]
+__all__ = [
+    "CONFIGURATION_ID",
+    "Config",
+    "ConfigurationInForce",
+    "Settings",
+    "StoreConfiguration",
+    "did_you_mean",
+    "load_settings",
+    "read_config",
+]
 
 _SECTIONS: dict[str, type[Any]] = {
     cls.section: cls
@@ -239,8 +253,10 @@ def _split_years(
 def load_settings(
     config: str | os.PathLike[str] | Mapping[str, Any] | Settings | None,
     plugin_layers: Iterable[Mapping[str, Any]] = (),
+    store_layer: Mapping[str, Any] | None = None,
 ) -> Settings:
-    """Merge plugin layers and ``config`` (a path, a mapping or ``None``) and validate."""
+    """Merge plugin layers, the store's configuration (``store_layer``) and ``config`` (a
+    path, a mapping or ``None``) and validate."""
     if isinstance(config, Settings):
         return config
     layers = list(plugin_layers)
@@ -253,12 +269,16 @@ def load_settings(
     if config is not None and not isinstance(config, Mapping):
         source = os.path.basename(os.fspath(config))
         config = _read(config)
+    if store_layer:
+        layers.append(store_layer)
     if config is not None:
         layers.append(config)
     base: dict[str, Any] = {}
     years: dict[int, dict[str, Any]] = {}
     for layer in layers:
         where = f"{source}: " if layer is config and source != "defaults" else ""
+        if store_layer and layer is store_layer:
+            where = "the store's configuration: "
         layer_base, layer_years = _split_years(layer, where)
         base = _merge(base, layer_base)
         for year, values in layer_years.items():
@@ -266,3 +286,95 @@ def load_settings(
     settings = Settings(base, years, frozenset(sections), source)
     settings.validate()
     return settings
+
+
+def read_config(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
+    """A configuration as a mapping: ``source`` itself, or the TOML/JSON file it names."""
+    if isinstance(source, Mapping):
+        return dict(source)
+    return _read(source)
+
+
+def did_you_mean(word: Any, choices: Iterable[str]) -> str:
+    """``" (did you mean 'X'?)"`` when one of ``choices`` is close to ``word``, else ``""``."""
+    if not isinstance(word, str):
+        return ""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+#: The key of the one document of the ``configuration`` table.
+CONFIGURATION_ID = "configuration"
+
+
+def _plain(value: Any, where: str) -> Any:
+    """A copy of ``value`` made of JSON values only (a store line must hold it as is)."""
+    if isinstance(value, Mapping):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ValidationError(f"{where}", "tables whose keys are text", key)
+            out[key] = _plain(item, f"{where}.{key}")
+        return out
+    if isinstance(value, list | tuple):
+        return [_plain(item, where) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValidationError(where, "a finite number", value)
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise ValidationError(where, "text, a number, a boolean, a list or a table", value)
+
+
+def _config_mapping(value: Any) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValidationError("StoreConfiguration.config", "a table of sections", value)
+    plain: dict[str, Any] = _plain(value, "StoreConfiguration.config")
+    return plain
+
+
+def _plugin_pins(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping) or not all(
+        isinstance(k, str) and k and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ValidationError(
+            "StoreConfiguration.plugins", "a table of plugin name → version", value
+        )
+    return {k: value[k] for k in sorted(value)}
+
+
+@attrs.frozen
+class StoreConfiguration:
+    """The rule configuration a store holds, as one journalled document: the installed
+    plugins its evaluations use (entry-point name → the version recorded when it was
+    enabled) and its ``config``, the same mapping as a configuration file."""
+
+    plugins: Mapping[str, str] = attrs.field(factory=dict, converter=_plugin_pins)
+    config: Mapping[str, Any] = attrs.field(factory=dict, converter=_config_mapping)
+
+    @property
+    def id(self) -> str:
+        return CONFIGURATION_ID
+
+
+@attrs.frozen
+class ConfigurationInForce:
+    """What :meth:`Tracker.configuration <cchc_tasks.Tracker.configuration>` answers: the
+    ``plugins`` enabled (name → version recorded) and the ``config`` mapping, with the
+    journal line that set them (``seq``, ``at``, ``actor``, ``note``; ``seq`` 0 and
+    ``at`` ``None`` for a store never configured)."""
+
+    plugins: Mapping[str, str]
+    config: Mapping[str, Any]
+    seq: int = 0
+    at: dt.datetime | None = None
+    actor: str | None = None
+    note: str | None = None
+
+    def describe(self) -> str:
+        """One line: the plugins enabled and where the configuration comes from."""
+        plugins = ", ".join(f"{n} {v}" for n, v in self.plugins.items()) or "none"
+        where = f"journal seq {self.seq}" if self.seq else "never configured"
+        sections = ", ".join(sorted(self.config)) or "defaults"
+        return f"plugins enabled: {plugins}; configuration: {sections} ({where})"

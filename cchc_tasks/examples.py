@@ -37,7 +37,32 @@ from .units import Person, Unit
 if TYPE_CHECKING:
     from .tracker import Tracker
 
-__all__ = ["NEW_COMMUNES", "PLAN_ID", "REFORM_DAY", "YEARS", "tan_hong"]
+__all__ = [
+    "EXAMPLE_PLUGINS",
+    "NEW_COMMUNES",
+    "PLAN_ID",
+    "REFORM_DAY",
+    "YEARS",
+    "enable_example_plugins",
+    "tan_hong",
+]
+
+#: The example plugins of the repository (``plugins/``) that the demo store enables.
+EXAMPLE_PLUGINS = ("cchc_dong_thap", "cchc_emulation", "cchc_overdue_alerts")
+
+
+def enable_example_plugins(tr: Tracker) -> tuple[str, ...]:
+    """Enable, in the store's configuration, those of :data:`EXAMPLE_PLUGINS` that are
+    installed and not disabled (none is an error: the demo then runs with the built-in
+    rules only); returns their names."""
+    from .plugins import disabled_plugins, installed_plugins
+
+    installed = {p.name for p in installed_plugins()} - set(disabled_plugins())
+    names = tuple(name for name in EXAMPLE_PLUGINS if name in installed)
+    if names:
+        tr.configure(plugins=names, actor=ACTOR, note="Bật các plugin ví dụ của tỉnh Đồng Tháp")
+    return names
+
 
 PLAN_ID = "kh-cchc-2021-2030"
 YEARS = range(2021, 2027)

@@ -247,6 +247,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "report.as_of": ("Số liệu tính đến ngày {date}", "Figures as of {date}"),
     "report.ruleset": ("Quy định đánh giá áp dụng: {ruleset}", "Rating rules applied: {ruleset}"),
     "report.no_ruleset": ("không có quy định nào có hiệu lực", "none in force"),
+    "report.provenance": ("Căn cứ tính kết quả: {line}", "What produced these results: {line}"),
     "report.summary": (
         "{units} đơn vị, {tasks} nhiệm vụ đến hạn trong năm: {on_time} hoàn thành đúng hạn, "
         "{late} trễ hạn, {overdue} quá hạn.",
@@ -341,6 +342,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "info.as_of": ("Tính đến ngày", "As of"),
     "info.store_seq": ("Số hiệu nhật ký (store seq)", "Journal line of the store (seq)"),
     "info.plugins": ("Plugin", "Plugins"),
+    "info.provenance": ("Căn cứ tính kết quả", "What produced it"),
     # the sheets of a workbook (Excel allows 31 characters)
     "sheet.info": ("Thông tin", "About"),
     "sheet.units": ("Đơn vị", "Units"),

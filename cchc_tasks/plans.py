@@ -19,14 +19,24 @@ from ._fields import (
     check_date,
     check_id,
     check_nonempty_text,
+    check_number,
     check_optional_id,
     check_period,
     check_text,
     nfc,
     nfc_or_none,
 )
+from .errors import ValidationError
 
-__all__ = ["Field", "Indicator", "Plan", "as_field", "as_indicator"]
+__all__ = [
+    "BUILTIN_SCALES",
+    "Field",
+    "Indicator",
+    "IndicatorScale",
+    "Plan",
+    "as_field",
+    "as_indicator",
+]
 
 
 class Field(enum.StrEnum):
@@ -86,6 +96,63 @@ def as_indicator(value: Any) -> Any:
         return Indicator(value)
     except ValueError:
         return value
+
+
+@attrs.frozen
+class IndicatorScale:
+    """An indicator a store may record: its ``name`` and the range of its values,
+    ``minimum`` to ``maximum`` inclusive (``None``: no bound on that side). The four
+    built-in indicators have theirs (:data:`BUILTIN_SCALES`); any other must be declared
+    (``Tracker.add_indicator``) before a result or a target names it."""
+
+    name: str = attrs.field(converter=as_indicator, validator=check_nonempty_text)
+    minimum: float | None = attrs.field(default=None, validator=check_number(optional=True))
+    maximum: float | None = attrs.field(default=None, validator=check_number(optional=True))
+    label: str = attrs.field(default="", converter=nfc, validator=check_text)
+
+    def __attrs_post_init__(self) -> None:
+        if self.minimum is not None and self.maximum is not None and self.maximum < self.minimum:
+            raise ValidationError(
+                "IndicatorScale.maximum", f"a number >= minimum={self.minimum:g}", self.maximum
+            )
+
+    @property
+    def id(self) -> str:
+        return str(self.name)
+
+    def describe(self) -> str:
+        """The range as text: ``"from 0 to 100"``, ``"at least 0"``, ``"any number"``."""
+        low, high = self.minimum, self.maximum
+        if low is not None and high is not None:
+            return f"from {low:g} to {high:g}"
+        if low is not None:
+            return f"at least {low:g}"
+        if high is not None:
+            return f"at most {high:g}"
+        return "any number"
+
+    def check(self, value: float | None, field: str) -> None:
+        """Refuse a ``value`` outside the scale, naming ``field``."""
+        if value is None:
+            return
+        if (self.minimum is not None and value < self.minimum) or (
+            self.maximum is not None and value > self.maximum
+        ):
+            raise ValidationError(field, f"a {self.name} value {self.describe()}", value)
+
+
+#: The scales of the built-in indicators: PAR INDEX and SIPAS are percentages (a
+#: computed index is clamped to 0–100, bonus points included); PAPI is a total of eight
+#: dimensions of up to 10 points (80); DTI is an index from 0 to 1, as results use it.
+BUILTIN_SCALES: dict[str, IndicatorScale] = {
+    scale.id: scale
+    for scale in (
+        IndicatorScale(Indicator.PAR_INDEX, 0, 100, "percent"),
+        IndicatorScale(Indicator.SIPAS, 0, 100, "percent"),
+        IndicatorScale(Indicator.PAPI, 0, 80, "points of 80"),
+        IndicatorScale(Indicator.DTI, 0, 1, "index from 0 to 1"),
+    )
+}
 
 
 def as_field(value: Any) -> Any:

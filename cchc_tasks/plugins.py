@@ -5,6 +5,10 @@ The project name, the marker and the entry-point group are one string,
 import): hookspecs, then the built-in rules (ordinary plugins from
 ``cchc_tasks.rulesets``), then installed entry points, then the caller's plugins, and
 finally ``check_pending()`` so that a misspelt hook fails loudly.
+
+Installed is not enabled: a tracker's manager holds the built-in rules, the plugins
+given in code and only the installed entry points that the store's configuration names
+(:func:`enable_entrypoints`); :func:`installed_plugins` lists what is installed.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import pluggy
 
 from ._markers import PROJECT, hookimpl
@@ -41,7 +46,18 @@ if TYPE_CHECKING:
         UnitFacts,
     )
 
-__all__ = ["PROJECT", "Hooks", "hookimpl", "make_plugin_manager", "plugin_versions"]
+__all__ = [
+    "PROJECT",
+    "EnabledPlugins",
+    "Hooks",
+    "InstalledPlugin",
+    "disabled_plugins",
+    "enable_entrypoints",
+    "hookimpl",
+    "installed_plugins",
+    "make_plugin_manager",
+    "plugin_versions",
+]
 
 
 def _builtin_plugins() -> list[tuple[str, object]]:
@@ -66,6 +82,12 @@ logger = logging.getLogger("cchc_tasks.plugins")
 
 def _disabled(environ: Mapping[str, str]) -> list[str]:
     return [name.strip() for name in environ.get(DISABLE_ENV, "").split(",") if name.strip()]
+
+
+def disabled_plugins(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The plugin names ``CCHC_TASKS_DISABLE_PLUGINS`` blocks (in ``environ``, default
+    ``os.environ``)."""
+    return _disabled(os.environ if environ is None else environ)
 
 
 def _trace(pm: pluggy.PluginManager) -> None:
@@ -95,15 +117,8 @@ def make_plugin_manager(
     ``CCHC_TASKS_DISABLE_PLUGINS`` (in ``environ``, default ``os.environ``) blocks
     plugins by name; ``CCHC_TASKS_TRACE_PLUGINS=1`` logs every hook call.
     """
-    from . import hookspecs
-
     environ = os.environ if environ is None else environ
-    pm = pluggy.PluginManager(PROJECT)
-    pm.add_hookspecs(hookspecs)
-    for name in _disabled(environ):
-        pm.set_blocked(name)
-    if environ.get(TRACE_ENV, "") not in ("", "0"):
-        _trace(pm)
+    pm = _new_manager(environ)
     try:
         if builtins:
             for builtin_name, builtin in _builtin_plugins():
@@ -119,11 +134,7 @@ def make_plugin_manager(
                 pm.register(plugin, name=name)
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        culprit = pm.get_name(exc.plugin) if pm.is_registered(exc.plugin) else None
-        found = re.search(r"hook '?(\w+)'?", str(exc))
-        raise RuleError(
-            str(exc), plugin=culprit or _name_of(exc.plugin), hook=found.group(1) if found else None
-        ) from exc
+        raise _validation_error(pm, exc) from exc
     except ValueError as exc:  # pluggy: a plugin or name registered twice
         raise RuleError(str(exc)) from exc
     return pm
@@ -149,6 +160,122 @@ def _load_entrypoints(pm: pluggy.PluginManager) -> None:
             f"or uninstall it, or block it with {DISABLE_ENV}={name}",
             plugin=name,
         ) from exc
+
+
+@attrs.frozen
+class InstalledPlugin:
+    """A ``cchc_tasks`` entry point installed in this environment: its ``name`` (what a
+    store's configuration enables), the ``distribution`` that provides it and its
+    ``version``. Listing it does not import it."""
+
+    name: str
+    distribution: str
+    version: str
+
+
+def installed_plugins() -> list[InstalledPlugin]:
+    """Every installed ``cchc_tasks`` entry point, by name (none of them is imported)."""
+    found = {}
+    for ep in importlib.metadata.entry_points(group=PROJECT):
+        dist = ep.dist
+        found[ep.name] = InstalledPlugin(
+            ep.name,
+            dist.name if dist is not None else "?",
+            dist.version if dist is not None else "unknown",
+        )
+    return [found[name] for name in sorted(found)]
+
+
+@attrs.frozen
+class EnabledPlugins:
+    """What :func:`enable_entrypoints` made: the manager, and for each name it could not
+    enable, why (not installed, blocked by ``CCHC_TASKS_DISABLE_PLUGINS``, failed to
+    load)."""
+
+    pm: pluggy.PluginManager
+    missing: Mapping[str, str]
+
+
+def _builtin_names() -> frozenset[str]:
+    from .rulesets import BUILTIN_PLUGINS
+
+    return frozenset(name for name, _ in BUILTIN_PLUGINS)
+
+
+def enable_entrypoints(
+    base: pluggy.PluginManager,
+    enabled: Iterable[str],
+    *,
+    entrypoints: bool = True,
+    environ: Mapping[str, str] | None = None,
+) -> EnabledPlugins:
+    """A new manager with the plugins of ``base`` that did not come from an entry point
+    (the built-in rules and the plugins given in code, under the same names) and the
+    installed entry points named in ``enabled``, registered between the two as
+    :func:`make_plugin_manager` does; none if ``entrypoints`` is false.
+
+    A name that cannot be enabled is left out and reported in ``missing``: the caller
+    decides (an evaluation refuses to run without it)."""
+    environ = os.environ if environ is None else environ
+    from_entrypoints = {id(plugin) for plugin, _ in base.list_plugin_distinfo()}
+    kept = [
+        (name, plugin)
+        for name, plugin in base.list_name_plugin()
+        if plugin is not None and id(plugin) not in from_entrypoints
+    ]
+    builtin = _builtin_names()
+    pm = _new_manager(environ)
+    missing: dict[str, str] = {}
+    installed = {p.name for p in installed_plugins()} if entrypoints else set()
+    try:
+        for name, plugin in kept:
+            if name in builtin:
+                pm.register(plugin, name=name)
+        for name in sorted(set(enabled)):
+            if not entrypoints:
+                missing[name] = "entry points are not loaded by this tracker"
+            elif name not in installed:
+                missing[name] = "not installed"
+            elif pm.is_blocked(name):
+                missing[name] = f"disabled by {DISABLE_ENV}"
+            else:
+                _load_one(pm, name, missing)
+        for name, plugin in kept:
+            if name not in builtin and not pm.is_registered(plugin):
+                pm.register(plugin, name=name)
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise _validation_error(pm, exc) from exc
+    return EnabledPlugins(pm, missing)
+
+
+def _load_one(pm: pluggy.PluginManager, name: str, missing: dict[str, str]) -> None:
+    try:
+        pm.load_setuptools_entrypoints(PROJECT, name=name)
+    except Exception as exc:  # a broken plugin: named, never half-registered
+        missing[name] = f"could not be loaded ({type(exc).__name__}: {exc})"
+        if pm.has_plugin(name):
+            pm.unregister(name=name)
+
+
+def _new_manager(environ: Mapping[str, str]) -> pluggy.PluginManager:
+    from . import hookspecs
+
+    pm = pluggy.PluginManager(PROJECT)
+    pm.add_hookspecs(hookspecs)
+    for name in _disabled(environ):
+        pm.set_blocked(name)
+    if environ.get(TRACE_ENV, "") not in ("", "0"):
+        _trace(pm)
+    return pm
+
+
+def _validation_error(pm: pluggy.PluginManager, exc: pluggy.PluginValidationError) -> RuleError:
+    culprit = pm.get_name(exc.plugin) if pm.is_registered(exc.plugin) else None
+    found = re.search(r"hook '?(\w+)'?", str(exc))
+    return RuleError(
+        str(exc), plugin=culprit or _name_of(exc.plugin), hook=found.group(1) if found else None
+    )
 
 
 def _unique_name(pm: pluggy.PluginManager, name: str) -> str:

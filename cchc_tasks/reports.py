@@ -106,6 +106,7 @@ def text_report(ev: Evaluation, *, reasons: bool = True) -> str:
     lines = [
         f"KẾT QUẢ THỰC HIỆN NHIỆM VỤ CCHC NĂM {ev.year} / CCHC results {ev.year}",
         f"As of {ev.as_of.isoformat()}; rule set: {rs}",
+        f"Produced by: {ev.provenance()}",
         "",
         "Targets / Mục tiêu",
     ]
@@ -285,6 +286,7 @@ def _heading_lines(ev: Evaluation, lang: Lang) -> tuple[str, list[str]]:
             late=sum(u.late for u in units),
             overdue=sum(u.overdue for u in units),
         ),
+        _t("report.provenance", lang, line=ev.provenance()),
     ]
     return title, lines
 

@@ -433,6 +433,7 @@ def info_table(ev: Evaluation, lang: Lang = "vi") -> Table:
         ("col.source", Cell(ruleset.source if ruleset else "")),
         ("info.store_seq", _num(ev.store_seq, lang)),
         ("info.plugins", _lines(f"{n} {v}" for n, v in ev.plugins)),
+        ("info.provenance", Cell(ev.provenance())),
     ]
     columns: list[_Column[tuple[str, Cell]]] = [
         ("col.item", lambda pair: Cell(t(pair[0], lang))),

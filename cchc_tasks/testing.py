@@ -45,6 +45,7 @@ import cchc_tasks as ct
 
 from .calendar import CalendarOverride, OverrideKind
 from .inspections import Inspection
+from .plans import BUILTIN_SCALES
 from .recurrence import Adjust, AfterCompletion, Recurrence, monthly, quarterly, yearly
 from .results import ABSENCE_KINDS, Absence, Assessment, PersonRating, UnitRating
 from .targets import AllOf, AnyOf, Milestones
@@ -64,6 +65,7 @@ __all__ = [
     "headships",
     "ids",
     "indicator_facts",
+    "indicator_scales",
     "indicators",
     "inspections",
     "leaf_rules",
@@ -480,6 +482,15 @@ def indicators() -> st.SearchStrategy[str]:
 
 
 @st.composite
+def indicator_scales(draw: st.DrawFn) -> ct.IndicatorScale:
+    """Declared indicators: a custom name and a range (either bound may be open)."""
+    low = draw(st.none() | _finite(-1000.0, 1000.0))
+    high = draw(st.none() | _finite(low if low is not None else -1000.0, 2000.0))
+    name = draw(texts(nonempty=True, max_size=20).filter(lambda n: n not in BUILTIN_SCALES))
+    return ct.IndicatorScale(name, low, high, draw(texts()))
+
+
+@st.composite
 def results(
     draw: st.DrawFn,
     *,
@@ -487,12 +498,18 @@ def results(
     unit: str | None = None,
     year: int | None = None,
 ) -> ct.Result:
-    """Indicator results with a value, a rank, or both; the rank never exceeds ``of``."""
-    value = draw(st.none() | _finite(0.0, 100.0) | _finite() | st.integers(-(10**6), 10**6))
+    """Indicator results with a value, a rank, or both; the rank never exceeds ``of``. A
+    built-in indicator's value lies within its scale (a tracker refuses any other)."""
+    name = _pick(draw, indicator, indicators())
+    scale = BUILTIN_SCALES.get(str(name))
+    if scale is not None and scale.minimum is not None and scale.maximum is not None:
+        value = draw(st.none() | _finite(float(scale.minimum), float(scale.maximum)))
+    else:
+        value = draw(st.none() | _finite(0.0, 100.0) | _finite() | st.integers(-(10**6), 10**6))
     rank = draw(st.none() | st.integers(1, 200)) if value is not None else draw(st.integers(1, 200))
     of = draw(st.none() | st.integers(rank or 1, 250))
     return ct.Result(
-        indicator=_pick(draw, indicator, indicators()),
+        indicator=name,
         unit=_pick(draw, unit, ids()),
         year=_pick(draw, year, st.integers(1900, 2200)),
         value=value,

@@ -438,10 +438,35 @@ class Evaluation:
     store_seq: int
     names: Mapping[str, str] = attrs.field(factory=dict)
     config: Config = attrs.field(factory=Config)
+    #: The journal seq of the store's configuration in force (0: never configured).
+    configuration_seq: int = 0
+
+    def provenance(self) -> str:
+        """What produced this evaluation, in one line: the rule set, every plugin
+        that took part (built-in rules included) with its version, the configuration
+        (province, and the journal seq of the store's configuration) and the store's
+        journal position."""
+        ruleset = self.ruleset.name if self.ruleset is not None else "none"
+        builtin = sorted({v for n, v in self.plugins if n.startswith("cchc_tasks.")})
+        others = [f"{n} {v}" for n, v in self.plugins if not n.startswith("cchc_tasks.")]
+        plugins = ", ".join([*(f"built-in rules {v}" for v in builtin), *others]) or "none"
+        where = (
+            f"store configuration of seq {self.configuration_seq}"
+            if self.configuration_seq
+            else "no store configuration"
+        )
+        province = f"{self.config.province}, " if self.config.province else ""
+        return (
+            f"rule set {ruleset}; plugins {plugins}; configuration {province}{where}; "
+            f"store seq {self.store_seq}"
+        )
 
     def explain(self, id: str) -> str:
         """The whole reasoning behind a person's rating, a unit's score or a target's
         outcome, as readable text."""
+        return f"{self._explain(id)}\n\nProduced by: {self.provenance()}"
+
+    def _explain(self, id: str) -> str:
         if id in self.leaders:
             return "\n\n".join(self._explain_rating(r) for r in self.ratings if r.person == id)
         if id in self.units:

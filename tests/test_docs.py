@@ -33,6 +33,8 @@ EXECUTED = [
     "docs/tutorial.md",
     "docs/reference/hooks.md",
     "docs/reference/configuration.md",
+    "docs/reference/configuration-in-the-journal.md",
+    "docs/how-to/configure-a-province.md",
     "docs/reference/rules-decree335.md",
     "docs/reference/cchc-link.md",
     "docs/reference/plugins.md",

@@ -400,12 +400,12 @@ def target_tracker(
 ) -> ct.Tracker:
     tr = scenario({"u": "o"})
     tr.add_target(
-        ct.Target(id="t", plan="kh", unit="u", indicator="DTI", rule=rule, ratchet=ratchet)
+        ct.Target(id="t", plan="kh", unit="u", indicator="SIPAS", rule=rule, ratchet=ratchet)
     )
     for year, (value, rank) in results.items():
         tr.record_result(
             ct.Result(
-                indicator="DTI",
+                indicator="SIPAS",
                 unit="u",
                 year=year,
                 value=value,

@@ -25,7 +25,9 @@ def plugin(tr: ct.Tracker, name: str) -> object:
 
 
 def demo(**kw: object) -> ct.Tracker:
+    """The demo store with the example plugins enabled through its configuration."""
     tr = ct.Tracker.memory(**kw)  # type: ignore[arg-type]
+    assert ct.examples.enable_example_plugins(tr) == ct.examples.EXAMPLE_PLUGINS
     ct.examples.tan_hong(tr)
     return tr
 
@@ -57,6 +59,7 @@ def test_dong_thap_last_place_cap_reads_the_official_par_rank_as_province_policy
     """The cap rests on the province's published PAR index rank, not on task completion
     among the units in the store, and cites province policy [I], not QĐ 1602."""
     tr = ct.Tracker.memory()
+    tr.configure(plugins=["cchc_dong_thap"])
     tr.add_unit(ct.Unit(id="xa", name="UBND xã", kind="commune"))
     tr.add_person(ct.Person(id="h", name="Chủ tịch"))
     tr.appoint_head("xa", "h", dt.date(2020, 1, 1))
@@ -78,8 +81,24 @@ def test_dong_thap_last_place_cap_reads_the_official_par_rank_as_province_policy
 
 def test_the_trackers_own_config_overrides_the_preset() -> None:
     tr = ct.Tracker.memory(config={"bands": {"excellent": 95}})
+    tr.configure(plugins=["cchc_dong_thap"])
     assert tr.config(2024).bands.excellent == 95
     assert tr.config(2024).province == "Đồng Tháp"
+
+
+def test_the_stores_config_sits_between_the_preset_and_the_trackers_own() -> None:
+    tr = ct.Tracker.memory()
+    tr.configure(plugins=["cchc_dong_thap"], config={"bands": {"excellent": 93}})
+    assert tr.config(2024).bands.excellent == 93
+    assert tr.config(2024).province == "Đồng Tháp"
+
+
+def test_installed_plugins_take_no_part_until_the_store_enables_them() -> None:
+    tr = ct.Tracker.memory()
+    assert tr.config(2024).province == ""
+    assert tr.plugin_manager.get_plugin("cchc_dong_thap") is None
+    names = {p.name for p in ct.plugins.installed_plugins()}
+    assert set(ct.examples.EXAMPLE_PLUGINS) <= names
 
 
 def test_emulation_proposes_collectives_with_every_condition_listed() -> None:
@@ -94,7 +113,9 @@ def test_emulation_proposes_collectives_with_every_condition_listed() -> None:
             }
         }
     }
-    ev = demo(config=counts).evaluate(2021)
+    tr = demo()
+    tr.configure(config=counts)
+    ev = tr.evaluate(2021)
     proposals = {r.subject: r for r in ev.recommendations if r.kind == "commendation-collective"}
     assert "noi-vu" in proposals
     text = proposals["noi-vu"].reason.text

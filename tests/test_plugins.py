@@ -154,6 +154,7 @@ class BelowKind:
 
 def test_a_plugin_rule_kind_is_stored_and_judged(tmp_path: Path) -> None:
     with small([BelowKind()], tmp_path / "s") as tr:
+        tr.add_indicator(ct.IndicatorScale("COMPLAINTS", minimum=0))
         tr.add_target(
             ct.Target(
                 id="complaints",
@@ -303,6 +304,12 @@ def test_an_installed_plugin_that_fails_to_import_is_named(
     monkeypatch.setattr(md, "distributions", lambda: [Dist()])
     monkeypatch.setattr(md, "entry_points", lambda group: [broken])
     with pytest.raises(ct.RuleError) as info:
-        ct.Tracker.memory()
+        ct.make_plugin_manager()
     assert info.value.plugin == "broken_preset"
     assert "CCHC_TASKS_DISABLE_PLUGINS=broken_preset" in str(info.value)
+    # Installed is not enabled: a tracker does not even import it until asked to.
+    tr = ct.Tracker.memory()
+    with pytest.raises(ct.ValidationError, match="could not be loaded") as refused:
+        tr.configure(plugins=["broken_preset"])
+    assert refused.value.field == "configure.plugins"
+    assert tr.configuration().seq == 0

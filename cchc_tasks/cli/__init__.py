@@ -4,9 +4,13 @@ Exit status:
 
 * 0 on success;
 * 1 on a mistake of the user, with one line on stderr that names the problem: an error
-  of the :class:`~cchc_tasks.CchcError` family (``cchc: <message>``), a command line that
-  does not parse (``cchc tasks: argument --due-from: …``), a file that cannot be read;
-* 2 when ``cchc verify`` finds tampering (or ``cchc backup`` copied a store that has some);
+  of the :class:`~cchc_tasks.CchcError` family (``cchc: <message>``, naming the option
+  or argument it came from: ``cchc: --unit: …``, ``cchc: YEAR: …``), a command line that
+  does not parse (``cchc tasks: argument --due-from: …``; a misspelt command gets the
+  nearest one suggested), a file that cannot be read; an unexpected failure is one line
+  too, with a hint to rerun with ``--debug`` (which lets the traceback through);
+* 2 when ``cchc verify`` finds tampering (or ``cchc backup`` copied a store that has
+  some), or a store cannot be opened because its journal was tampered with;
 * 141 (as for SIGPIPE), silently, when the reader of the output goes away.
 
 Every command has ``--help``, with examples. The list commands (``tasks``, ``units``,
@@ -24,7 +28,7 @@ import textwrap
 from collections.abc import Sequence
 
 from .._version import __version__
-from ..errors import CchcError
+from ..errors import CchcError, StoreCorruptError
 from . import _common as common
 from ._common import WIDE_COLUMN as WIDE_COLUMN  # importable from here, as it always was
 from ._common import BlockHelpFormatter, Command, Parser, UsageError, examples_block, plain_table
@@ -65,6 +69,7 @@ def _all_commands() -> tuple[Command, ...]:
     They are imported when the parser is built, not with the package, so that
     ``import cchc_tasks.cli`` stays cheap.
     """
+    from .config_commands import CONFIG, INIT
     from .copy_command import COPY
     from .demo_command import DEMO
     from .file_commands import EXPORT, IMPORT
@@ -77,6 +82,8 @@ def _all_commands() -> tuple[Command, ...]:
 
     return (
         DEMO,
+        INIT,
+        CONFIG,
         TASKS,
         UNITS,
         PLUGINS,
@@ -133,6 +140,11 @@ def _build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argumen
         formatter_class=BlockHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"cchc {__version__}")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the traceback of an unexpected failure (anywhere on the command line)",
+    )
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     by_name: dict[str, argparse.ArgumentParser] = {}
     for command in _all_commands():
@@ -159,6 +171,24 @@ def help_text(command: str | None = None) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``cchc`` command; returns the exit code (see the module's docstring)."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args_list
+    args_list = [a for a in args_list if a != "--debug"]
+    try:
+        return _run(args_list)
+    except Exception as exc:
+        if debug:
+            raise
+        print(
+            f"cchc: unexpected error: {type(exc).__name__}: {exc} "
+            "(rerun with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_USER_ERROR
+
+
+def _run(argv: Sequence[str]) -> int:
+    """Parse and run; every error that is the user's to fix becomes one line."""
     try:
         parser, _ = _build_parser()
         args = parser.parse_args(argv)
@@ -168,8 +198,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(exc, file=sys.stderr)
         return EXIT_USER_ERROR
+    except StoreCorruptError as exc:
+        print(f"cchc: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_TAMPERED
     except CchcError as exc:
-        print(f"cchc: {exc}", file=sys.stderr)
+        print(f"cchc: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:
         # The reader stopped (``cchc log STORE | head``): nothing to say, nobody to say it to.
@@ -184,3 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("cchc: interrupted", file=sys.stderr)
         return 130
     return code
+
+
+def _one_line(exc: BaseException) -> str:
+    """An error's message on one line (an import error lists its bad rows on several: they
+    are kept, joined, so that nothing is lost)."""
+    return "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())

@@ -8,18 +8,21 @@ package itself) can import from it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
+import difflib
 import importlib
 import json
 import os
+import re
 import sys
 import textwrap
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 
 from .._tabular import neutralise
-from ..errors import StoreError
+from ..errors import CchcError, StoreError, ValidationError
 
 if TYPE_CHECKING:
     from ..tracker import Tracker
@@ -51,10 +54,45 @@ def fail(command: str, message: str) -> NoReturn:
 # --- Declaring and parsing commands ---------------------------------------------------------
 
 
+T = TypeVar("T")
+
+
+def about(option: str, call: Callable[[], T]) -> T:
+    """``call()``; a :class:`CchcError` it raises becomes one line naming ``option`` (the
+    command-line argument the bad value came from: ``--unit``, ``YEAR``…)."""
+    try:
+        return call()
+    except CchcError as exc:
+        raise UsageError(f"cchc: {option}: {exc}") from exc
+
+
+@contextlib.contextmanager
+def naming(options: Mapping[str, str]) -> Iterator[None]:
+    """A :class:`ValidationError` whose field is a key of ``options`` (``"evaluate.year"``)
+    becomes one line naming the option it came from (``YEAR``)."""
+    try:
+        yield
+    except ValidationError as exc:
+        option = options.get(exc.field)
+        if option is None:
+            raise
+        raise UsageError(f"cchc: {option}: {exc}") from exc
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: '(?P<got>[^']*)' \(choose from (?P<choices>.*)\)")
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse, but a mistake is one line naming the problem and exit status 1."""
+    """argparse, but a mistake is one line naming the problem and exit status 1; a
+    misspelt command or choice gets the nearest one suggested."""
 
     def error(self, message: str) -> NoReturn:
+        found = _INVALID_CHOICE.search(message)
+        if found is not None:
+            choices = re.findall(r"'?([\w.-]+)'?", found["choices"])
+            close = difflib.get_close_matches(found["got"], choices, n=1, cutoff=0.5)
+            if close:
+                message += f"; did you mean {close[0]!r}?"
         raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
 
 
@@ -109,14 +147,30 @@ class Command(NamedTuple):
         return parser
 
 
+_DAY_FIRST = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})")
+
+
 def parse_date(text: str) -> dt.date:
-    """A ``DATE`` argument: an ISO date such as 2025-01-31."""
+    """A ``DATE`` argument: an ISO date such as 2025-01-31, or day first as officials
+    write it, 31/01/2025."""
     try:
+        found = _DAY_FIRST.fullmatch(text.strip())
+        if found is not None:
+            return dt.date(int(found["y"]), int(found["m"]), int(found["d"]))
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected a date such as 2025-01-31, got {text!r}"
+            f"expected a date such as 2025-01-31 or 31/01/2025, got {text!r}"
         ) from None
+
+
+def parse_year(text: str) -> int:
+    """A ``YEAR`` argument: a whole number such as 2025 (its range is the tracker's to
+    judge, which knows the plans)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a year such as 2025, got {text!r}") from None
 
 
 def add_format_option(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
@@ -161,7 +215,8 @@ def open_store(path: str) -> Tracker:
         from ..store.copy import open_existing
 
         open_existing(path).close()  # refuses a schema that holds no store
-    return Tracker.open(path)
+        return Tracker.open(path)
+    return Tracker.open(existing_store(path), create=False)
 
 
 # --- Output of the list commands ------------------------------------------------------------

@@ -22,13 +22,14 @@ def _add_demo_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    from ..examples import YEARS, tan_hong
+    from ..examples import YEARS, enable_example_plugins, tan_hong
     from ..reports import text_report
     from ..tracker import Tracker
 
     if os.path.isdir(args.store) and os.listdir(args.store):
         fail("demo", f"{args.store} is not empty; remove it or pick another --store")
     with Tracker.open(args.store) as tr:
+        enable_example_plugins(tr)
         tan_hong(tr)
         print(
             f"Built the Tân Hồng example in {args.store}: {len(tr.units())} units, "

@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 
-from ._common import EXIT_OK, Command, fail, open_store, parse_date
+from ._common import EXIT_OK, Command, about, fail, naming, open_store, parse_date
 
 # --- cchc import ----------------------------------------------------------------------------
 
@@ -47,6 +47,7 @@ def _run_import(args: argparse.Namespace) -> int:
 
     print(f"Reading {args.file}…", file=sys.stderr)
     with open_store(args.store) as tr:
+        about("--plan", lambda: tr.plan(args.plan))
         tasks = import_annex(
             tr,
             args.file,
@@ -111,13 +112,15 @@ def _run_export(args: argparse.Namespace) -> int:
             fail("export", f"expected a year such as 2024, got {args.evaluation[0]!r}")
     with open_store(args.store) as tr:
         if args.plan:
-            tr.plan(args.plan)
+            about("--plan", lambda: tr.plan(args.plan))
         if args.tasks:
             chosen = tr.tasks(plan=args.plan) if args.plan else None
             count = export_tasks(tr, args.tasks, chosen)
             print(f"Wrote {count} tasks to {args.tasks}.")
         if year is not None:
-            export_evaluation(tr.evaluate(year, as_of=args.as_of), args.evaluation[1])
+            with naming({"evaluate.year": "--evaluation YEAR", "evaluate.as_of": "--as-of"}):
+                evaluation = tr.evaluate(year, as_of=args.as_of)
+            export_evaluation(evaluation, args.evaluation[1])
             print(f"Wrote the evaluation of {year} to {args.evaluation[1]}.")
         if args.json:
             count = export_store_json(tr, args.json)

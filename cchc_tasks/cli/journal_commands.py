@@ -13,7 +13,16 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ._common import EXIT_OK, FORMATS, Command, add_format_option, emit, open_store, parse_date
+from ._common import (
+    EXIT_OK,
+    FORMATS,
+    Command,
+    UsageError,
+    add_format_option,
+    emit,
+    open_store,
+    parse_date,
+)
 
 if TYPE_CHECKING:
     from ..store import Change, Entry
@@ -109,6 +118,9 @@ def _add_history_options(parser: argparse.ArgumentParser) -> None:
 def _run_history(args: argparse.Namespace) -> int:
     with open_store(args.store) as tr:
         found = tr.history(args.id)
+    if not found:
+        # An id that never changed is an id that does not exist: a typo, most likely.
+        raise UsageError(f"cchc: ID: no object {args.id!r} in {args.store} (no change names it)")
     if args.format != "text":
         rows = [_change_row(h.seq, h.at, h.actor, h.note, h.change) for h in found]
         value = [
@@ -116,9 +128,6 @@ def _run_history(args: argparse.Namespace) -> int:
             for h in found
         ]
         _emit_changes(args.format, rows, value, f"no changes to {args.id!r} in {args.store}")
-        return EXIT_OK
-    if not found:
-        print(f"no changes to {args.id!r} in {args.store}")
         return EXIT_OK
     print(f"{args.id} in {args.store}: {len(found)} change{'s' * (len(found) != 1)}")
     for item in found:

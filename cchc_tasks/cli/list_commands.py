@@ -12,6 +12,7 @@ from ._common import (
     EXIT_OK,
     FORMATS,
     Command,
+    about,
     add_format_option,
     emit,
     fail,
@@ -62,9 +63,11 @@ def _run_tasks(args: argparse.Namespace) -> int:
     with open_store(args.store) as tr:
         # An id that names nothing is a typo more often than a question: say so.
         if args.unit is not None:
-            tr.unit(args.unit)
+            about("--unit", lambda: tr.unit(args.unit))
         if args.plan is not None:
-            tr.plan(args.plan)
+            about("--plan", lambda: tr.plan(args.plan))
+        if args.assignee is not None:
+            about("--assignee", lambda: tr.person(args.assignee))
         found = tr.tasks(
             unit=args.unit,
             plan=args.plan,
@@ -114,7 +117,7 @@ def _run_units(args: argparse.Namespace) -> int:
 
     with open_store(args.store) as tr:
         if args.parent is not None:
-            tr.unit(args.parent)
+            about("--parent", lambda: tr.unit(args.parent))
         rows = [unstructure(unit) for unit in tr.units(parent=args.parent)]
     emit(
         args.format,
@@ -158,17 +161,22 @@ def _run_plugins(args: argparse.Namespace) -> int:
         if plugin is None:
             continue
         hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or ())
-        rows.append({"name": name, "version": versions.get(name, "?"), "hooks": hooks})
-    emit(args.format, rows, table=("name", "version", "hooks"), empty="no plugins loaded")
+        # Built-in rules are always on; an installed plugin takes part in a store's
+        # evaluations only when the store's configuration enables it (cchc config plugins).
+        status = "built-in" if name.startswith("cchc_tasks.") else "installed"
+        row = {"name": name, "version": versions.get(name, "?"), "status": status}
+        rows.append({**row, "hooks": hooks})
+    emit(args.format, rows, table=("name", "version", "status", "hooks"), empty="no plugins loaded")
     return EXIT_OK
 
 
 PLUGINS = Command(
     name="plugins",
-    summary="list loaded plugins, their versions and the hooks each implements",
-    description="List the plugins a tracker would load here (built-in, installed entry "
-    "points, minus those blocked by CCHC_TASKS_DISABLE_PLUGINS), with their versions and "
-    "hooks.",
+    summary="list the built-in and installed plugins, their versions and hooks",
+    description="List the built-in rules (always on) and the plugins installed here as "
+    "entry points (minus those blocked by CCHC_TASKS_DISABLE_PLUGINS), with their versions "
+    "and hooks. An installed plugin takes part in a store's evaluations only when the "
+    "store's configuration enables it (cchc config plugins STORE NAME).",
     examples=(
         "cchc plugins",
         "cchc plugins --format json",

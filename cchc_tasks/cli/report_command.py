@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import EXIT_OK, Command, open_store, parse_date
+from ._common import EXIT_OK, Command, naming, open_store, parse_date, parse_year
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("store", metavar="STORE", help="store folder")
-    parser.add_argument("year", metavar="YEAR", type=int, help="the year to report on")
+    parser.add_argument("year", metavar="YEAR", type=parse_year, help="the year to report on")
     parser.add_argument(
         "--format",
         action="append",
@@ -30,10 +30,14 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+#: The arguments of an evaluation, by the field its errors name.
+EVALUATE_OPTIONS = {"evaluate.year": "YEAR", "evaluate.as_of": "--as-of"}
+
+
 def _run_report(args: argparse.Namespace) -> int:
     from ..reports import write_report
 
-    with open_store(args.store) as tr:
+    with open_store(args.store) as tr, naming(EVALUATE_OPTIONS):
         written = write_report(
             tr,
             args.year,
@@ -56,7 +60,7 @@ REPORT = Command(
     examples=(
         "cchc report data/tan-hong 2025",
         "cchc report data/tan-hong 2025 --format html --lang en --out reports",
-        "cchc report data/tan-hong 2025 --format xlsx --as-of 2025-06-30 --no-plots",
+        "cchc report data/tan-hong 2025 --format xlsx --as-of 30/06/2025 --no-plots",
     ),
     add_options=_add_report_options,
     run=_run_report,

@@ -87,8 +87,12 @@ def _add_account_options(parser: argparse.ArgumentParser) -> None:
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("Mật khẩu (password): ")
-    if getpass.getpass("Nhập lại (again): ") != first:
+    try:
+        first = getpass.getpass("Mật khẩu (password): ")
+        again = getpass.getpass("Nhập lại (again): ")
+    except EOFError:  # no terminal to ask on
+        fail("account", "a password: type it at the prompt, or pass --password-stdin")
+    if again != first:
         fail("account", "the two passwords differ")
     return first
 

@@ -67,7 +67,10 @@ __all__ = [
     "State",
     "Store",
     "VerifyReport",
+    "check_store_folder",
+    "create_store_folder",
     "is_head",
+    "is_store_folder",
     "restore",
     "verify_folder",
 ]
@@ -77,6 +80,52 @@ SNAPSHOT = "state.json"
 LOCK = "lock"
 
 Clock = Callable[[], dt.datetime]
+
+
+def is_store_folder(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a folder holding a store (its journal or its snapshot)."""
+    path = os.fspath(path)
+    return os.path.isdir(path) and (
+        os.path.exists(os.path.join(path, JOURNAL)) or os.path.exists(os.path.join(path, SNAPSHOT))
+    )
+
+
+def check_store_folder(path: str | os.PathLike[str], *, create: bool = True) -> None:
+    """Refuse to open ``path`` as a store unless it is one, or (with ``create``) a missing
+    or empty folder where one may be made: a folder of other files is never taken over."""
+    where = os.fspath(path)
+    if is_store_folder(where):
+        return
+    if os.path.exists(where) and not os.path.isdir(where):
+        raise StoreError(f"{where}: expected a store folder, found a file")
+    if not create:
+        raise StoreError(
+            f"{where}: expected a store (a folder with {JOURNAL}), found none; "
+            "create one first (cchc init, or Tracker.open without create=False)"
+        )
+    if os.path.isdir(where) and os.listdir(where):
+        raise StoreError(
+            f"{where}: expected a store folder or an empty one, found a folder with other "
+            "files (left untouched)"
+        )
+
+
+def create_store_folder(path: str | os.PathLike[str]) -> None:
+    """Make an empty store at ``path`` (a missing or empty folder; see
+    :func:`check_store_folder`): the folder and an empty journal, made durable."""
+    where = os.fspath(path)
+    try:
+        os.makedirs(where, exist_ok=True)
+        with open(os.path.join(where, JOURNAL), "ab") as f:
+            os.fsync(f.fileno())
+        folder = os.open(where, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    except (OSError, ValueError) as exc:  # under a file, no permission, a NUL in the path
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise StoreError(f"{where!r}: cannot create a store there: {reason}") from None
 
 
 def _utc_now() -> dt.datetime:
@@ -653,8 +702,10 @@ class Store:
         """
         if self._depth:
             raise StoreError("cannot write a snapshot inside a transaction; do it after")
-        if self.path is None or self._seq == self._snapshot_seq:
+        if self.path is None:
             return
+        if self._seq == self._snapshot_seq and os.path.exists(self._file(SNAPSHOT)):
+            return  # the snapshot is current
         assert self._lock is not None
         self._lock.acquire()
         try:

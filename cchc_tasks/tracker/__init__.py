@@ -9,18 +9,20 @@ Inside, the Tracker is a façade: it is a :class:`~cchc_tasks.tracker.reader.Rea
 (every query) and delegates each write to the service of its concept, all sharing one
 session (store, plugins, settings, the one write path):
 
-========================  =====================================================
-``tracker/_session.py``   the session: store, plugins, settings, the write path
-``tracker/_tables.py``    the table registry: classes, lookups, derived keys
-``tracker/reader.py``     the read side that rules, hooks and presentation use
-``tracker/_org.py``       units, people, heads, plans, targets; mergers, splits
-``tracker/_tasks.py``     tasks, recurring tasks, after-completion chains
-``tracker/_records.py``   results, disciplines, assessments, inspections
-``tracker/_time.py``      the working-day calendar and deadlines
-``tracker/_urging.py``    overdue, due soon, stale, reminders
-``tracker/_indices.py``   criteria, scorecards, surveys, computed indices
-``tracker/_interchange``  a whole store's documents in
-========================  =====================================================
+============================  =====================================================
+``tracker/_session.py``       the session: store, plugins, settings, the write path
+``tracker/_tables.py``        the table registry: classes, lookups, derived keys
+``tracker/reader.py``         the read side that rules, hooks and presentation use
+``tracker/_org.py``           units, people, heads, plans, targets; mergers, splits
+``tracker/_tasks.py``         tasks, recurring tasks, after-completion chains
+``tracker/_records.py``       results, disciplines, assessments, inspections
+``tracker/_time.py``          the working-day calendar and deadlines
+``tracker/_urging.py``        overdue, due soon, stale, reminders
+``tracker/_indices.py``       criteria, scorecards, surveys, computed indices
+``tracker/_indicators``       the indicators a store knows, and their scales
+``tracker/_configuration``    the store's rule configuration, in its journal
+``tracker/_interchange``      a whole store's documents in
+============================  =====================================================
 """
 
 from __future__ import annotations
@@ -34,21 +36,30 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 from ..calendar import CalendarOverride, Deadline
-from ..config import Settings, load_settings
+from ..config import ConfigurationInForce, Settings
 from ..errors import ValidationError
 from ..inspections import Inspection, Reminder
-from ..plans import Plan
-from ..plugins import Hooks, make_plugin_manager
+from ..plans import IndicatorScale, Plan
+from ..plugins import make_plugin_manager
 from ..ratings import Rating
 from ..recurrence import AfterCompletion, Recurrence
 from ..results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating
-from ..store import Entry, Store, VerifyReport
+from ..store import (
+    Entry,
+    Store,
+    VerifyReport,
+    check_store_folder,
+    create_store_folder,
+    is_store_folder,
+)
 from ..store.pgurl import is_postgres_url
-from ..targets import Target, register_rule_kind
+from ..targets import Target
 from ..tasks import ProgressReport, Task, TaskChain, TaskSeries
 from ..units import Category, Headship, Person, Unit
 from ._accounts import AccountService
 from ._codes import SurveyCodeService
+from ._configuration import ConfigurationService
+from ._indicators import IndicatorService
 from ._indices import IndexService
 from ._interchange import InterchangeService
 from ._org import OrganisationService
@@ -83,12 +94,17 @@ class Tracker(Reader):
         ruleset: str | None = None,
         config: ConfigSource = None,
         today: Callable[[], dt.date] = dt.date.today,
+        entrypoints: bool = True,
     ) -> None:
-        hooks = Hooks(pm)
-        for kind in hooks.rule_kinds():
-            register_rule_kind(kind)
-        settings = load_settings(config, hooks.config_layers())
-        self._start(Session(store, pm, settings, actor=actor, ruleset=ruleset, today=today))
+        """A tracker over ``store`` with the plugins of ``pm`` that did not come from an
+        entry point (the built-in rules, plugins given in code), plus the installed
+        entry points the store's configuration enables (none if ``entrypoints`` is
+        false)."""
+        session = Session(
+            store, pm, config, entrypoints=entrypoints, actor=actor, ruleset=ruleset, today=today
+        )
+        session.rules()  # a bad plugin or configuration fails here, not at first use
+        self._start(session)
 
     def _start(self, session: Session) -> None:
         """Set up the read side and one service per concept over ``session``."""
@@ -102,6 +118,8 @@ class Tracker(Reader):
         self._time = TimeService(session, reader, self._tasks)
         self._urging = UrgingService(session, reader)
         self._indices = IndexService(session, reader)
+        self._configuration = ConfigurationService(session, reader)
+        self._indicators = IndicatorService(session, reader)
         self._interchange = InterchangeService(
             session,
             reader,
@@ -127,31 +145,52 @@ class Tracker(Reader):
         ruleset: str | None = None,
         config: ConfigSource = None,
         snapshot_min_bytes: int | None = None,
+        create: bool = True,
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> Tracker:
-        """Open (or create) the store folder at ``path``, or the PostgreSQL store at a
+        """Open the store folder at ``path``, or create it (an empty or missing folder)
+        unless ``create=False``; or the PostgreSQL store at a
         ``postgresql://user@host:port/db[?schema=name]`` URL (see
-        :mod:`cchc_tasks.store.postgres`; it needs the ``postgres`` extra).
+        :mod:`cchc_tasks.store.postgres`; it needs the ``postgres`` extra). A folder that
+        has files but no store in it is a :class:`StoreError` and is left untouched.
 
-        ``plugins`` are extra plugin objects or modules; installed ``cchc_tasks`` entry
-        points load too unless ``load_entrypoints=False``. ``actor`` is the default
+        ``plugins`` are extra plugin objects or modules, for this tracker only. Installed
+        ``cchc_tasks`` entry points take part only when the store's configuration enables
+        them (:meth:`configure`); ``load_entrypoints=False`` enables none (an
+        evaluation of a store that names some then raises). ``actor`` is the default
         actor of writes; ``ruleset`` forces a rule set for every evaluation; ``config``
         is a TOML or JSON file (or a mapping) of rule parameters, see
-        :mod:`cchc_tasks.config`. ``snapshot_min_bytes`` is how far the journal may grow
-        past the snapshot before a new one is written (default 8 MiB; see the store
-        format). A store of an older layout is migrated; a newer one raises
-        :class:`StoreVersionError`.
+        :mod:`cchc_tasks.config`. ``today`` is the tracker's clock (default the
+        system's): evaluations default to it, and the dates of events (completions,
+        reports, decisions, visits) may not pass the end of its year.
+        ``snapshot_min_bytes`` is how far the journal may grow past the snapshot before
+        a new one is written (default 8 MiB; see the store format). A store of an older
+        layout is migrated; a newer one raises :class:`StoreVersionError`.
         """
-        pm = make_plugin_manager(plugins, load_entrypoints=load_entrypoints)
+        pm = make_plugin_manager(plugins, load_entrypoints=False)
         if is_postgres_url(path):
             from ..store.postgres import PostgresStore  # psycopg loads only when needed
 
             store: Store = PostgresStore(os.fspath(path))
-        elif snapshot_min_bytes is None:
-            store = Store(path)
         else:
-            store = Store(path, snapshot_min_bytes=snapshot_min_bytes)
+            check_store_folder(path, create=create)
+            if not is_store_folder(path):
+                create_store_folder(path)  # it exists from now on, empty
+            if snapshot_min_bytes is None:
+                store = Store(path)
+            else:
+                store = Store(path, snapshot_min_bytes=snapshot_min_bytes)
+
         try:
-            return cls(store, pm, actor=actor, ruleset=ruleset, config=config)
+            return cls(
+                store,
+                pm,
+                actor=actor,
+                ruleset=ruleset,
+                config=config,
+                entrypoints=load_entrypoints,
+                today=today,
+            )
         except BaseException:
             store.close()
             raise
@@ -165,10 +204,21 @@ class Tracker(Reader):
         actor: str | None = None,
         ruleset: str | None = None,
         config: ConfigSource = None,
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> Tracker:
-        """A tracker with the same API and nothing on disk."""
-        pm = make_plugin_manager(plugins, load_entrypoints=load_entrypoints)
-        return cls(Store(None), pm, actor=actor, ruleset=ruleset, config=config)
+        """A tracker with the same API and nothing on disk. ``today`` is its clock (as
+        for :meth:`open`): what evaluations default to and what dates of events may not
+        pass."""
+        pm = make_plugin_manager(plugins, load_entrypoints=False)
+        return cls(
+            Store(None),
+            pm,
+            actor=actor,
+            ruleset=ruleset,
+            config=config,
+            entrypoints=load_entrypoints,
+            today=today,
+        )
 
     def close(self) -> None:
         """Write a snapshot if anything changed and release the store. Idempotent.
@@ -230,6 +280,24 @@ class Tracker(Reader):
         self._session.writable()
         with self._session.write(actor, note):
             yield self
+
+    def configure(
+        self,
+        *,
+        plugins: Iterable[str] | None = None,
+        config: str | os.PathLike[str] | Mapping[str, Any] | None = None,
+        actor: str | None = None,
+        note: str | None = None,
+    ) -> ConfigurationInForce:
+        """Record, as one journal line, the rule configuration of this store: the
+        installed plugins its evaluations use (``plugins``, entry-point names, with the
+        version installed now) and its ``config`` (a mapping, or a TOML/JSON file, the
+        same as a configuration file); ``None`` keeps what is in force. Every tracker
+        that opens the store then rates it the same way. An unknown plugin, or a config
+        that does not validate with the plugins it enables, is a
+        :class:`ValidationError`; the store is left as it was. Returns
+        :meth:`configuration`."""
+        return self._configuration.configure(plugins, config, actor, note)
 
     def import_documents(
         self,
@@ -325,13 +393,18 @@ class Tracker(Reader):
         exceeded: bool = False,
         quality_note: str | None = None,
         errors: int | None = None,
+        correct: bool = False,
         actor: str | None = None,
         note: str | None = None,
     ) -> Task:
         """Mark a task done on ``on``; ``exceeded`` flags "hoàn thành vượt mức", ``errors``
-        records major errors found in its output. Calling it again on a done task
-        corrects the record (the journal keeps the old one)."""
-        return self._tasks.complete_task(id, on, exceeded, quality_note, errors, actor, note)
+        records major errors found in its output. ``on`` may be neither after the
+        tracker's today nor before its plan starts. A task done already changes only
+        with ``correct=True`` (the journal keeps the old record, and its note says it
+        was a correction)."""
+        return self._tasks.complete_task(
+            id, on, exceeded, quality_note, errors, correct, actor, note
+        )
 
     def cancel_task(
         self, id: str, reason: str, *, actor: str | None = None, note: str | None = None
@@ -348,6 +421,14 @@ class Tracker(Reader):
     ) -> Task:
         """Attach a progress report (with evidence) to a task."""
         return self._tasks.report_progress(id, report, actor, note)
+
+    def add_indicator(
+        self, scale: IndicatorScale, *, actor: str | None = None, note: str | None = None
+    ) -> IndicatorScale:
+        """Declare an indicator besides the built-in four (PAR_INDEX, SIPAS, PAPI, DTI),
+        with the range of its values; results and targets may then name it. A name
+        that is built in or declared already is a :class:`DuplicateIdError`."""
+        return self._indicators.add_indicator(scale, actor, note)
 
     def record_result(
         self, result: Result, *, actor: str | None = None, note: str | None = None

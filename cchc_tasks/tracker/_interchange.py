@@ -16,6 +16,8 @@ import attrs
 from .._codec import structure
 from ..errors import CchcError, PermissionDeniedError, StoreImportError, ValidationError
 from ..results import Absence, Discipline
+from ._configuration import ConfigurationService
+from ._indicators import IndicatorService
 from ._session import Service, Session
 from ._tables import TABLES
 
@@ -31,6 +33,8 @@ __all__ = ["IMPORT_ORDER", "InterchangeService"]
 
 #: The order tables are decoded and written in: each after those it refers to.
 IMPORT_ORDER = (
+    "configuration",
+    "indicators",
     "units",
     "persons",
     "plans",
@@ -139,6 +143,10 @@ class InterchangeService(Service):
         def add(table: str, items: Iterable[Any], write: Callable[[Any], Any]) -> None:
             writes.extend((table, obj, write) for obj in items)
 
+        configuring = ConfigurationService(self.session, self.reader)
+        add("configuration", decoded["configuration"], configuring.restore)
+        indicators = IndicatorService(self.session, self.reader)
+        add("indicators", decoded["indicators"], lambda i: indicators.add_indicator(i, None, None))
         add("units", units, lambda u: org.add_unit(attrs.evolve(u, successors=()), None, None))
         add("units", ended, org.restore_successors)
         add("persons", decoded["persons"], lambda p: org.add_person(p, None, None))

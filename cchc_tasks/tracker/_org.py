@@ -15,6 +15,7 @@ from ..plans import Plan
 from ..targets import Target
 from ..tasks import Task, TaskStatus
 from ..units import Category, Headship, Person, Unit, category_of_kind
+from ._indicators import scale_of
 from ._session import Reference, Service, Session
 from .reader import check_day
 
@@ -135,7 +136,12 @@ class OrganisationService(Service):
         def refers(t: Target) -> list[Reference]:
             return [("plans", t.plan, "Target.plan"), ("units", t.unit, "Target.unit")]
 
-        return self.record("add_target", "targets", target, actor, note, refers_to=refers)
+        def check(t: Target) -> None:
+            scale_of(self.session, t.indicator, "Target.indicator")
+
+        return self.record(
+            "add_target", "targets", target, actor, note, refers_to=refers, check=check
+        )
 
     # -- the unit tree over time ------------------------------------------------------
 

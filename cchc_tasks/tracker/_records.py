@@ -12,6 +12,7 @@ from ..errors import ValidationError
 from ..inspections import Inspection
 from ..ratings import Rating
 from ..results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating
+from ._indicators import scale_of
 from ._session import Reference, Service
 
 __all__ = ["RecordService"]
@@ -22,9 +23,19 @@ class RecordService(Service):
         def refers(r: Result) -> list[Reference]:
             return [("units", r.unit, "Result.unit")]
 
+        def check(r: Result) -> None:
+            scale_of(self.session, r.indicator, "Result.indicator").check(r.value, "Result.value")
+
         # A result of the same indicator, unit and year is corrected: not new.
         return self.record(
-            "record_result", "results", result, actor, note, refers_to=refers, new=False
+            "record_result",
+            "results",
+            result,
+            actor,
+            note,
+            refers_to=refers,
+            new=False,
+            check=check,
         )
 
     def discipline(
@@ -53,6 +64,7 @@ class RecordService(Service):
         )
         with s.write(actor, note):
             s.require("persons", record.person, "Discipline.person")
+            s.check_recorded_day("Discipline.on", record.on)
             number = len(s.lookup("disciplines", "person", record.person))
             record = attrs.evolve(record, id=f"{record.person}#{number + 1}")
             self.allow("discipline", record)
@@ -153,6 +165,9 @@ class RecordService(Service):
     def record_inspection(
         self, inspection: Inspection, actor: str | None, note: str | None
     ) -> Inspection:
+        def check(i: Inspection) -> None:
+            self.session.check_recorded_day("Inspection.on", i.on)
+
         # An inspection recorded again is corrected: not new.
         return self.record(
             "record_inspection",
@@ -162,6 +177,7 @@ class RecordService(Service):
             note,
             refers_to=_inspection_references,
             new=False,
+            check=check,
         )
 
 

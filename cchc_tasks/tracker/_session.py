@@ -24,17 +24,30 @@ import pluggy
 from .._codec import structure, unstructure
 from .._fields import check_actor
 from ..calendar import WorkingCalendar
-from ..config import Settings
-from ..errors import DuplicateIdError, NotFoundError, StoreError, ValidationError
-from ..plugins import Hooks
+from ..config import CONFIGURATION_ID, Settings, StoreConfiguration, load_settings
+from ..errors import (
+    CchcError,
+    DuplicateIdError,
+    NotFoundError,
+    RuleError,
+    StoreError,
+    ValidationError,
+)
+from ..plugins import EnabledPlugins, Hooks, enable_entrypoints
 from ..store import Store
+from ..targets import register_rule_kind
 from ..tasks import Task, TaskOutcome
 from ._tables import TABLES, lookups
 
 if TYPE_CHECKING:
+    import os
+    from collections.abc import Mapping
+
     from .reader import Reader
 
-__all__ = ["ListenerWarning", "Service", "Session"]
+    ConfigSource = str | os.PathLike[str] | Mapping[str, Any] | Settings | None
+
+__all__ = ["ListenerWarning", "Rules", "Service", "Session"]
 
 
 class ListenerWarning(RuntimeWarning):
@@ -50,6 +63,29 @@ T = TypeVar("T")
 Reference = tuple[str, str | None, str]
 
 
+class Rules:
+    """The plugins and settings in force for one configuration document of the store:
+    the plugin manager (built-in rules, the tracker's own plugins, the installed ones
+    the configuration enables), the settings, and the plugins it names that are missing
+    (name → why), which make every evaluation refuse to run."""
+
+    def __init__(
+        self,
+        doc: dict[str, Any] | None,
+        configuration: StoreConfiguration,
+        enabled: EnabledPlugins,
+        settings: Settings | None,
+        settings_error: CchcError | None,
+    ) -> None:
+        self.doc = doc
+        self.configuration = configuration
+        self.pm = enabled.pm
+        self.missing = enabled.missing
+        self.hooks = Hooks(enabled.pm)
+        self.settings = settings
+        self.settings_error = settings_error
+
+
 class Session:
     """The state a tracker and its services share; see the module docstring."""
 
@@ -57,17 +93,19 @@ class Session:
         self,
         store: Store,
         pm: pluggy.PluginManager,
-        settings: Settings,
+        config: ConfigSource = None,
         *,
+        entrypoints: bool = True,
         actor: str | None = None,
         ruleset: str | None = None,
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         check_actor(actor, "Tracker.actor")
         self.store = store
-        self.pm = pm
-        self.hooks = Hooks(pm)
-        self.settings = settings
+        #: The plugins given when the tracker was made; see :meth:`rules`.
+        self.base_pm = pm
+        self.config_source = config
+        self.entrypoints = entrypoints
         self.actor = actor
         self.ruleset = ruleset
         self.today = today
@@ -79,13 +117,80 @@ class Session:
         self.cache: dict[str, Cache] = {table: {} for table in TABLES}
         for table, name, key in lookups():
             store.state.add_lookup(table, name, key)
+        self._rules: Rules | None = None
+
+    # -- the rules in force -----------------------------------------------------------
+
+    def rules(self) -> Rules:
+        """The plugins and settings for the store's configuration as it is now, rebuilt
+        only when its document changes (the store replaces documents, never mutates)."""
+        doc = self.store.state.get("configuration", CONFIGURATION_ID)
+        rules = self._rules
+        if rules is not None and rules.doc is doc:
+            return rules
+        configuration = StoreConfiguration() if doc is None else self.decode("configuration", doc)
+        rules = self.rules_for(configuration)
+        rules.doc = doc
+        self._rules = rules
+        return rules
+
+    def rules_for(self, configuration: StoreConfiguration) -> Rules:
+        """The plugins and settings ``configuration`` would put in force."""
+        enabled = enable_entrypoints(
+            self.base_pm, configuration.plugins, entrypoints=self.entrypoints
+        )
+        hooks = Hooks(enabled.pm)
+        for kind in hooks.rule_kinds():
+            register_rule_kind(kind)
+        settings: Settings | None = None
+        error: CchcError | None = None
+        try:
+            settings = load_settings(
+                self.config_source, hooks.config_layers(), configuration.config
+            )
+        except CchcError as exc:
+            if not enabled.missing:
+                raise
+            error = exc  # a missing plugin's section: the missing plugin is the news
+        return Rules(None, configuration, enabled, settings, error)
+
+    @property
+    def pm(self) -> pluggy.PluginManager:
+        return self.rules().pm
+
+    @property
+    def hooks(self) -> Hooks:
+        return self.rules().hooks
+
+    @property
+    def settings(self) -> Settings:
+        rules = self.rules()
+        if rules.settings is None:
+            self.require_plugins()
+            assert rules.settings_error is not None
+            raise rules.settings_error
+        return rules.settings
+
+    def require_plugins(self) -> None:
+        """Refuse to go on when a plugin the store's configuration enables is missing:
+        a rating without it would differ from the one the store was meant to give."""
+        rules = self.rules()
+        for name, why in rules.missing.items():
+            version = rules.configuration.plugins.get(name, "?")
+            raise RuleError(
+                f"the store's configuration enables the plugin {name} (version {version} "
+                f"recorded), which is {why}; install it, or change the store's "
+                "configuration (Tracker.configure, cchc config plugins)",
+                plugin=name,
+            )
 
     def view(self, store: Store, why: str) -> Session:
         """A read-only session over ``store`` with these plugins and settings."""
         view = Session(
             store,
-            self.pm,
-            self.settings,
+            self.base_pm,
+            self.config_source,
+            entrypoints=self.entrypoints,
             actor=self.actor,
             ruleset=self.ruleset,
             today=self.today,
@@ -95,13 +200,17 @@ class Session:
 
     # -- the write path ---------------------------------------------------------------
 
-    def writable(self) -> None:
-        """Refuse any write on a read-only view, before looking at the arguments."""
+    def writable(self, *, configuring: bool = False) -> None:
+        """Refuse any write on a read-only view, before looking at the arguments, and
+        any write but a new configuration while an enabled plugin is missing (it may be
+        one that authorizes writes)."""
         if self.read_only is not None:
             raise StoreError(
                 f"expected a writable tracker, got a read-only view ({self.read_only}); "
                 "write through the tracker the store was opened with"
             )
+        if not configuring:
+            self.require_plugins()
 
     @contextlib.contextmanager
     def write(self, actor: str | None, note: str | None) -> Iterator[None]:
@@ -225,6 +334,29 @@ class Session:
         built-in rules and any that answer), as the evaluation counts them."""
         return self.hooks.task_outcomes(tasks, as_of) if tasks else {}
 
+    def check_recorded_day(self, field: str, day: dt.date, plan: str | None = None) -> None:
+        """A day something happened (a completion, a report, a decision, a visit): not
+        after the end of the tracker's current year, nor before plan ``plan`` starts
+        (or, with no plan named, before the earliest plan of the store starts).
+
+        The bound is the year's end rather than today: the year's records (the demo's
+        December reports among them) may be entered ahead of the last days of the year,
+        while a typo of a later year is refused."""
+        last = dt.date(self.today().year, 12, 31)
+        if day > last:
+            raise ValidationError(field, f"a date up to {last.isoformat()}", day)
+        if plan is not None:
+            found = self.get("plans", plan, field)
+            start, what = found.start, f"the start of plan {found.id}"
+        else:
+            plans = self.all("plans")
+            if not plans:
+                return
+            first = min(plans, key=lambda p: p.start)
+            start, what = first.start, f"the start of the earliest plan, {first.id}"
+        if day < start:
+            raise ValidationError(field, f"a date from {start.isoformat()} ({what}) to today", day)
+
     @staticmethod
     def check_type(obj: Any, cls: type, name: str) -> None:
         if not isinstance(obj, cls):
@@ -253,12 +385,13 @@ class Service:
         *,
         refers_to: Callable[[Any], Iterable[Reference]] = lambda obj: (),
         new: bool = True,
+        check: Callable[[Any], object] = lambda obj: None,
     ) -> T:
         """The write of one object as it comes: of the table's class (else an error
         naming the argument ``<action>.<kind>``), authorized, new unless ``new=False``
         (then it adds or replaces), every ``(table, id, field)`` of ``refers_to(obj)``
-        existing (an id of ``None`` refers to nothing); one journal line. Returns
-        ``obj``."""
+        existing (an id of ``None`` refers to nothing), then ``check(obj)`` (a rule of its
+        own that reads the state); one journal line. Returns ``obj``."""
         s = self.session
         s.writable()
         spec = TABLES[table]
@@ -269,5 +402,6 @@ class Service:
                 s.require_new(table, obj)
             for other, key, field in refers_to(obj):
                 s.require(other, key, field)
+            check(obj)
             s.put(table, obj)
         return obj

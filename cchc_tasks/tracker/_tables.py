@@ -16,8 +16,9 @@ from typing import Any
 import attrs
 
 from ..calendar import CalendarOverride
+from ..config import StoreConfiguration
 from ..inspections import Inspection
-from ..plans import Plan
+from ..plans import IndicatorScale, Plan
 from ..results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating
 from ..targets import Target
 from ..tasks import Task, TaskChain, TaskSeries
@@ -164,6 +165,10 @@ TABLES: dict[str, TableSpec] = {
         _spec("series", "task series", TaskSeries, derived_key=True),
         _spec("chains", "task chain", TaskChain, derived_key=True),
         _spec("inspections", "inspection", Inspection),
+        # The rule configuration the store's evaluations use (one document).
+        _spec("configuration", "configuration", StoreConfiguration, derived_key=True),
+        # The indicators the store declares besides the built-in ones, with their scales.
+        _spec("indicators", "indicator", IndicatorScale, derived_key=True),
         # The inputs of the PAR-style index and SIPAS, and the recorded computations.
         _spec("criteria", "criteria table", _criteria_entry, derived_key=True),
         _spec(

@@ -19,6 +19,12 @@ from ._tables import UPDATABLE_TASK_FIELDS
 __all__ = ["TaskService"]
 
 
+def check_day_type(field: str, value: object) -> None:
+    """``value`` is a date (not a datetime): compared with a plan's dates it must be."""
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise ValidationError(field, "a date (datetime.date)", value)
+
+
 class TaskService(Service):
     def check_task(self, task: Task) -> None:
         """Its plan, units and assignee exist and it falls due within the plan."""
@@ -105,14 +111,34 @@ class TaskService(Service):
         exceeded: bool,
         quality_note: str | None,
         errors: int | None,
+        correct: bool,
         actor: str | None,
         note: str | None,
     ) -> Task:
+        s = self.session
+        s.writable()
+        if not isinstance(correct, bool):
+            raise ValidationError("complete_task.correct", "True or False", correct)
+        current: Task | None = s.find("tasks", id)  # checked again inside the write
+        if current is not None and current.status is TaskStatus.DONE and correct:
+            # The journal says it was a correction, and of what.
+            was = current.completed_on.isoformat() if current.completed_on else "?"
+            note = f"correction of the completion recorded on {was}" + (f": {note}" if note else "")
+
         def done(task: Task) -> Task:
             if task.status is TaskStatus.CANCELLED:
                 raise ValidationError(
                     "Task.status", "an open or done task to complete", task.status.value
                 )
+            if task.status is TaskStatus.DONE and not correct:
+                raise ValidationError(
+                    "complete_task.correct",
+                    f"correct=True to change the completion of task {task.id}, done on "
+                    f"{task.completed_on}",
+                    correct,
+                )
+            check_day_type("complete_task.on", on)
+            s.check_recorded_day("complete_task.on", on, task.plan)
             return attrs.evolve(
                 task,
                 status=TaskStatus.DONE,
@@ -122,8 +148,6 @@ class TaskService(Service):
                 errors=task.errors if errors is None else errors,
             )
 
-        s = self.session
-        s.writable()
         with s.write(actor, note):
             was_open = s.get("tasks", id, "task id").status is TaskStatus.OPEN
             task = self.replace_task("complete_task", id, None, None, done)
@@ -164,6 +188,7 @@ class TaskService(Service):
 
         def add(task: Task) -> Task:
             self.session.require("persons", report.by, "ProgressReport.by")
+            self.session.check_recorded_day("ProgressReport.on", report.on, task.plan)
             return attrs.evolve(task, progress=(*task.progress, report))
 
         return self.replace_task("report_progress", id, actor, note, add)

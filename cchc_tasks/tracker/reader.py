@@ -18,11 +18,11 @@ import pluggy
 
 from .._fields import check_actor
 from ..calendar import WorkingCalendar, default_calendar
-from ..config import Config, Settings
+from ..config import Config, ConfigurationInForce, Settings
 from ..errors import ValidationError
 from ..evaluation import choose_ruleset, run_evaluation
 from ..inspections import Inspection
-from ..plans import Plan, as_indicator
+from ..plans import IndicatorScale, Plan, as_indicator
 from ..plugins import plugin_versions
 from ..results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating
 from ..store import Change, DailyHead, Entry, VerifyReport
@@ -31,6 +31,8 @@ from ..targets import Target
 from ..tasks import Task, TaskChain, TaskOutcome, TaskSeries, TaskStatus
 from ..units import Headship, Person, Unit
 from ..verdicts import Evaluation, RuleSet
+from ._configuration import configuration_in_force
+from ._indicators import indicator_scales
 from ._session import Session
 from ._tables import TABLES
 
@@ -82,6 +84,10 @@ def check_year(year: Any, field: str) -> int:
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2200:
         raise ValidationError(field, "a year such as 2024", year)
     return year
+
+
+#: The earliest year :meth:`Reader.evaluate` accepts when no plan starts earlier.
+FIRST_EVALUATION_YEAR = 1990
 
 
 class Reader:
@@ -386,6 +392,12 @@ class Reader:
         ]
         return sorted(results, key=lambda r: (r.year, str(r.indicator), r.unit))
 
+    def indicators(self) -> list[IndicatorScale]:
+        """Every indicator results and targets may name, with its scale: the built-in
+        four and those declared with :meth:`~cchc_tasks.Tracker.add_indicator`, by name."""
+        scales = indicator_scales(self._session)
+        return [scales[name] for name in sorted(scales)]
+
     def assessments(
         self, *, person: str | None = None, year: int | None = None
     ) -> list[Assessment]:
@@ -460,6 +472,14 @@ class Reader:
         config: Config = self._session.settings.for_year(year)
         return config
 
+    def configuration(self) -> ConfigurationInForce:
+        """The store's rule configuration in force (recorded with
+        :meth:`~cchc_tasks.Tracker.configure`): the installed plugins its evaluations use
+        (name → version recorded), its ``config`` mapping, and the journal line that set
+        them (``seq``, ``at``, ``actor``, ``note``). Its changes are in
+        ``history("configuration")``."""
+        return configuration_in_force(self._session)
+
     def rulesets(self) -> list[RuleSet]:
         """Every rule set the plugins declare, oldest first."""
         return sorted(self._session.hooks.rulesets(), key=lambda rs: rs.effective_from)
@@ -470,24 +490,40 @@ class Reader:
         """Evaluate ``year`` as of ``as_of`` (default 31 December of the year, or today if
         that is earlier: the only place the clock is read). ``ruleset`` overrides the
         rule set in force (also settable per tracker)."""
-        if isinstance(year, bool) or not isinstance(year, int):
-            raise ValidationError("evaluate.year", "a year such as 2024", year)
         session = self._session
+        self._check_evaluation_year(year)
         if as_of is None:
             as_of = min(dt.date(year, 12, 31), session.today())
         elif not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
             raise ValidationError("evaluate.as_of", "a date (datetime.date)", as_of)
-        chosen = choose_ruleset(session.hooks.rulesets(), year, ruleset or session.ruleset)
-        return run_evaluation(
+        elif as_of < dt.date(year, 1, 1):
+            raise ValidationError("evaluate.as_of", f"a date from 1 January {year} on", as_of)
+        session.require_plugins()
+        rules = session.rules()
+        chosen = choose_ruleset(rules.hooks.rulesets(), year, ruleset or session.ruleset)
+        evaluation = run_evaluation(
             self,
-            session.hooks,
+            rules.hooks,
             year,
             as_of,
             ruleset=chosen,
-            plugins=plugin_versions(session.pm),
+            plugins=plugin_versions(rules.pm),
             store_seq=session.store.seq,
             config=session.settings.for_year(year),
         )
+        return attrs.evolve(evaluation, configuration_seq=self.configuration().seq)
+
+    def _check_evaluation_year(self, year: Any) -> None:
+        """A sane year: from 1990 (the first reform programmes; earlier if a plan starts
+        earlier) to the year after the latest of today and the plans' last year. A typo
+        such as 20244 is refused instead of giving an empty evaluation."""
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise ValidationError("evaluate.year", "a year such as 2024", year)
+        plans = self.plans()
+        first = min([FIRST_EVALUATION_YEAR, *(p.start.year for p in plans)])
+        last = max([self._session.today().year, *(p.end.year for p in plans)]) + 1
+        if not first <= year <= last:
+            raise ValidationError("evaluate.year", f"a year from {first} to {last}", year)
 
     # -- the online survey and the staff dashboard ----------------------------------
 

@@ -192,7 +192,8 @@ def test_no_tasks_match(store: Path, capsys: pytest.CaptureFixture[str]) -> None
         (["--unit", "noi-vu2"], "expected the id of an existing unit, got 'noi-vu2'"),
         (["--plan", "kh-2030"], "'kh-2030'"),
         (["--status", "late"], "argument --status: invalid choice: 'late'"),
-        (["--due-from", "31/03/2025"], "expected a date such as 2025-01-31, got '31/03/2025'"),
+        (["--due-from", "31/13/2025"], "expected a date such as 2025-01-31 or 31/01/2025"),
+        (["--unit", "noi-vu2"], "cchc: --unit: "),
         (
             ["--due-from", "2025-07-01", "--due-to", "2025-06-30"],
             "--due-from 2025-07-01 is after --due-to 2025-06-30",
@@ -243,12 +244,17 @@ def test_units(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_plugins_in_every_format(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "plugins")
     assert code == 0
-    assert out.splitlines()[0].split() == ["NAME", "VERSION", "HOOKS"]
-    assert re.search(r"^cchc_tasks\.outcomes +\S+ +cchc_task_outcomes$", out, re.MULTILINE)
+    assert out.splitlines()[0].split() == ["NAME", "VERSION", "STATUS", "HOOKS"]
+    assert re.search(
+        r"^cchc_tasks\.outcomes +\S+ +built-in +cchc_task_outcomes$", out, re.MULTILINE
+    )
     code, out, _ = run(capsys, "plugins", "--format", "json")
     plugins = {p["name"]: p for p in json.loads(out)}
     assert plugins["cchc_tasks.scoring"]["hooks"] == ["cchc_unit_band", "cchc_unit_criteria"]
     assert plugins["cchc_tasks.scoring"]["version"] == ct.__version__
+    # Installed, listed with its version, but enabled only by a store's configuration.
+    assert plugins["cchc_dong_thap"]["status"] == "installed"
+    assert plugins["cchc_dong_thap"]["version"] == "0.1.0"
     code, out, _ = run(capsys, "plugins", "--format", "csv")
     rows = {r["name"]: r for r in csv.DictReader(io.StringIO(out))}
     assert rows["cchc_tasks.scoring"]["hooks"] == "cchc_unit_band, cchc_unit_criteria"
@@ -304,8 +310,9 @@ def test_history_in_every_format(store: Path, capsys: pytest.CaptureFixture[str]
     assert found[1]["change"]["before"]["status"] == "open"
     code, out, _ = run(capsys, "history", str(store), "t1", "--format", "csv")
     assert [r["note"] for r in csv.DictReader(io.StringIO(out))] == ["giao việc", "xong"]
-    code, out, _ = run(capsys, "history", str(store), "t9", "--format", "table")
-    assert out == f"no changes to 't9' in {store}\n"
+    code, out, err = run(capsys, "history", str(store), "t9", "--format", "table")
+    assert (code, out) == (1, "")
+    assert err == f"cchc: ID: no object 't9' in {store} (no change names it)\n"
 
 
 # --- Tables ---------------------------------------------------------------------------------
@@ -397,7 +404,8 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         (["task"], "cchc: argument COMMAND: invalid choice: 'task'"),
         (["tasks"], "cchc tasks: the following arguments are required: STORE"),
         (["history", "STORE"], "cchc history: the following arguments are required: ID"),
-        (["report", "STORE", "năm"], "cchc report: argument YEAR: invalid int value: 'năm'"),
+        (["report", "STORE", "năm"], "cchc report: argument YEAR: expected a year such as 2025"),
+        (["reprot", "STORE", "2025"], "cchc: argument COMMAND: invalid choice: 'reprot'"),
     ],
 )
 def test_a_command_line_that_does_not_parse(

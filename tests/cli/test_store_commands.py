@@ -83,8 +83,9 @@ def test_history_shows_who_changed_what_when(store: Path, capsys: pytest.Capture
         "seq 4  2025-01-02 02:00:00 UTC  by lan  note: xong",
         '  update tasks t1: status "open" → "done"; completed_on null → "2025-01-02"',
     ]
-    code, out, _ = run(capsys, "history", str(store), "t404")
-    assert (code, out) == (0, f"no changes to 't404' in {store}\n")
+    code, out, err = run(capsys, "history", str(store), "t404")
+    assert (code, out) == (1, "")
+    assert err.startswith("cchc: ID: no object 't404'")
 
 
 def test_log_since_a_day(store: Path, capsys: pytest.CaptureFixture[str]):
@@ -103,8 +104,16 @@ def test_log_since_a_day(store: Path, capsys: pytest.CaptureFixture[str]):
 
 
 def test_log_refuses_a_date_that_is_not_one(store: Path, capsys: pytest.CaptureFixture[str]):
-    assert main(["log", str(store), "--since", "31/12/2024"]) == 1
-    assert "expected a date such as 2025-01-31, got '31/12/2024'" in capsys.readouterr().err
+    assert main(["log", str(store), "--since", "31/02/2024"]) == 1
+    assert "expected a date such as 2025-01-31 or 31/01/2025, got '31/02/2024'" in (
+        capsys.readouterr().err
+    )
+
+
+def test_log_takes_a_day_first_date(store: Path, capsys: pytest.CaptureFixture[str]):
+    assert run(capsys, "log", str(store), "--since", "31/12/2024") == run(
+        capsys, "log", str(store), "--since", "2024-12-31"
+    )
 
 
 def test_backup_and_restore(store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):

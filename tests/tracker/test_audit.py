@@ -260,7 +260,7 @@ WRITES: dict[str, Callable[[ct.Tracker], object]] = {
     "add_task": lambda tr: tr.add_task(NEW),
     "add_tasks": lambda tr: tr.add_tasks([NEW]),
     "update_task": lambda tr: tr.update_task("t1", title="Đổi tên"),
-    "complete_task": lambda tr: tr.complete_task("t1", on=D(2024, 6, 2)),
+    "complete_task": lambda tr: tr.complete_task("t1", on=D(2024, 6, 2), correct=True),
     "cancel_task": lambda tr: tr.cancel_task("t1", reason="trùng"),
     "reopen_task": lambda tr: tr.reopen_task("t1"),
     "report_progress": lambda tr: tr.report_progress(
@@ -325,6 +325,8 @@ WRITES: dict[str, Callable[[ct.Tracker], object]] = {
         Account("lan", "Lan", "viewer", hash_password("mat-khau-dai", n=16))
     ),
     "set_password": lambda tr: tr.set_password("lan", "mat-khau-moi-dai"),
+    "configure": lambda tr: tr.configure(config={"bands": {"excellent": 91}}),
+    "add_indicator": lambda tr: tr.add_indicator(ct.IndicatorScale("POPULATION", minimum=0)),
 }
 #: The survey codes a setup issued (the store keeps only their digests).
 ISSUED: list[str] = []
@@ -362,7 +364,7 @@ READS = {
     "chain_tasks",
     "compute_indices", "criteria", "criteria_entries", "explain_index", "index_computation",
     "scorecard", "scorecards", "survey_responses",
-    "actor", "ruleset", "settings", "task_outcomes",
+    "actor", "ruleset", "settings", "task_outcomes", "configuration", "indicators",
     "survey_code", "survey_codes", "account", "accounts",
 }  # fmt: skip
 

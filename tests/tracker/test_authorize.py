@@ -262,6 +262,10 @@ CALLS: dict[str, tuple[str, Callable[[ct.Tracker], object]]] = {
         "xa-a", 2025, "HTNV"
     )),
     "record_rating": ("record_rating", lambda tr: tr.record_rating("lan", 2025, "HTNV")),
+    "configure": ("configure", lambda tr: tr.configure(config={"bands": {"excellent": 91}})),
+    "add_indicator": ("add_indicator", lambda tr: tr.add_indicator(
+        ct.IndicatorScale("POPULATION", minimum=0)
+    )),
     # the PAR-style index and SIPAS
     "set_criteria": ("set_criteria", lambda tr: tr.set_criteria(
         default_criteria(), year=2025, province="huyen"

@@ -46,7 +46,7 @@ def base(tr: ct.Tracker) -> ct.Tracker:
     tr.add_unit(ct.Unit(id="huyen", name="UBND huyện", kind="district"))
     tr.add_person(ct.Person(id="lan", name="Lan", unit="huyen"))
     tr.add_plan(plan("kh"))
-    tr.record_result(ct.Result(indicator="PAR INDEX", unit="huyen", year=2025, value=80.0))
+    tr.record_result(ct.Result(indicator="PAR_INDEX", unit="huyen", year=2025, value=80.0))
     tr.record_assessment("lan", 2025, 20.0, by="chu-tich")
     return tr
 
@@ -84,7 +84,7 @@ def test_cchc_import_of_an_existing_result_exits_1_and_changes_nothing(
     export.write_text(json.dumps(data), "utf-8")
     before = store_files(folder)
     assert main(["import", str(folder), str(export)]) == 1
-    assert "PAR INDEX" in capsys.readouterr().err
+    assert "PAR_INDEX" in capsys.readouterr().err
     assert store_files(folder) == before
 
 

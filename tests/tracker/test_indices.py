@@ -431,7 +431,7 @@ def test_explain_of_a_typed_in_result_is_unchanged() -> None:
     assert ev.targets["t"].breakdown == ""
     assert ev.explain("t") == (
         f"Target t (PAR_INDEX of xa-a), 2024: PASS\n  rule: {ev.targets['t'].rule}\n"
-        f"  {ev.targets['t'].reason}"
+        f"  {ev.targets['t'].reason}\n\nProduced by: {ev.provenance()}"
     )
 
 

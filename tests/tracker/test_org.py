@@ -330,6 +330,7 @@ def test_a_weighted_mean_uses_the_weight_indicator() -> None:
     result = tr.evaluate(2026, as_of=D(2026, 12, 31)).targets["par-ab"]
     assert result.outcome is ct.Outcome.NOT_MEASURED
     assert "no POPULATION 2025 to weight a, b by" in result.reason
+    tr.add_indicator(ct.IndicatorScale("POPULATION", minimum=0, label="people"))
     for uid, people in (("a", 30_000), ("b", 10_000)):
         tr.record_result(ct.Result(indicator="POPULATION", unit=uid, year=2025, value=people))
     result = tr.evaluate(2026, as_of=D(2026, 12, 31)).targets["par-ab"]

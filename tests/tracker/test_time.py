@@ -471,7 +471,7 @@ def test_an_after_completion_chain_adds_the_next_task_when_one_is_done() -> None
         ("khac-phuc@2025-05-10", dt.date(2025, 5, 10), "open"),
     ]
     # Correcting a completion, or completing again after a reopen, adds nothing more.
-    tr.complete_task("khac-phuc@2025-03-31", on=dt.date(2025, 4, 12))
+    tr.complete_task("khac-phuc@2025-03-31", on=dt.date(2025, 4, 12), correct=True)
     tr.reopen_task("khac-phuc@2025-03-31")
     tr.complete_task("khac-phuc@2025-03-31", on=dt.date(2025, 4, 15))
     assert len(tr.chain_tasks(chain.id)) == 2

@@ -288,8 +288,14 @@ def test_overdue_is_as_of_a_date(tr: ct.Tracker) -> None:
 
 def test_task_lifecycle_corrections_are_journaled(tr: ct.Tracker) -> None:
     tr.complete_task("t1", on=D(2024, 6, 1), exceeded=True, quality_note="Tốt")
-    tr.complete_task("t1", on=D(2024, 6, 2))  # a correction
+    with pytest.raises(ct.ValidationError, match="complete_task.correct"):
+        tr.complete_task("t1", on=D(2024, 6, 2))  # a second completion is not a correction
+    assert tr.task("t1").completed_on == D(2024, 6, 1)
+    tr.complete_task("t1", on=D(2024, 6, 2), correct=True, note="ngày sai")
     assert tr.task("t1").completed_on == D(2024, 6, 2) and not tr.task("t1").exceeded
+    assert (
+        tr.history("t1")[-1].note == "correction of the completion recorded on 2024-06-01: ngày sai"
+    )
     tr.reopen_task("t1")
     assert tr.task("t1").status is ct.TaskStatus.OPEN
     tr.cancel_task("t1", reason="Không còn phù hợp")
