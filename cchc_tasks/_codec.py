@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from ._fields import nfc, nfc_or_none, nfc_tuple
 from .errors import ValidationError
 
 T = TypeVar("T")
@@ -163,3 +164,121 @@ def structure(cls: type[T], data: Any) -> T:
         return cls(**kwargs)
     except TypeError as exc:  # a converter met a value of the wrong kind
         raise ValidationError(cls.__name__, "fields of the documented types", data) from exc
+
+
+# -- trusted documents: what this library wrote, vouched for by the journal -------------
+
+_TRUSTED: dict[type, Callable[[dict[str, Any]], Any]] = {}
+# Converters that only normalise text to NFC: a stored document is NFC already.
+_NORMALISING = frozenset({nfc, nfc_or_none, nfc_tuple})
+
+
+def load_trusted(cls: type[T], data: dict[str, Any]) -> T:
+    """Rebuild ``cls`` from a document this library wrote itself (a store's state or
+    journal), without running its validators again.
+
+    Every stored document was validated when it was written, and the journal's hash
+    chain vouches that it was not changed since; checking it again on every read is
+    what made a province-sized store slow to read. Values are still turned back into
+    their types (dates, enums, tuples, nested classes) and converters that change a
+    value's type still run. A class that computes hidden state when it is built (a
+    field with ``init=False``) is built the validating way. Input from outside the
+    library (imports, files, Python callers) goes through :func:`structure`.
+    """
+    loader = _TRUSTED.get(cls)
+    if loader is None:
+        loader = _TRUSTED[cls] = _compile_trusted(cls)
+    result: T = loader(data)
+    return result
+
+
+def _trusted_value(tp: Any) -> Callable[[Any], Any] | None:
+    """How a stored value becomes a value of type ``tp`` (``None``: as it is)."""
+    tp = _strip_optional(tp)
+    if tp in (dt.date, dt.datetime):
+        parse = dt.datetime.fromisoformat if tp is dt.datetime else dt.date.fromisoformat
+        return lambda v: v if v is None or isinstance(v, dt.date) else parse(v)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        kind = tp
+        return lambda v: v if v is None or isinstance(v, kind) else kind(v)
+    if isinstance(tp, type) and attrs.has(tp):
+        cls = tp
+        return lambda v: v if v is None or isinstance(v, cls) else load_trusted(cls, v)
+    if typing.get_origin(tp) is tuple:
+        inner = _trusted_value(typing.get_args(tp)[0])
+        if inner is None:
+            return lambda v: tuple(v) if isinstance(v, list) else v
+        each = inner
+        return lambda v: tuple(each(x) for x in v) if isinstance(v, list | tuple) else v
+    if getattr(tp, "__cchc_codec__", None) is not None:
+        decode: Decoder = tp.__cchc_codec__()[1]
+        return decode
+    return None
+
+
+def _compile_trusted(cls: type) -> Callable[[dict[str, Any]], Any]:
+    """Generate a loader that sets each field of a new ``cls`` straight from ``data``."""
+    fields = attrs.fields(cls)
+    if any(not f.init for f in fields) or not hasattr(cls, "__slots__"):
+        return lambda data: structure(cls, data)
+    hints = typing.get_type_hints(cls)
+    namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls, "put": object.__setattr__}
+    lines = ["def load(d):", "    o = new(cls)"]
+    for n, field in enumerate(fields):
+        name = field.name
+        if field.default is attrs.NOTHING:
+            raw = f"d[{name!r}]"
+        elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            namespace[f"f{n}"] = field.default.factory
+            raw = f"(d[{name!r}] if {name!r} in d else f{n}())"
+        else:
+            namespace[f"v{n}"] = field.default
+            raw = f"d.get({name!r}, v{n})"
+        value = _trusted_value(hints[name])
+        if value is not None:
+            namespace[f"t{n}"] = value
+            raw = f"t{n}({raw})"
+        if field.converter is not None and field.converter not in _NORMALISING:
+            namespace[f"c{n}"] = field.converter
+            raw = f"c{n}({raw})"
+        lines.append(f"    put(o, {name!r}, {raw})")
+    lines.append("    return o")
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, f"<cchc_tasks trusted loader for {cls.__name__}>", "exec"), namespace)
+    loader: Callable[[dict[str, Any]], Any] = namespace["load"]
+    return loader
+
+
+def replace(obj: T, **changes: Any) -> T:
+    """``obj`` with ``changes``, like :func:`attrs.evolve`, but converting and
+    validating only the changed fields (then the class's cross-field checks): the other
+    fields were checked when ``obj`` was made. A class with hidden state (``init=False``
+    fields) is evolved the ordinary way."""
+    cls: Any = type(obj)
+    fields = attrs.fields(cls)
+    if any(not f.init for f in fields) or not hasattr(cls, "__slots__"):
+        return attrs.evolve(obj, **changes)  # type: ignore[misc]
+    by_name = attrs.fields_dict(cls)
+    unknown = set(changes) - set(by_name)
+    if unknown:
+        return attrs.evolve(obj, **changes)  # type: ignore[misc]  # raises TypeError
+    made = cls.__new__(cls)
+    put = object.__setattr__
+    for field in fields:
+        name = field.name
+        if name in changes:
+            value = changes[name]
+            if field.converter is not None:
+                value = field.converter(value)
+            put(made, name, value)
+        else:
+            put(made, name, getattr(obj, name))
+    for name in changes:
+        validator = by_name[name].validator
+        if validator is not None:
+            validator(made, by_name[name], getattr(made, name))
+    post_init = getattr(made, "__attrs_post_init__", None)
+    if post_init is not None:
+        post_init()
+    result: T = made
+    return result

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
 
-from .._codec import structure, unstructure
+from .._codec import load_trusted, unstructure
 from ..calendar import WorkingCalendar
 from ..config import Settings
 from ..errors import DuplicateIdError, NotFoundError, StoreError, ValidationError
@@ -159,7 +159,7 @@ class Session:
             return cached[1]
         spec = TABLES[table]
         data = {k: v for k, v in doc.items() if k != "id"} if spec.derived_key else doc
-        obj = structure(spec.cls, data)
+        obj = load_trusted(spec.cls, data)  # validated when written; see load_trusted
         cache[key] = (doc, obj)
         return obj
 
