@@ -402,14 +402,16 @@ UPDATES: dict[str, st.SearchStrategy[Any]] = {
 def test_replace_builds_what_evolve_builds_or_refuses_alike(
     task: ct.Task, changes: dict[str, Any]
 ) -> None:
-    try:
-        expected = attrs.evolve(task, **changes)
-    except ct.ValidationError as exc:
-        with pytest.raises(ct.ValidationError) as caught:
-            _codec.replace(task, **changes)
-        assert caught.value.field == exc.field
-        return
-    same_fields(_codec.replace(task, **changes), expected)
+    outcomes = []
+    for build in (attrs.evolve, _codec.replace):
+        try:
+            outcomes.append(build(task, **changes))
+        except ct.ValidationError as error:
+            outcomes.append(error.field)
+    if isinstance(outcomes[0], str):
+        assert outcomes[1] == outcomes[0]  # refused, naming the same field
+    else:
+        same_fields(outcomes[1], outcomes[0])
 
 
 @pytest.mark.parametrize(
