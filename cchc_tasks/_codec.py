@@ -235,10 +235,10 @@ def _compile_trusted(cls: type) -> Callable[[dict[str, Any]], Any]:
             namespace[f"v{n}"] = field.default
             raw = f"d.get({name!r}, v{n})"
         value = _trusted_value(hints[name])
-        if value is not None:
+        if value is not None:  # the value is of its type now: its converter has no work
             namespace[f"t{n}"] = value
             raw = f"t{n}({raw})"
-        if field.converter is not None and field.converter not in _NORMALISING:
+        elif field.converter is not None and field.converter not in _NORMALISING:
             namespace[f"c{n}"] = field.converter
             raw = f"c{n}({raw})"
         lines.append(f"    put(o, {name!r}, {raw})")
@@ -247,6 +247,22 @@ def _compile_trusted(cls: type) -> Callable[[dict[str, Any]], Any]:
     exec(compile(source, f"<cchc_tasks trusted loader for {cls.__name__}>", "exec"), namespace)
     loader: Callable[[dict[str, Any]], Any] = namespace["load"]
     return loader
+
+
+_COPIERS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _copier(cls: type) -> Callable[[Any], Any]:
+    """A generated ``copy(o)`` that sets every field of a new ``cls`` from ``o``."""
+    found = _COPIERS.get(cls)
+    if found is None:
+        names = [f.name for f in attrs.fields(cls)]
+        body = "".join(f"    put(m, {n!r}, o.{n})\n" for n in names)
+        source = f"def copy(o):\n    m = new(cls)\n{body}    return m\n"
+        namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls, "put": object.__setattr__}
+        exec(compile(source, f"<cchc_tasks copier for {cls.__name__}>", "exec"), namespace)
+        found = _COPIERS[cls] = namespace["copy"]
+    return found
 
 
 def replace(obj: T, **changes: Any) -> T:
@@ -262,17 +278,11 @@ def replace(obj: T, **changes: Any) -> T:
     unknown = set(changes) - set(by_name)
     if unknown:
         return attrs.evolve(obj, **changes)  # type: ignore[misc]  # raises TypeError
-    made = cls.__new__(cls)
+    made = _copier(cls)(obj)
     put = object.__setattr__
-    for field in fields:
-        name = field.name
-        if name in changes:
-            value = changes[name]
-            if field.converter is not None:
-                value = field.converter(value)
-            put(made, name, value)
-        else:
-            put(made, name, getattr(obj, name))
+    for name, value in changes.items():
+        converter: Any = by_name[name].converter  # our fields use plain callables
+        put(made, name, value if converter is None else converter(value))
     for name in changes:
         validator = by_name[name].validator
         if validator is not None:
