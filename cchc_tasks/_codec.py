@@ -216,6 +216,44 @@ def _trusted_value(tp: Any) -> Callable[[Any], Any] | None:
     return None
 
 
+class _Memo:
+    """A converter remembered for the few distinct texts it meets (field names,
+    indicator names): stored documents repeat them thousands of times."""
+
+    LIMIT = 4096
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        self.convert = convert
+        self.seen: dict[Any, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if value.__class__ is not str:
+            return self.convert(value)
+        found = self.seen.get(value, self)
+        if found is self:
+            found = self.convert(value)
+            if len(self.seen) < self.LIMIT:
+                self.seen[value] = found
+        return found
+
+
+def _trusted_field(n: int, tp: Any, raw: str, namespace: dict[str, Any]) -> str | None:
+    """An expression that turns ``raw`` (an expression) into a value of type ``tp``,
+    inlined for the common types; ``None`` when the value is used as it is."""
+    tp = _strip_optional(tp)
+    if tp is dt.date:
+        namespace["date_of"] = dt.date.fromisoformat
+        return f"(date_of(v) if (v := {raw}).__class__ is str else v)"
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        namespace[f"m{n}"], namespace[f"E{n}"] = tp._value2member_map_, tp
+        return f"(m{n}[v] if (v := {raw}) in m{n} else (v if v is None else E{n}(v)))"
+    value = _trusted_value(tp)
+    if value is None:
+        return None
+    namespace[f"t{n}"] = value
+    return f"t{n}({raw})"
+
+
 def _compile_trusted(cls: type) -> Callable[[dict[str, Any]], Any]:
     """Generate a loader that sets each field of a new ``cls`` straight from ``data``."""
     fields = attrs.fields(cls)
@@ -234,12 +272,11 @@ def _compile_trusted(cls: type) -> Callable[[dict[str, Any]], Any]:
         else:
             namespace[f"v{n}"] = field.default
             raw = f"d.get({name!r}, v{n})"
-        value = _trusted_value(hints[name])
-        if value is not None:  # the value is of its type now: its converter has no work
-            namespace[f"t{n}"] = value
-            raw = f"t{n}({raw})"
+        typed = _trusted_field(n, hints[name], raw, namespace)
+        if typed is not None:  # the value is of its type now: its converter has no work
+            raw = typed
         elif field.converter is not None and field.converter not in _NORMALISING:
-            namespace[f"c{n}"] = field.converter
+            namespace[f"c{n}"] = _Memo(field.converter)
             raw = f"c{n}({raw})"
         lines.append(f"    put(o, {name!r}, {raw})")
     lines.append("    return o")
