@@ -69,6 +69,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first
     )
     from .store import (
         Change,
+        DailyHead,
         Entry,
         VerifyReport,
     )
@@ -115,6 +116,7 @@ _LAZY: dict[str, str] = {
     "Change": "store",
     "Config": "config",
     "Criterion": "evaluation",
+    "DailyHead": "store",
     "Discipline": "results",
     "DuplicateIdError": "errors",
     "Entry": "store",
@@ -180,6 +182,7 @@ __all__ = [
     "Change",
     "Config",
     "Criterion",
+    "DailyHead",
     "Discipline",
     "DuplicateIdError",
     "Entry",

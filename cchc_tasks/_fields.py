@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -22,6 +23,58 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 #: Longest id accepted; ids are short handles such as ``"noi-vu"`` or ``"t-2025-017"``.
 MAX_ID_LENGTH = 64
+#: Longest text accepted in any field (a title, a note, a reason): several pages. Longer
+#: text is a mistake (a file pasted into a cell) or an attack, and would be journalled.
+MAX_TEXT_LENGTH = 20_000
+#: Longest actor accepted: an account name or a person's name, on one line.
+MAX_ACTOR_LENGTH = 100
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def text_problem(value: str, maximum: int = MAX_TEXT_LENGTH) -> str | None:
+    """Why ``value`` cannot be stored as text, or ``None``: longer than ``maximum``, or
+    holding a lone surrogate (not Unicode text: it cannot be written as UTF-8)."""
+    if len(value) > maximum:
+        return f"text of at most {maximum:,} characters"
+    if _SURROGATES.search(value):
+        return "valid Unicode text (no lone surrogates)"
+    return None
+
+
+def shown(value: Any) -> Any:
+    """``value`` as an error message should quote it: long text cut to its start."""
+    if isinstance(value, str) and len(value) > 80:
+        return f"{value[:60]}… ({len(value):,} characters)"
+    return value
+
+
+def check_actor(value: Any, field: str = "actor") -> None:
+    """Who made a change, as the journal records it: ``None`` or one line of printable
+    text of at most :data:`MAX_ACTOR_LENGTH` characters. A newline in an actor would
+    forge a line of ``cchc history``."""
+    if value is None:
+        return
+    expected = f"one line of printable text, 1 to {MAX_ACTOR_LENGTH} characters, or None"
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or text_problem(value, MAX_ACTOR_LENGTH) is not None
+        or not value.isprintable()
+    ):
+        raise ValidationError(field, expected, shown(value))
+
+
+def check_note(value: Any, field: str = "note") -> None:
+    """Why a change was made: ``None`` or text (line breaks allowed) of at most
+    :data:`MAX_TEXT_LENGTH` characters."""
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ValidationError(field, "text or None", value)
+    problem = text_problem(value)
+    if problem is not None:
+        raise ValidationError(field, problem, shown(value))
 
 
 def field_name(instance: Any, attribute: attrs.Attribute[Any]) -> str:
@@ -53,14 +106,20 @@ def nfc_tuple(value: Any) -> Any:
 
 
 def check_text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """Any text, including empty."""
+    """Any text, including empty (bounded, valid Unicode: see :func:`text_problem`)."""
     if not isinstance(value, str):
         raise ValidationError(field_name(instance, attribute), "text", value)
+    problem = text_problem(value)
+    if problem is not None:
+        raise ValidationError(field_name(instance, attribute), problem, shown(value))
 
 
 def check_nonempty_text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, str) or not value:
         raise ValidationError(field_name(instance, attribute), "non-empty text", value)
+    problem = text_problem(value)
+    if problem is not None:
+        raise ValidationError(field_name(instance, attribute), problem, shown(value))
 
 
 def is_valid_id(value: Any) -> bool:
@@ -78,6 +137,27 @@ _ID_EXPECTATION = f"an id: 1 to {MAX_ID_LENGTH} printable characters without spa
 def check_id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not is_valid_id(value):
         raise ValidationError(field_name(instance, attribute), _ID_EXPECTATION, value)
+
+
+def is_valid_number_id(value: Any) -> bool:
+    """An id as another tool numbers things (a survey tool's "Phiếu 1"): like
+    :func:`is_valid_id`, but inner spaces are allowed."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= MAX_ID_LENGTH
+        and value.isprintable()
+        and value == value.strip()
+    )
+
+
+def check_number_id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not is_valid_number_id(value):
+        raise ValidationError(
+            field_name(instance, attribute),
+            f"a number as the survey tool wrote it: 1 to {MAX_ID_LENGTH} printable "
+            "characters (no line break, no control character)",
+            shown(value),
+        )
 
 
 def check_optional_id(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

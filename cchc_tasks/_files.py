@@ -28,7 +28,12 @@ def read_toml_or_json(path: str, *, what: str, where: str, json_object: str) -> 
             return data
     except OSError as exc:
         raise ValidationError(what, "a readable TOML or JSON file", path) from exc
+    except UnicodeDecodeError as exc:
+        # A file saved as UTF-16 (Windows Notepad's "Unicode") or in a code page.
+        raise ValidationError(where, f"a UTF-8 text file ({exc.reason})", path) from None
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         kind = path.rsplit(".", 1)[-1].upper()
         raise ValidationError(where, f"valid {kind} ({exc})", path) from None
+    except ValueError as exc:  # a NUL in the path
+        raise ValidationError(what, "a readable TOML or JSON file", repr(path)) from exc
     raise ValidationError(what, "a file ending in .toml or .json", path)

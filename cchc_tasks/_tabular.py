@@ -22,6 +22,7 @@ import io
 import os
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -31,14 +32,21 @@ from .errors import CchcError, ValidationError
 
 __all__ = [
     "EXCEL_HINT",
+    "FORMULA_STARTS",
+    "MAX_CELL_CHARS",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "MAX_WORKBOOK_BYTES",
     "RowProblem",
     "Sheet",
     "TabularImportError",
     "cell_text",
+    "check_workbook_size",
     "csv_rows",
     "decode",
     "fold",
     "key",
+    "neutralise",
     "parse_dmy",
     "read_bytes",
     "require_openpyxl",
@@ -48,6 +56,38 @@ __all__ = [
 ]
 
 EXCEL_HINT = "pip install 'cchc-tasks[excel]'"
+
+#: The first characters that make a spreadsheet read a cell as a formula (OWASP's list,
+#: with tab and carriage return): ``=1+1``, ``+cmd|…``, ``-2+3``, ``@SUM(…)``.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+#: Bounds of a workbook or CSV file read by an importer: far above a real annex or survey
+#: export, far below what exhausts memory. A file beyond them is refused before it is read.
+MAX_WORKBOOK_BYTES = 32 << 20  # the XML inside, uncompressed
+MAX_ROWS = 100_000
+MAX_COLUMNS = 256
+MAX_CELL_CHARS = 32_767  # Excel's own limit for a cell
+
+
+# --- writing cells that cannot run ---------------------------------------------------------
+
+
+def neutralise(value: Any, *, xlsx_cell: Any = None) -> Any:
+    """A cell that a spreadsheet shows as the text it is, never runs as a formula.
+
+    For CSV, text starting with one of :data:`FORMULA_STARTS` gets a leading ``'`` (OWASP's
+    rule: Excel and LibreOffice then show it as text); other values are returned as they
+    are. For an .xlsx cell already written (``xlsx_cell``, an openpyxl cell), a text that
+    openpyxl took for a formula is stored as text instead, so the workbook shows it
+    unchanged; ``value`` is then ignored and the cell returned. Importers undo the ``'``
+    (:func:`cell_text`), so an export read back gives the same text."""
+    if xlsx_cell is not None:
+        if xlsx_cell.data_type == "f":
+            xlsx_cell.data_type = "s"
+        return xlsx_cell
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 # --- comparing text -----------------------------------------------------------------------
@@ -100,7 +140,10 @@ def cell_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
-    return unicodedata.normalize("NFC", str(value)).strip()
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]  # a cell neutralised on export (see neutralise)
+    return text
 
 
 # --- reporting every bad cell -------------------------------------------------------------
@@ -180,14 +223,39 @@ def sniff_delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
-def csv_rows(text: str, delimiter: str | None = None, *, sniff_lines: int = 1) -> list[list[str]]:
+def csv_rows(
+    text: str, delimiter: str | None = None, *, sniff_lines: int = 1, name: str = "CSV file"
+) -> list[list[str]]:
     """The records of CSV ``text``; without ``delimiter`` it is sniffed from the first
     ``sniff_lines`` non-blank lines together (a title row above a header may have none).
-    A record with a quoted line break is one row, as Excel shows it."""
+    A record with a quoted line break is one row, as Excel shows it. Lines may end in
+    CR LF, LF or CR alone (old Mac exports). A file that is not CSV (binary bytes, a
+    cell over :data:`MAX_CELL_CHARS` characters, more than :data:`MAX_ROWS` rows) is a
+    :class:`ValidationError` naming ``name``."""
     if delimiter is None:
         lines = [line for line in text.splitlines() if line.strip()][:sniff_lines]
         delimiter = sniff_delimiter("\n".join(lines))
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    if "\0" in text:
+        raise ValidationError(name, "a text file (CSV)", "binary data (NUL bytes)")
+    rows: list[list[str]] = []
+    # newline="": every line ending is one, and a quoted line break stays in its cell.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(MAX_CELL_CHARS + 1)
+        for row in reader:
+            if len(rows) >= MAX_ROWS:
+                raise ValidationError(name, f"at most {MAX_ROWS:,} rows", "more")
+            rows.append(row)
+    except csv.Error as exc:
+        raise ValidationError(
+            name,
+            f"CSV with cells of at most {MAX_CELL_CHARS:,} characters",
+            f"line {reader.line_num}: {exc}",
+        ) from None
+    finally:
+        csv.field_size_limit(limit)
+    return rows
 
 
 def require_openpyxl() -> None:
@@ -225,6 +293,7 @@ def xlsx_sheets(path: str | os.PathLike[str], what: str) -> list[Sheet]:
     require_openpyxl()
     from openpyxl import load_workbook
 
+    check_workbook_size(path, what)
     try:
         book = load_workbook(os.fspath(path), data_only=True)
     except OSError as exc:
@@ -236,7 +305,7 @@ def xlsx_sheets(path: str | os.PathLike[str], what: str) -> list[Sheet]:
     sheets: list[Sheet] = []
     try:
         for ws in book.worksheets:
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            rows = _bounded_rows(ws, what)
             below: set[tuple[int, int]] = set()
             for merged in ws.merged_cells.ranges:
                 top = merged.min_row - 1
@@ -254,6 +323,46 @@ def xlsx_sheets(path: str | os.PathLike[str], what: str) -> list[Sheet]:
     finally:
         book.close()
     return sheets
+
+
+def check_workbook_size(path: str | os.PathLike[str], what: str) -> None:
+    """Refuse a workbook whose contents, uncompressed, exceed :data:`MAX_WORKBOOK_BYTES`,
+    before any of it is read: a few KB of zip can hold a 300 MB shared string."""
+    try:
+        with zipfile.ZipFile(os.fspath(path)) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return  # not a zip: openpyxl says what it is not
+    except OSError as exc:
+        raise ValidationError(what, "a readable .xlsx file", os.fspath(path)) from exc
+    if total > MAX_WORKBOOK_BYTES:
+        raise ValidationError(
+            what,
+            f"a workbook of at most {MAX_WORKBOOK_BYTES >> 20} MB uncompressed",
+            f"{total:,} bytes",
+        )
+
+
+def _bounded_rows(ws: Any, what: str) -> list[list[Any]]:
+    """The values of a sheet, refused if it spans more than :data:`MAX_ROWS` rows or
+    :data:`MAX_COLUMNS` columns (checked before a cell is visited: one cell at XFD1048576
+    would otherwise make 17 billion) or holds a cell over :data:`MAX_CELL_CHARS`."""
+    if ws.max_row > MAX_ROWS or ws.max_column > MAX_COLUMNS:
+        raise ValidationError(
+            f"{what}, sheet {ws.title!r}",
+            f"at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns",
+            f"a cell at row {ws.max_row}, column {ws.max_column}",
+        )
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    for number, row in enumerate(rows, start=1):
+        for value in row:
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise ValidationError(
+                    f"{what}, sheet {ws.title!r}, row {number}",
+                    f"cells of at most {MAX_CELL_CHARS:,} characters",
+                    f"{len(value):,} characters",
+                )
+    return rows
 
 
 # --- dates ----------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._fields import is_finite_number
 from ._files import read_toml_or_json
 from .errors import ValidationError
 from .params import (
@@ -126,6 +127,29 @@ def _merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _check_numbers(value: Any, where: str) -> None:
+    """Every number in ``value`` (a section, any depth) is finite: a NaN (TOML ``nan``,
+    JSON ``NaN``) compares false with everything, so a threshold of NaN silently changes
+    ratings; an infinity turns every score into NaN. Plugin sections are checked too."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _check_numbers(item, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _check_numbers(item, f"{where}[{index}]")
+    elif _is_bad_number(value):
+        raise ValidationError(where, "a finite number", value)
+
+
+def _is_bad_number(value: Any) -> bool:
+    """An int or float that is not finite (a bool is an int, but never a bad number)."""
+    return (
+        isinstance(value, float | int)
+        and not isinstance(value, bool)
+        and not is_finite_number(value)
+    )
+
+
 def _build_section(name: str, values: Mapping[str, Any], where: str) -> Any:
     cls = _section_class(name)
     fields = {f.name for f in attrs.fields(cls)}
@@ -171,6 +195,7 @@ class Settings:
                 continue
             if not isinstance(values, Mapping):
                 raise ValidationError(f"{where}{name}", "a table of parameters", values)
+            _check_numbers(values, f"{where}{name}")
             if name in _KNOWN_SECTIONS:
                 sections[name] = _build_section(name, values, where)
             elif name in self.plugin_sections:

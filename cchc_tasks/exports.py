@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import tables
-from ._tabular import read_bytes, require_openpyxl
+from ._tabular import neutralise, read_bytes, require_openpyxl
 from ._version import __version__
 from .errors import StoreImportError, ValidationError
 from .labels import Lang, t
@@ -98,7 +98,7 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, float):
         # Vietnamese Excel reads "," as the decimal sign; a whole number needs neither.
         return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
-    return str(value)
+    return str(neutralise(value)) if isinstance(value, str) else str(value)
 
 
 def _write_csv(path: str | os.PathLike[str], table: tables.Table) -> None:
@@ -106,7 +106,7 @@ def _write_csv(path: str | os.PathLike[str], table: tables.Table) -> None:
         # The BOM is what makes Excel read the file as UTF-8 rather than the ANSI page.
         with open(temp, "w", encoding="utf-8-sig", newline="") as f:
             out = csv.writer(f)
-            out.writerow(table.headers)
+            out.writerow([neutralise(h) for h in table.headers])
             out.writerows([_csv_cell(v) for v in row] for row in table.values())
 
     _replace_atomically(path, write)
@@ -133,6 +133,10 @@ def _fill_sheet(ws: Any, table: tables.Table) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in rows:
         ws.append(row)
+        for cell in ws[ws.max_row]:
+            neutralise(None, xlsx_cell=cell)  # a title "=…" is text, never a formula
+    for cell in ws[1]:
+        neutralise(None, xlsx_cell=cell)
     for index, heading in enumerate(table.headers, start=1):
         widest = max([len(heading), *(_width(r[index - 1]) for r in rows)])
         wraps = widest > _WIDEST

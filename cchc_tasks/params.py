@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from ._fields import is_finite_number
 from .errors import ValidationError
 from .ratings import Band, Rating
 
@@ -26,21 +27,48 @@ __all__ = [
 ]
 
 
+#: The largest number a parameter may hold where the rule sets no bound of its own: far
+#: above any real one, and far below where arithmetic on it would overflow.
+LARGEST = 1e9
+
+
 def _share(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+    # NaN compares false with everything, so "not 0 <= value <= 1" alone would let it in.
+    if not is_finite_number(value) or not 0 <= value <= 1:
         raise ValidationError(
             f"{_section(instance)}.{attribute.name}", "a share from 0 to 1", value
         )
 
 
-def _non_negative(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise ValidationError(f"{_section(instance)}.{attribute.name}", "a number >= 0", value)
+def _in_range(low: float, high: float, *, above_low: bool = False) -> Any:
+    """A validator: a finite number from ``low`` (or above it) to ``high``."""
+    expected = f"a finite number {'>' if above_low else '>='} {low:g} and <= {high:g}"
+
+    def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if (
+            not is_finite_number(value)
+            or value > high
+            or value < low
+            or (above_low and value == low)
+        ):
+            raise ValidationError(f"{_section(instance)}.{attribute.name}", expected, value)
+
+    return validate
+
+
+_non_negative = _in_range(0, LARGEST)
+_percent = _in_range(0, 100)
+_months = _in_range(0, 12)
 
 
 def _optional_non_negative(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None:
         _non_negative(instance, attribute, value)
+
+
+def _optional_percent(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None:
+        _percent(instance, attribute, value)
 
 
 def _section(instance: Any) -> str:
@@ -89,7 +117,7 @@ class ScoringParams:
     a late task earns ``late_credit`` of its weight [I: no national rule]."""
 
     section = "scoring"
-    maximum: float = attrs.field(default=100.0, validator=_non_negative)
+    maximum: float = attrs.field(default=100.0, validator=_in_range(0, 1000, above_low=True))
     late_credit: float = attrs.field(default=0.5, validator=_share)
 
 
@@ -99,10 +127,10 @@ class BandThresholds:
     ``excellent=None`` disables Xuất sắc (Hải Phòng uses 93 for wards)."""
 
     section = "bands"
-    excellent: float | None = attrs.field(default=None, validator=_optional_non_negative)
-    good: float = attrs.field(default=80.0, validator=_non_negative)
-    fair: float = attrs.field(default=70.0, validator=_non_negative)
-    average: float = attrs.field(default=50.0, validator=_non_negative)
+    excellent: float | None = attrs.field(default=None, validator=_optional_percent)
+    good: float = attrs.field(default=80.0, validator=_percent)
+    fair: float = attrs.field(default=70.0, validator=_percent)
+    average: float = attrs.field(default=50.0, validator=_percent)
 
     def __attrs_post_init__(self) -> None:
         cuts = [c for c in (self.excellent, self.good, self.fair, self.average) if c is not None]
@@ -134,8 +162,8 @@ class Decree90Params:
     completed_share: float = attrs.field(
         default=0.7, validator=_share
     )  # HTNV [I], as Decree 56/2015 Art. 14
-    min_months_rated: float = attrs.field(default=6.0, validator=_non_negative)
-    full_months: float = attrs.field(default=9.0, validator=_non_negative)  # [V, weak source]
+    min_months_rated: float = attrs.field(default=6.0, validator=_months)
+    full_months: float = attrs.field(default=9.0, validator=_months)  # [V, weak source]
     completed_subordinates_share: float | None = attrs.field(
         default=None, validator=attrs.validators.optional(_share)
     )  # HTNV [I], off
@@ -179,7 +207,7 @@ class Decree335Params:
         weights = self.combine_weights
         if (
             len(weights) != 3
-            or any(isinstance(w, bool) or not isinstance(w, int | float) or w < 0 for w in weights)
+            or any(not is_finite_number(w) or not 0 <= w <= LARGEST for w in weights)
             or sum(weights) <= 0
         ):
             raise ValidationError(

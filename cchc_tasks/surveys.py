@@ -33,13 +33,16 @@ from typing import Any
 import attrs
 
 from ._fields import (
+    MAX_ID_LENGTH,
     check_date,
     check_id,
     check_nonempty_text,
+    check_number_id,
     check_text,
     field_name,
     is_finite_number,
     is_valid_id,
+    is_valid_number_id,
     nfc,
     nfc_tuple,
 )
@@ -131,7 +134,7 @@ class SurveyResponse:
     ``id`` is the survey tool's own number for the questionnaire, kept as text.
     """
 
-    id: str = attrs.field(converter=nfc, validator=check_nonempty_text)
+    id: str = attrs.field(converter=nfc, validator=check_number_id)
     respondent_kind: RespondentKind = attrs.field(converter=_as_kind, validator=_check_kind)
     unit: str = attrs.field(converter=nfc, validator=check_id)
     service: str = attrs.field(converter=nfc, validator=check_text)
@@ -736,6 +739,10 @@ class _ResponseReader:
         elif rid in self.first_row_of:
             expected = f"a new number (row {self.first_row_of[rid]} has it)"
             bad.append(RowProblem(number, heading, expected, rid))
+        elif not is_valid_number_id(self.id_prefix + rid):
+            expected = f"a questionnaire number: {MAX_ID_LENGTH} characters at most with the "
+            expected += "prefix, printable"
+            bad.append(RowProblem(number, heading, expected, rid))
         elif self.id_prefix + rid in self.existing_ids:
             bad.append(RowProblem(number, heading, "a number not imported before", rid))
         else:
@@ -760,7 +767,7 @@ class _ResponseReader:
 
 def _header_and_rows(text: str, delimiter: str | None, name: str) -> list[list[str]]:
     """The rows of the file from its header on (blank rows above it are skipped)."""
-    rows = csv_rows(text, delimiter)
+    rows = csv_rows(text, delimiter, name=name)
     while rows and not any(cell.strip() for cell in rows[0]):
         rows.pop(0)
     if not rows:

@@ -18,6 +18,7 @@ import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
+from .._tabular import neutralise
 from ..errors import StoreError
 
 if TYPE_CHECKING:
@@ -164,6 +165,13 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _csv_cell(value: Any) -> str:
+    """A CSV cell: text a spreadsheet would run as a formula is neutralised; a negative
+    number stays a number."""
+    text = _cell(value)
+    return str(neutralise(text)) if isinstance(value, str | list | tuple) else text
+
+
 def _shorten(text: str, width: int = WIDE_COLUMN) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -218,7 +226,8 @@ def emit(
         columns = list(csv_columns or table)
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([_cell(row.get(c)) for c in columns] for row in rows)
+        # Text that a spreadsheet would run as a formula is neutralised (see neutralise).
+        writer.writerows([_csv_cell(row.get(c)) for c in columns] for row in rows)
         return
     if not rows:
         print(empty)

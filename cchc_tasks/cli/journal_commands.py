@@ -149,10 +149,32 @@ def _add_log_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--since", type=parse_date, metavar="DATE", help="only changes from this day on (UTC)"
     )
+    parser.add_argument(
+        "--heads",
+        action="store_true",
+        help="instead of the changes, the head of the hash chain at the end of each day "
+        "(to publish, and check later with 'cchc verify --expect')",
+    )
     add_format_option(parser, ("text", *FORMATS))
 
 
+def _print_heads(args: argparse.Namespace) -> int:
+    with open_store(args.store) as tr:
+        heads = [h for h in tr.daily_heads() if args.since is None or h.day >= args.since]
+    rows = [{"day": h.day.isoformat(), "seq": h.seq, "head": h.hash} for h in heads]
+    if args.format == "text":
+        for row in rows:
+            print(f"{row['day']}  seq {row['seq']}  {row['head']}")
+        if not rows:
+            print(f"no journal lines in {args.store}")
+        return EXIT_OK
+    emit(args.format, rows, table=("day", "seq", "head"), empty=f"no journal lines in {args.store}")
+    return EXIT_OK
+
+
 def _run_log(args: argparse.Namespace) -> int:
+    if args.heads:
+        return _print_heads(args)
     since = None
     if args.since is not None:
         since = dt.datetime.combine(args.since, dt.time(), tzinfo=dt.UTC)
@@ -191,10 +213,14 @@ LOG = Command(
     summary="the journal: who changed what, when, oldest first",
     description="The journal, oldest first: each line's seq, time (UTC), actor and note, and "
     "its changes. The default 'text' layout groups the changes under their line; table and "
-    "CSV give one row per change; JSON gives the lines with the documents before and after.",
+    "CSV give one row per change; JSON gives the lines with the documents before and after. "
+    "--heads prints instead the head of the hash chain at the end of each day, to publish "
+    "(in the minutes of the annual evaluation, say) and check later with 'cchc verify "
+    "--expect'.",
     examples=(
         "cchc log data/tan-hong --since 2025-07-01",
         "cchc log data/tan-hong --format csv > journal.csv",
+        "cchc log data/tan-hong --heads",
     ),
     add_options=_add_log_options,
     run=_run_log,

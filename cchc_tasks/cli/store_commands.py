@@ -12,12 +12,21 @@ from ._common import EXIT_OK, EXIT_TAMPERED, Command, existing_store, open_store
 
 def _add_verify_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("store", metavar="STORE", help="store folder")
+    parser.add_argument(
+        "--expect",
+        metavar="HEAD",
+        help="a head recorded elsewhere (from 'cchc log --heads'; 12 to 64 hex digits): "
+        "fail unless the hash chain passes through it",
+    )
 
 
 def _run_verify(args: argparse.Namespace) -> int:
-    from ..store import verify_folder
+    from ..errors import ValidationError
+    from ..store import is_head, verify_folder
 
-    report = verify_folder(existing_store(args.store))
+    if args.expect is not None and not is_head(args.expect):
+        raise ValidationError("--expect", "a head: 12 to 64 hex digits", args.expect)
+    report = verify_folder(existing_store(args.store), expect=args.expect)
     print(report)
     print(f"lines checked: {report.lines}; last good hash: {report.head}")
     return EXIT_OK if report.ok else EXIT_TAMPERED
@@ -28,9 +37,12 @@ VERIFY = Command(
     summary="walk a store's whole hash chain and check its snapshot; exit 2 on tampering",
     description="Check every journal line's hash from line 1 and the snapshot against the "
     "journal. Reads only. Prints OK or TAMPERED with the file and line, and the last good "
-    "hash.",
+    "hash. A journal rewritten from an edited line with every hash recomputed (and the "
+    "snapshot deleted) is self-consistent: only --expect with a head published elsewhere "
+    "(see 'cchc log --heads') shows it.",
     examples=(
         "cchc verify data/tan-hong",
+        "cchc verify data/tan-hong --expect 3f9a0c2e71b4",
         "cchc verify data/tan-hong || echo 'look at the report'",
     ),
     add_options=_add_verify_options,

@@ -22,6 +22,8 @@ The rules, checked for every object a write would change:
   headships, plans, targets, results, disciplinary decisions and assessments (the last
   two belong to the unit of the person they are about), scorecards, survey responses
   and criteria tables (those set for the units under it);
+* a unit that names successors (a merger, a split, an import) touches them too: the
+  actor must be allowed for the unit and for every successor it names;
 * everything else is refused, with a reason that says which unit the object belongs to
   and where the actor works.
 """
@@ -84,6 +86,14 @@ def _chain(target: Any, tracker: Reader) -> list[str]:
     return chain
 
 
+def _unit_chain(unit: str, tracker: Reader) -> list[str]:
+    """The unit ``unit`` and every unit above it (just itself if the tracker lacks it)."""
+    try:
+        return _chain(tracker.unit(unit), tracker)
+    except NotFoundError:
+        return [unit]
+
+
 class UnitScopePolicy:
     """``cchc_authorize``: officials change the tasks of their unit and the units under
     it; heads change everything of their unit and the units under it.
@@ -115,12 +125,16 @@ class UnitScopePolicy:
         if not chain:
             raise deny("the unit policy cannot tell which unit this belongs to")
         on = self._today()
-        headed = [
-            h.unit
-            for h in tracker.headships(person=actor)
-            if h.overlaps(on, on) and h.unit in chain
-        ]
-        if headed:
+        heads = {h.unit for h in tracker.headships(person=actor) if h.overlaps(on, on)}
+        if isinstance(target, Unit):
+            for successor in target.successors:
+                if successor != target.id and not heads & set(_unit_chain(successor, tracker)):
+                    raise deny(
+                        f"it names {successor} as a successor; only the head of {successor} "
+                        f"or of a unit above it may do that, and {actor} heads none of them "
+                        f"on {on.isoformat()}"
+                    )
+        if heads & set(chain):
             return True
         if isinstance(target, Task) and person.unit in chain:
             return True

@@ -35,7 +35,8 @@ from typing import Any
 
 import attrs
 
-from ..errors import StoreCorruptError, StoreError, StoreVersionError
+from .._fields import MAX_TEXT_LENGTH, check_actor, check_note
+from ..errors import CchcError, StoreCorruptError, StoreError, StoreVersionError
 from .audit import VerifyReport, verify_folder
 from .backup import copy_journal, new_folder, restore
 from .journal import (
@@ -45,9 +46,10 @@ from .journal import (
     Entry,
     JournalReader,
     append_durably,
+    check_texts,
     encode_entry,
 )
-from .lock import WriterLock
+from .lock import CannotLock, WriterLock
 from .migrations import journal_version, upgrade
 from .snapshot import (
     SnapshotMeta,
@@ -56,9 +58,19 @@ from .snapshot import (
     remove_stale_temporaries,
     write_snapshot,
 )
-from .state import Doc, State
+from .state import Doc, State, copy_json
 
-__all__ = ["Change", "Entry", "State", "Store", "VerifyReport", "restore", "verify_folder"]
+__all__ = [
+    "Change",
+    "DailyHead",
+    "Entry",
+    "State",
+    "Store",
+    "VerifyReport",
+    "is_head",
+    "restore",
+    "verify_folder",
+]
 
 JOURNAL = "journal.jsonl"
 SNAPSHOT = "state.json"
@@ -84,6 +96,42 @@ class _Pending:
 
 #: Where a (nested) transaction started: how many changes, and which tables existed.
 _Savepoint = tuple[int, frozenset[str]]
+
+
+@attrs.frozen
+class DailyHead:
+    """The head of the hash chain at the end of ``day``: the last line's ``seq`` and
+    ``hash`` (see :meth:`Store.daily_heads`)."""
+
+    day: dt.date
+    seq: int
+    hash: str
+
+
+def is_head(text: str) -> bool:
+    """Whether ``text`` can name a journal line: 12 to 64 hex digits (a hash or its start)."""
+    return 12 <= len(text) <= 64 and all(c in "0123456789abcdefABCDEF" for c in text)
+
+
+def _chained(entries: Iterator[Entry]) -> Iterator[tuple[Entry, str]]:
+    """Each entry with its line's hash (computed as a backup would write it for the
+    entries of a memory store, which has no lines)."""
+    prev = GENESIS
+    for entry in entries:
+        prev = entry.hash or encode_entry(entry, prev)[1]
+        yield entry, prev
+
+
+def copy_json_changes(changes: tuple[Change, ...]) -> tuple[Change, ...]:
+    """``changes`` with their documents copied (see :func:`.state.copy_json`)."""
+    return tuple(Change(c.table, c.id, copy_json(c.before), copy_json(c.after)) for c in changes)
+
+
+def _reason(exc: BaseException) -> str:
+    """An OS error as a short reason: its text without the repeated file name."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
 
 
 class Store:
@@ -113,13 +161,23 @@ class Store:
         self._snapshot_offset = 0
         self._fd: int | None = None
         self._lock: WriterLock | None = None
+        #: Whether this store committed a change set since it was opened: only then does
+        #: ``close()`` write a snapshot (a reader writes nothing).
+        self._wrote = False
         #: Why writes are refused (a replayed view of the past), or ``None``.
         self.read_only: str | None = None
         self.on_catch_up: list[Callable[[Entry], None]] = []
         if self.path is None:
             self.state = State()
             return
-        self._open_folder(self.path)
+        try:
+            self._open_folder(self.path)
+        except CchcError:
+            raise
+        except (OSError, ValueError) as exc:
+            # A folder that is a file, a journal or lock that is a folder, a NUL in the
+            # path: one clear error naming the path, never a raw OSError.
+            raise StoreError(f"{self.path}: cannot open the store ({_reason(exc)})") from exc
 
     # -- opening ----------------------------------------------------------------------
 
@@ -130,16 +188,22 @@ class Store:
     def _open_folder(self, path: str) -> None:
         if os.path.exists(path) and not os.path.isdir(path):
             raise StoreError(f"{path}: expected a store folder, found a file")
-        os.makedirs(path, exist_ok=True)
+        if not os.path.isdir(path):
+            os.makedirs(path)
+        for name in (JOURNAL, SNAPSHOT, LOCK):
+            if os.path.isdir(self._file(name)):
+                raise StoreError(f"{self._file(name)}: expected a file, found a folder")
         self._lock = WriterLock(self._file(LOCK))
         raw, meta, migrated = self._read_or_migrate()
         if has_stale_temporaries(path):
             # A writer died while writing a snapshot; under the lock none is being written.
-            self._lock.acquire()
-            try:
-                remove_stale_temporaries(path)
-            finally:
-                self._lock.release()
+            # A reader that may not write (read-only media) leaves them to the next writer.
+            with contextlib.suppress(OSError, CannotLock):
+                self._lock.acquire()
+                try:
+                    remove_stale_temporaries(path)
+                finally:
+                    self._lock.release()
         self.state = State(raw)
         self._seq, self._head = meta.seq, meta.hash
         self._offset, self._lineno = meta.journal_offset, meta.journal_lines
@@ -148,7 +212,8 @@ class Store:
             self._snapshot_bytes = os.path.getsize(self._file(SNAPSHOT))
         self._check_journal_matches_snapshot()
         self._catch_up()
-        self._fd = os.open(self._file(JOURNAL), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        # The journal is opened for appending at the first write, not here: reading needs
+        # no write access (a store on read-only media, a folder the reader cannot write).
         if migrated:
             self._snapshot_seq = -1  # write the migrated state's snapshot now, even if empty
             self.snapshot()
@@ -207,9 +272,13 @@ class Store:
         if self._read_journal() is None:
             return
         # A last line without its newline: a live writer may still be appending it, or
-        # a writer died mid-line. Under the writer lock only the second is possible.
+        # a writer died mid-line. Under the writer lock only the second is possible. A
+        # reader that cannot take the lock (read-only media) leaves the line unapplied.
         assert self._lock is not None
-        self._lock.acquire()
+        try:
+            self._lock.acquire()
+        except CannotLock:
+            return
         try:
             torn = self._read_journal()
             if torn is not None:
@@ -266,11 +335,27 @@ class Store:
             self._catch_up()
 
     def entries(self) -> Iterator[Entry]:
-        """Every committed change set, oldest first."""
+        """Every committed change set, oldest first.
+
+        The documents in them are copies: changing one changes neither the state nor
+        what the next call returns."""
         if self.path is None:
-            yield from self._memory_entries
+            for entry in self._memory_entries:
+                yield attrs.evolve(entry, changes=copy_json_changes(entry.changes))
         else:
-            yield from JournalReader(self._file(JOURNAL))
+            try:
+                yield from JournalReader(self._file(JOURNAL))
+            except OSError as exc:
+                raise StoreError(f"{self._file(JOURNAL)}: cannot read ({_reason(exc)})") from exc
+
+    def daily_heads(self) -> list[DailyHead]:
+        """The head of the hash chain at the end of each day that has journal lines (the
+        day of the line's own timestamp), oldest first: what to publish elsewhere so that
+        a later rewrite of the journal shows (:meth:`verify` with ``expect``)."""
+        heads: dict[dt.date, DailyHead] = {}
+        for entry, digest in _chained(self.entries()):
+            heads[entry.at.date()] = DailyHead(entry.at.date(), entry.seq, digest)
+        return list(heads.values())
 
     @property
     def pending_actor(self) -> str | None:
@@ -279,18 +364,33 @@ class Store:
 
     # -- auditing, the past, backups ----------------------------------------------------
 
-    def verify(self) -> VerifyReport:
+    def verify(self, expect: str | None = None) -> VerifyReport:
         """Walk the whole hash chain and check the snapshot against it (see
         :func:`~.audit.verify_folder`); also that the journal still reaches the line this
-        store has read up to. Never raises for tampering: the report says what it found."""
-        if self.path is None:
+        store has read up to, and, with ``expect`` (a head recorded elsewhere: the hash
+        of a line, or its first 12 or more hex digits), that the chain passes through
+        that line. Never raises: the report says what it found."""
+        if expect is not None and not is_head(expect):
             return VerifyReport(
-                True,
-                len(self._memory_entries),
-                None,
-                f"{len(self._memory_entries)} entries in memory; nothing on disk to check",
+                False, 0, None, f"expected a head (12 to 64 hex digits), got {expect!r}"
             )
-        return verify_folder(self.path, known=(self._offset, self._lineno, self._head))
+        if self.path is None:
+            count = len(self._memory_entries)
+            if expect is not None and not any(
+                digest.startswith(expect.lower()) for _, digest in _chained(self.entries())
+            ):
+                return VerifyReport(
+                    False, count, None, f"expected the chain to reach head {expect}: not found"
+                )
+            return VerifyReport(
+                True, count, None, f"{count} entries in memory; nothing on disk to check"
+            )
+        try:
+            return verify_folder(
+                self.path, known=(self._offset, self._lineno, self._head), expect=expect
+            )
+        except CchcError as exc:
+            return VerifyReport(False, 0, None, str(exc), file=self.path)
 
     def as_of(self, keep: Callable[[Entry], bool]) -> Store:
         """A read-only memory store holding the journal's lines from the first one up to
@@ -362,8 +462,13 @@ class Store:
     @staticmethod
     def restore(backup: str | os.PathLike[str], dest: str | os.PathLike[str]) -> VerifyReport:
         """Copy the backup folder ``backup`` to the new store folder ``dest`` (see
-        :func:`~.backup.restore`)."""
-        return restore(os.fspath(backup), os.fspath(dest))
+        :func:`~.backup.restore`); a path that cannot be written is a :class:`StoreError`."""
+        try:
+            return restore(os.fspath(backup), os.fspath(dest))
+        except CchcError:
+            raise
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"{os.fspath(dest)}: cannot restore there ({_reason(exc)})") from exc
 
     # -- writing ----------------------------------------------------------------------
 
@@ -380,9 +485,12 @@ class Store:
         if self._depth:
             yield from self._nested(self._require_transaction())
             return
+        check_actor(actor)
+        check_note(note)
         if self._lock is not None:
             self._lock.acquire()
         try:
+            self._open_journal_for_writing()
             # A snapshot that fell due is written here, before the next change begins
             # (and on close): never after a commit, so a large batch returns as soon as
             # its journal line is durable. snapshot() catches up first.
@@ -408,6 +516,16 @@ class Store:
             self._depth = 0
             if self._lock is not None:
                 self._lock.release()
+
+    def _open_journal_for_writing(self) -> None:
+        """Open the journal for appending (the first write of this store, under the lock)."""
+        if self.path is None or self._fd is not None:
+            return
+        journal = self._file(JOURNAL)
+        try:
+            self._fd = os.open(journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        except OSError as exc:
+            raise StoreError(f"{journal}: cannot write to the store ({_reason(exc)})") from exc
 
     def _nested(self, pending: _Pending) -> Iterator[None]:
         start = self._savepoint()
@@ -468,12 +586,20 @@ class Store:
         if at.tzinfo is None or at.utcoffset() is None:
             raise StoreError(f"the store's clock gave {at!r}: expected a timezone-aware time")
         entry = Entry(self._seq + 1, at, pending.actor, pending.note, tuple(pending.changes))
+        try:
+            line, digest = encode_entry(entry, self._head)
+        except UnicodeEncodeError:
+            check_texts(entry.changes)  # names the field with the lone surrogate
+            raise  # pragma: no cover - every text was checked, so this cannot happen
+        if len(line) > MAX_TEXT_LENGTH:
+            # Only a line this long can hold a text too long to store: look for one.
+            check_texts(entry.changes)
         if self.path is None:
             self._memory_entries.append(entry)
             self._seq = entry.seq
+            self._wrote = True
             self.last_entry = entry
             return
-        line, digest = encode_entry(entry, self._head)
         assert self._fd is not None
         try:
             append_durably(self._fd, line)
@@ -483,6 +609,7 @@ class Store:
                 f"{self._file(JOURNAL)}: could not write the change ({exc}); nothing was recorded"
             ) from exc
         self._seq, self._head = entry.seq, digest
+        self._wrote = True
         self.last_entry = attrs.evolve(entry, hash=digest)
         self._offset += len(line)
         self._lineno += 1
@@ -504,6 +631,10 @@ class Store:
         tail = self._offset - self._snapshot_offset
         if tail <= max(self.snapshot_min_bytes, 2 * self._snapshot_bytes):
             return
+        self._try_snapshot()
+
+    def _try_snapshot(self) -> None:
+        """:meth:`snapshot`, a failure being a warning (the journal holds every change)."""
         try:
             self.snapshot()
         except (OSError, StoreError) as exc:
@@ -511,7 +642,7 @@ class Store:
                 f"{self._file(SNAPSHOT)}: could not write the snapshot ({exc}); the journal "
                 "still holds every change",
                 RuntimeWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
 
     def snapshot(self) -> None:
@@ -541,13 +672,16 @@ class Store:
             self._lock.release()
 
     def close(self) -> None:
-        """Snapshot if anything changed, and release the files. Safe to call twice."""
+        """Snapshot if this store wrote anything, and release the files. Safe to call
+        twice. A reader writes nothing; a snapshot that cannot be written (a full disk)
+        is a warning, as the journal holds every change."""
         if self._closed:
             return
         if self._depth:
             raise StoreError("cannot close the store inside a transaction")
         try:
-            self.snapshot()
+            if self._wrote and self._seq != self._snapshot_seq:
+                self._try_snapshot()
         finally:
             self._closed = True
             if self._fd is not None:

@@ -16,7 +16,11 @@ What the walk checks, in order:
 3. the snapshot's documents: they must be the state the journal gives at that line
    (the snapshot carries no hash of its own, so this is how an edit to it shows);
 4. when a tracker verifies its own store, the position it has read up to: a journal
-   shorter than what the tracker has already read lost lines at its end.
+   shorter than what the tracker has already read lost lines at its end;
+5. with ``expect``, a head recorded elsewhere (published in the minutes of a meeting, say):
+   the chain must pass through the line with that hash. This is the only check that
+   catches a journal rewritten from an edited line with every hash after it recomputed
+   and the snapshot deleted or rebuilt: such a store is self-consistent.
 """
 
 from __future__ import annotations
@@ -94,7 +98,10 @@ def _first_difference(snapshot: dict[str, dict[str, Any]], replayed: dict[str, A
 class _Walk:
     """One pass over a journal, replaying documents up to the snapshot's line."""
 
-    def __init__(self, folder: str, meta: SnapshotMeta | None) -> None:
+    def __init__(self, folder: str, meta: SnapshotMeta | None, expect: str | None) -> None:
+        self.expect = expect
+        #: The line whose hash starts with ``expect``, once the walk passed it.
+        self.reached: int | None = None
         self.journal = os.path.join(folder, JOURNAL)
         self.reader = JournalReader(self.journal)
         self.meta = meta
@@ -110,6 +117,8 @@ class _Walk:
         if 0 in watch:
             self.positions[0] = (0, 0, GENESIS)
         for entry in reader:
+            if self.expect is not None and reader.prev.startswith(self.expect):
+                self.reached = reader.lineno
             if self.meta is not None and self.at_snapshot is None:
                 for change in entry.changes:
                     rows = self.tables.setdefault(change.table, {})
@@ -123,13 +132,27 @@ class _Walk:
                     self.at_snapshot = self.tables
 
 
-def verify_folder(folder: str, *, known: Position | None = None) -> VerifyReport:
+def verify_folder(
+    folder: str, *, known: Position | None = None, expect: str | None = None
+) -> VerifyReport:
     """Walk the store in ``folder``: see the module's documentation. ``known`` is the
     position a tracker has read up to; a journal that no longer reaches it is reported.
+    ``expect`` is a head recorded elsewhere (a line's hash or its first 12 or more hex
+    digits); a chain that does not pass through it is reported.
 
     Raises :class:`~cchc_tasks.StoreError` only when the folder is not a store, and
-    :class:`~cchc_tasks.StoreVersionError` for a store of another layout version.
+    :class:`~cchc_tasks.StoreVersionError` for a store of another layout version. A
+    file that cannot be read is reported, not raised.
     """
+    try:
+        return _verify(folder, known, None if expect is None else expect.lower())
+    except OSError as exc:
+        return VerifyReport(
+            False, 0, None, f"cannot read the store ({exc.strerror or exc})", file=exc.filename
+        )
+
+
+def _verify(folder: str, known: Position | None, expect: str | None) -> VerifyReport:
     journal, snapshot = os.path.join(folder, JOURNAL), os.path.join(folder, SNAPSHOT)
     if not os.path.isdir(folder) or not (os.path.exists(journal) or os.path.exists(snapshot)):
         raise StoreError(
@@ -145,7 +168,7 @@ def verify_folder(folder: str, *, known: Position | None = None) -> VerifyReport
             raw, meta = read_snapshot(snapshot)
     except StoreCorruptError as exc:
         return VerifyReport(False, 0, None, exc.reason, file=snapshot)
-    walk = _Walk(folder, meta)
+    walk = _Walk(folder, meta, expect)
     watch = {p[0] for p in (known,) if p is not None}
     if meta is not None:
         watch.add(meta.journal_offset)
@@ -184,7 +207,17 @@ def verify_folder(folder: str, *, known: Position | None = None) -> VerifyReport
                 snapshot,
                 None,
             )
+    if expect is not None and walk.reached is None:
+        return bad(
+            f"expected the chain to pass through the recorded head {expect}, got "
+            f"{lines} lines ending in head {head[:12]}… without it: the journal was "
+            "rewritten or cut before that line",
+            journal,
+            None,
+        )
     reason = f"{lines} lines, the hash chain is intact"
+    if walk.reached is not None:
+        reason += f"; it passes through the recorded head (line {walk.reached})"
     if meta is not None:
         reason += f"; the snapshot (line {meta.journal_lines}) agrees with the journal"
     if reader.torn is not None:

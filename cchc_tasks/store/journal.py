@@ -26,7 +26,8 @@ from typing import Any
 import attrs
 
 from .. import _json
-from ..errors import StoreCorruptError
+from .._fields import shown, text_problem
+from ..errors import StoreCorruptError, ValidationError
 
 __all__ = [
     "GENESIS",
@@ -35,6 +36,7 @@ __all__ = [
     "Entry",
     "JournalReader",
     "append_durably",
+    "check_texts",
     "encode_entry",
     "seal",
 ]
@@ -91,6 +93,30 @@ def encode_entry(entry: Entry, prev: str) -> tuple[bytes, str]:
         },
         prev,
     )
+
+
+def _texts(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """Every text in a JSON document with where it is (``title``, ``reports[0].note``)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(key, path)
+            yield from _texts(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, f"{path}[{index}]")
+
+
+def check_texts(changes: tuple[Change, ...]) -> None:
+    """Every text of the documents written must be storable (bounded, valid Unicode):
+    a :class:`ValidationError` naming the table, the key and the field otherwise. The
+    net under the fields' own validators, for whatever text reaches the store."""
+    for change in changes:
+        for path, text in _texts(change.after, ""):
+            problem = text_problem(text)
+            if problem is not None:
+                raise ValidationError(f"{change.table}[{change.id!r}].{path}", problem, shown(text))
 
 
 def seal(fields: dict[str, Any], prev: str) -> tuple[bytes, str]:

@@ -10,9 +10,13 @@ import fcntl
 import os
 import time
 
-from ..errors import StoreLockedError
+from ..errors import StoreError, StoreLockedError
 
-__all__ = ["WriterLock"]
+__all__ = ["CannotLock", "WriterLock"]
+
+
+class CannotLock(StoreError):
+    """The lock file cannot be opened for writing: this process may only read."""
 
 
 class WriterLock:
@@ -28,7 +32,13 @@ class WriterLock:
         if self._depth:
             self._depth += 1
             return
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            # Read-only media, or a folder the process may not write: it cannot write.
+            raise CannotLock(
+                f"{self.path}: cannot write to the store ({exc.strerror or exc})"
+            ) from exc
         deadline = time.monotonic() + self.timeout
         try:
             while True:

@@ -22,12 +22,13 @@ from tinydb import TinyDB
 from tinydb.storages import MemoryStorage, Storage
 from tinydb.table import Table
 
+from .. import _json
 from ..errors import StoreError
 
 Doc = dict[str, Any]
 LookupKey = Callable[[Doc], Any]
 
-__all__ = ["State"]
+__all__ = ["State", "copy_json"]
 
 _READ_ONLY = (
     "the TinyDB view is read-only: change data through the Tracker, which journals every change"
@@ -62,6 +63,14 @@ class _ReadOnlyTable(Table):
     def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> NoReturn:
         raise StoreError(_READ_ONLY)
 
+    def _read_table(self) -> dict[str, Any]:
+        # A copy, not the live documents: a query condition or a caller that edits what
+        # it got (``doc["partners"].append(…)``) must not change the state behind the
+        # journal's back. TinyDB scans every document anyway, so copying costs a constant
+        # factor, on the ad-hoc path only (the tracker's own queries use the lookups).
+        table: dict[str, Any] = copy_json(super()._read_table())
+        return table
+
 
 class _ReadOnlyTinyDB(TinyDB):
     table_class = _ReadOnlyTable
@@ -71,6 +80,11 @@ class _ReadOnlyTinyDB(TinyDB):
 
     def drop_tables(self) -> NoReturn:
         raise StoreError(_READ_ONLY)
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of JSON data (dicts, lists, text, numbers) that shares nothing with it."""
+    return _json.loads(_json.dumps(value))
 
 
 def _sort_by_doc_id(docs: dict[str, Doc]) -> None:

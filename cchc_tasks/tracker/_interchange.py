@@ -83,6 +83,7 @@ class InterchangeService(Service):
         if not isinstance(tables, Mapping):
             raise StoreImportError(source, ["expected a JSON object with the store's tables"])
         decoded, problems = decode_tables(tables)
+        problems += self._clashes(decoded)
         if problems:
             raise StoreImportError(source, problems)
         writes, restored = self._writes(decoded)
@@ -95,6 +96,30 @@ class InterchangeService(Service):
                 except CchcError as exc:
                     raise StoreImportError(source, [f"{table} {obj.id!r}: {exc}"]) from exc
         return len(writes) - restored
+
+    def _clashes(self, decoded: dict[str, list[Any]]) -> list[str]:
+        """A line for each object whose key the store holds already, or the file twice.
+
+        Importing never changes an existing object: several writes replace what they
+        find (a result, an assessment, a scorecard are recorded again under the same
+        key), so without this check a file would silently overwrite them."""
+        problems = []
+        for table, objects in decoded.items():
+            seen: set[str] = set()
+            kind = TABLES[table].kind
+            for obj in objects:
+                key = getattr(obj, "id", "")
+                if not key:
+                    continue  # numbered by the tracker (a discipline without its number)
+                if self.session.exists(table, key):
+                    problems.append(
+                        f"{table} {key!r}: expected a new {kind}, got one the store holds "
+                        "already (an import never changes an existing object)"
+                    )
+                elif key in seen:
+                    problems.append(f"{table} {key!r}: expected each {kind} once, got it twice")
+                seen.add(key)
+        return problems
 
     def _writes(self, decoded: dict[str, list[Any]]) -> tuple[list[Write], int]:
         """What to write, in order, and how many objects are written twice."""

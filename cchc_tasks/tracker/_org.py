@@ -235,8 +235,10 @@ class OrganisationService(Service):
         s = self.session
         end = change.on - dt.timedelta(days=1)
         for successor in change.successors:
+            # An existing successor is asked for too: it takes over the units' work, so
+            # a merger into a unit outside the actor's scope must be refused.
+            self.allow(change.action, successor)
             if not s.exists("units", successor.id):
-                self.allow(change.action, successor)
                 s.require("units", successor.parent, "Unit.parent")
                 s.put("units", successor)
         for unit in change.ended:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pluggy
 
 from .._codec import load_trusted, unstructure
+from .._fields import check_actor
 from ..calendar import WorkingCalendar
 from ..config import Settings
 from ..errors import DuplicateIdError, NotFoundError, StoreError, ValidationError
@@ -62,6 +63,7 @@ class Session:
         ruleset: str | None = None,
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
+        check_actor(actor, "Tracker.actor")
         self.store = store
         self.pm = pm
         self.hooks = Hooks(pm)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import pluggy
 
+from .._fields import check_actor
 from ..calendar import WorkingCalendar, default_calendar
 from ..config import Config, Settings
 from ..errors import ValidationError
@@ -24,7 +25,8 @@ from ..inspections import Inspection
 from ..plans import Plan, as_indicator
 from ..plugins import plugin_versions
 from ..results import Assessment, Discipline, Result
-from ..store import Change, Entry, VerifyReport
+from ..store import Change, DailyHead, Entry, VerifyReport
+from ..store.state import copy_json
 from ..targets import Target
 from ..tasks import Task, TaskChain, TaskOutcome, TaskSeries, TaskStatus
 from ..units import Headship, Person, Unit
@@ -123,6 +125,7 @@ class Reader:
 
     @actor.setter
     def actor(self, value: str | None) -> None:
+        check_actor(value, "Tracker.actor")
         self._session.actor = value
 
     @property
@@ -143,15 +146,25 @@ class Reader:
         """Catch up with changes other processes wrote to the same store."""
         self._session.store.refresh()
 
-    def verify(self) -> VerifyReport:
+    def verify(self, expect: str | None = None) -> VerifyReport:
         """Walk the whole hash chain, from the first journal line, and check the
         snapshot against it; returns a :class:`VerifyReport` with the first line that
-        was altered, removed or reordered.
+        was altered, removed or reordered. With ``expect``, a head recorded elsewhere
+        (see :meth:`daily_heads`; the hash or its first 12 or more hex digits), the
+        chain must also pass through that line: the one check that shows a journal
+        rewritten with every hash recomputed.
 
         Unlike opening a store, which raises :class:`StoreCorruptError` for damage in
-        the lines it reads, ``verify()`` never raises for tampering: it reports it.
+        the lines it reads, ``verify()`` never raises: it reports what it found.
         """
-        return self._session.store.verify()
+        return self._session.store.verify(expect)
+
+    def daily_heads(self) -> list[DailyHead]:
+        """The head of the hash chain at the end of each day with journal lines (the
+        day of the line's timestamp), oldest first: ``day``, ``seq`` and ``hash``.
+        Published elsewhere (the minutes of the annual evaluation), a head lets
+        :meth:`verify` with ``expect`` detect a later rewrite of the journal."""
+        return self._session.store.daily_heads()
 
     def entries(self) -> Iterator[Entry]:
         """Every journal entry, oldest first."""
@@ -169,7 +182,7 @@ class Reader:
     def to_documents(self) -> Mapping[str, list[dict[str, Any]]]:
         """The whole state as plain JSON-ready documents, table by table."""
         state = self._session.store.state
-        return {table: [dict(d) for d in state.docs(table)] for table in TABLES}
+        return {table: [copy_json(d) for d in state.docs(table)] for table in TABLES}
 
     # -- one object -------------------------------------------------------------------
 

@@ -127,3 +127,40 @@ def test_backup_and_restore(store: Path, tmp_path: Path, capsys: pytest.CaptureF
 def test_the_other_commands_still_work(capsys: pytest.CaptureFixture[str]):
     assert main(["plugins"]) == 0
     assert "cchc_tasks.decree90" in capsys.readouterr().out
+
+
+# -- issue 14: heads recorded elsewhere, readers that write nothing ---------------------------
+
+
+def test_log_heads_prints_a_dated_head_per_day_that_verify_expect_checks(
+    store: Path, capsys: pytest.CaptureFixture[str]
+):
+    code, out, _ = run(capsys, "log", str(store), "--heads")
+    assert code == 0
+    rows = [line.split() for line in out.splitlines()]
+    assert [(r[0], r[2]) for r in rows] == [
+        ("2024-12-30", "1"),
+        ("2024-12-31", "2"),
+        ("2025-01-01", "3"),
+        ("2025-01-02", "4"),
+    ]
+    head = rows[1][3]
+    code, out, _ = run(capsys, "verify", str(store), "--expect", head)
+    assert code == 0 and "passes through the recorded head (line 2)" in out
+    code, out, _ = run(capsys, "verify", str(store), "--expect", "ab" * 32)
+    assert code == 2 and "recorded head" in out
+    code, _, err = run(capsys, "verify", str(store), "--expect", "HEAD")
+    assert code == 1 and err.count("\n") == 1 and "--expect" in err
+
+
+def test_reading_commands_write_nothing(store: Path, capsys: pytest.CaptureFixture[str]):
+    # A line after the snapshot, from a writer that did not close: readers used to
+    # snapshot it when they closed, under the writer lock.
+    tr = ct.Tracker.open(store, load_entrypoints=False)
+    tr.add_unit(ct.Unit(id="xa", name="UBND xã", kind="commune", parent="huyen"))
+    files = {p.name: p.read_bytes() for p in store.iterdir() if p.is_file()}
+    for command in (["tasks"], ["units"], ["log"], ["history", "t1"], ["verify"]):
+        code, _, _ = run(capsys, command[0], str(store), *command[1:])
+        assert code == 0
+    assert {p.name: p.read_bytes() for p in store.iterdir() if p.is_file()} == files
+    tr.close()

@@ -330,7 +330,8 @@ SETUP: dict[str, Callable[[ct.Tracker], object]] = {
 #: Every other public member reads (or, like close, does nothing on a view).
 READS = {
     "as_of", "assessments", "backup", "close", "config", "db", "disciplines", "entries",
-    "evaluate", "heads", "headships", "history", "memory", "open", "overdue", "path", "person",
+    "daily_heads", "evaluate", "heads", "headships", "history", "memory", "open", "overdue",
+    "path", "person",
     "persons", "plan", "plans", "plugin_manager", "read_only", "refresh", "results",
     "rulesets", "seq", "target", "targets", "task", "tasks", "tasks_due_in", "to_documents",
     "unit", "units", "verify",

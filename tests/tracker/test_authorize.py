@@ -463,3 +463,36 @@ def test_writes_without_a_known_actor_in_a_unit_are_refused(policed: ct.Tracker,
         ct.PermissionDeniedError,
     )
     assert f"got {actor!r}" in str(error)
+
+
+def test_a_head_may_not_merge_their_unit_into_one_outside_their_scope(policed: ct.Tracker):
+    """Issue 14: every object a write touches is asked for, successors included."""
+    error = unchanged(
+        policed,
+        lambda: policed.merge_units(["xa-b"], "xa-a", on=D(2025, 7, 1), actor="minh"),
+        ct.PermissionDeniedError,
+    )
+    assert "xa-a" in str(error)
+    error = unchanged(
+        policed,
+        lambda: policed.split_unit(
+            "xa-b",
+            [ct.Unit(id="xa-b1", name="Xã B1", kind="commune", parent="huyen"), "xa-a"],
+            on=D(2025, 7, 1),
+            actor="minh",
+        ),
+        ct.PermissionDeniedError,
+    )
+    policed.merge_units(["xa-b"], "xa-a", on=D(2025, 7, 1), actor="chu-tich")
+    assert policed.unit("xa-b").successors == ("xa-a",)
+
+
+def test_an_imported_unit_may_not_name_a_successor_outside_the_scope(policed: ct.Tracker):
+    unit = {"id": "ap-9", "name": "Ấp 9", "kind": "hamlet", "parent": "xa-b"}
+    ended = {**unit, "valid_to": "2025-06-30", "successors": ["xa-a"]}
+    unchanged(
+        policed,
+        lambda: policed.import_documents({"units": [ended]}, actor="minh"),
+        ct.PermissionDeniedError,
+    )
+    policed.import_documents({"units": [unit]}, actor="minh")
