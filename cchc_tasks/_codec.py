@@ -245,7 +245,7 @@ def _trusted_field(n: int, tp: Any, raw: str, namespace: dict[str, Any]) -> str 
         namespace["date_of"] = dt.date.fromisoformat
         return f"(date_of(v) if (v := {raw}).__class__ is str else v)"
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        namespace[f"m{n}"], namespace[f"E{n}"] = tp._value2member_map_, tp
+        namespace[f"m{n}"], namespace[f"E{n}"] = {m.value: m for m in tp}, tp
         return f"(m{n}[v] if (v := {raw}) in m{n} else (v if v is None else E{n}(v)))"
     value = _trusted_value(tp)
     if value is None:
