@@ -394,6 +394,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
+        "--no-day",
+        action="store_true",
+        help="leave out the user-shaped scenario (a province's day, plugins enabled)",
+    )
+    parser.add_argument(
         "--curve",
         action="store_true",
         help="also the update and query rows at 5,000 and 200,000 tasks",
@@ -419,6 +424,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         notes.append(pg_note)
         bench.imports()
         notes.append(bench.memory(path))
+        if not args.no_day:
+            from .user_day import user_day_rows
+
+            day_rows, day_notes = user_day_rows(sizes, args.rounds, Path(folder) / "day")
+            bench.rows += [
+                Row(f"day: {op}", ours, floor, budget, limit=limit)
+                for op, ours, floor, budget, limit in day_rows
+            ]
+            notes += day_notes
         if args.curve:
             for n in (5_000, 200_000):
                 curve = Bench(attrs.evolve(sizes, tasks=n), 3, Path(folder) / f"c{n}")

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from ._fields import nfc, nfc_or_none, nfc_tuple
 from .errors import ValidationError
 
 T = TypeVar("T")
@@ -163,3 +164,168 @@ def structure(cls: type[T], data: Any) -> T:
         return cls(**kwargs)
     except TypeError as exc:  # a converter met a value of the wrong kind
         raise ValidationError(cls.__name__, "fields of the documented types", data) from exc
+
+
+# -- trusted documents: what this library wrote, vouched for by the journal -------------
+
+_TRUSTED: dict[type, Callable[[dict[str, Any]], Any]] = {}
+# Converters that only normalise text to NFC: a stored document is NFC already.
+_NORMALISING = frozenset({nfc, nfc_or_none, nfc_tuple})
+
+
+def load_trusted(cls: type[T], data: dict[str, Any]) -> T:
+    """Rebuild ``cls`` from a document this library wrote itself (a store's state or
+    journal), without running its validators again.
+
+    Every stored document was validated when it was written, and the journal's hash
+    chain vouches that it was not changed since; checking it again on every read is
+    what made a province-sized store slow to read. Values are still turned back into
+    their types (dates, enums, tuples, nested classes) and converters that change a
+    value's type still run. A class that computes hidden state when it is built (a
+    field with ``init=False``) is built the validating way. Input from outside the
+    library (imports, files, Python callers) goes through :func:`structure`.
+    """
+    loader = _TRUSTED.get(cls)
+    if loader is None:
+        loader = _TRUSTED[cls] = _compile_trusted(cls)
+    result: T = loader(data)
+    return result
+
+
+def _trusted_value(tp: Any) -> Callable[[Any], Any] | None:
+    """How a stored value becomes a value of type ``tp`` (``None``: as it is)."""
+    tp = _strip_optional(tp)
+    if tp in (dt.date, dt.datetime):
+        parse = dt.datetime.fromisoformat if tp is dt.datetime else dt.date.fromisoformat
+        return lambda v: v if v is None or isinstance(v, dt.date) else parse(v)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        kind = tp
+        return lambda v: v if v is None or isinstance(v, kind) else kind(v)
+    if isinstance(tp, type) and attrs.has(tp):
+        cls = tp
+        return lambda v: v if v is None or isinstance(v, cls) else load_trusted(cls, v)
+    if typing.get_origin(tp) is tuple:
+        inner = _trusted_value(typing.get_args(tp)[0])
+        if inner is None:
+            return lambda v: tuple(v) if isinstance(v, list) else v
+        each = inner
+        return lambda v: tuple(each(x) for x in v) if isinstance(v, list | tuple) else v
+    if getattr(tp, "__cchc_codec__", None) is not None:
+        decode: Decoder = tp.__cchc_codec__()[1]
+        return decode
+    return None
+
+
+class _Memo:
+    """A converter remembered for the few distinct texts it meets (field names,
+    indicator names): stored documents repeat them thousands of times."""
+
+    LIMIT = 4096
+
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        self.convert = convert
+        self.seen: dict[Any, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if value.__class__ is not str:
+            return self.convert(value)
+        found = self.seen.get(value, self)
+        if found is self:
+            found = self.convert(value)
+            if len(self.seen) < self.LIMIT:
+                self.seen[value] = found
+        return found
+
+
+def _trusted_field(n: int, tp: Any, raw: str, namespace: dict[str, Any]) -> str | None:
+    """An expression that turns ``raw`` (an expression) into a value of type ``tp``,
+    inlined for the common types; ``None`` when the value is used as it is."""
+    tp = _strip_optional(tp)
+    if tp is dt.date:
+        namespace["date_of"] = dt.date.fromisoformat
+        return f"(date_of(v) if (v := {raw}).__class__ is str else v)"
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        namespace[f"m{n}"], namespace[f"E{n}"] = {m.value: m for m in tp}, tp
+        return f"(m{n}[v] if (v := {raw}) in m{n} else (v if v is None else E{n}(v)))"
+    value = _trusted_value(tp)
+    if value is None:
+        return None
+    namespace[f"t{n}"] = value
+    return f"t{n}({raw})"
+
+
+def _compile_trusted(cls: type) -> Callable[[dict[str, Any]], Any]:
+    """Generate a loader that sets each field of a new ``cls`` straight from ``data``."""
+    fields = attrs.fields(cls)
+    if any(not f.init for f in fields) or not hasattr(cls, "__slots__"):
+        return lambda data: structure(cls, data)
+    hints = typing.get_type_hints(cls)
+    namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls, "put": object.__setattr__}
+    lines = ["def load(d):", "    o = new(cls)"]
+    for n, field in enumerate(fields):
+        name = field.name
+        if field.default is attrs.NOTHING:
+            raw = f"d[{name!r}]"
+        elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            namespace[f"f{n}"] = field.default.factory
+            raw = f"(d[{name!r}] if {name!r} in d else f{n}())"
+        else:
+            namespace[f"v{n}"] = field.default
+            raw = f"d.get({name!r}, v{n})"
+        typed = _trusted_field(n, hints[name], raw, namespace)
+        if typed is not None:  # the value is of its type now: its converter has no work
+            raw = typed
+        elif field.converter is not None and field.converter not in _NORMALISING:
+            namespace[f"c{n}"] = _Memo(field.converter)
+            raw = f"c{n}({raw})"
+        lines.append(f"    put(o, {name!r}, {raw})")
+    lines.append("    return o")
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, f"<cchc_tasks trusted loader for {cls.__name__}>", "exec"), namespace)
+    loader: Callable[[dict[str, Any]], Any] = namespace["load"]
+    return loader
+
+
+_COPIERS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _copier(cls: type) -> Callable[[Any], Any]:
+    """A generated ``copy(o)`` that sets every field of a new ``cls`` from ``o``."""
+    found = _COPIERS.get(cls)
+    if found is None:
+        names = [f.name for f in attrs.fields(cls)]
+        body = "".join(f"    put(m, {n!r}, o.{n})\n" for n in names)
+        source = f"def copy(o):\n    m = new(cls)\n{body}    return m\n"
+        namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls, "put": object.__setattr__}
+        exec(compile(source, f"<cchc_tasks copier for {cls.__name__}>", "exec"), namespace)
+        found = _COPIERS[cls] = namespace["copy"]
+    return found
+
+
+def replace(obj: T, **changes: Any) -> T:
+    """``obj`` with ``changes``, like :func:`attrs.evolve`, but converting and
+    validating only the changed fields (then the class's cross-field checks): the other
+    fields were checked when ``obj`` was made. A class with hidden state (``init=False``
+    fields) is evolved the ordinary way."""
+    cls: Any = type(obj)
+    fields = attrs.fields(cls)
+    if any(not f.init for f in fields) or not hasattr(cls, "__slots__"):
+        return attrs.evolve(obj, **changes)  # type: ignore[misc]
+    by_name = attrs.fields_dict(cls)
+    unknown = set(changes) - set(by_name)
+    if unknown:
+        return attrs.evolve(obj, **changes)  # type: ignore[misc]  # raises TypeError
+    made = _copier(cls)(obj)
+    put = object.__setattr__
+    for name, value in changes.items():
+        converter: Any = by_name[name].converter  # our fields use plain callables
+        put(made, name, value if converter is None else converter(value))
+    for name in changes:
+        validator = by_name[name].validator
+        if validator is not None:
+            validator(made, by_name[name], getattr(made, name))
+    post_init = getattr(made, "__attrs_post_init__", None)
+    if post_init is not None:
+        post_init()
+    result: T = made
+    return result

@@ -18,6 +18,12 @@ def test_the_benchmark_runs_end_to_end(capsys: pytest.CaptureFixture[str]) -> No
         "evaluate one year",
         "import cchc_tasks",
         "peak RSS",
+        "day: one batch: add 200 tasks, complete",
+        "day: open the store",
+        "day: complete_task on an open task, durable",
+        "day: tasks(unit=u) on a freshly opened store",
+        "day: evaluate(",
+        "peak RSS of a process that opens the store and reads every task",
     ):
         assert operation in out
     assert "SQLite" in out and "naive TinyDB" in out

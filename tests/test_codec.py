@@ -368,3 +368,81 @@ def test_garbage_in_any_field_is_a_validation_error_or_a_valid_object(
         return
     assert isinstance(error, ct.CchcError)
     assert str(error).startswith(f"{error.field}: expected ")
+
+
+# -- trusted documents and partial re-validation (the read and update fast paths) --------
+
+
+def same_fields(a: Any, b: Any) -> None:
+    """Equal, and every field of the same type: the fast paths build what the
+    validating ones build, not merely something equal to it."""
+    assert a == b
+    for field in attrs.fields(type(a)):
+        assert type(getattr(a, field.name)) is type(getattr(b, field.name)), field.name
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=by_name)
+@given(data=st.data())
+def test_a_trusted_document_loads_as_the_validating_decoder_builds_it(
+    cls: type[Any], data: st.DataObject
+) -> None:
+    obj = data.draw(STRATEGIES[cls])
+    stored = json.loads(json.dumps(_codec.unstructure(obj), allow_nan=False))
+    same_fields(_codec.load_trusted(cls, stored), _codec.structure(cls, stored))
+
+
+UPDATES: dict[str, st.SearchStrategy[Any]] = {
+    "title": st.one_of(testing.texts(nonempty=True), st.just("  ")),
+    "due": testing.dates(),
+    "weight": st.floats(min_value=0, max_value=10, allow_nan=False),
+    "errors": st.integers(min_value=0, max_value=5),
+    "partners": st.lists(testing.ids(), max_size=3).map(tuple),
+    "quality_note": testing.texts(),
+}
+
+
+@given(
+    task=testing.tasks(),
+    changes=st.dictionaries(st.sampled_from(sorted(UPDATES)), st.none(), min_size=1).flatmap(
+        lambda keys: st.fixed_dictionaries({k: UPDATES[k] for k in keys})
+    ),
+)
+def test_replace_builds_what_evolve_builds_or_refuses_alike(
+    task: ct.Task, changes: dict[str, Any]
+) -> None:
+    outcomes = []
+    for build in (attrs.evolve, _codec.replace):
+        try:
+            outcomes.append(build(task, **changes))
+        except ct.ValidationError as error:
+            outcomes.append(error.field)
+    if isinstance(outcomes[0], str):
+        assert outcomes[1] == outcomes[0]  # refused, naming the same field
+    else:
+        same_fields(outcomes[1], outcomes[0])
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"status": ct.TaskStatus.DONE},  # a done task needs its completion date
+        {"exceeded": True},  # only a done task is exceeded
+        {"title": "  "},
+        {"due": "2024-06-30"},
+        {"errors": -1},
+    ],
+    ids=repr,
+)
+def test_replace_checks_the_changed_fields_and_the_cross_field_rules(
+    changes: dict[str, Any],
+) -> None:
+    task = testing.make_task()
+    with pytest.raises(ct.ValidationError):
+        attrs.evolve(task, **changes)
+    with pytest.raises(ct.ValidationError):
+        _codec.replace(task, **changes)
+
+
+def test_replace_refuses_an_unknown_field_as_evolve_does() -> None:
+    with pytest.raises(TypeError):
+        _codec.replace(testing.make_task(), colour="red")

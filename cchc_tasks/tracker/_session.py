@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
 
-from .._codec import structure, unstructure
+from .._codec import load_trusted, unstructure
 from .._fields import check_actor
 from ..calendar import WorkingCalendar
 from ..config import CONFIGURATION_ID, Settings, StoreConfiguration, load_settings
@@ -115,6 +115,9 @@ class Session:
         self.calendar: WorkingCalendar | None = None
         # table → key → (document, decoded object)
         self.cache: dict[str, Cache] = {table: {} for table in TABLES}
+        # The tasks put by the transaction in progress, by document: the listeners are
+        # told of every version of a task a batch wrote, and each was an object already.
+        self.written: dict[int, tuple[dict[str, Any], Any]] = {}
         for table, name, key in lookups():
             store.state.add_lookup(table, name, key)
         self._rules: Rules | None = None
@@ -217,10 +220,14 @@ class Session:
         """The store's transaction; the listeners are told when the outermost commits."""
         outermost = not self.store.in_transaction
         seq = self.store.seq
-        with self.store.transaction(actor or self.actor, note):
-            yield
-        if outermost and self.store.seq != seq:
-            self.notify(self.store.seq)
+        try:
+            with self.store.transaction(actor or self.actor, note):
+                yield
+            if outermost and self.store.seq != seq:
+                self.notify(self.store.seq)
+        finally:
+            if outermost:
+                self.written.clear()
 
     def allow(self, action: str, target: Any, reader: Reader) -> None:
         """Ask the ``cchc_authorize`` plugins (inside the write, before any change)."""
@@ -256,6 +263,8 @@ class Session:
         self.store.put(table, doc)
         # The object is its document decoded: remember it so reads need not decode.
         self.cache[table][obj.id] = (doc, obj)
+        if table == "tasks":
+            self.written[id(doc)] = (doc, obj)
 
     def delete(self, table: str, key: str) -> None:
         self.store.delete(table, key)
@@ -268,9 +277,12 @@ class Session:
         cached = cache.get(key)
         if cached is not None and cached[0] is doc:
             return cached[1]
+        written = self.written.get(id(doc))
+        if written is not None and written[0] is doc:
+            return written[1]
         spec = TABLES[table]
         data = {k: v for k, v in doc.items() if k != "id"} if spec.derived_key else doc
-        obj = structure(spec.cls, data)
+        obj = load_trusted(spec.cls, data)  # validated when written; see load_trusted
         cache[key] = (doc, obj)
         return obj
 
