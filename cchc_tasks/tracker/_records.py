@@ -135,14 +135,16 @@ class RecordService(Service):
         actor: str | None,
         note: str | None,
     ) -> UnitRating:
-        s = self.session
-        s.writable()
+        self.session.writable()  # before the arguments are looked at
         record = UnitRating(unit=unit, year=year, rating=rating, by=by)
-        with s.write(actor, note):
-            self.allow("record_unit_rating", record)
-            s.require("units", record.unit, "UnitRating.unit")
-            s.put("unit_ratings", record)
-        return record
+
+        def refers(r: UnitRating) -> list[Reference]:
+            return [("units", r.unit, "UnitRating.unit")]
+
+        # A rating of the same unit and year is corrected: not new.
+        return self.record(
+            "record_unit_rating", "unit_ratings", record, actor, note, refers_to=refers, new=False
+        )
 
     def record_rating(
         self,
@@ -153,14 +155,16 @@ class RecordService(Service):
         actor: str | None,
         note: str | None,
     ) -> PersonRating:
-        s = self.session
-        s.writable()
+        self.session.writable()  # before the arguments are looked at
         record = PersonRating(person=person, year=year, rating=rating, by=by)
-        with s.write(actor, note):
-            self.allow("record_rating", record)
-            s.require("persons", record.person, "PersonRating.person")
-            s.put("person_ratings", record)
-        return record
+
+        def refers(r: PersonRating) -> list[Reference]:
+            return [("persons", r.person, "PersonRating.person")]
+
+        # A rating of the same person and year is corrected: not new.
+        return self.record(
+            "record_rating", "person_ratings", record, actor, note, refers_to=refers, new=False
+        )
 
     def record_inspection(
         self, inspection: Inspection, actor: str | None, note: str | None
