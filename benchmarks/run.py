@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ from tinydb import Query, TinyDB
 import cchc_tasks as ct
 from cchc_tasks._codec import unstructure
 
-from .scenario import FIRST_YEAR, Sizes, build, tasks
+from .scenario import FIRST_YEAR, Sizes, build, classify_rows, tasks
 
 Timer = Callable[[], float]
 
@@ -286,18 +285,7 @@ class Bench:
         docs = [r for r in self.records if r["due"].startswith(str(year))]
 
         def floor() -> None:
-            counts: dict[str, Counter[str]] = {}
-            day = as_of.isoformat()
-            for r in docs:
-                c = counts.setdefault(r["unit"], Counter())
-                if r["status"] == "cancelled":
-                    c["cancelled"] += 1
-                elif r["completed_on"] and r["completed_on"] <= day:
-                    c["on_time" if r["completed_on"] <= r["due"] else "late"] += 1
-                elif r["due"] < day:
-                    c["overdue"] += 1
-                else:
-                    c["pending"] += 1
+            classify_rows(docs, as_of)
 
         tr.close()
         self.rows.append(

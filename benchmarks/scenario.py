@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 import attrs
 
@@ -143,3 +145,21 @@ def build(
             for task in tasks(sizes, unit_ids, people, seed):
                 tr.add_task(task)
     return unit_ids, people
+
+
+def classify_rows(docs: list[dict[str, Any]], as_of: dt.date) -> dict[str, Counter[str]]:
+    """The floor of the evaluation rows: a plain loop that counts each unit's tasks (as
+    stored documents) on time, late, overdue, pending or cancelled on ``as_of``."""
+    counts: dict[str, Counter[str]] = {}
+    day = as_of.isoformat()
+    for r in docs:
+        c = counts.setdefault(r["unit"], Counter())
+        if r["status"] == "cancelled":
+            c["cancelled"] += 1
+        elif r["completed_on"] and r["completed_on"] <= day:
+            c["on_time" if r["completed_on"] <= r["due"] else "late"] += 1
+        elif r["due"] < day:
+            c["overdue"] += 1
+        else:
+            c["pending"] += 1
+    return counts

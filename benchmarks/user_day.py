@@ -18,7 +18,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ import attrs
 import cchc_tasks as ct
 from cchc_tasks._codec import unstructure
 
-from .scenario import FIRST_YEAR, Sizes, build, tasks
+from .scenario import FIRST_YEAR, Sizes, build, classify_rows, tasks
 
 #: The share of the loaded tasks whose completion is recorded in the same batch.
 COMPLETED_SHARE = 0.85
@@ -240,18 +239,7 @@ class UserDay:
         tr.close()
 
         def floor() -> None:
-            counts: dict[str, Counter[str]] = {}
-            day = as_of.isoformat()
-            for r in docs:
-                c = counts.setdefault(r["unit"], Counter())
-                if r["status"] == "cancelled":
-                    c["cancelled"] += 1
-                elif r["completed_on"] and r["completed_on"] <= day:
-                    c["on_time" if r["completed_on"] <= r["due"] else "late"] += 1
-                elif r["due"] < day:
-                    c["overdue"] += 1
-                else:
-                    c["pending"] += 1
+            classify_rows(docs, as_of)
 
         self.add(
             f"evaluate({year}) on a freshly opened store ({len(docs):,} tasks due)",
