@@ -32,7 +32,7 @@ from .errors import RuleError, ValidationError
 from .plans import Plan
 from .plugins import Hooks
 from .ratings import Rating
-from .results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating
+from .results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating, UnitSanction
 from .targets import IndicatorFacts, Levels, Outcome, Rule, Target
 from .tasks import Task
 from .units import Headship, Person, Unit, category_of_kind
@@ -103,6 +103,9 @@ class EvaluationSource(Protocol):
     def person_ratings(
         self, *, person: str | None = None, year: int | None = None
     ) -> list[PersonRating]: ...
+    def sanctions(
+        self, *, unit: str | None = None, year: int | None = None
+    ) -> list[UnitSanction]: ...
 
 
 def choose_ruleset(rulesets: Sequence[RuleSet], year: int, name: str | None) -> RuleSet | None:
@@ -474,6 +477,16 @@ def _apply_caps(
     return (applied[0].rating if applied else base), None, applied
 
 
+def _sanctions_by_unit(
+    source: EvaluationSource, year: int, as_of: dt.date
+) -> dict[str, tuple[UnitSanction, ...]]:
+    found: dict[str, list[UnitSanction]] = defaultdict(list)
+    for x in source.sanctions(year=year):
+        if x.on <= as_of:  # a decision issued after the evaluation date is not known yet
+            found[x.unit].append(x)
+    return {unit: tuple(xs) for unit, xs in found.items()}
+
+
 def _post_rated(held: Sequence[Headship], as_of: dt.date) -> Headship:
     """The post a head is rated for: the one held at ``as_of``, else the last held."""
     for h in held:
@@ -494,6 +507,9 @@ class _HeadContext:
     recorded: Mapping[str, Mapping[int, Rating]]
     own_tasks: Mapping[str, tuple[Task, ...]]
     staff: Mapping[str, tuple[PersonRating, ...]]
+    #: Sanctions of units for embezzlement, corruption or waste decided by the
+    #: evaluation date, by unit.
+    sanctions: Mapping[str, tuple[UnitSanction, ...]] = attrs.field(factory=dict)
 
     @classmethod
     def gather(cls, run: _Run, targets: Mapping[str, TargetResult]) -> _HeadContext:
@@ -531,6 +547,7 @@ class _HeadContext:
             recorded,
             {k: tuple(v) for k, v in own.items()},
             {k: tuple(v) for k, v in staff.items()},
+            _sanctions_by_unit(source, year, run.as_of),
         )
 
     def facts(
@@ -572,6 +589,10 @@ class _HeadContext:
             subordinate_units=subordinate_units,
             staff_ratings=tuple(r for r in self.staff.get(headship.unit, ()) if r.person != pid),
             recorded_ratings=self.recorded.get(pid, {}),
+            # The units the head answers for directly: their own and those under it.
+            sanctions=tuple(
+                x for u in (unit, *subordinate_units) for x in self.sanctions.get(u.unit.id, ())
+            ),
             views_from=views,
         )
 

@@ -30,13 +30,19 @@ from .ratings import Rating
 __all__ = [
     "ABSENCE_KINDS",
     "DISCIPLINE_LEVELS",
+    "SANCTION_KINDS",
     "Absence",
     "Assessment",
     "Discipline",
     "PersonRating",
     "Result",
     "UnitRating",
+    "UnitSanction",
 ]
+
+#: What a unit may be sanctioned for under Decree 335/2025, KHTNV case (d): embezzlement
+#: ("tham ô"), corruption ("tham nhũng") or waste ("lãng phí").
+SANCTION_KINDS = ("embezzlement", "corruption", "waste")
 
 #: The kinds of absence: maternity leave ("nghỉ chế độ thai sản") and any other time not
 #: at work ("nghỉ không tham gia công tác"); Decree 90/2020 treats them differently.
@@ -218,3 +224,25 @@ class PersonRating:
     def id(self) -> str:
         """The store key: one rating per person and year."""
         return f"{self.person}@{self.year}"
+
+
+@attrs.frozen
+class UnitSanction:
+    """``unit`` was sanctioned, by a decision dated ``on``, for ``kind`` (one of
+    :data:`SANCTION_KINDS`); ``document`` names the decision. Under Decree 335/2025 the
+    leaders directly responsible for the unit are rated KHTNV for that year (case d)."""
+
+    unit: str = attrs.field(converter=nfc, validator=check_id)
+    on: dt.date = attrs.field(validator=check_date)
+    kind: str = attrs.field(default="corruption", converter=nfc)
+    document: str = attrs.field(default="", converter=nfc, validator=check_text)
+
+    @kind.validator
+    def _check_kind(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value not in SANCTION_KINDS:
+            raise ValidationError("UnitSanction.kind", f"one of {', '.join(SANCTION_KINDS)}", value)
+
+    @property
+    def id(self) -> str:
+        """The store key: one sanction of a kind per unit and decision date."""
+        return f"{self.unit}@{self.on.isoformat()}#{self.kind}"

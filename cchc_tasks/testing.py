@@ -47,7 +47,15 @@ from .calendar import CalendarOverride, OverrideKind
 from .inspections import Inspection
 from .plans import BUILTIN_SCALES
 from .recurrence import Adjust, AfterCompletion, Recurrence, monthly, quarterly, yearly
-from .results import ABSENCE_KINDS, Absence, Assessment, PersonRating, UnitRating
+from .results import (
+    ABSENCE_KINDS,
+    SANCTION_KINDS,
+    Absence,
+    Assessment,
+    PersonRating,
+    UnitRating,
+    UnitSanction,
+)
 from .targets import AllOf, AnyOf, Milestones
 from .tasks import TaskChain, TaskSeries
 from .units import UNIT_KINDS
@@ -81,6 +89,7 @@ __all__ = [
     "make_plan",
     "make_progress_report",
     "make_result",
+    "make_sanction",
     "make_target",
     "make_task",
     "make_task_chain",
@@ -97,6 +106,7 @@ __all__ = [
     "recurrences",
     "results",
     "rules",
+    "sanctions",
     "targets",
     "task_chains",
     "task_series",
@@ -585,6 +595,17 @@ def person_ratings(draw: st.DrawFn, *, person: str | None = None) -> PersonRatin
     )
 
 
+@st.composite
+def sanctions(draw: st.DrawFn, *, unit: str | None = None) -> UnitSanction:
+    """Sanctions of units for embezzlement, corruption or waste."""
+    return UnitSanction(
+        unit=_pick(draw, unit, ids()),
+        on=draw(dates()),
+        kind=draw(st.sampled_from(SANCTION_KINDS)),
+        document=draw(st.just("") | texts()),
+    )
+
+
 # --- the target algebra ----------------------------------------------------------------
 
 
@@ -871,6 +892,18 @@ def make_person_rating(**overrides: Any) -> PersonRating:
     """Nguyễn Văn An's official 2025 rating, HTNV, unless overridden."""
     fields: dict[str, Any] = {"person": "nguyen-van-an", "year": 2025, "rating": "HTNV"}
     return PersonRating(**{**fields, **overrides})
+
+
+def make_sanction(**overrides: Any) -> UnitSanction:
+    """Tân Hồng's finance office sanctioned for waste on 1 September 2025, unless
+    overridden."""
+    fields: dict[str, Any] = {
+        "unit": "tai-chinh",
+        "on": dt.date(2025, 9, 1),
+        "kind": "waste",
+        "document": "Quyết định số 12/QĐ-UBND",
+    }
+    return UnitSanction(**{**fields, **overrides})
 
 
 def make_target(**overrides: Any) -> ct.Target:

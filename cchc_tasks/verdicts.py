@@ -23,7 +23,7 @@ from . import _display
 from .config import Config
 from .errors import NotFoundError, ValidationError
 from .ratings import Band, Rating
-from .results import Absence, Assessment, Discipline, PersonRating, Result
+from .results import Absence, Assessment, Discipline, PersonRating, Result, UnitSanction
 from .targets import IndicatorFacts, Outcome, Rule, Target
 from .tasks import Task, TaskOutcome
 from .units import Category, Headship, Person, Unit
@@ -389,7 +389,9 @@ class HeadFacts:
     recorded for the people of the unit; ``recorded_ratings`` the person's own official
     ratings by year (for Decree 48/2023's "not counted twice"); ``views_from`` the
     earlier posts' units whose view is attached (held ≥ 6 months, still in existence:
-    Decree 90/2020 Điều 20).
+    Decree 90/2020 Điều 20); ``sanctions`` those of the head's unit and of the units
+    under direct management for embezzlement, corruption or waste decided in the year
+    (Decree 335/2025, KHTNV case d).
     """
 
     person: Person
@@ -411,6 +413,7 @@ class HeadFacts:
     staff_ratings: tuple[PersonRating, ...] = ()
     recorded_ratings: Mapping[int, Rating] = attrs.field(factory=dict)
     views_from: tuple[str, ...] = ()
+    sanctions: tuple[UnitSanction, ...] = ()
 
 
 # --- the result -----------------------------------------------------------------------

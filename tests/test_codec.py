@@ -23,7 +23,7 @@ import cchc_tasks as ct
 from cchc_tasks import _codec, plans, results, targets, tasks, testing, units
 from cchc_tasks.calendar import CalendarOverride
 from cchc_tasks.inspections import Inspection
-from cchc_tasks.results import Absence, Assessment, PersonRating, UnitRating
+from cchc_tasks.results import Absence, Assessment, PersonRating, UnitRating, UnitSanction
 from cchc_tasks.tasks import TaskChain, TaskSeries
 
 #: One strategy per stored domain class (and the report nested in a task).
@@ -41,6 +41,7 @@ STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
     Absence: testing.absences(),
     UnitRating: testing.unit_ratings(),
     PersonRating: testing.person_ratings(),
+    UnitSanction: testing.sanctions(),
     ct.Target: testing.targets(),
     TaskSeries: testing.task_series(),
     TaskChain: testing.task_chains(),
@@ -63,6 +64,7 @@ EXAMPLES: dict[type[Any], Any] = {
     Absence: testing.make_absence(),
     UnitRating: testing.make_unit_rating(),
     PersonRating: testing.make_person_rating(),
+    UnitSanction: testing.make_sanction(),
     ct.Target: testing.make_target(),
     TaskSeries: testing.make_task_series(),
     TaskChain: testing.make_task_chain(),

@@ -209,7 +209,7 @@ class Decree335Rules:
     def cchc_leader_caps(self, head: HeadFacts, ruleset: str) -> list[Cap]:
         if ruleset != NAME:
             return []
-        return [
+        caps = [
             Cap(
                 Rating.NOT_COMPLETED,
                 Reason(
@@ -222,6 +222,20 @@ class Decree335Rules:
             for d in head.disciplines
             if counts_as_case_c(d)
         ]
+        caps += [
+            Cap(
+                Rating.NOT_COMPLETED,
+                Reason(
+                    "decree335.sanctioned-unit",
+                    f"unit {x.unit}, under the head's direct responsibility, was sanctioned "
+                    f"for {SANCTION_WORDS[x.kind]} on {x.on.isoformat()}"
+                    + (f" ({x.document})" if x.document else ""),
+                    f"{SOURCE} (KHTNV, trường hợp d)",
+                ),
+            )
+            for x in head.sanctions
+        ]
+        return caps
 
     @hookimpl
     def cchc_recommendations(self, evaluation: Evaluation) -> list[Recommendation]:
@@ -231,6 +245,10 @@ class Decree335Rules:
         return quota_recommendations(
             evaluation, p.quota_share, p.quota_rounding, rule="decree335.quota", source=SOURCE
         )
+
+
+#: How a reason names what a unit was sanctioned for.
+SANCTION_WORDS = {"embezzlement": "embezzlement", "corruption": "corruption", "waste": "waste"}
 
 
 def counts_as_case_c(d: Discipline) -> bool:

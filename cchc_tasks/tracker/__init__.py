@@ -43,9 +43,16 @@ from ..plans import IndicatorScale, Plan
 from ..plugins import make_plugin_manager
 from ..ratings import Rating
 from ..recurrence import AfterCompletion, Recurrence
-from ..results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating
+from ..results import (
+    Absence,
+    Assessment,
+    Discipline,
+    PersonRating,
+    Result,
+    UnitRating,
+    UnitSanction,
+)
 from ..store import (
-    Entry,
     Store,
     VerifyReport,
     check_store_folder,
@@ -68,7 +75,7 @@ from ._session import ListenerWarning, Session
 from ._tasks import TaskService
 from ._time import TimeService
 from ._urging import UrgingService
-from .reader import HistoryEntry, Reader
+from .reader import HistoryEntry, Reader, journal_filter
 
 if TYPE_CHECKING:
     from ..accounts import Account
@@ -254,7 +261,7 @@ class Tracker(Reader):
         ``history()`` stop where it stops; every write method raises
         :class:`StoreError`.
         """
-        keep, label = _journal_filter(when)
+        keep, label = journal_filter(when)
         past = self._session.store.as_of(keep)
         if isinstance(when, int) and past.seq < when:
             raise ValidationError("as_of.when", f"a journal seq from 0 to {past.seq}", when)
@@ -517,6 +524,22 @@ class Tracker(Reader):
         member's rating counts in Decree 335/2025's unit-result factor of their head; a
         head's is shown next to the computed one, with any difference flagged."""
         return self._records.record_rating(person, year, rating, by, actor, note)
+
+    def record_sanction(
+        self,
+        unit: str,
+        on: dt.date,
+        kind: str = "corruption",
+        *,
+        document: str = "",
+        actor: str | None = None,
+        note: str | None = None,
+    ) -> UnitSanction:
+        """Record that ``unit`` was sanctioned ``on`` a date for ``kind`` ("embezzlement",
+        "corruption" or "waste"), by the decision ``document``: under Decree 335/2025 the
+        heads directly responsible for it (its own and that of the unit above) are rated
+        KHTNV for that year (case d)."""
+        return self._records.record_sanction(unit, on, kind, document, actor, note)
 
     def record_assessment(
         self,
@@ -964,22 +987,3 @@ class Tracker(Reader):
         """Give the staff account ``login`` a new password (stored as its scrypt hash;
         10 to 1,024 characters)."""
         return self._accounts.set_password(login, password, actor, note)
-
-
-def _journal_filter(when: Any) -> tuple[Callable[[Entry], bool], str]:
-    """Which journal lines a view as of ``when`` keeps, and how to name the moment."""
-    if isinstance(when, dt.datetime):
-        if when.utcoffset() is None:
-            raise ValidationError("as_of.when", "a timezone-aware datetime", when)
-        return (lambda entry: entry.at <= when), when.isoformat()
-    if isinstance(when, dt.date):
-        label = f"the end of {when.isoformat()} (UTC)"
-        if when == dt.date.max:
-            return (lambda entry: True), label
-        end = dt.datetime.combine(when + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-        return (lambda entry: entry.at < end), label
-    if isinstance(when, int) and not isinstance(when, bool) and when >= 0:
-        return (lambda entry: entry.seq <= when), f"journal seq {when}"
-    raise ValidationError(
-        "as_of.when", "a timezone-aware datetime, a date or a journal seq (>= 0)", when
-    )

@@ -50,6 +50,7 @@ IMPORT_ORDER = (
     "absences",
     "unit_ratings",
     "person_ratings",
+    "sanctions",
     "inspections",
     "criteria",
     "scorecards",
@@ -194,6 +195,11 @@ class InterchangeService(Service):
             "person_ratings",
             decoded["person_ratings"],
             lambda x: records.record_rating(x.person, x.year, x.rating, x.by, None, None),
+        )
+        add(
+            "sanctions",
+            decoded["sanctions"],
+            lambda x: records.record_sanction(x.unit, x.on, x.kind, x.document, None, None),
         )
         add(
             "inspections",

@@ -11,7 +11,15 @@ import attrs
 from ..errors import ValidationError
 from ..inspections import Inspection
 from ..ratings import Rating
-from ..results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating
+from ..results import (
+    Absence,
+    Assessment,
+    Discipline,
+    PersonRating,
+    Result,
+    UnitRating,
+    UnitSanction,
+)
 from ._indicators import scale_of
 from ._session import Reference, Service
 
@@ -165,6 +173,30 @@ class RecordService(Service):
         return self.record(
             "record_rating", "person_ratings", record, actor, note, refers_to=refers, new=False
         )
+
+    def record_sanction(
+        self,
+        unit: str,
+        on: dt.date,
+        kind: str,
+        document: str,
+        actor: str | None,
+        note: str | None,
+    ) -> UnitSanction:
+        self.session.writable()  # before the arguments are looked at
+        sanction = UnitSanction(unit=unit, on=on, kind=kind, document=document)
+
+        def refers(x: UnitSanction) -> list[Reference]:
+            return [("units", x.unit, "UnitSanction.unit")]
+
+        def check(x: UnitSanction) -> None:
+            self.session.check_recorded_day("UnitSanction.on", x.on)
+
+        # The same decision recorded again is corrected (its document), not added twice.
+        return self.record(
+            "record_sanction", "sanctions", sanction, actor, note,
+            refers_to=refers, new=False, check=check,
+        )  # fmt: skip
 
     def record_inspection(
         self, inspection: Inspection, actor: str | None, note: str | None

@@ -19,7 +19,15 @@ from ..calendar import CalendarOverride
 from ..config import StoreConfiguration
 from ..inspections import Inspection
 from ..plans import IndicatorScale, Plan
-from ..results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating
+from ..results import (
+    Absence,
+    Assessment,
+    Discipline,
+    PersonRating,
+    Result,
+    UnitRating,
+    UnitSanction,
+)
 from ..targets import Target
 from ..tasks import Task, TaskChain, TaskSeries
 from ..units import Headship, Person, Unit
@@ -159,6 +167,14 @@ TABLES: dict[str, TableSpec] = {
             "person rating",
             PersonRating,
             {"year": _field("year")},
+            derived_key=True,
+        ),
+        # Units sanctioned for embezzlement, corruption or waste (Decree 335/2025, case d).
+        _spec(
+            "sanctions",
+            "unit sanction",
+            UnitSanction,
+            {"unit": _field("unit"), "year": _year_of("on")},
             derived_key=True,
         ),
         _spec("calendar", "calendar override", CalendarOverride, derived_key=True),

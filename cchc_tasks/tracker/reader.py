@@ -10,7 +10,7 @@ change the state and never read the clock (except :meth:`Reader.evaluate` when n
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -24,7 +24,15 @@ from ..evaluation import choose_ruleset, run_evaluation
 from ..inspections import Inspection
 from ..plans import IndicatorScale, Plan, as_indicator
 from ..plugins import plugin_versions
-from ..results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating
+from ..results import (
+    Absence,
+    Assessment,
+    Discipline,
+    PersonRating,
+    Result,
+    UnitRating,
+    UnitSanction,
+)
 from ..store import Change, DailyHead, Entry, VerifyReport
 from ..store.state import copy_json
 from ..targets import Target
@@ -45,7 +53,14 @@ if TYPE_CHECKING:
     from ..survey_codes import SurveyCode
     from ..surveys import SurveyResponse
 
-__all__ = ["HistoryEntry", "Reader", "check_day", "check_year", "task_status"]
+__all__ = [
+    "HistoryEntry",
+    "Reader",
+    "check_day",
+    "check_year",
+    "journal_filter",
+    "task_status",
+]
 
 
 @attrs.frozen
@@ -430,6 +445,13 @@ class Reader:
         found = [r for r in self._session.all("person_ratings", keys) if person in (None, r.person)]
         return sorted(found, key=lambda r: (r.year, r.person))
 
+    def sanctions(self, *, unit: str | None = None, year: int | None = None) -> list[UnitSanction]:
+        """Sanctions of units for embezzlement, corruption or waste recorded with
+        :meth:`Tracker.record_sanction`, by date; of one unit and/or one year if given."""
+        keys = self._session.matching("sanctions", unit=unit, year=year)
+        found: list[UnitSanction] = self._session.all("sanctions", keys)
+        return sorted(found, key=lambda x: (x.on, x.unit, x.kind))
+
     # -- the inputs of the indices ----------------------------------------------------
 
     def criteria_entries(self) -> list[CriteriaEntry]:
@@ -552,3 +574,22 @@ class Reader:
         """Every staff account, by login."""
         accounts: list[Account] = self._session.all("accounts")
         return sorted(accounts, key=lambda a: a.id)
+
+
+def journal_filter(when: Any) -> tuple[Callable[[Entry], bool], str]:
+    """Which journal lines a view as of ``when`` keeps, and how to name the moment."""
+    if isinstance(when, dt.datetime):
+        if when.utcoffset() is None:
+            raise ValidationError("as_of.when", "a timezone-aware datetime", when)
+        return (lambda entry: entry.at <= when), when.isoformat()
+    if isinstance(when, dt.date):
+        label = f"the end of {when.isoformat()} (UTC)"
+        if when == dt.date.max:
+            return (lambda entry: True), label
+        end = dt.datetime.combine(when + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+        return (lambda entry: entry.at < end), label
+    if isinstance(when, int) and not isinstance(when, bool) and when >= 0:
+        return (lambda entry: entry.seq <= when), f"journal seq {when}"
+    raise ValidationError(
+        "as_of.when", "a timezone-aware datetime, a date or a journal seq (>= 0)", when
+    )

@@ -147,6 +147,51 @@ def test_discipline_under_decree335_is_khtnv() -> None:
         tr.discipline(person="h", on=D(2026, 6, 1), reason="x", level="nhắc nhở")
 
 
+def test_a_unit_sanctioned_for_corruption_makes_its_responsible_heads_khtnv() -> None:
+    """Decree 335/2025, KHTNV case (d): a unit under the head's direct responsibility
+    (their own, or one under it) sanctioned for embezzlement, corruption or waste."""
+    tr = office("oooo", sub="oooo")
+    for person in ("h", "hs"):
+        tr.record_assessment(person=person, year=2026, general_points=30)
+    assert tr.evaluate(2026).leaders["h"].rating is ct.Rating.EXCELLENT
+    earlier = tr.record_sanction("s", D(2025, 12, 20), "waste", document="QĐ 12/QĐ-UBND")
+    assert earlier.id == "s@2025-12-20#waste"  # of another year: nothing changes in 2026
+    assert tr.evaluate(2026).leaders["h"].rating is ct.Rating.EXCELLENT
+    tr.record_sanction("s", D(2026, 9, 1), "corruption", document="QĐ 7/QĐ-UBND")
+    before = tr.evaluate(2026, as_of=D(2026, 8, 31))  # not decided yet on that day
+    assert before.leaders["h"].rating is not ct.Rating.NOT_COMPLETED
+    ev = tr.evaluate(2026)
+    for person in ("h", "hs"):  # the head above and the unit's own head
+        r = ev.leaders[person]
+        assert r.rating is ct.Rating.NOT_COMPLETED
+        (cap,) = [c for c in r.caps if c.reason.rule == "decree335.sanctioned-unit"]
+        assert "unit s" in cap.reason.text and "corruption on 2026-09-01" in cap.reason.text
+        assert "QĐ 7/QĐ-UBND" in cap.reason.text
+        assert cap.reason.source.endswith("(KHTNV, trường hợp d)")
+    assert [x.kind for x in tr.sanctions(unit="s")] == ["waste", "corruption"]
+    assert [x.kind for x in tr.sanctions(year=2026)] == ["corruption"]
+
+
+def test_a_sanction_is_checked_and_a_bad_one_changes_nothing() -> None:
+    tr = office("oooo")
+    for call, field in (
+        (lambda: tr.record_sanction("u", D(2026, 3, 1), "bribery"), "UnitSanction.kind"),
+        (lambda: tr.record_sanction("nowhere", D(2026, 3, 1)), "UnitSanction.unit"),
+        (lambda: tr.record_sanction("u", D(2019, 3, 1)), "UnitSanction.on"),
+    ):
+        seq = tr.seq
+        with pytest.raises(ct.CchcError, match=field):
+            call()
+        assert tr.seq == seq and tr.sanctions() == []
+
+
+def test_a_sanction_does_not_touch_a_decree90_year() -> None:
+    tr = office("oooo", 2024)
+    tr.record_sanction("u", D(2024, 9, 1))
+    r = tr.evaluate(2024).leaders["h"]
+    assert not [c for c in r.caps if c.reason.rule == "decree335.sanctioned-unit"]
+
+
 def test_a_violation_already_rated_khtnv_is_not_counted_twice() -> None:
     """Decree 48/2023: the year after a KHTNV rating for it, the decision does not count."""
     tr = office("xxoo", 2024)

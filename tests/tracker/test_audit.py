@@ -274,6 +274,7 @@ WRITES: dict[str, Callable[[ct.Tracker], object]] = {
     "record_absence": lambda tr: tr.record_absence("lan", D(2024, 2, 1), D(2024, 2, 9)),
     "record_unit_rating": lambda tr: tr.record_unit_rating("huyen", 2024, "HTNV"),
     "record_rating": lambda tr: tr.record_rating("lan", 2024, "HTTNV"),
+    "record_sanction": lambda tr: tr.record_sanction("huyen", D(2024, 9, 1), "waste"),
     "batch": lambda tr: tr.batch().__enter__(),
     "snapshot": lambda tr: tr.snapshot(),
     "add_calendar_override": lambda tr: tr.add_calendar_override(
@@ -352,7 +353,7 @@ SETUP: dict[str, Callable[[ct.Tracker], object]] = {
 }
 #: Every other public member reads (or, like close, does nothing on a view).
 READS = {
-    "absences", "person_ratings", "unit_ratings",
+    "absences", "person_ratings", "unit_ratings", "sanctions",
     "as_of", "assessments", "backup", "close", "config", "db", "disciplines", "entries",
     "daily_heads", "evaluate", "heads", "headships", "history", "memory", "open", "overdue",
     "path", "person",

@@ -262,6 +262,9 @@ CALLS: dict[str, tuple[str, Callable[[ct.Tracker], object]]] = {
         "xa-a", 2025, "HTNV"
     )),
     "record_rating": ("record_rating", lambda tr: tr.record_rating("lan", 2025, "HTNV")),
+    "record_sanction": ("record_sanction", lambda tr: tr.record_sanction(
+        "xa-a", D(2025, 2, 1), "waste"
+    )),
     "configure": ("configure", lambda tr: tr.configure(config={"bands": {"excellent": 91}})),
     "add_indicator": ("add_indicator", lambda tr: tr.add_indicator(
         ct.IndicatorScale("POPULATION", minimum=0)
