@@ -46,15 +46,15 @@ INIT = Command(
 def _add_config_options(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     show = actions.add_parser("show", help="print the configuration in force")
-    show.add_argument("store", metavar="STORE", help="store folder")
+    show.add_argument("store", metavar="STORE", help="store folder or postgresql:// URL")
     show.add_argument("--format", choices=("text", "json"), default="text")
     set_ = actions.add_parser("set", help="record a configuration file in the store")
-    set_.add_argument("store", metavar="STORE", help="store folder")
+    set_.add_argument("store", metavar="STORE", help="store folder or postgresql:// URL")
     set_.add_argument("file", metavar="FILE", help="a .toml or .json configuration file")
     set_.add_argument("--actor", metavar="ID", help="who sets it, recorded in the journal")
     set_.add_argument("--note", help="the note recorded in the journal")
     plugins = actions.add_parser("plugins", help="enable these installed plugins (only these)")
-    plugins.add_argument("store", metavar="STORE", help="store folder")
+    plugins.add_argument("store", metavar="STORE", help="store folder or postgresql:// URL")
     plugins.add_argument(
         "names", metavar="NAME", nargs="*", help="entry-point names; none disables them all"
     )

@@ -13,7 +13,7 @@ from ._common import EXIT_OK, Command, about, fail, naming, open_store, parse_da
 
 
 def _add_import_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("store", metavar="STORE", help="store folder")
+    parser.add_argument("store", metavar="STORE", help="store folder or postgresql:// URL")
     parser.add_argument("file", metavar="FILE", help="annex .xlsx or .csv, or a store .json")
     parser.add_argument("--plan", metavar="ID", help="the plan the annex's tasks belong to")
     parser.add_argument("--sheet", metavar="NAME", help="workbook sheet (default: the first table)")
@@ -82,7 +82,7 @@ IMPORT = Command(
 
 
 def _add_export_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("store", metavar="STORE", help="store folder")
+    parser.add_argument("store", metavar="STORE", help="store folder or postgresql:// URL")
     parser.add_argument("--tasks", metavar="FILE", help="tasks to a .xlsx or .csv file")
     parser.add_argument("--plan", metavar="ID", help="with --tasks: only this plan's tasks")
     parser.add_argument(

@@ -110,7 +110,7 @@ def _emit_changes(
 
 
 def _add_history_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("store", metavar="STORE", help="store folder")
+    parser.add_argument("store", metavar="STORE", help="store folder or postgresql:// URL")
     parser.add_argument("id", metavar="ID", help="the object's id (task, unit, person…)")
     add_format_option(parser, ("text", *FORMATS))
 
@@ -154,7 +154,7 @@ HISTORY = Command(
 
 
 def _add_log_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("store", metavar="STORE", help="store folder")
+    parser.add_argument("store", metavar="STORE", help="store folder or postgresql:// URL")
     parser.add_argument(
         "--since", type=parse_date, metavar="DATE", help="only changes from this day on (UTC)"
     )

@@ -43,7 +43,7 @@ _TASK_CSV_COLUMNS = (
 
 
 def _add_tasks_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("store", metavar="STORE", help="store folder")
+    parser.add_argument("store", metavar="STORE", help="store folder or postgresql:// URL")
     parser.add_argument("--unit", metavar="ID", help="only tasks this unit leads")
     parser.add_argument("--plan", metavar="ID", help="only tasks of this plan")
     parser.add_argument(
@@ -107,7 +107,7 @@ TASKS = Command(
 
 
 def _add_units_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("store", metavar="STORE", help="store folder")
+    parser.add_argument("store", metavar="STORE", help="store folder or postgresql:// URL")
     parser.add_argument("--parent", metavar="ID", help="only the units directly under this one")
     add_format_option(parser, FORMATS)
 

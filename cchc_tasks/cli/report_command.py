@@ -8,7 +8,7 @@ from ._common import EXIT_OK, Command, naming, open_store, parse_date, parse_yea
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("store", metavar="STORE", help="store folder")
+    parser.add_argument("store", metavar="STORE", help="store folder or postgresql:// URL")
     parser.add_argument("year", metavar="YEAR", type=parse_year, help="the year to report on")
     parser.add_argument(
         "--format",
