@@ -75,18 +75,45 @@ def _all_commands() -> tuple[Command, ...]:
     from .file_commands import EXPORT, IMPORT
     from .journal_commands import HISTORY, LOG
     from .list_commands import PLUGINS, TASKS, UNITS
+    from .record_commands import (
+        ABSENCE,
+        ASSESSMENT,
+        DISCIPLINE,
+        HEAD,
+        PERSON,
+        PLAN,
+        RESULT,
+        TARGET,
+        UNIT,
+    )
     from .report_command import REPORT
     from .serve_command import ACCOUNT, SERVE
     from .store_commands import BACKUP, RESTORE, VERIFY
     from .survey_command import SURVEY
+    from .task_commands import TASK
+    from .urging_commands import DUE_SOON, EXPLAIN, OVERDUE, REMINDERS
 
     return (
         DEMO,
         INIT,
         CONFIG,
+        UNIT,
+        PERSON,
+        HEAD,
+        PLAN,
+        TARGET,
+        TASK,
+        RESULT,
+        ASSESSMENT,
+        DISCIPLINE,
+        ABSENCE,
         TASKS,
         UNITS,
         PLUGINS,
+        OVERDUE,
+        DUE_SOON,
+        REMINDERS,
+        EXPLAIN,
         VERIFY,
         HISTORY,
         LOG,
