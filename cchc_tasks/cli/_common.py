@@ -111,7 +111,6 @@ class BlockHelpFormatter(argparse.HelpFormatter):
                 )
         return "\n\n".join(blocks)
 
-
     def add_argument(self, action: argparse.Action) -> None:
         super().add_argument(action)
         # argparse measures the commands of a subparsers action without the extra indent

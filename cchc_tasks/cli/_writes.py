@@ -26,7 +26,7 @@ from ..labels import (
     table_label,
 )
 from ..tasks import TaskStatus
-from ._common import EXIT_OK, open_store
+from ._common import EXIT_OK, BlockHelpFormatter, open_store
 
 if TYPE_CHECKING:
     from ..store import Change, Entry
@@ -141,7 +141,10 @@ def add_action(actions: Any, name: str, summary: str) -> argparse.ArgumentParser
     """The action ``name`` of a write command group, with ``STORE`` as its first argument
     and ``--actor``, ``--note`` and ``--lang`` among its options."""
     action: argparse.ArgumentParser = actions.add_parser(
-        name, help=summary, description=summary[0].upper() + summary[1:] + "."
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        formatter_class=BlockHelpFormatter,
     )
     action.add_argument("store", metavar="STORE", help="store folder")
     add_write_options(action)
