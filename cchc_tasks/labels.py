@@ -35,6 +35,7 @@ __all__ = [
     "check_lang",
     "date_text",
     "field_label",
+    "field_name_label",
     "indicator_label",
     "number_text",
     "outcome_label",
@@ -42,6 +43,7 @@ __all__ = [
     "recommendation_label",
     "status_label",
     "t",
+    "table_label",
     "task_outcome_label",
 ]
 
@@ -373,7 +375,89 @@ _TEXT: dict[str, tuple[str, str]] = {
     "misc.rank_of": ("{rank}/{of}", "{rank} of {of}"),
     "misc.more": ("… và {n} nhiệm vụ khác", "… and {n} more tasks"),
     "misc.yes": ("Có", "Yes"),
+    "misc.no": ("Không", "No"),
+    # what the write commands of ``cchc`` print
+    "cli.written": ("Đã ghi dòng nhật ký số {seq}", "Wrote journal line {seq}"),
+    "cli.by": ("người ghi: {actor}", "by {actor}"),
+    "cli.note": ("ghi chú: {note}", "note: {note}"),
+    "cli.nothing": ("Không có thay đổi nào.", "Nothing changed."),
+    "cli.no_field": ("không trường nào thay đổi", "no field changed"),
+    # the tables a change is in
+    "table.units": ("đơn vị", "unit"),
+    "table.persons": ("cán bộ", "person"),
+    "table.headships": ("chức vụ người đứng đầu", "headship"),
+    "table.plans": ("kế hoạch", "plan"),
+    "table.targets": ("mục tiêu", "target"),
+    "table.tasks": ("nhiệm vụ", "task"),
+    "table.results": ("kết quả chỉ số", "result"),
+    "table.assessments": ("điểm tiêu chí chung", "assessment"),
+    "table.disciplines": ("kỷ luật", "discipline"),
+    "table.absences": ("thời gian vắng mặt", "absence"),
+    # the fields a change moves, besides the columns above
+    "col.assignee": ("Người thực hiện", "Assignee"),
+    "col.cancel_reason": ("Lý do hủy", "Reason for cancelling"),
+    "col.quality_note": ("Nhận xét chất lượng", "Quality note"),
+    "col.valid_from": ("Hiệu lực từ", "Valid from"),
+    "col.valid_to": ("Hiệu lực đến", "Valid to"),
+    "col.category": ("Đối tượng", "Category"),
+    "col.general_points": ("Điểm tiêu chí chung", "General points"),
+    "col.level": ("Hình thức kỷ luật", "Sanction"),
+    "col.duty_related": ("Liên quan đến nhiệm vụ", "Duty related"),
+    "col.on": ("Ngày", "On"),
+    "col.deadline": ("Thời hạn", "Deadline"),
+    # the weekly questions
+    "urge.overdue": ("Quá hạn", "Overdue"),
+    "urge.due_soon": ("Sắp đến hạn", "Due soon"),
+    "urge.stale": ("Chưa báo cáo tiến độ", "No progress report"),
+    "urge.none_overdue": (
+        "Không có nhiệm vụ quá hạn tính đến ngày {date}.",
+        "No task is overdue as of {date}.",
+    ),
+    "urge.none_due": (
+        "Không có nhiệm vụ đến hạn trong {days} ngày kể từ ngày {date}.",
+        "No task falls due within {days} days of {date}.",
+    ),
+    "urge.none_reminders": (
+        "Không có việc cần nhắc tính đến ngày {date}.",
+        "Nothing to remind anyone of as of {date}.",
+    ),
+    "urge.overdue_title": (
+        "Nhiệm vụ quá hạn tính đến ngày {date}: {count}",
+        "Tasks overdue as of {date}: {count}",
+    ),
+    "urge.due_title": (
+        "Nhiệm vụ đến hạn trong {days} ngày kể từ ngày {date}: {count}",
+        "Tasks falling due within {days} days of {date}: {count}",
+    ),
+    "urge.task_line": (
+        "{title} (mã {id}): hạn {due}; người thực hiện: {person}; người đôn đốc: {head}",
+        "{title} (id {id}): due {due}; responsible: {person}; urged by: {head}",
+    ),
+    "urge.late_by": ("quá hạn {days} ngày", "{days} days overdue"),
+    "urge.dear": ("Kính gửi: {person}", "To: {person}"),
+    "urge.from": ("Người đôn đốc: {head}", "Urged by: {head}"),
+    "urge.as_of": ("Tình hình tính đến ngày {date}:", "As of {date}:"),
+    "urge.nobody": ("(chưa phân công)", "(nobody assigned)"),
+    "urge.no_head": ("(chưa có người đứng đầu)", "(no head)"),
 }
+
+
+def field_name_label(name: str, lang: Lang = "vi") -> str:
+    """A field of a stored object as people call it (``status`` → "Trạng thái"); a field
+    without a label is shown as named."""
+    pair = _TEXT.get(f"col.{name}")
+    if pair is None:
+        return name
+    return pair[0] if lang == "vi" else pair[1]
+
+
+def table_label(table: str, lang: Lang = "vi") -> str:
+    """What one object of a store table is called ("nhiệm vụ", "task"); a table without a
+    label is shown as named."""
+    pair = _TEXT.get(f"table.{table}")
+    if pair is None:
+        return table
+    return pair[0] if lang == "vi" else pair[1]
 
 
 def t(key: str, lang: Lang = "vi", /, **values: object) -> str:

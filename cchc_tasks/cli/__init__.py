@@ -22,6 +22,8 @@ otherwise), JSON or CSV for programs.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import sys
 import textwrap
@@ -75,18 +77,45 @@ def _all_commands() -> tuple[Command, ...]:
     from .file_commands import EXPORT, IMPORT
     from .journal_commands import HISTORY, LOG
     from .list_commands import PLUGINS, TASKS, UNITS
+    from .record_commands import (
+        ABSENCE,
+        ASSESSMENT,
+        DISCIPLINE,
+        HEAD,
+        PERSON,
+        PLAN,
+        RESULT,
+        TARGET,
+        UNIT,
+    )
     from .report_command import REPORT
     from .serve_command import ACCOUNT, SERVE
     from .store_commands import BACKUP, RESTORE, VERIFY
     from .survey_command import SURVEY
+    from .task_commands import TASK
+    from .urging_commands import DUE_SOON, EXPLAIN, OVERDUE, REMINDERS
 
     return (
         DEMO,
         INIT,
         CONFIG,
+        UNIT,
+        PERSON,
+        HEAD,
+        PLAN,
+        TARGET,
+        TASK,
+        RESULT,
+        ASSESSMENT,
+        DISCIPLINE,
+        ABSENCE,
         TASKS,
         UNITS,
         PLUGINS,
+        OVERDUE,
+        DUE_SOON,
+        REMINDERS,
+        EXPLAIN,
         VERIFY,
         HISTORY,
         LOG,
@@ -161,12 +190,26 @@ def commands() -> list[str]:
 
 
 def help_text(command: str | None = None) -> str:
-    """What ``cchc --help`` (or ``cchc COMMAND --help``) prints; ``KeyError`` for a command
-    that does not exist. The width follows ``COLUMNS``, as argparse does."""
+    """What ``cchc --help`` (or ``cchc COMMAND --help``, or ``cchc COMMAND ACTION --help``
+    for ``command="task complete"``) prints; ``KeyError`` for a command that does not
+    exist. The width follows ``COLUMNS``, as argparse does."""
     parser, by_name = _build_parser()
-    if command is not None:
-        parser = by_name[command]
-    return parser.format_help()
+    if command is None:
+        return parser.format_help()
+    words = command.split()
+    if not words or words[0] not in by_name:
+        raise KeyError(command)
+    if len(words) == 1:
+        return by_name[words[0]].format_help()
+    shown = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(shown):
+            parser.parse_args([*words, "--help"])
+    except SystemExit:
+        return shown.getvalue()
+    except UsageError:
+        raise KeyError(command) from None
+    raise KeyError(command)  # not reached: --help always exits
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -111,6 +111,17 @@ class BlockHelpFormatter(argparse.HelpFormatter):
                 )
         return "\n\n".join(blocks)
 
+    def add_argument(self, action: argparse.Action) -> None:
+        super().add_argument(action)
+        # argparse measures the commands of a subparsers action without the extra indent
+        # it prints them with, so a long command name (assessment) pushed its summary to
+        # the next line: measure them where they are printed.
+        if action.help is not argparse.SUPPRESS:
+            indent = self._current_indent + self._indent_increment
+            for subaction in self._iter_indented_subactions(action):
+                length = len(self._format_action_invocation(subaction)) + indent
+                self._action_max_length = max(self._action_max_length, length)
+
 
 def examples_block(*lines: str) -> str:
     """The ``examples:`` block that ends every ``--help``."""

@@ -25,6 +25,7 @@ class CchcHelp(SphinxDirective):
     """``{cchc-help} [COMMAND]``: the help of ``cchc [COMMAND]`` as a console block."""
 
     optional_arguments = 1
+    final_argument_whitespace = True  # a command's action: ``{cchc-help} task complete``
     has_content = False
 
     def run(self) -> list[nodes.Node]:

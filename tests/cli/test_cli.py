@@ -401,7 +401,8 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     ("args", "message"),
     [
         ([], "cchc: the following arguments are required: COMMAND (see cchc --help)"),
-        (["task"], "cchc: argument COMMAND: invalid choice: 'task'"),
+        (["task"], "cchc task: the following arguments are required: ACTION"),
+        (["tsk"], "cchc: argument COMMAND: invalid choice: 'tsk'"),
         (["tasks"], "cchc tasks: the following arguments are required: STORE"),
         (["history", "STORE"], "cchc history: the following arguments are required: ID"),
         (["report", "STORE", "năm"], "cchc report: argument YEAR: expected a year such as 2025"),
