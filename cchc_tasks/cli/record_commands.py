@@ -34,12 +34,18 @@ def _add_unit_options(parser: argparse.ArgumentParser) -> None:
     add.add_argument("--parent", metavar="ID", help="the unit it answers to")
     add.add_argument("--from", dest="valid_from", type=parse_date, metavar="DATE")
     add.add_argument("--to", dest="valid_to", type=parse_date, metavar="DATE")
+    end = add_action(actions, "end", "end a unit on a date, with no successor (dissolved)")
+    end.add_argument("id", metavar="ID", help="the unit's id")
+    end.add_argument("--on", type=parse_date, metavar="DATE", required=True, help="last day")
 
 
 def _run_unit(args: argparse.Namespace) -> int:
     from ..units import Unit
 
     def change(tr: Tracker) -> None:
+        if args.action == "end":
+            tr.end_unit(args.id, args.on, actor=args.actor, note=args.note)
+            return
         unit = Unit(
             id=args.id,
             name=args.name,
@@ -55,12 +61,15 @@ def _run_unit(args: argparse.Namespace) -> int:
 
 UNIT = Command(
     name="unit",
-    summary="add a unit (People's Committee, agency, office…)",
+    summary="add a unit (People's Committee, agency, office…), or end one",
     description="Add a unit to a store, as Tracker.add_unit does: its parent must exist "
-    "already. Prints the journal line it wrote.",
+    "already; or end a dissolved unit on a date, as Tracker.end_unit does (its open "
+    "headship ends too; use the library's merge_units or split_unit when other units take "
+    "over its work). Prints the journal line it wrote.",
     examples=(
         "cchc unit add data/tan-hong an-phuoc --name 'UBND xã An Phước' --kind commune "
         "--parent huyen --actor lan",
+        "cchc unit end data/tan-hong to-mot-cua --on 31/12/2025 --actor lan",
     ),
     add_options=_add_unit_options,
     run=_run_unit,

@@ -6,23 +6,11 @@ any error leaves the store exactly as it was. Every write accepts ``actor=`` and
 ``note=``, recorded with the change.
 
 Inside, the Tracker is a façade: it is a :class:`~cchc_tasks.tracker.reader.Reader`
-(every query) and delegates each write to the service of its concept, all sharing one
-session (store, plugins, settings, the one write path):
-
-============================  =====================================================
-``tracker/_session.py``       the session: store, plugins, settings, the write path
-``tracker/_tables.py``        the table registry: classes, lookups, derived keys
-``tracker/reader.py``         the read side that rules, hooks and presentation use
-``tracker/_org.py``           units, people, heads, plans, targets; mergers, splits
-``tracker/_tasks.py``         tasks, recurring tasks, after-completion chains
-``tracker/_records.py``       results, disciplines, assessments, inspections
-``tracker/_time.py``          the working-day calendar and deadlines
-``tracker/_urging.py``        overdue, due soon, stale, reminders
-``tracker/_indices.py``       criteria, scorecards, surveys, computed indices
-``tracker/_indicators``       the indicators a store knows, and their scales
-``tracker/_configuration``    the store's rule configuration, in its journal
-``tracker/_interchange``      a whole store's documents in
-============================  =====================================================
+(every query) and delegates each write to the service of its concept (``_org``,
+``_tasks``, ``_records``, ``_time``, ``_urging``, ``_indices``, ``_indicators``,
+``_configuration``, ``_interchange``, ``_codes``, ``_accounts``), all sharing one
+session (``_session``: store, plugins, settings, the one write path) and one table
+registry (``_tables``). docs/explanation/design.md maps every room.
 """
 
 from __future__ import annotations
@@ -358,6 +346,15 @@ class Tracker(Reader):
         (:meth:`end_headship`).
         """
         return self._org.appoint_head(unit, person, start, end, actor, note, category)
+
+    def end_unit(
+        self, id: str, on: dt.date, *, actor: str | None = None, note: str | None = None
+    ) -> Unit:
+        """End unit ``id`` on ``on`` (its last day, inclusive) with no successor: a unit
+        dissolved. Its open headship ends that day too; its tasks stay, as its record.
+        When other units take over its work, use :meth:`merge_units` or
+        :meth:`split_unit` instead."""
+        return self._org.end_unit(id, on, actor, note)
 
     def end_headship(
         self, unit: str, end: dt.date, *, actor: str | None = None, note: str | None = None

@@ -112,6 +112,35 @@ class OrganisationService(Service):
             s.put("headships", headship)
         return headship
 
+    def end_unit(self, id: str, on: dt.date, actor: str | None, note: str | None) -> Unit:
+        s = self.session
+        s.writable()
+        check_day("end_unit.on", on)
+        with s.write(actor, note):
+            unit: Unit = s.get("units", id, "end_unit.id")
+            if unit.valid_to is not None:
+                raise ValidationError(
+                    "end_unit.id", f"a unit in force (it ended on {unit.valid_to})", id
+                )
+            if unit.valid_from is not None and on < unit.valid_from:
+                raise ValidationError(
+                    "end_unit.on", f"a day from {unit.valid_from}, when {id} begins", on
+                )
+            ended = attrs.evolve(unit, valid_to=on)
+            self.allow("end_unit", ended)
+            s.put("units", ended)
+            for h in self.reader.headships(id):
+                if h.end is not None and h.end <= on:
+                    continue
+                if h.start > on:
+                    raise ValidationError(
+                        "end_unit.on", f"a day after {h.person}'s headship starts ({h.start})", on
+                    )
+                closed = attrs.evolve(h, end=on)
+                self.allow("end_unit", closed)
+                s.put("headships", closed)
+        return ended
+
     def end_headship(
         self, unit: str, end: dt.date, actor: str | None, note: str | None
     ) -> Headship:

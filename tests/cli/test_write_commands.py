@@ -63,6 +63,10 @@ SUCCESSES = {
         ["person", "add", "STORE", "hoa", "--name", "Lê Thị Hoa", "--unit", "xa"],
         "Thêm mới cán bộ hoa «Lê Thị Hoa»",
     ),
+    "unit end": (
+        ["unit", "end", "STORE", "xa", "--on", "31/12/2024"],
+        "Sửa đổi đơn vị xa «UBND xã An Phước»: Hiệu lực đến — → 31/12/2024",
+    ),
     "head end": (
         ["head", "end", "STORE", "xa", "--on", "30/06/2024"],
         "Sửa đổi chức vụ người đứng đầu xa@2024-01-01: Đến ngày — → 30/06/2024",
@@ -270,6 +274,10 @@ MISTAKES = {
         "cchc: ",
     ),
     "person add": (["person", "add", "STORE", "lan", "--name", "Lan"], "cchc: "),
+    "unit end of an unknown unit": (
+        ["unit", "end", "STORE", "nowhere", "--on", "31/12/2024"],
+        "cchc: ",
+    ),
     "head appoint": (["head", "appoint", "STORE", "xa", "lan", "--from", "01/07/2024"], "cchc: "),
     "head end": (["head", "end", "STORE", "huyen", "--on", "30/06/2024"], "cchc: "),
     "plan add": (

@@ -275,6 +275,7 @@ WRITES: dict[str, Callable[[ct.Tracker], object]] = {
     "record_unit_rating": lambda tr: tr.record_unit_rating("huyen", 2024, "HTNV"),
     "record_rating": lambda tr: tr.record_rating("lan", 2024, "HTTNV"),
     "record_sanction": lambda tr: tr.record_sanction("huyen", D(2024, 9, 1), "waste"),
+    "end_unit": lambda tr: tr.end_unit("huyen", D(2024, 12, 31)),
     "batch": lambda tr: tr.batch().__enter__(),
     "snapshot": lambda tr: tr.snapshot(),
     "add_calendar_override": lambda tr: tr.add_calendar_override(

@@ -265,6 +265,7 @@ CALLS: dict[str, tuple[str, Callable[[ct.Tracker], object]]] = {
     "record_sanction": ("record_sanction", lambda tr: tr.record_sanction(
         "xa-a", D(2025, 2, 1), "waste"
     )),
+    "end_unit": ("end_unit", lambda tr: tr.end_unit("xa-b", TODAY)),
     "configure": ("configure", lambda tr: tr.configure(config={"bands": {"excellent": 91}})),
     "add_indicator": ("add_indicator", lambda tr: tr.add_indicator(
         ct.IndicatorScale("POPULATION", minimum=0)

@@ -380,3 +380,35 @@ def test_the_explanation_page_runs() -> None:
     """The example of docs/explanation/reform-2025.md prints what the page shows (the
     docs suite's runner; set CCHC_UPDATE_DOC_OUTPUTS=1 to rewrite the output block)."""
     run_page_examples("docs/explanation/reform-2025.md")
+
+
+def test_a_unit_dissolved_ends_with_its_headship_and_keeps_its_tasks(tr: ct.Tracker) -> None:
+    seq = tr.seq
+    ended = tr.end_unit("c", D(2025, 12, 31), actor="van-phong", note="QĐ giải thể")
+    assert ended.valid_to == D(2025, 12, 31) and ended.successors == ()
+    assert tr.unit("c").valid_to == D(2025, 12, 31)
+    assert [h.end for h in tr.headships("c")] == [D(2025, 12, 31)]
+    assert tr.seq == seq + 1  # one journal line for the unit and its headship
+    assert "c" not in {u.id for u in tr.units_on(D(2026, 1, 1))}
+    assert tr.tasks(unit="c") == [t for t in tr.tasks() if t.unit == "c"]  # kept as its record
+
+
+@pytest.mark.parametrize(
+    ("unit", "on", "field"),
+    [
+        ("nowhere", D(2025, 12, 31), "end_unit.id"),
+        ("c", dt.datetime(2025, 12, 31, 8, 0), "end_unit.on"),
+        ("c", D(2020, 12, 31), "end_unit.on"),  # before its head took office
+    ],
+)
+def test_ending_a_unit_is_checked_and_a_refusal_changes_nothing(
+    tr: ct.Tracker, unit: str, on: dt.date, field: str
+) -> None:
+    error = unchanged(tr, lambda: tr.end_unit(unit, on), ct.CchcError)
+    assert field in str(error)
+
+
+def test_a_unit_ends_once(tr: ct.Tracker) -> None:
+    tr.end_unit("c", D(2025, 12, 31))
+    error = unchanged(tr, lambda: tr.end_unit("c", D(2026, 3, 31)), ct.ValidationError)
+    assert "it ended on 2025-12-31" in str(error)
