@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import cchc_tasks as ct
+from cchc_tasks.cli import main
 from cchc_tasks.testing import raw_state
 
 
@@ -39,3 +40,10 @@ def unchanged(
     assert tr.seq == seq
     assert (store_files(Path(tr.path)) if tr.path else {}) == before
     return caught.value
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run ``cchc ARGS`` in this process: its exit status, what it printed, its errors."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err

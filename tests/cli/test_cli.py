@@ -21,8 +21,9 @@ import pytest
 
 import cchc_tasks as ct
 from cchc_tasks import cli
-from cchc_tasks.cli import main
 from cchc_tasks.store import Store
+
+from ..helpers import run_cli as run
 
 D = dt.date
 ICT = dt.timezone(dt.timedelta(hours=7))
@@ -69,12 +70,6 @@ def store(tmp_path: Path) -> Path:
     tr.cancel_task("t3", "không còn phù hợp", actor="van-phong")
     tr.close()
     return folder
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_line(err: str) -> str:

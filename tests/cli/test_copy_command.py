@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 import cchc_tasks as ct
-from cchc_tasks.cli import main
+
+from ..helpers import run_cli as run
 
 D = dt.date
 
@@ -28,12 +29,6 @@ def folder(tmp_path: Path) -> Path:
             note="giao việc",
         )
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_copy_a_folder_to_postgresql_use_it_and_copy_it_back(

@@ -17,13 +17,9 @@ from cchc_tasks import cli
 from cchc_tasks.cli import main
 from cchc_tasks.store import is_store_folder
 
+from ..helpers import run_cli as run
+
 D = dt.date
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def one_line_error(err: str) -> str:

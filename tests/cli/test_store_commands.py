@@ -16,6 +16,8 @@ import cchc_tasks as ct
 from cchc_tasks.cli import main
 from cchc_tasks.store import Store
 
+from ..helpers import run_cli as run
+
 D = dt.date
 ICT = dt.timezone(dt.timedelta(hours=7))
 
@@ -39,12 +41,6 @@ def store(tmp_path: Path) -> Path:
     tr.complete_task("t1", on=D(2025, 1, 2), actor="lan", note="xong")
     tr.close()
     return folder
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_verify_an_intact_store(store: Path, capsys: pytest.CaptureFixture[str]):

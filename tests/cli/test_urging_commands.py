@@ -13,15 +13,10 @@ from pathlib import Path
 import pytest
 
 import cchc_tasks as ct
-from cchc_tasks.cli import main
+
+from ..helpers import run_cli as run
 
 D = dt.date
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ import pytest
 
 import cchc_tasks as ct
 from cchc_tasks.accounts import verify_password
-from cchc_tasks.cli import main
 from cchc_tasks.survey_codes import normalize_code
 
+from ..helpers import run_cli as run
 from ..helpers import store_files
 
 pytest.importorskip("fpdf")
@@ -25,12 +25,6 @@ def store(tmp_path: Path) -> Path:
     with ct.Tracker.open(folder, load_entrypoints=False) as tr:
         tr.add_unit(ct.Unit(id="tu-phap", name="Phòng Tư pháp", kind="agency"))
     return folder
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_codes_to_csv_are_issued_and_printed(store: Path, tmp_path: Path, capsys) -> None:
