@@ -131,13 +131,17 @@ class InterchangeService(Service):
                 seen.add(key)
         return problems
 
+    def _exists(self, table: str) -> Callable[[str], bool]:
+        """Whether an object of ``table`` with a given id is in the store already."""
+        return lambda key: self.session.exists(table, key)
+
     def _writes(self, decoded: dict[str, list[Any]]) -> tuple[list[Write], int]:
         """What to write, in order, and how many objects are written twice."""
-        r, org, tasks, records = self.reader, self.org, self.tasks, self.records
+        org, tasks, records = self.org, self.tasks, self.records
         # Successors are set once every unit exists: a unit that ended names units added
         # after it, and the store order (the doc ids) must come back as it was.
-        units = in_dependency_order(decoded["units"], lambda u: (u.parent,), finds(r.unit))
-        plans = in_dependency_order(decoded["plans"], lambda p: (p.parent,), finds(r.plan))
+        units = in_dependency_order(decoded["units"], lambda u: (u.parent,), self._exists("units"))
+        plans = in_dependency_order(decoded["plans"], lambda p: (p.parent,), self._exists("plans"))
         ended = [u for u in units if u.successors]
         writes: list[Write] = []
 
@@ -282,19 +286,6 @@ class InterchangeService(Service):
         if a.id and made.id != a.id:
             raise ValidationError("Absence.id", f"the next number for {a.person} ({made.id})", a.id)
         return made
-
-
-def finds(get: Callable[[str], Any]) -> Callable[[str], bool]:
-    """Whether ``get(id)`` finds something."""
-
-    def has(id: str) -> bool:
-        try:
-            get(id)
-        except CchcError:
-            return False
-        return True
-
-    return has
 
 
 def decode_tables(tables: Mapping[str, Any]) -> tuple[dict[str, list[Any]], list[str]]:

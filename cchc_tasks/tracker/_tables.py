@@ -54,40 +54,27 @@ def _year_of(name: str) -> LookupKey:
     return key
 
 
-def _criteria_entry() -> type[Any]:
-    from ..computed import CriteriaEntry
+def _later(name: str) -> Callable[[], type[Any]]:
+    """The loader of a class imported on first use (see the module docstring)."""
 
-    return CriteriaEntry
+    def load() -> type[Any]:
+        from ..accounts import Account
+        from ..computed import CriteriaEntry, IndexComputation
+        from ..indices import UnitScorecard
+        from ..survey_codes import SurveyCode
+        from ..surveys import SurveyResponse
 
+        classes: dict[str, type[Any]] = {
+            "Account": Account,
+            "CriteriaEntry": CriteriaEntry,
+            "IndexComputation": IndexComputation,
+            "SurveyCode": SurveyCode,
+            "SurveyResponse": SurveyResponse,
+            "UnitScorecard": UnitScorecard,
+        }
+        return classes[name]
 
-def _index_computation() -> type[Any]:
-    from ..computed import IndexComputation
-
-    return IndexComputation
-
-
-def _unit_scorecard() -> type[Any]:
-    from ..indices import UnitScorecard
-
-    return UnitScorecard
-
-
-def _survey_response() -> type[Any]:
-    from ..surveys import SurveyResponse
-
-    return SurveyResponse
-
-
-def _survey_code() -> type[Any]:
-    from ..survey_codes import SurveyCode
-
-    return SurveyCode
-
-
-def _account() -> type[Any]:
-    from ..accounts import Account
-
-    return Account
+    return load
 
 
 @attrs.frozen
@@ -186,31 +173,31 @@ TABLES: dict[str, TableSpec] = {
         # The indicators the store declares besides the built-in ones, with their scales.
         _spec("indicators", "indicator", IndicatorScale, derived_key=True),
         # The inputs of the PAR-style index and SIPAS, and the recorded computations.
-        _spec("criteria", "criteria table", _criteria_entry, derived_key=True),
+        _spec("criteria", "criteria table", _later("CriteriaEntry"), derived_key=True),
         _spec(
             "scorecards",
             "scorecard",
-            _unit_scorecard,
+            _later("UnitScorecard"),
             {"year": _field("year"), "unit": _field("unit")},
             derived_key=True,
         ),
         _spec(
             "survey_responses",
             "survey response",
-            _survey_response,
+            _later("SurveyResponse"),
             {"year": _year_of("date"), "unit": _field("unit")},
         ),
         _spec(
             "index_computations",
             "index computation",
-            _index_computation,
+            _later("IndexComputation"),
             {"year": _field("year")},
             derived_key=True,
         ),
         # The online survey and the staff dashboard (cchc serve): one-time survey codes
         # (keyed by a digest, never the code) and staff accounts (password hashes only).
-        _spec("survey_codes", "survey code", _survey_code, {"unit": _field("unit")}),
-        _spec("accounts", "staff account", _account),
+        _spec("survey_codes", "survey code", _later("SurveyCode"), {"unit": _field("unit")}),
+        _spec("accounts", "staff account", _later("Account")),
     )
 }
 

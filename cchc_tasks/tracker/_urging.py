@@ -26,13 +26,10 @@ def before(day: dt.date) -> dt.date:
 
 
 class UrgingService(Service):
-    def _classified(self, tasks: list[Task], as_of: dt.date) -> dict[str, TaskOutcome]:
-        return self.session.task_outcomes(tasks, as_of)
-
     def overdue(self, as_of: dt.date, unit: str | None) -> list[Task]:
         check_day("overdue.as_of", as_of)
         candidates = self.reader.tasks(unit=unit, due_to=as_of)
-        outcomes = self._classified(candidates, as_of)
+        outcomes = self.session.task_outcomes(candidates, as_of)
         return [t for t in candidates if outcomes[t.id] is TaskOutcome.OVERDUE]
 
     def due_soon(
@@ -49,7 +46,7 @@ class UrgingService(Service):
         # deadline counts them as pending, and their new deadline is near.
         late = self.reader.tasks(unit=unit, status=TaskStatus.OPEN, due_to=before(as_of))
         candidates = late + self.reader.tasks(unit=unit, due_from=as_of, due_to=horizon)
-        outcomes = self._classified(candidates, as_of)
+        outcomes = self.session.task_outcomes(candidates, as_of)
         return [t for t in candidates if outcomes[t.id] is TaskOutcome.PENDING]
 
     def stale(self, as_of: dt.date, days: int, unit: str | None) -> list[Task]:
@@ -58,7 +55,7 @@ class UrgingService(Service):
             raise ValidationError("stale.days", "a whole number of days >= 1", days)
         cutoff = as_of - dt.timedelta(days=days)
         candidates = self.reader.tasks(unit=unit, due_to=dt.date(as_of.year, 12, 31))
-        outcomes = self._classified(candidates, as_of)
+        outcomes = self.session.task_outcomes(candidates, as_of)
         # An occurrence of a recurring task starts when the one before it fell due.
         starts: dict[str, dt.date] = {}
         previous: dict[str, dt.date] = {}
