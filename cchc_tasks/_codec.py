@@ -192,6 +192,12 @@ def load_trusted(cls: type[T], data: dict[str, Any]) -> T:
     return result
 
 
+def _plain(cls: type) -> bool:
+    """Whether ``cls`` is built from its fields alone (slotted, no ``init=False`` field
+    computed when it is made), so that its fields may be set one by one."""
+    return hasattr(cls, "__slots__") and all(f.init for f in attrs.fields(cls))
+
+
 def _trusted_value(tp: Any) -> Callable[[Any], Any] | None:
     """How a stored value becomes a value of type ``tp`` (``None``: as it is)."""
     tp = _strip_optional(tp)
@@ -256,9 +262,9 @@ def _trusted_field(n: int, tp: Any, raw: str, namespace: dict[str, Any]) -> str 
 
 def _compile_trusted(cls: type) -> Callable[[dict[str, Any]], Any]:
     """Generate a loader that sets each field of a new ``cls`` straight from ``data``."""
-    fields = attrs.fields(cls)
-    if any(not f.init for f in fields) or not hasattr(cls, "__slots__"):
+    if not _plain(cls):
         return lambda data: structure(cls, data)
+    fields = attrs.fields(cls)
     hints = typing.get_type_hints(cls)
     namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls, "put": object.__setattr__}
     lines = ["def load(d):", "    o = new(cls)"]
@@ -308,8 +314,7 @@ def replace(obj: T, **changes: Any) -> T:
     fields were checked when ``obj`` was made. A class with hidden state (``init=False``
     fields) is evolved the ordinary way."""
     cls: Any = type(obj)
-    fields = attrs.fields(cls)
-    if any(not f.init for f in fields) or not hasattr(cls, "__slots__"):
+    if not _plain(cls):
         return attrs.evolve(obj, **changes)  # type: ignore[misc]
     by_name = attrs.fields_dict(cls)
     unknown = set(changes) - set(by_name)
