@@ -10,7 +10,7 @@ DEMO_STORE ?= data/tan-hong
 # show them).
 DOCS_PY := docs/conf.py docs/_ext docs/tutorial.ipynb
 
-.PHONY: demo test lint docs bench check clean
+.PHONY: demo test lint docs bench check clean catalogs
 
 $(STAMP): pyproject.toml $(addsuffix /pyproject.toml,$(EXAMPLE_PLUGINS))
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,16 @@ lint: $(STAMP)
 # The documentation site, with warnings as errors: a broken link or reference fails.
 docs: $(DOCS_STAMP)
 	$(BIN)/sphinx-build -E -W --keep-going -b html docs docs/_build/html
+
+# The message catalogs: each .po (what translators edit) compiled to the .mo the library
+# reads. Run after editing a .po; tests/test_catalogs.py fails while a .mo is stale.
+catalogs: $(STAMP)
+	$(BIN)/pybabel compile --statistics -D cchc_tasks -d cchc_tasks/locale
+	for plugin in $(EXAMPLE_PLUGINS); do \
+		for po in $$plugin/*/locale/*/LC_MESSAGES/*.po; do \
+			[ -f "$$po" ] && $(BIN)/pybabel compile -i "$$po" -o "$${po%.po}.mo"; \
+		done; \
+	done; true
 
 check: lint docs test
 

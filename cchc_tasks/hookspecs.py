@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 from ._markers import hookspec
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .ratings import Band
     from .targets import Rule
     from .tasks import Task, TaskOutcome
@@ -46,6 +48,7 @@ __all__ = [
     "cchc_evaluation_finished",
     "cchc_leader_base_rating",
     "cchc_leader_caps",
+    "cchc_message_catalogs",
     "cchc_peer_group",
     "cchc_recommendations",
     "cchc_rule_kinds",
@@ -76,6 +79,17 @@ def cchc_config() -> Mapping[str, Any] | None:
     ``config=`` goes on top. A plugin may add sections of its own (any other name); it
     reads them back from ``config.extra``. This is how a province preset plugin sets
     its bands, caps and thresholds.
+    """
+
+
+@hookspec
+def cchc_message_catalogs() -> Iterable[tuple[str, str | Path]] | None:
+    """Return ``(domain, localedir)`` pairs: the gettext catalogs of the plugin's messages,
+    ``localedir/<lang>/LC_MESSAGES/<domain>.mo`` for ``vi`` and ``en``.
+
+    A plugin builds its reasons with ``Message(id, params, domain=domain)``; the tracker
+    registers the catalogs when the plugin is enabled, so reports render those messages
+    in the reader's language (see :mod:`cchc_tasks.i18n`).
     """
 
 

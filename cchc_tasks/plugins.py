@@ -20,6 +20,7 @@ import os
 import re
 import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -358,6 +359,10 @@ class Hooks:
 
     def rulesets(self) -> list[RuleSet]:
         return [rs for answer in self._call("cchc_rulesets") for rs in answer or ()]
+
+    def message_catalogs(self) -> list[tuple[str, str | Path]]:
+        """``cchc_message_catalogs`` answers: (domain, localedir) pairs."""
+        return [pair for answer in self._call("cchc_message_catalogs") for pair in answer or ()]
 
     def rule_kinds(self) -> list[type[Any]]:
         return [k for answer in self._call("cchc_rule_kinds") for k in answer or ()]

@@ -163,7 +163,7 @@ def deciding_reasons(rating: LeaderRating) -> list[Reason]:
     of "HTNV" wants to know what stood between it and HTTNV. (The facts the rule restates
     are in the unit table already.)"""
     decisive: list[Reason] = [x for x in rating.reasons if not x.rule.endswith(".facts")]
-    if len(decisive) >= 2 and decisive[-2].text.startswith("not "):
+    if len(decisive) >= 2 and str(decisive[-2].text).startswith("not "):
         return decisive[-2:]
     return decisive[-1:]
 

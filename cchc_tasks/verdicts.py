@@ -22,6 +22,7 @@ import attrs
 from . import _display
 from .config import Config
 from .errors import NotFoundError, ValidationError
+from .i18n import Lang, Text, render
 from .ratings import Band, Rating
 from .results import Absence, Assessment, Discipline, PersonRating, Result, UnitSanction
 from .targets import IndicatorFacts, Outcome, Rule, Target
@@ -31,7 +32,6 @@ from .units import Category, Headship, Person, Unit
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .labels import Lang
 
 __all__ = [
     "Cap",
@@ -55,15 +55,23 @@ __all__ = [
 @attrs.frozen
 class Reason:
     """One step of reasoning: the ``rule`` that spoke, what it found (``text``, with the
-    numbers), and the legal ``source``."""
+    numbers), and the legal ``source``.
+
+    ``text`` is a :class:`~cchc_tasks.i18n.Message` (a message id and its parameters,
+    rendered in the reader's language) or a sentence shown as written. ``str(reason)``
+    is English, for programs and logs; people's outputs call :meth:`render`."""
 
     rule: str
-    text: str
+    text: Text
     source: str = ""
 
-    def __str__(self) -> str:
+    def render(self, lang: Lang = "vi") -> str:
+        """The reason in ``lang``: what was found, then the rule and its source."""
         where = f"{self.rule}; {self.source}" if self.source else self.rule
-        return f"{self.text} [{where}]"
+        return f"{render(self.text, lang)} [{where}]"
+
+    def __str__(self) -> str:
+        return self.render("en")
 
 
 @attrs.frozen

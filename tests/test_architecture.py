@@ -33,6 +33,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "_display",
             "_markers",
             "ratings",
+            "i18n",
         ),
     ),
     (

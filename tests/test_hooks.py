@@ -9,11 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import write_po
 
 import cchc_tasks as ct
 from cchc_tasks import hookspecs
+from cchc_tasks.i18n import Message, catalog_problems
 
 D = dt.date
 
@@ -101,6 +106,43 @@ def test_hook_cchc_leader_caps() -> None:
     r = tracker(NoExcellence()).evaluate(2024).leaders["h-a"]
     assert (r.base, r.rating) == (ct.Rating.EXCELLENT, ct.Rating.GOOD)
     assert r.caps[0].reason.rule == "province.no-excellence"
+
+
+class CatalogedCap:
+    """A province's cap whose reason is a message of the plugin's own catalogs."""
+
+    def __init__(self, localedir: Path) -> None:
+        self.localedir = localedir
+
+    @ct.hookimpl
+    def cchc_message_catalogs(self) -> list[tuple[str, Path]]:
+        return [("province_rules", self.localedir)]
+
+    @ct.hookimpl
+    def cchc_leader_caps(self, head: ct.HeadFacts, ruleset: str) -> list[ct.Cap]:
+        text = Message("no-excellence", {"share": 12.5}, domain="province_rules")
+        return [ct.Cap(ct.Rating.GOOD, ct.Reason("province.no-excellence", text))]
+
+
+def write_catalogs(folder: Path, domain: str, texts: dict[str, tuple[str, str]]) -> None:
+    for index, lang in enumerate(("vi", "en")):
+        catalog = Catalog(locale=lang, domain=domain)
+        for id, words in texts.items():
+            catalog.add(id, words[index])
+        out = folder / lang / "LC_MESSAGES"
+        out.mkdir(parents=True)
+        with (out / f"{domain}.po").open("wb") as po, (out / f"{domain}.mo").open("wb") as mo:
+            write_po(po, catalog)
+            write_mo(mo, catalog)
+
+
+def test_hook_cchc_message_catalogs(tmp_path: Path) -> None:
+    texts = {"no-excellence": ("tỉnh chưa xét HTXSNV ({share}%)", "no HTXSNV this year ({share}%)")}
+    write_catalogs(tmp_path, "province_rules", texts)
+    assert catalog_problems("province_rules", tmp_path) == []
+    cap = tracker(CatalogedCap(tmp_path)).evaluate(2024).leaders["h-a"].caps[0]
+    assert cap.reason.render("vi") == "tỉnh chưa xét HTXSNV (12,5%) [province.no-excellence]"
+    assert str(cap.reason) == "no HTXSNV this year (12.5%) [province.no-excellence]"
 
 
 def test_hook_cchc_rule_kinds() -> None:

@@ -122,7 +122,7 @@ def value_text(value: Any, lang: Lang) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
-        return t("misc.yes" if value else "misc.no", lang)
+        return t("misc.yes", lang) if value else t("misc.no", lang)
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return date_text(dt.date.fromisoformat(value), lang)
     if isinstance(value, list) and all(isinstance(item, str) for item in value):

@@ -33,6 +33,7 @@ from ..errors import (
     StoreError,
     ValidationError,
 )
+from ..i18n import register_catalog
 from ..plugins import EnabledPlugins, Hooks, enable_entrypoints
 from ..store import Store
 from ..targets import register_rule_kind
@@ -145,6 +146,8 @@ class Session:
         hooks = Hooks(enabled.pm)
         for kind in hooks.rule_kinds():
             register_rule_kind(kind)
+        for domain, localedir in hooks.message_catalogs():
+            register_catalog(domain, localedir)
         settings: Settings | None = None
         error: CchcError | None = None
         try:
