@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol
 
 import attrs
 
 from .config import Config
 from .errors import RuleError, ValidationError
+from .i18n import Message, Text
 from .plans import Plan
 from .plugins import Hooks
 from .ratings import Rating
@@ -205,8 +206,12 @@ class _Run:
         for uid, result in scored.items():
             if uid in recorded:
                 r = recorded[uid]
-                by = f" by {r.by}" if r.by else ""
-                scored[uid] = attrs.evolve(result, rating=r.rating, rating_reason=f"recorded{by}")
+                why = (
+                    Message.of("evaluation.recorded_by", by=r.by)
+                    if r.by
+                    else Message.of("evaluation.recorded")
+                )
+                scored[uid] = attrs.evolve(result, rating=r.rating, rating_reason=why)
             else:
                 rating, why = derive_unit_rating(result.facts)
                 scored[uid] = attrs.evolve(result, rating=rating, rating_reason=why)
@@ -222,8 +227,9 @@ class _Run:
         found = self.source.results(indicator=target.indicator, unit=target.unit, year=year)
         before = self.source.results(indicator=target.indicator, unit=target.unit, year=year - 1)
         r = found[0] if found else None
+        note: Text = ""
         if before:
-            previous, note = before[0].value, ""
+            previous = before[0].value
         else:
             previous, note = self._previous_across_succession(target, year - 1)
         return IndicatorFacts(
@@ -237,7 +243,7 @@ class _Run:
             previous_note=note,
         )
 
-    def _previous_across_succession(self, target: Target, year: int) -> tuple[float | None, str]:
+    def _previous_across_succession(self, target: Target, year: int) -> tuple[float | None, Text]:
         """The value of ``year`` for a unit without a result of its own that year, from
         the units it succeeded, by the configured policy (rule R17); and a note saying how
         (empty when the unit has no predecessors)."""
@@ -246,35 +252,36 @@ class _Run:
         if not predecessors:
             return None, ""
         policy = self.config.succession.policy(target.id)
-        names = ", ".join(u.id for u in predecessors)
+        unit = self._name(uid)
+        names = [self._name(u.id) for u in predecessors]
         if policy == "not_comparable":
-            return None, (
-                f"no comparable previous year: {uid} succeeded {names} "
-                "(succession policy 'not_comparable')"
-            )
+            return None, Message.of("evaluation.succession.not_comparable", unit=unit, names=names)
         merged = [u for u in predecessors if u.successors == (uid,)]
         if not merged:
-            return None, (
-                f"no previous-year value: {uid} was split off {names}, whose value is not "
-                "carried over (rule R17)"
-            )
+            return None, Message.of("evaluation.succession.split", unit=unit, names=names)
         values: dict[str, float] = {}
         for u in merged:
             found = self.source.results(indicator=target.indicator, unit=u.id, year=year)
             if found and found[0].value is not None:
                 values[u.id] = found[0].value
-        missing = [u.id for u in merged if u.id not in values]
+        missing = [self._name(u.id) for u in merged if u.id not in values]
         if not values:
-            return None, (
-                f"no previous-year value: none of the units merged into {uid} ({names}) has "
-                f"a {target.indicator} value for {year}"
+            return None, Message.of(
+                "evaluation.succession.no_value",
+                unit=unit,
+                names=names,
+                indicator=target.indicator,
+                year=year,
             )
-        shown = ", ".join(f"{k} {v:g}" for k, v in values.items())
-        lacking = ""
+        shown = [
+            Message.of("evaluation.succession.value", unit=self._name(k), value=v)
+            for k, v in values.items()
+        ]
+        lacking: Text = ""
         if len(missing) > 3:
-            lacking = f"; {len(missing)} other merged units without a value"
+            lacking = Message.of("evaluation.succession.lacking_count", n=len(missing))
         elif missing:
-            lacking = f"; without a value: {', '.join(missing)}"
+            lacking = Message.of("evaluation.succession.lacking", names=missing)
         if policy == "weighted":
             weight_indicator = self.config.succession.weight_indicator
             weights: dict[str, float] = {}
@@ -285,21 +292,29 @@ class _Run:
             unweighted = [k for k in values if k not in weights]
             total = sum(weights.values())
             if unweighted or total <= 0:
-                return None, (
-                    f"no previous-year value: no {weight_indicator} {year} to weight "
-                    f"{', '.join(unweighted or values)} by (succession policy 'weighted')"
+                return None, Message.of(
+                    "evaluation.succession.no_weights",
+                    weight=weight_indicator,
+                    year=year,
+                    names=[self._name(k) for k in unweighted or values],
                 )
             previous = sum(values[k] * weights[k] for k in values) / total
-            return previous, (
-                f"previous year of {uid} = mean of the merged units' {year} values "
-                f"({shown}) weighted by {weight_indicator} (succession policy "
-                f"'weighted'{lacking})"
+            return previous, Message.of(
+                "evaluation.succession.weighted",
+                unit=unit,
+                year=year,
+                values=shown,
+                weight=weight_indicator,
+                lacking=lacking,
             )
         previous = sum(values.values()) / len(values)
-        return previous, (
-            f"previous year of {uid} = mean of the merged units' {year} values ({shown}) "
-            f"(succession policy 'mean'{lacking})"
+        return previous, Message.of(
+            "evaluation.succession.mean", unit=unit, year=year, values=shown, lacking=lacking
         )
+
+    def _name(self, uid: str) -> str:
+        unit = self.all_units.get(uid)
+        return unit.name if unit is not None else uid
 
     def judge_target(self, target: Target) -> TargetResult:
         plan = self.source.plan(target.plan)
@@ -307,28 +322,41 @@ class _Run:
             return TargetResult(
                 target,
                 Outcome.NOT_APPLICABLE,
-                f"{self.year} is outside plan {plan.id} ({plan.start.year}–{plan.end.year})",
+                Message.of(
+                    "evaluation.outside_plan",
+                    year=self.year,
+                    plan=plan.title,
+                    first=plan.start.year,
+                    last=plan.end.year,
+                ),
                 target.rule,
             )
         unit = self.all_units.get(target.unit)
         if unit is not None and target.unit not in self.units:
             return TargetResult(
-                target, Outcome.NOT_APPLICABLE, _not_in_force(unit, self.year), target.rule
+                target,
+                Outcome.NOT_APPLICABLE,
+                _not_in_force(unit, self.year, self._name),
+                target.rule,
             )
         rule = target.rule
-        note, stretch, stretch_outcome = "", None, None
+        note: Text = ""
+        stretch, stretch_outcome = None, None
         try:
             if target.ratchet:
                 tightened = self._tightened(target, plan)
                 if tightened is not None and target.ratchet == "binding":
-                    note, rule = f" (binding ratchet: {tightened.describe()})", tightened
+                    note = Message.of("evaluation.ratchet", rule=tightened.describe())
+                    rule = tightened
                 elif tightened is not None:
                     stretch = tightened
             facts = self._facts_for(target, self.year)
             judgement = rule.judge(facts)
             if stretch is not None:
                 stretch_outcome = stretch.judge(facts).outcome
-                note = f" (stretch {stretch.describe()}: {stretch_outcome.value})"
+                note = Message.of(
+                    "evaluation.stretch", rule=stretch.describe(), outcome=stretch_outcome
+                )
         except RuleError:
             raise
         except Exception as exc:
@@ -340,7 +368,9 @@ class _Run:
         return TargetResult(
             target,
             judgement.outcome,
-            judgement.reason + note,
+            Message.of("evaluation.with_note", reason=judgement.reason, note=note)
+            if note
+            else judgement.reason,
             rule,
             facts,
             self._breakdown(target, facts),
@@ -423,7 +453,12 @@ class _Run:
         name = self.ruleset.name if self.ruleset else None
         if self.ruleset is None:
             decision = RatingDecision(
-                None, (Reason("evaluation.ruleset", f"no rule set is in force for {self.year}"),)
+                None,
+                (
+                    Reason(
+                        "evaluation.ruleset", Message.of("evaluation.no_ruleset", year=self.year)
+                    ),
+                ),
             )
             caps: list[Cap] = []
         else:
@@ -432,7 +467,7 @@ class _Run:
                 (
                     Reason(
                         "evaluation.ruleset",
-                        f"no plugin gives base ratings under rule set {self.ruleset.name}",
+                        Message.of("evaluation.no_base_rating", ruleset=self.ruleset.name),
                     ),
                 ),
             )
@@ -597,7 +632,7 @@ class _HeadContext:
         )
 
 
-def derive_unit_rating(facts: UnitFacts) -> tuple[Rating | None, str]:
+def derive_unit_rating(facts: UnitFacts) -> tuple[Rating | None, Message]:
     """A unit's collective rating derived from its task results with the thresholds of
     the heads' rules (``config.decree90``), and the reason with the figures: every task
     on time and half exceeded → HTXSNV; all completed, 80% on time → HTTNV; over 70%
@@ -606,11 +641,15 @@ def derive_unit_rating(facts: UnitFacts) -> tuple[Rating | None, str]:
     p = facts.config.decree90
     n = facts.counted - facts.pending
     if n == 0:
-        return None, f"derived: no tasks due by {facts.as_of}, not rated"
+        return None, Message.of("evaluation.derived_none", as_of=facts.as_of)
     done = facts.completed / n
-    figures = (
-        f"derived from its {n} tasks due by {facts.as_of}: {done:.0%} completed, "
-        f"{facts.on_time / n:.0%} on time, {facts.exceeded / n:.0%} exceeded"
+    figures = Message.of(
+        "evaluation.derived",
+        n=n,
+        as_of=facts.as_of,
+        done=done,
+        on_time=facts.on_time / n,
+        exceeded=facts.exceeded / n,
     )
     if facts.on_time == n and facts.exceeded / n >= p.excellent_exceeded_share:
         return Rating.EXCELLENT, figures
@@ -621,17 +660,24 @@ def derive_unit_rating(facts: UnitFacts) -> tuple[Rating | None, str]:
     if done < p.not_completed_share:
         return Rating.NOT_COMPLETED, figures
     if p.undecided == "KHTNV":
-        return Rating.NOT_COMPLETED, f"{figures}; between the lines, KHTNV as configured [I]"
-    return Rating.COMPLETED, f"{figures}; between the lines, counted HTNV (mildest) [I]"
+        return Rating.NOT_COMPLETED, Message.of("evaluation.between_configured", figures=figures)
+    return Rating.COMPLETED, Message.of("evaluation.between_mildest", figures=figures)
 
 
-def _not_in_force(unit: Unit, year: int) -> str:
+def _not_in_force(unit: Unit, year: int, name: Callable[[str], str]) -> Message:
     """Why a unit's target does not apply in ``year``: it had ended, or not yet begun."""
     if unit.valid_to is not None and unit.valid_to.year < year:
-        successors = f"; successors: {', '.join(unit.successors)}" if unit.successors else ""
-        return f"unit {unit.id} ended on {unit.valid_to.isoformat()}{successors}"
-    start = unit.valid_from.isoformat() if unit.valid_from else "later"
-    return f"unit {unit.id} exists from {start}, not in {year}"
+        if unit.successors:
+            return Message.of(
+                "evaluation.unit_ended_succeeded",
+                unit=unit.name,
+                on=unit.valid_to,
+                successors=[name(u) for u in unit.successors],
+            )
+        return Message.of("evaluation.unit_ended", unit=unit.name, on=unit.valid_to)
+    if unit.valid_from is None:
+        return Message.of("evaluation.unit_not_yet", unit=unit.name, year=year)
+    return Message.of("evaluation.unit_from", unit=unit.name, start=unit.valid_from, year=year)
 
 
 def _rank_in_peer_groups(

@@ -260,11 +260,13 @@ def _fields(template: str) -> dict[str, str]:
 
 
 def _sample(spec: str) -> object:
+    """A value that fits a placeholder's format spec: a number for a number's spec, a
+    list for a separator (``{names:, }``), else a word."""
     if spec.endswith("d"):
         return 1234
-    if spec and (spec[-1] in "efg%" or spec[-1:].isdigit() or "," in spec):
+    if spec and spec[-1] in "efg%":
         return 1234.5
-    return "x"
+    return ["x", "y"] if spec else "x"
 
 
 def _message_problems(id: str, vi: str, en: str | None) -> list[str]:

@@ -36,7 +36,8 @@ import attrs
 from . import _display
 from .charts import figure_png, plot_completion, plot_indicator, plot_ratings
 from .errors import CchcError, ValidationError
-from .evaluation import Evaluation, LeaderRating, TargetResult, UnitResult
+from .evaluation import Evaluation, LeaderRating, Reason, RuleSet, TargetResult, UnitResult
+from .i18n import Message, has_message, render
 from .labels import (
     OUTCOME_COLOURS,
     Lang,
@@ -116,7 +117,30 @@ class _Col:
 
 
 def _code(value: Any) -> Any:
+    if isinstance(value, (tuple, Reason, Message)):
+        return _words(value, "en")
+    if isinstance(value, RuleSet):
+        return value.name
     return value.value if isinstance(value, enum.Enum) else value
+
+
+def _words(value: Any, lang: Lang) -> str:
+    """Reasons and messages as people read them in ``lang``; several joined by "; "."""
+    if isinstance(value, tuple):
+        return "; ".join(_words(v, lang) for v in value)
+    if isinstance(value, Reason):
+        return value.render(lang)
+    return render(value, lang)
+
+
+def _ruleset(value: RuleSet | str | None, lang: Lang) -> str:
+    if isinstance(value, RuleSet):
+        return render(value.title, lang)
+    return value or "—"
+
+
+def _subject_kind(kind: str, lang: Lang) -> str:
+    return t(f"subject.{kind}", lang) if has_message(f"subject.{kind}", lang) else kind
 
 
 def _frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[_Col], labels: Lang | None) -> Any:
@@ -371,11 +395,11 @@ _LEADER_COLUMNS = (
     _Col("start", "col.start", kind="date"),
     _Col("end", "col.end", kind="date"),
     _Col("months", "col.months", _months),
-    _Col("ruleset", "col.ruleset"),
+    _Col("ruleset", "col.ruleset", _ruleset),
     _Col("base", "col.base", _rating, kind="rating"),
     _Col("rating", "col.rating", _rating, kind="rating"),
-    _Col("reason", "col.reason"),
-    _Col("caps", "col.caps"),
+    _Col("reason", "col.reason", _words),
+    _Col("caps", "col.caps", _words),
 )
 _TARGET_COLUMNS = (
     _Col("target", "col.id"),
@@ -383,19 +407,19 @@ _TARGET_COLUMNS = (
     _Col("indicator", "col.indicator", indicator_label),
     _Col("unit", "col.unit_id"),
     _Col("outcome", "col.outcome", outcome_label),
-    _Col("rule", "col.rule"),
+    _Col("rule", "col.rule", _words),
     _Col("value", "col.value"),
     _Col("rank", "col.rank", kind="int"),
     _Col("of", "col.of", kind="int"),
     _Col("previous", "col.previous"),
-    _Col("reason", "col.reason"),
+    _Col("reason", "col.reason", _words),
 )
 _RECOMMENDATION_COLUMNS = (
     _Col("kind", "col.kind", recommendation_label),
     _Col("subject", "col.subject"),
-    _Col("subject_kind", "col.subject_kind"),
+    _Col("subject_kind", "col.subject_kind", _subject_kind),
     _Col("name", "col.name"),
-    _Col("reason", "col.reason"),
+    _Col("reason", "col.reason", _words),
     _Col("rule", "col.rule"),
     _Col("source", "col.source"),
 )
@@ -436,11 +460,16 @@ def _leader_rows(ev: Evaluation) -> list[dict[str, Any]]:
             "start": r.headship.start,
             "end": r.headship.end,
             "months": r.months,
-            "ruleset": r.ruleset,
+            "ruleset": ev.ruleset
+            if ev.ruleset is not None and ev.ruleset.name == r.ruleset
+            else r.ruleset,
             "base": r.base,
             "rating": r.rating,
-            "reason": "; ".join(str(x) for x in r.reasons if not x.rule.endswith(".facts")),
-            "caps": "; ".join(f"{c.rating.code}: {c.reason}" for c in r.caps),
+            "reason": tuple(x for x in r.reasons if not x.rule.endswith(".facts")),
+            "caps": tuple(
+                Message.of("misc.cap_reason", code=c.rating.code, reason=c.reason.text)
+                for c in r.caps
+            ),
         }
         for r in ratings
     ]
@@ -457,7 +486,7 @@ def _target_rows(ev: Evaluation) -> list[dict[str, Any]]:
                 "indicator": r.target.indicator,
                 "unit": r.target.unit,
                 "outcome": r.outcome,
-                "rule": str(r.rule),
+                "rule": r.rule.describe(),
                 "value": None if facts is None else facts.value,
                 "rank": None if facts is None else facts.rank,
                 "of": None if facts is None else facts.of,
@@ -670,10 +699,10 @@ def unit_result_html(result: UnitResult, *, lang: Lang = "vi") -> str:
     out = html_pairs(f"{u.unit.name} — {u.facts.year}", pairs)
     rows = tuple(
         (
-            Cell(c.name),
+            Cell(render(c.name, lang)),
             Cell(number_text(c.points, lang), number=True),
             Cell(number_text(c.maximum, lang), number=True),
-            Cell(f"{c.reason} [{c.rule}]"),
+            Cell(f"{render(c.reason, lang)} [{c.rule}]"),
         )
         for c in u.criteria
     )
@@ -697,8 +726,10 @@ def leader_rating_html(rating: LeaderRating, *, lang: Lang = "vi") -> str:
         (t("col.base", lang), rating_cell(r.base, lang)),
         (t("col.rating", lang), rating_cell(r.rating, lang)),
     ]
-    pairs += [(t("col.reason", lang), Cell(str(x))) for x in r.reasons]
-    pairs += [(t("col.caps", lang), Cell(f"{c.rating.code}: {c.reason}")) for c in r.caps]
+    pairs += [(t("col.reason", lang), Cell(x.render(lang))) for x in r.reasons]
+    pairs += [
+        (t("col.caps", lang), Cell(f"{c.rating.code}: {c.reason.render(lang)}")) for c in r.caps
+    ]
     return html_pairs(f"{r.person} — {r.unit}", pairs)
 
 
@@ -710,9 +741,9 @@ def target_result_html(result: TargetResult, *, lang: Lang = "vi") -> str:
         (t("col.id", lang), Cell(r.target.id)),
         (t("col.indicator", lang), Cell(indicator_label(r.target.indicator, lang))),
         (t("col.unit_id", lang), Cell(r.target.unit)),
-        (t("col.rule", lang), Cell(str(r.rule))),
+        (t("col.rule", lang), Cell(render(r.rule.describe(), lang))),
         (t("col.outcome", lang), Cell(outcome_label(r.outcome, lang), OUTCOME_COLOURS[r.outcome])),
-        (t("col.reason", lang), Cell(r.reason)),
+        (t("col.reason", lang), Cell(render(r.reason, lang))),
     ]
     return html_pairs(r.target.title or r.target.id, pairs)
 

@@ -2,8 +2,7 @@
 
 :func:`text_report` gives the plain-text annual report the demo prints: targets with
 outcome and reason, unit scores and bands, each head's rating with reasons, and the
-recommendations. Headings are bilingual; data and labels shown to officials stay
-Vietnamese.
+recommendations, in one language (Vietnamese by default).
 
 :func:`annual_report` gives the report a district files at the end of the year, "Báo
 cáo kết quả thực hiện nhiệm vụ CCHC năm Y" (in English "Report on the CCHC tasks of year
@@ -36,13 +35,13 @@ from .charts import figure_png, plot_completion, plot_indicator, plot_ratings
 from .errors import CchcError, ValidationError
 from .evaluation import Evaluation
 from .exports import write_evaluation_xlsx
+from .i18n import render
 from .labels import Lang, check_lang, date_text, indicator_label, recommendation_label
 from .labels import t as _t
 from .tables import (
     Cell,
     OverdueTask,
     Table,
-    deciding_reasons,
     decisive_reasons,
     evaluation_tables,
     heads_table,
@@ -100,67 +99,8 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     return out
 
 
-def text_report(ev: Evaluation, *, reasons: bool = True) -> str:
-    """The annual report "Kết quả thực hiện nhiệm vụ CCHC năm Y" as plain text."""
-    rs = ev.ruleset.title if ev.ruleset else "none in force"
-    lines = [
-        f"KẾT QUẢ THỰC HIỆN NHIỆM VỤ CCHC NĂM {ev.year} / CCHC results {ev.year}",
-        f"As of {ev.as_of.isoformat()}; rule set: {rs}",
-        f"Produced by: {ev.provenance()}",
-        "",
-        "Targets / Mục tiêu",
-    ]
-    for tid, t in ev.targets.items():
-        lines.append(f"  [{t.outcome.value:<14}] {tid}: {t.target.title or t.target.indicator}")
-        lines.append(f"      {t.reason}")
-    lines += ["", "Units / Đơn vị"]
-    rows = []
-    for u in sorted(ev.units.values(), key=lambda u: (u.unit.kind, u.unit.id)):
-        f = u.facts
-        rows.append(
-            [
-                u.unit.name + _part_of_year(u.unit.valid_from, u.unit.valid_to, ev.year),
-                str(f.counted),
-                str(f.on_time),
-                str(f.late),
-                str(f.overdue),
-                str(f.exceeded),
-                "—" if u.score is None else f"{u.score:.1f}",
-                "—" if u.band is None else str(u.band),
-                "—" if u.rank is None else f"{u.rank}/{u.of}",
-            ]
-        )
-    lines += [
-        "  " + x
-        for x in _table(
-            ["Đơn vị", "Tasks", "On time", "Late", "Overdue", "Exceeded", "Score", "Band", "Rank"],
-            rows,
-        )
-    ]
-    lines += _unit_changes(ev)
-    lines += ["", "Heads / Người đứng đầu"]
-    for r in sorted(ev.ratings, key=lambda r: (r.unit, r.headship.start)):
-        rating = "not rated" if r.rating is None else f"{r.rating.code} ({r.rating.label_vi})"
-        if r.undecided is not None:
-            rating = f"undecided {r.undecided[0].code}/{r.undecided[1].code}: the authority decides"
-        served = _part_of_year(r.headship.start, r.headship.end, ev.year, both=True)
-        lines.append(
-            f"  {ev.names.get(r.person, r.person)} — {ev.names.get(r.unit, r.unit)}"
-            f" ({r.months:.1f} months{served}): {rating}"
-        )
-        if reasons:
-            lines += [f"      · {x}" for x in deciding_reasons(r)]
-            lines += [f"      · cap {c.rating.code}: {c.reason}" for c in r.caps]
-    if ev.recommendations:
-        lines += ["", "Recommendations / Kiến nghị"]
-        for rec in ev.recommendations:
-            name = ev.names.get(rec.subject, rec.subject)
-            lines.append(f"  {recommendation_label(rec.kind)}: {name} — {rec.reason.text}")
-    return "\n".join(lines)
-
-
 def _part_of_year(
-    start: dt.date | None, end: dt.date | None, year: int, *, both: bool = False
+    start: dt.date | None, end: dt.date | None, year: int, lang: Lang, *, both: bool = False
 ) -> str:
     """ " (từ 01/07/2025)", " (đến 30/06/2025)" for a period that covers only part of the
     year (with ``both``, ", 01/01/2025–30/06/2025"); "" for the whole year."""
@@ -169,35 +109,72 @@ def _part_of_year(
     ends = end is not None and end < last
     if not begins and not ends:
         return ""
-    if both:
-        a, b = max(start or first, first), min(end or last, last)
-        return f", {a:%d/%m/%Y}–{b:%d/%m/%Y}"
-    if begins and ends:
-        return f" ({start:%d/%m/%Y}–{end:%d/%m/%Y})"
-    return f" (từ {start:%d/%m/%Y})" if begins else f" (đến {end:%d/%m/%Y})"
+    a, b = max(start or first, first), min(end or last, last)
+    if both or (begins and ends):
+        period = f"{date_text(a, lang)}–{date_text(b, lang)}"
+        return f", {period}" if both else f" ({period})"
+    key = "text.from" if begins else "text.until"
+    return f" ({_t(key, lang, date=date_text(a if begins else b, lang))})"
 
 
-def _unit_changes(ev: Evaluation) -> list[str]:
+def _unit_changes(ev: Evaluation, lang: Lang) -> list[str]:
     """The units that began or ended during the year, with their successors: the unit
     tree the evaluation used changed on those dates (rule R17)."""
     lines = []
     for u in sorted(ev.units.values(), key=lambda u: (u.unit.valid_to or dt.date.max, u.unit.id)):
         unit = u.unit
         if unit.valid_to is not None and unit.valid_to.year == ev.year:
-            after = ", ".join(f"{ev.names.get(s, s)} ({s})" for s in unit.successors) or "—"
-            lines.append(f"  {unit.name} ({unit.id}): until {unit.valid_to:%d/%m/%Y} → {after}")
+            after = ", ".join(ev.names.get(s, s) for s in unit.successors) or "—"
+            until = _t("text.until", lang, date=date_text(unit.valid_to, lang))
+            lines.append(f"  {unit.name}: {until} → {after}")
     for u in sorted(ev.units.values(), key=lambda u: u.unit.id):
         unit = u.unit
         if unit.valid_from is not None and unit.valid_from.year == ev.year:
-            lines.append(f"  {unit.name} ({unit.id}): from {unit.valid_from:%d/%m/%Y}")
+            since = _t("text.from", lang, date=date_text(unit.valid_from, lang))
+            lines.append(f"  {unit.name}: {since}")
     if not lines:
         return []
-    return [
-        "",
-        "Unit changes / Sắp xếp đơn vị (tasks due before a change stay with the old unit;"
-        " each head is rated once, for the post held at the evaluation date)",
-        *lines,
-    ]
+    return ["", _t("text.unit_changes", lang), *lines]
+
+
+def text_report(ev: Evaluation, *, reasons: bool = True, lang: Lang = "vi") -> str:
+    """The annual report "Kết quả thực hiện nhiệm vụ CCHC năm Y" as plain text, in
+    ``lang`` (Vietnamese by default), worded as the tables of the other formats."""
+    lang = check_lang(lang)
+    title, heading = _heading_lines(ev, lang)
+    lines = [title.upper(), *heading, "", _t("section.targets", lang)]
+    for target in targets_table(ev, lang).rows:
+        name, _indicator, outcome, reason = (cell.text for cell in target)
+        lines += [f"  [{outcome}] {name}", f"      {reason}"]
+    units = units_table(ev, lang)
+    lines += ["", units.title]
+    lines += ["  " + x for x in _table(units.headers, [[c.text for c in r] for r in units.rows])]
+    lines += _unit_changes(ev, lang)
+    lines += ["", _t("section.heads", lang)]
+    for r in sorted(ev.ratings, key=lambda r: (r.unit, r.headship.start)):
+        if r.undecided is not None:
+            rating = _t(
+                "text.undecided", lang, lower=r.undecided[0].code, upper=r.undecided[1].code
+            )
+        elif r.rating is None:
+            rating = _t("misc.not_rated", lang)
+        else:
+            rating = r.rating.code
+        served = _part_of_year(r.headship.start, r.headship.end, ev.year, lang, both=True)
+        months = _t("text.months", lang, months=round(r.months, 1))
+        lines.append(
+            f"  {ev.names.get(r.person, r.person)} — {ev.names.get(r.unit, r.unit)}"
+            f" ({months}{served}): {rating}"
+        )
+        if reasons:
+            lines += [f"      · {x}" for x in decisive_reasons(r, lang)]
+    if ev.recommendations:
+        lines += ["", _t("section.recommendations", lang)]
+        for rec in ev.recommendations:
+            name = ev.names.get(rec.subject, rec.subject)
+            kind = recommendation_label(rec.kind, lang)
+            lines.append(f"  {kind}: {name} — {rec.reason.render(lang)}")
+    return "\n".join(lines)
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -270,7 +247,7 @@ def html_pairs(title: str, pairs: Sequence[tuple[str, Cell]], *, level: int = 4)
 
 def _heading_lines(ev: Evaluation, lang: Lang) -> tuple[str, list[str]]:
     title = _t("report.title", lang, year=ev.year)
-    ruleset = ev.ruleset.title if ev.ruleset else _t("report.no_ruleset", lang)
+    ruleset = render(ev.ruleset.title, lang) if ev.ruleset else _t("report.no_ruleset", lang)
     units = [u for u in ev.units.values() if u.facts.counted]
     lines = [
         _t("report.as_of", lang, date=date_text(ev.as_of, lang))
@@ -286,7 +263,7 @@ def _heading_lines(ev: Evaluation, lang: Lang) -> tuple[str, list[str]]:
             late=sum(u.late for u in units),
             overdue=sum(u.overdue for u in units),
         ),
-        _t("report.provenance", lang, line=ev.provenance()),
+        _t("report.provenance", lang, line=ev.provenance(lang)),
     ]
     return title, lines
 

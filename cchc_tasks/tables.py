@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import attrs
 
+from .i18n import render
 from .labels import (
     OUTCOME_COLOURS,
     RATING_COLOURS,
@@ -153,8 +154,10 @@ def rating_cell(rating: Rating | None, lang: Lang = "vi") -> Cell:
 def decisive_reasons(rating: LeaderRating, lang: Lang = "vi") -> list[str]:
     """The reasons that decided a head's rating: the base rule's last word (the facts it
     restates are in the unit table already) and every cap that bound it."""
-    out = [str(x) for x in deciding_reasons(rating)]
-    out += [f"{t('misc.cap', lang, code=c.rating.code)}: {c.reason}" for c in rating.caps]
+    out = [x.render(lang) for x in deciding_reasons(rating)]
+    out += [
+        f"{t('misc.cap', lang, code=c.rating.code)}: {c.reason.render(lang)}" for c in rating.caps
+    ]
     return out
 
 
@@ -216,7 +219,7 @@ def targets_table(ev: Evaluation, lang: Lang = "vi", *, detail: bool = False) ->
         "col.outcome",
         lambda r: Cell(outcome_label(r.outcome, lang), OUTCOME_COLOURS[r.outcome]),
     )
-    reason: _Column[TargetResult] = ("col.reason", lambda r: Cell(r.reason))
+    reason: _Column[TargetResult] = ("col.reason", lambda r: Cell(render(r.reason, lang)))
     columns = [title, indicator, outcome, reason]
     if detail:
         columns = [
@@ -228,7 +231,7 @@ def targets_table(ev: Evaluation, lang: Lang = "vi", *, detail: bool = False) ->
             outcome,
             ("col.outcome_code", lambda r: Cell(r.outcome.value)),
             reason,
-            ("col.rule", lambda r: Cell(str(r.rule))),
+            ("col.rule", lambda r: Cell(render(r.rule.describe(), lang))),
         ]
     results = [r for _, r in sorted(ev.targets.items())]
     return _build("section.targets", columns, results, lang, "none.targets")
@@ -245,9 +248,18 @@ def _band(u: UnitResult, lang: Lang) -> Cell:
     return Cell(label, value=None if u.band is None else label)
 
 
-def _criteria(u: UnitResult) -> Cell:
+def _criteria(u: UnitResult, lang: Lang) -> Cell:
     return _lines(
-        f"{c.name}: {c.points:g}/{c.maximum:g} — {c.reason} [{c.rule}]" for c in u.criteria
+        t(
+            "misc.criterion",
+            lang,
+            name=c.name,
+            points=c.points,
+            maximum=c.maximum,
+            reason=c.reason,
+            rule=c.rule,
+        )
+        for c in u.criteria
     )
 
 
@@ -280,7 +292,7 @@ def units_table(ev: Evaluation, lang: Lang = "vi", *, detail: bool = False) -> T
             band,
             rank,
             ("col.of", lambda u: _num(u.of, lang)),
-            ("col.criterion", _criteria),
+            ("col.criterion", lambda u: _criteria(u, lang)),
         ]
     return _build("section.units", columns, ordered_units(ev), lang)
 
@@ -315,9 +327,12 @@ def heads_table(
             rating,
         ]
         if reasons:
-            columns.append(("col.reason", lambda r: _lines(r.reasons)))
+            columns.append(("col.reason", lambda r: _lines(x.render(lang) for x in r.reasons)))
             columns.append(
-                ("col.caps", lambda r: _lines(f"{c.rating.code}: {c.reason}" for c in r.caps))
+                (
+                    "col.caps",
+                    lambda r: _lines(f"{c.rating.code}: {c.reason.render(lang)}" for c in r.caps),
+                )
             )
     return _build("section.heads", columns, _ordered_ratings(ev), lang, "none.heads")
 
@@ -405,14 +420,14 @@ def recommendations_table(ev: Evaluation, lang: Lang = "vi", *, detail: bool = F
         "col.subject",
         lambda rec: Cell(name(rec.subject, rec.subject)),
     )
-    columns = [kind, subject, ("col.reason", lambda rec: Cell(str(rec.reason)))]
+    columns = [kind, subject, ("col.reason", lambda rec: Cell(rec.reason.render(lang)))]
     if detail:
         columns = [
             kind,
             ("col.subject_kind", lambda rec: Cell(rec.subject_kind)),
             ("col.id", lambda rec: Cell(rec.subject)),
             subject,
-            ("col.reason", lambda rec: Cell(rec.reason.text)),
+            ("col.reason", lambda rec: Cell(render(rec.reason.text, lang))),
             ("col.rule", lambda rec: Cell(rec.reason.rule)),
             ("col.source", lambda rec: Cell(rec.reason.source)),
         ]
@@ -433,7 +448,7 @@ def info_table(ev: Evaluation, lang: Lang = "vi") -> Table:
         ("col.source", Cell(ruleset.source if ruleset else "")),
         ("info.store_seq", _num(ev.store_seq, lang)),
         ("info.plugins", _lines(f"{n} {v}" for n, v in ev.plugins)),
-        ("info.provenance", Cell(ev.provenance())),
+        ("info.provenance", Cell(ev.provenance(lang))),
     ]
     columns: list[_Column[tuple[str, Cell]]] = [
         ("col.item", lambda pair: Cell(t(pair[0], lang))),

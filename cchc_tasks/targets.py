@@ -24,6 +24,7 @@ import attrs
 
 from ._fields import check_id, check_text, is_finite_number, nfc
 from .errors import RuleError, ValidationError
+from .i18n import Text
 from .plans import as_indicator
 
 __all__ = [
@@ -108,7 +109,7 @@ class IndicatorFacts:
     of: int | None = None
     previous: float | None = None
     source: str = ""
-    previous_note: str = ""
+    previous_note: Text = ""
 
     def describe(self) -> str:
         parts = []
@@ -119,7 +120,7 @@ class IndicatorFacts:
         if self.previous is not None:
             parts.append(f"previous year {_fmt(self.previous)}")
         if self.previous_note:
-            parts.append(self.previous_note)
+            parts.append(str(self.previous_note))
         shown = ", ".join(parts) if parts else "no result recorded"
         return f"{self.indicator} {self.year}: {shown}"
 

@@ -22,7 +22,7 @@ import attrs
 from . import _display
 from .config import Config
 from .errors import NotFoundError, ValidationError
-from .i18n import Lang, Text, render
+from .i18n import Lang, Message, Text, render
 from .ratings import Band, Rating
 from .results import Absence, Assessment, Discipline, PersonRating, Result, UnitSanction
 from .targets import IndicatorFacts, Outcome, Rule, Target
@@ -258,12 +258,20 @@ class UnitFacts:
         """Completed tasks flagged "hoàn thành vượt mức"."""
         return self._exceeded
 
-    def describe(self) -> str:
-        return (
-            f"{self.counted} tasks due in {self.year}: {self.on_time} on time, {self.late} "
-            f"late, {self.overdue} overdue, {self.pending} pending as of {self.as_of}"
-            + (f" ({self.exceeded} exceeded)" if self.exceeded else "")
-            + (f"; {self.cancelled} cancelled" if self.cancelled else "")
+    def describe(self) -> Message:
+        """The unit's tasks of the year in one sentence (a message: render it in a
+        language, or ``str()`` for English)."""
+        return Message.of(
+            "facts.unit",
+            counted=self.counted,
+            year=self.year,
+            on_time=self.on_time,
+            late=self.late,
+            overdue=self.overdue,
+            pending=self.pending,
+            as_of=self.as_of,
+            exceeded=Message.of("facts.exceeded", n=self.exceeded) if self.exceeded else "",
+            cancelled=Message.of("facts.cancelled", n=self.cancelled) if self.cancelled else "",
         )
 
 
@@ -281,7 +289,7 @@ class UnitResult:
     rank: int | None = None
     of: int | None = None
     rating: Rating | None = None
-    rating_reason: str = ""
+    rating_reason: Text = ""
 
     @property
     def unit(self) -> Unit:
@@ -311,16 +319,24 @@ class UnitResult:
     def exceeded(self) -> int:
         return self.facts.exceeded
 
-    def describe(self) -> str:
-        score = "no score" if self.score is None else f"score {self.score:.1f}"
-        band = f" ({self.band})" if self.band else ""
-        rank = f", rank {self.rank} of {self.of} in its peer group" if self.rank else ""
-        return f"{self.facts.describe()}; {score}{band}{rank}"
+    def describe(self) -> Message:
+        """The unit's facts, score, band and rank in one sentence (a message)."""
+        if self.score is None:
+            score: Message = Message.of("facts.no_score")
+        else:
+            score = Message.of("facts.score", score=self.score)
+        band = Message.of("facts.band", band=self.band) if self.band else ""
+        rank = Message.of("facts.rank", rank=self.rank, of=self.of) if self.rank else ""
+        return Message.of(
+            "facts.unit_result", facts=self.facts.describe(), score=score, band=band, rank=rank
+        )
 
-    def describe_rating(self) -> str:
-        """The unit's collective rating and where it comes from."""
-        code = "not rated" if self.rating is None else self.rating.code
-        return f"{code} ({self.rating_reason})" if self.rating_reason else code
+    def describe_rating(self) -> Message:
+        """The unit's collective rating and where it comes from (a message)."""
+        code: Text = Message.of("facts.not_rated") if self.rating is None else self.rating.code
+        if not self.rating_reason:
+            return Message.of("facts.rating", code=code)
+        return Message.of("facts.rating_because", code=code, reason=self.rating_reason)
 
     def _repr_html_(self) -> str:
         return _display.to_html(self)
@@ -340,7 +356,7 @@ class TargetResult:
 
     target: Target
     outcome: Outcome
-    reason: str
+    reason: Text
     rule: Rule
     facts: IndicatorFacts | None = None
     breakdown: str = ""
@@ -452,48 +468,70 @@ class Evaluation:
     #: The journal seq of the store's configuration in force (0: never configured).
     configuration_seq: int = 0
 
-    def provenance(self) -> str:
-        """What produced this evaluation, in one line: the rule set, every plugin
-        that took part (built-in rules included) with its version, the configuration
-        (province, and the journal seq of the store's configuration) and the store's
-        journal position."""
-        ruleset = self.ruleset.name if self.ruleset is not None else "none"
+    def provenance(self, lang: Lang = "vi") -> str:
+        """What produced this evaluation, in one line of ``lang``: the rule set, every
+        plugin that took part (built-in rules included) with its version, the
+        configuration (province, and the journal seq of the store's configuration) and
+        the store's journal position."""
         builtin = sorted({v for n, v in self.plugins if n.startswith("cchc_tasks.")})
         others = [f"{n} {v}" for n, v in self.plugins if not n.startswith("cchc_tasks.")]
-        plugins = ", ".join([*(f"built-in rules {v}" for v in builtin), *others]) or "none"
+        plugins: list[Text] = [
+            *(Message.of("provenance.builtin", version=v) for v in builtin),
+            *others,
+        ]
         where = (
-            f"store configuration of seq {self.configuration_seq}"
+            Message.of("provenance.configured", seq=self.configuration_seq)
             if self.configuration_seq
-            else "no store configuration"
+            else Message.of("provenance.not_configured")
         )
-        province = f"{self.config.province}, " if self.config.province else ""
-        return (
-            f"rule set {ruleset}; plugins {plugins}; configuration {province}{where}; "
-            f"store seq {self.store_seq}"
-        )
+        return Message.of(
+            "provenance.line",
+            ruleset=self.ruleset.name if self.ruleset is not None else Message.of("misc.none"),
+            plugins=plugins or [Message.of("misc.none")],
+            province=f"{self.config.province}, " if self.config.province else "",
+            where=where,
+            seq=self.store_seq,
+        ).render(lang)
 
-    def explain(self, id: str) -> str:
+    def explain(self, id: str, lang: Lang = "vi") -> str:
         """The whole reasoning behind a person's rating, a unit's score or a target's
-        outcome, as readable text."""
-        return f"{self._explain(id)}\n\nProduced by: {self.provenance()}"
+        outcome, as readable text in ``lang`` (Vietnamese by default)."""
+        return (
+            f"{self._explain(id, lang)}\n\n"
+            f"{Message.of('explain.produced_by', line=self.provenance(lang)).render(lang)}"
+        )
 
-    def _explain(self, id: str) -> str:
+    def _explain(self, id: str, lang: Lang) -> str:
         if id in self.leaders:
-            return "\n\n".join(self._explain_rating(r) for r in self.ratings if r.person == id)
-        if id in self.units:
-            return self._explain_unit(self.units[id])
-        if id in self.targets:
-            result = self.targets[id]
-            text = (
-                f"Target {id} ({result.target.indicator} of {result.target.unit}), "
-                f"{self.year}: {result.outcome.value}\n  rule: {result.rule}\n  "
-                f"{result.reason}"
+            return "\n\n".join(
+                self._explain_rating(r, lang) for r in self.ratings if r.person == id
             )
-            if result.breakdown:
-                lines = result.breakdown.splitlines()
-                text += "\n  computed from its parts:" + "".join(f"\n    {x}" for x in lines)
-            return text
+        if id in self.units:
+            return self._explain_unit(self.units[id], lang)
+        if id in self.targets:
+            return self._explain_target(id, lang)
         raise NotFoundError("person, unit or target in this evaluation", id, "explain.id")
+
+    def _explain_target(self, id: str, lang: Lang) -> str:
+        result = self.targets[id]
+        lines = [
+            Message.of(
+                "explain.target",
+                target=result.target.title or id,
+                indicator=result.target.indicator,
+                unit=self._name(result.target.unit),
+                year=self.year,
+                outcome=result.outcome,
+            ),
+            Message.of("explain.rule", rule=result.rule.describe()),
+            result.reason,
+        ]
+        text = "\n  ".join(render(x, lang) for x in lines)
+        if result.breakdown:
+            shown = render(result.breakdown, lang).splitlines()
+            text += "\n  " + Message.of("explain.computed").render(lang)
+            text += "".join(f"\n    {x}" for x in shown)
+        return text
 
     def to_dataframe(self, what: str = "units", *, labels: Lang | None = None) -> pd.DataFrame:
         """One part of the evaluation as a pandas DataFrame: ``"units"``, ``"leaders"``,
@@ -506,50 +544,69 @@ class Evaluation:
         return _display.to_html(self)
 
     def _name(self, id: str) -> str:
-        name = self.names.get(id)
-        return f"{name} ({id})" if name else id
+        return self.names.get(id) or id
 
-    def _explain_unit(self, u: UnitResult) -> str:
-        lines = [
-            f"Unit {self._name(u.unit.id)}, {self.year}",
-            f"  {u.describe()}",
-            f"  collective rating: {u.describe_rating()}",
+    def _explain_unit(self, u: UnitResult, lang: Lang) -> str:
+        lines: list[Text] = [
+            Message.of("explain.unit", unit=self._name(u.unit.id), year=self.year),
+            u.describe(),
+            Message.of("explain.collective", rating=u.describe_rating()),
         ]
-        for c in u.criteria:
-            lines.append(
-                f"  criterion {c.name}: {c.points:g} of {c.maximum:g}: {c.reason} [{c.rule}]"
+        lines += [
+            Message.of(
+                "explain.criterion",
+                name=c.name,
+                points=c.points,
+                maximum=c.maximum,
+                reason=c.reason,
+                rule=c.rule,
             )
-        return "\n".join(lines)
+            for c in u.criteria
+        ]
+        return "\n  ".join(render(x, lang) for x in lines)
 
-    def _explain_rating(self, r: LeaderRating) -> str:
-        title = self.ruleset.title if self.ruleset else "no rule set in force"
+    def _explain_rating(self, r: LeaderRating, lang: Lang) -> str:
+        title: Text = self.ruleset.title if self.ruleset else Message.of("explain.no_ruleset")
         if r.undecided is not None:
-            final = f"undecided between {r.undecided[0].code} and {r.undecided[1].code}"
+            final: Text = Message.of(
+                "explain.undecided", lower=r.undecided[0].code, upper=r.undecided[1].code
+            )
+        elif r.rating is None:
+            final = Message.of("misc.not_rated")
         else:
-            final = "not rated" if r.rating is None else f"{r.rating.code} ({r.rating.label_vi})"
-        category = f" ({r.category})" if r.category else ""
-        lines = [
-            f"{self._name(r.person)}: head of {self._name(r.unit)}{category} in {self.year}, "
-            f"{r.months:.1f} months worked in the year",
-            f"  rule set: {title}",
+            final = Message.of("explain.rating", code=r.rating.code, label=r.rating)
+        lines: list[Text] = [
+            Message.of(
+                "explain.head",
+                person=self._name(r.person),
+                unit=self._name(r.unit),
+                category=Message.of("explain.category", category=r.category) if r.category else "",
+                year=self.year,
+                months=round(r.months, 1),
+            ),
+            Message.of("explain.ruleset", title=title),
         ]
         for post in r.posts:
-            until = post.end.isoformat() if post.end else "still"
             lines.append(
-                f"  post held: head of {self._name(post.unit)} from {post.start.isoformat()} "
-                f"to {until}"
+                Message.of(
+                    "explain.post",
+                    unit=self._name(post.unit),
+                    start=post.start,
+                    end=post.end if post.end else Message.of("explain.still"),
+                )
             )
         if r.unit in self.units:
-            unit = self.units[r.unit]
-            lines.append(f"  unit: {unit.describe()}")
-        base = "none" if r.base is None else r.base.code
-        lines.append(f"  base rating: {base}")
-        lines.extend(f"    - {reason}" for reason in r.reasons)
-        for cap in r.caps:
-            lines.append(f"  cap at {cap.rating.code}: {cap.reason}")
-        lines.append(f"  final rating: {final}")
+            lines.append(Message.of("explain.unit_line", facts=self.units[r.unit].describe()))
+        base: Text = Message.of("misc.none") if r.base is None else r.base.code
+        lines.append(Message.of("explain.base", rating=base))
+        text = "\n  ".join(render(x, lang) for x in lines)
+        text += "".join(f"\n    - {reason.render(lang)}" for reason in r.reasons)
+        rest: list[Text] = [
+            Message.of("explain.cap", code=cap.rating.code, reason=cap.reason.render(lang))
+            for cap in r.caps
+        ]
+        rest.append(Message.of("explain.final", rating=final))
         if r.recorded is not None:
-            same = r.recorded == r.rating
-            flag = "same as computed" if same else "DIFFERS from the computed rating"
-            lines.append(f"  recorded official rating: {r.recorded.code} ({flag})")
-        return "\n".join(lines)
+            key = "explain.recorded_same" if r.recorded == r.rating else "explain.recorded_differs"
+            rest.append(Message.of(key, code=r.recorded.code))
+        return text + "".join(f"\n  {render(x, lang)}" for x in rest)

@@ -120,5 +120,5 @@ def test_the_notebook_shows_the_demo_a_table_a_chart_and_an_explanation(executed
     explained = _text(cells['weakest = leaders.sort_values(["rating", "name"]).iloc[0]'])
     leaders = tr.evaluate(2025).to_dataframe("leaders")
     weakest = leaders.sort_values(["rating", "name"]).iloc[0]
-    assert explained.startswith(f"{weakest['name']} ({weakest['person']}): head of ")
+    assert explained.startswith(f"{weakest['name']}: head of ")
     assert f"final rating: {weakest['rating']} (" in explained

@@ -239,10 +239,13 @@ def test_the_report_does_not_import_the_notebook() -> None:
     assert "import_module" not in source  # exports is imported as any module is
 
 
-def test_text_report_is_unchanged(ev: ct.Evaluation) -> None:
+def test_the_text_report_speaks_one_language_at_a_time(ev: ct.Evaluation) -> None:
     text = reports.text_report(ev)
-    assert text.startswith("KẾT QUẢ THỰC HIỆN NHIỆM VỤ CCHC NĂM 2025 / CCHC results 2025")
-    assert "Heads / Người đứng đầu" in text
+    assert text.startswith("BÁO CÁO KẾT QUẢ THỰC HIỆN NHIỆM VỤ CCHC NĂM 2025")
+    assert "Xếp loại người đứng đầu" in text and "Ratings of the heads" not in text
+    english = reports.text_report(ev, lang="en")
+    assert english.startswith("REPORT ON THE CCHC TASKS OF YEAR 2025")
+    assert "Ratings of the heads of units" in english and "Người đứng đầu" not in english
 
 
 # --- the command ------------------------------------------------------------------------------

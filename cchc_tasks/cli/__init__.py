@@ -34,6 +34,8 @@ from ..errors import CchcError, StoreCorruptError
 from . import _common as common
 from ._common import WIDE_COLUMN as WIDE_COLUMN  # importable from here, as it always was
 from ._common import BlockHelpFormatter, Command, Parser, UsageError, examples_block, plain_table
+from ._errors import LANG_ENV as LANG_ENV  # importable from here: the CLI's language variable
+from ._errors import cli_lang, error_text
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -232,6 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str]) -> int:
     """Parse and run; every error that is the user's to fix becomes one line."""
+    args: argparse.Namespace | None = None
     try:
         parser, _ = _build_parser()
         args = parser.parse_args(argv)
@@ -239,13 +242,14 @@ def _run(argv: Sequence[str]) -> int:
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     except UsageError as exc:
-        print(exc, file=sys.stderr)
+        print(_one_line(exc.text(cli_lang(getattr(args, "lang", None)))), file=sys.stderr)
         return EXIT_USER_ERROR
     except StoreCorruptError as exc:
-        print(f"cchc: {_one_line(exc)}", file=sys.stderr)
+        print(f"cchc: {error_text(exc, cli_lang(getattr(args, 'lang', None)))}", file=sys.stderr)
         return EXIT_TAMPERED
     except CchcError as exc:
-        print(f"cchc: {_one_line(exc)}", file=sys.stderr)
+        line = _one_line(error_text(exc, cli_lang(getattr(args, "lang", None))))
+        print(f"cchc: {line}", file=sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:
         # The reader stopped (``cchc log STORE | head``): nothing to say, nobody to say it to.
@@ -262,7 +266,7 @@ def _run(argv: Sequence[str]) -> int:
     return code
 
 
-def _one_line(exc: BaseException) -> str:
-    """An error's message on one line (an import error lists its bad rows on several: they
-    are kept, joined, so that nothing is lost)."""
-    return "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+def _one_line(message: str) -> str:
+    """A message on one line (an import error lists its bad rows on several: they are
+    kept, joined, so that nothing is lost)."""
+    return "; ".join(line.strip() for line in message.splitlines() if line.strip())

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 
 from .._tabular import neutralise
 from ..errors import CchcError, StoreError, ValidationError
+from ..i18n import Lang, Text, render
+from ._errors import error_text
 
 if TYPE_CHECKING:
     from ..tracker import Tracker
@@ -42,13 +44,27 @@ FORMATS = ("table", "json", "csv")
 class UsageError(Exception):
     """A command line that does not parse, or asks for something impossible.
 
-    ``main`` prints its one-line message and exits with status 1.
+    ``main`` prints its one-line message (:meth:`text`, in the command's language) and
+    exits with status 1. ``prefix`` names the command or the option; the problem is
+    ``message`` (words or a :class:`~cchc_tasks.i18n.Message`) or the error ``cause``.
     """
 
+    def __init__(self, prefix: str, message: Text = "", *, cause: CchcError | None = None) -> None:
+        self.prefix = prefix
+        self.message = message
+        self.cause = cause
+        super().__init__(self.text("en"))
 
-def fail(command: str, message: str) -> NoReturn:
+    def text(self, lang: Lang) -> str:
+        """The line in ``lang``."""
+        if self.cause is not None:
+            return f"{self.prefix}{error_text(self.cause, lang)}"
+        return f"{self.prefix}{render(self.message, lang)}"
+
+
+def fail(command: str, message: Text) -> NoReturn:
     """Stop ``cchc COMMAND`` with a one-line message that names the problem."""
-    raise UsageError(f"cchc {command}: {message}")
+    raise UsageError(f"cchc {command}: ", message)
 
 
 # --- Declaring and parsing commands ---------------------------------------------------------
@@ -63,7 +79,7 @@ def about(option: str, call: Callable[[], T]) -> T:
     try:
         return call()
     except CchcError as exc:
-        raise UsageError(f"cchc: {option}: {exc}") from exc
+        raise UsageError(f"cchc: {option}: ", cause=exc) from exc
 
 
 @contextlib.contextmanager
@@ -76,7 +92,7 @@ def naming(options: Mapping[str, str]) -> Iterator[None]:
         option = options.get(exc.field)
         if option is None:
             raise
-        raise UsageError(f"cchc: {option}: {exc}") from exc
+        raise UsageError(f"cchc: {option}: ", cause=exc) from exc
 
 
 _INVALID_CHOICE = re.compile(r"invalid choice: '(?P<got>[^']*)' \(choose from (?P<choices>.*)\)")
@@ -93,7 +109,7 @@ class Parser(argparse.ArgumentParser):
             close = difflib.get_close_matches(found["got"], choices, n=1, cutoff=0.5)
             if close:
                 message += f"; did you mean {close[0]!r}?"
-        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+        raise UsageError(f"{self.prog}: ", f"{message} (see {self.prog} --help)")
 
 
 class BlockHelpFormatter(argparse.HelpFormatter):

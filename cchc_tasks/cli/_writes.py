@@ -27,6 +27,7 @@ from ..labels import (
 )
 from ..tasks import TaskStatus
 from ._common import EXIT_OK, BlockHelpFormatter, open_store
+from ._errors import LANG_ENV, cli_lang
 
 if TYPE_CHECKING:
     from ..store import Change, Entry
@@ -38,9 +39,13 @@ _VALUE_WIDTH = 50
 
 
 def add_lang_option(parser: argparse.ArgumentParser) -> None:
-    """``--lang vi|en``: the language of what the command prints (Vietnamese by default)."""
+    """``--lang vi|en``: the language of what the command prints (Vietnamese by default,
+    or the ``CCHC_LANG`` environment variable's)."""
     parser.add_argument(
-        "--lang", choices=LANGS, default="vi", help="language of the output (default: vi)"
+        "--lang",
+        choices=LANGS,
+        default=cli_lang(),
+        help=f"language of the output and the errors (default: vi, or ${LANG_ENV})",
     )
 
 

@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import Message
 from ._common import (
     EXIT_OK,
     FORMATS,
@@ -120,7 +121,7 @@ def _run_history(args: argparse.Namespace) -> int:
         found = tr.history(args.id)
     if not found:
         # An id that never changed is an id that does not exist: a typo, most likely.
-        raise UsageError(f"cchc: ID: no object {args.id!r} in {args.store} (no change names it)")
+        raise UsageError("cchc: ID: ", Message.of("cli.no_object", id=args.id, store=args.store))
     if args.format != "text":
         rows = [_change_row(h.seq, h.at, h.actor, h.note, h.change) for h in found]
         value = [

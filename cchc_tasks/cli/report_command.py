@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ._common import EXIT_OK, Command, naming, open_store, parse_date, parse_year
+from ._writes import add_lang_option
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
@@ -17,7 +18,7 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
         help="md, html or xlsx (xlsx needs the excel extra); repeat for several; "
         "default: md and html",
     )
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="language (default: vi)")
+    add_lang_option(parser)
     parser.add_argument("--out", default=".", metavar="DIR", help="folder to write into")
     parser.add_argument(
         "--as-of",

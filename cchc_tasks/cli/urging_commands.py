@@ -313,6 +313,7 @@ def _add_explain_options(parser: argparse.ArgumentParser) -> None:
         help="the person's id or full name as recorded (or the id of a unit or target)",
     )
     parser.add_argument("--as-of", type=parse_date, metavar="DATE", help="evaluate as of this day")
+    add_lang_option(parser)
 
 
 def _person_id(tr: Tracker, given: str) -> str:
@@ -327,7 +328,7 @@ def _run_explain(args: argparse.Namespace) -> int:
     with open_store(args.store) as tr:
         person = _person_id(tr, args.person)
         evaluation = about("YEAR", lambda: tr.evaluate(args.year, as_of=args.as_of))
-        print(about("PERSON", lambda: evaluation.explain(person)))
+        print(about("PERSON", lambda: evaluation.explain(person, args.lang)))
     return EXIT_OK
 
 

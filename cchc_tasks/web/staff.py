@@ -165,7 +165,7 @@ async def explain(request: Request) -> Response:
         evaluation = app.evaluation(tracker, year, as_of)
         if person not in evaluation.leaders:
             return None
-        return tracker.person(person).name, evaluation.explain(person)
+        return tracker.person(person).name, evaluation.explain(person, lang)
 
     found = await app.use(text)
     if found is None:

@@ -184,7 +184,7 @@ def test_no_tasks_match(store: Path, capsys: pytest.CaptureFixture[str]) -> None
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--unit", "noi-vu2"], "expected the id of an existing unit, got 'noi-vu2'"),
+        (["--unit", "noi-vu2"], "cần mã của một đơn vị đã có, nhận được 'noi-vu2'"),
         (["--plan", "kh-2030"], "'kh-2030'"),
         (["--status", "late"], "argument --status: invalid choice: 'late'"),
         (["--due-from", "31/13/2025"], "expected a date such as 2025-01-31 or 31/01/2025"),
@@ -307,7 +307,7 @@ def test_history_in_every_format(store: Path, capsys: pytest.CaptureFixture[str]
     assert [r["note"] for r in csv.DictReader(io.StringIO(out))] == ["giao việc", "xong"]
     code, out, err = run(capsys, "history", str(store), "t9", "--format", "table")
     assert (code, out) == (1, "")
-    assert err == f"cchc: ID: no object 't9' in {store} (no change names it)\n"
+    assert err == f"cchc: ID: không có đối tượng 't9' trong {store} (không thay đổi nào nhắc đến)\n"
 
 
 # --- Tables ---------------------------------------------------------------------------------

@@ -255,3 +255,22 @@ def test_config_set_show_and_plugins(
     bad.write_text("[bandz]\nexcellent = 92\n", encoding="utf-8")
     code, _, err = run(capsys, "config", "set", str(store), str(bad))
     assert code == 1 and "bandz" in one_line_error(err)
+
+
+def test_an_error_speaks_the_language_of_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Vietnamese by default, English with --lang en or CCHC_LANG=en; the same line."""
+    store = str(tmp_path / "store")
+    assert main(["init", store]) == 0
+    capsys.readouterr()
+    args = ["task", "complete", store, "khong-co", "--on", "15/06/2024"]
+    assert main(args) == 1
+    vietnamese = capsys.readouterr().err
+    assert main([*args, "--lang", "en"]) == 1
+    english = capsys.readouterr().err
+    monkeypatch.setenv(cli.LANG_ENV, "en")
+    assert main(args) == 1
+    assert capsys.readouterr().err == english
+    assert "cần mã của một nhiệm vụ đã có, nhận được 'khong-co'" in vietnamese
+    assert "expected the id of an existing task, got 'khong-co'" in english

@@ -81,7 +81,7 @@ def test_history_shows_who_changed_what_when(store: Path, capsys: pytest.Capture
     ]
     code, out, err = run(capsys, "history", str(store), "t404")
     assert (code, out) == (1, "")
-    assert err.startswith("cchc: ID: no object 't404'")
+    assert err.startswith("cchc: ID: không có đối tượng 't404'")
 
 
 def test_log_since_a_day(store: Path, capsys: pytest.CaptureFixture[str]):

@@ -122,7 +122,9 @@ def test_explain_a_head_by_name(store: str, capsys: pytest.CaptureFixture[str]) 
     by_name = run(capsys, "explain", store, "2024", "Trần Văn Bình", "--as-of", "31/12/2024")
     by_id = run(capsys, "explain", store, "2024", "binh", "--as-of", "31/12/2024")
     assert by_name == by_id and by_name[0] == 0
-    assert by_name[1].startswith("Trần Văn Bình (binh): head of UBND xã An Phước")
+    assert by_name[1].startswith("Trần Văn Bình: người đứng đầu UBND xã An Phước")
+    english = run(capsys, "explain", store, "2024", "binh", "--as-of", "31/12/2024", "--lang", "en")
+    assert english[1].startswith("Trần Văn Bình: head of UBND xã An Phước")
 
 
 @pytest.mark.parametrize(

@@ -129,7 +129,7 @@ def test_a_new_account_needs_a_role_and_a_long_password(store: Path, capsys, mon
     assert "--role" in run(capsys, "account", str(store), "hung", "--password-stdin")[2]
     monkeypatch.setattr("sys.stdin", io.StringIO("ngan\n"))
     code, _, err = run(capsys, "account", str(store), "hung", "--role", "admin", "--password-stdin")
-    assert code == 1 and err.startswith("cchc: password: expected a password of 10")
+    assert code == 1 and err.startswith("cchc: password: cần a password of 10")
     assert store_files(store) == before
 
 

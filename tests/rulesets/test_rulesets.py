@@ -62,8 +62,8 @@ def test_2025_uses_decree90_and_2026_decree335_and_each_says_so() -> None:
     ev25, ev26 = tr.evaluate(2025), tr.evaluate(2026)
     assert ev25.ruleset is not None and ev25.ruleset.name == "decree90"
     assert ev26.ruleset is not None and ev26.ruleset.name == "decree335"
-    assert "Nghị định 90/2020" in ev25.explain("h")
-    assert "Nghị định 335/2025" in ev26.explain("h")
+    assert "Nghị định 90/2020" in ev25.explain("h", "en")
+    assert "Nghị định 335/2025" in ev26.explain("h", "en")
 
 
 def test_the_rule_set_can_be_forced_per_call_or_per_tracker() -> None:
@@ -88,7 +88,7 @@ def test_a_configured_default_assessment_is_stated_in_the_reason() -> None:
     tr = office("oooo", config={"decree335": {"default_general_points": 25}})
     r = tr.evaluate(2026).leaders["h"]
     assert r.rating is ct.Rating.EXCELLENT  # 25 + 70 × 100% = 95
-    assert "configured default 25" in r.reasons[0].text
+    assert "configured default 25" in str(r.reasons[0].text)
 
 
 @pytest.mark.parametrize(
@@ -476,6 +476,8 @@ def test_a_recorded_official_rating_is_shown_next_to_the_computed_one() -> None:
     ev = tr.evaluate(2026)
     r = ev.leaders["h"]
     assert r.recorded is ct.Rating.COMPLETED and r.rating is not ct.Rating.COMPLETED
-    assert "recorded official rating: HTNV (DIFFERS from the computed rating)" in ev.explain("h")
+    assert "recorded official rating: HTNV (DIFFERS from the computed rating)" in ev.explain(
+        "h", "en"
+    )
     with pytest.raises(ct.ValidationError, match="PersonRating.rating"):
         tr.record_rating("h", 2026, "A+")

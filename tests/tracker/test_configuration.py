@@ -188,12 +188,12 @@ def test_every_evaluation_says_what_produced_it() -> None:
     tr = district(ct.Tracker.memory(), [0])
     tr.configure(plugins=["cchc_dong_thap"], config={"bands": {"excellent": 95}})
     ev = tr.evaluate(2024)
-    line = ev.provenance()
+    line = ev.provenance("en")
     assert line.startswith("rule set decree90; plugins built-in rules ")
     assert "cchc_dong_thap 0.1.0" in line and f"store configuration of seq {tr.seq}" in line
     assert ev.configuration_seq == tr.seq
-    assert ev.explain("p-0").endswith(f"\n\nProduced by: {line}")
-    assert ev.explain("xa-0").endswith(f"\n\nProduced by: {line}")
+    assert ev.explain("p-0", "en").endswith(f"\n\nProduced by: {line}")
+    assert ev.explain("xa-0", "en").endswith(f"\n\nProduced by: {line}")
 
 
 # -- the same store, the same ratings ------------------------------------------------------

@@ -415,7 +415,7 @@ def test_a_computed_index_decides_a_target_and_a_heads_cap(
     assert target.facts is not None and target.facts.source.startswith("computed on 2025-01-15")
     caps = [c.reason.rule for c in ev.leaders["ct-xa-a"].caps]
     assert ("cchc_link.target" in caps) is (outcome is ct.Outcome.FAIL)
-    text = ev.explain("par-xa-a")
+    text = ev.explain("par-xa-a", "en")
     assert "computed from its parts:" in text
     assert "1.1.1 Ban hành kịp thời" in text and "evidence: 1.1.1/BC-xa-a, 01/12/2024" in text
 
@@ -429,9 +429,10 @@ def test_explain_of_a_typed_in_result_is_unchanged() -> None:
     tr.record_computed_results(2024, computed_on=COMPUTED_ON)
     ev = tr.evaluate(2024)
     assert ev.targets["t"].breakdown == ""
-    assert ev.explain("t") == (
-        f"Target t (PAR_INDEX of xa-a), 2024: PASS\n  rule: {ev.targets['t'].rule}\n"
-        f"  {ev.targets['t'].reason}\n\nProduced by: {ev.provenance()}"
+    assert ev.explain("t", "en") == (
+        "Target t (Public administration reform index (PAR INDEX) of UBND xã A), 2024: "
+        f"Achieved\n  rule: {ev.targets['t'].rule.describe()}\n"
+        f"  {ev.targets['t'].reason}\n\nProduced by: {ev.provenance('en')}"
     )
 
 

@@ -72,7 +72,7 @@ def test_a_heads_explanation_is_one_click_away(client, tracker) -> None:
     person = next(iter(tracker.evaluate(2025, as_of=TODAY).leaders))
     page = client.get(f"/heads/{person}?year=2025")
     assert page.status_code == 200
-    assert tracker.person(person).name in page.text and "final rating" in page.text
+    assert tracker.person(person).name in page.text and "xếp loại cuối cùng" in page.text
     assert client.get("/heads/khong-co?year=2025").status_code == 404
 
 
