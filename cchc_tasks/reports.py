@@ -124,6 +124,8 @@ def text_report(ev: Evaluation, *, reasons: bool = True) -> str:
                 str(f.on_time),
                 str(f.late),
                 str(f.overdue),
+                str(f.pending),
+                str(f.cancelled),
                 str(f.exceeded),
                 "—" if u.score is None else f"{u.score:.1f}",
                 "—" if u.band is None else str(u.band),
@@ -133,7 +135,19 @@ def text_report(ev: Evaluation, *, reasons: bool = True) -> str:
     lines += [
         "  " + x
         for x in _table(
-            ["Đơn vị", "Tasks", "On time", "Late", "Overdue", "Exceeded", "Score", "Band", "Rank"],
+            [
+                "Đơn vị",
+                "Tasks",
+                "On time",
+                "Late",
+                "Overdue",
+                "Pending",
+                "Cancelled",
+                "Exceeded",
+                "Score",
+                "Band",
+                "Rank",
+            ],
             rows,
         )
     ]

@@ -11,7 +11,10 @@ import pytest
 import cchc_tasks as ct
 from cchc_tasks.cli import main
 from cchc_tasks.examples import COMMUNES, NEW_COMMUNES, OFFICES, REFORM_DAY, YEARS
+from cchc_tasks.labels import t
+from cchc_tasks.notebook import unit_result_html
 from cchc_tasks.reports import text_report
+from cchc_tasks.tables import ordered_units, units_table
 
 D = dt.date
 BEFORE_THE_REFORM = range(2021, 2026)
@@ -240,3 +243,43 @@ def test_the_reform_leaves_the_2024_evaluation_as_it_was(demo: ct.Tracker) -> No
             result.outcome,
             result.reason,
         )
+
+
+# -- the unit table adds up on any day of the year ---------------------------------------------
+
+COUNTS = ("col.on_time", "col.late", "col.overdue", "col.pending")
+
+
+@pytest.mark.parametrize("as_of", [D(year, 6, 30) for year in YEARS], ids=str)
+@pytest.mark.parametrize("detail", [False, True], ids=["report", "workbook"])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_unit_table_adds_up_mid_year(
+    demo: ct.Tracker, as_of: dt.date, detail: bool, lang: ct.Lang
+) -> None:
+    """On time, late, overdue and not yet due add up to the tasks that count, and the
+    cancelled ones to the rest, for every unit, on a day when many tasks are not yet due."""
+    ev = demo.evaluate(as_of.year, as_of=as_of)
+    table = units_table(ev, lang, detail=detail)
+    column = {header: i for i, header in enumerate(table.headers)}
+    rows = table.values()
+    assert len(rows) == len(ev.units)
+    for row, u in zip(rows, ordered_units(ev), strict=True):
+        counted = row[column[t("col.tasks", lang)]]
+        assert sum(row[column[t(key, lang)]] for key in COUNTS) == counted
+        assert counted + row[column[t("col.cancelled", lang)]] == len(u.facts.tasks)
+    pending = sum(row[column[t("col.pending", lang)]] for row in rows)
+    assert pending > 0  # the middle of the year: the table would not add up without them
+
+
+def test_the_cancelled_task_is_shown_apart(demo: ct.Tracker) -> None:
+    (cancelled,) = demo.tasks(status=ct.TaskStatus.CANCELLED)
+    ev = demo.evaluate(cancelled.due.year)
+    unit = ev.units[cancelled.unit]
+    assert unit.cancelled == 1
+    row = next(r for r in units_table(ev).values() if r[0] == unit.unit.name)
+    headers = units_table(ev).headers
+    assert row[headers.index("Đã hủy")] == 1
+    assert row[headers.index("Số nhiệm vụ")] == len(unit.facts.tasks) - 1
+    shown = unit_result_html(unit)
+    assert "Chưa đến hạn" in shown and "Đã hủy" in shown
+    assert "Pending" in text_report(ev) and "Cancelled" in text_report(ev)
