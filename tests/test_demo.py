@@ -32,6 +32,8 @@ from cchc_tasks.notebook import unit_result_html
 from cchc_tasks.reports import text_report
 from cchc_tasks.tables import ordered_units, overdue_tasks, units_table
 
+from .doc_examples import fenced_blocks
+
 D = dt.date
 BEFORE_THE_REFORM = range(2021, 2026)
 
@@ -184,6 +186,16 @@ def test_the_demo_prints_the_same_on_every_run(
     for name in ("bao-cao-cchc-2026.md", "bao-cao-cchc-2026.html"):
         path = Path("data/tan-hong-reports") / name
         assert (first / path).read_bytes() == (second / path).read_bytes()
+
+
+def test_the_readme_shows_a_year_as_the_demo_prints_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    (shown,) = [b.body for b in fenced_blocks(readme) if b.body.startswith("NĂM ")]
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--store", "data/tan-hong", "--brief", "--no-plots"]) == 0
+    assert shown in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("today", [D(2026, 3, 1), D(2026, 12, 14), D(2031, 1, 1)], ids=str)
