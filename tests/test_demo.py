@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import cchc_tasks as ct
@@ -30,7 +31,7 @@ from cchc_tasks.examples import (
 from cchc_tasks.labels import t
 from cchc_tasks.notebook import unit_result_html
 from cchc_tasks.reports import text_report
-from cchc_tasks.tables import ordered_units, overdue_tasks, units_table
+from cchc_tasks.tables import deciding_reasons, ordered_units, overdue_tasks, units_table
 
 from .doc_examples import fenced_blocks
 
@@ -526,3 +527,18 @@ def test_a_year_without_overdue_tasks_or_heads_to_watch_says_so(
         "  Không có nhiệm vụ quá hạn.",
         "  Báo cáo đầy đủ: r/bao-cao-cchc-2024.md; r/bao-cao-cchc-2024.html",
     ]
+
+
+def test_an_official_rating_that_differs_from_the_computed_one_needs_attention(
+    demo: ct.Tracker,
+) -> None:
+    ev = demo.evaluate(2024)
+    good = next(r for r in ev.ratings if r.rating is ct.Rating.GOOD and not r.caps)
+    assert not needs_attention(good)
+    same = attrs.evolve(good, recorded=ct.Rating.GOOD)
+    other = attrs.evolve(good, recorded=ct.Rating.COMPLETED)
+    assert not needs_attention(same) and needs_attention(other)
+    changed = attrs.evolve(ev, ratings=tuple(other if r is good else r for r in ev.ratings))
+    (line,) = [x for x in year_summary(changed, "en") if ev.names[good.person] in x]
+    why = deciding_reasons(good)[-1].render("en")
+    assert f"): HTTNV; the official rating recorded: HTNV — {why}" in line
