@@ -24,8 +24,9 @@ $(DOCS_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[docs]"
 	touch $(DOCS_STAMP)
 
+# The demo writes its store, and each year's report into $(DEMO_STORE)-reports beside it.
 demo: $(STAMP)
-	rm -rf $(DEMO_STORE)
+	rm -rf $(DEMO_STORE) $(DEMO_STORE)-reports
 	$(BIN)/cchc demo --store $(DEMO_STORE)
 
 test: $(STAMP)

@@ -20,31 +20,44 @@ recurs in every new commune.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+from collections import Counter
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
 from ._demo_indices import add_indices
 from .inspections import Inspection
+from .labels import Lang, check_lang, t
 from .plans import Field, Indicator, Plan
+from .ratings import Rating
 from .recurrence import quarterly
 from .results import Result
-from .targets import Target, above, any_of, growth, milestones, rank_within
+from .tables import deciding_reasons, overdue_tasks
+from .targets import Outcome, Target, above, any_of, growth, milestones, rank_within
 from .tasks import ProgressReport, Task, TaskStatus
 from .units import Person, Unit
 
 if TYPE_CHECKING:
     from .tracker import Tracker
+    from .verdicts import Cap, Evaluation, LeaderRating
 
 __all__ = [
+    "DEMO_AS_OF",
     "EXAMPLE_PLUGINS",
     "NEW_COMMUNES",
     "PLAN_ID",
     "REFORM_DAY",
+    "SUMMARY_HEADS",
+    "SUMMARY_UNITS",
     "YEARS",
+    "demo_as_of",
     "enable_example_plugins",
+    "needs_attention",
     "tan_hong",
+    "year_summary",
 ]
 
 #: The example plugins of the repository (``plugins/``) that the demo store enables.
@@ -68,6 +81,12 @@ PLAN_ID = "kh-cchc-2021-2030"
 YEARS = range(2021, 2027)
 #: The first day of the two-level local government (the district level ended the day before).
 REFORM_DAY = dt.date(2025, 7, 1)
+#: The day the demo evaluates its last year on: 14 December, the day a year's reports close
+#: their figures (Nghị định 09/2019/NĐ-CP Điều 12: a yearly report covers 15 December of the
+#: year before to 14 December). Fixed, so that the demo prints the same on every day; a
+#: day before the year's end, so that the tasks due on 15 December are not yet due and the
+#: units' counts show what a mid-year report shows.
+DEMO_AS_OF = dt.date(YEARS[-1], 12, 14)
 ACTOR = "van-phong"  # the district office keeps the records
 
 PROVINCE = Unit(id="tinh-dong-thap", name="UBND tỉnh Đồng Tháp", kind="province")
@@ -719,3 +738,165 @@ def _results(tr: Tracker, year: int) -> None:
                         source=_SOURCES[indicator],
                     )
                 )
+
+
+# --- what the demo prints -----------------------------------------------------------------
+
+
+def demo_as_of(year: int) -> dt.date:
+    """The day the demo evaluates ``year`` on: :data:`DEMO_AS_OF` in its year, 31 December
+    in the others. Never today: the demo prints the same whatever the day."""
+    return DEMO_AS_OF if year == DEMO_AS_OF.year else dt.date(year, 12, 31)
+
+
+#: How many heads and how many units with overdue tasks a year's summary names before
+#: "… and N more": with them a year fits in 20 lines.
+SUMMARY_HEADS = 6
+SUMMARY_UNITS = 5
+
+
+def needs_attention(rating: LeaderRating) -> bool:
+    """Whether a head's rating needs someone's attention: KHTNV, left to the authority
+    (undecided), lowered by a cap, or recorded officially as something else."""
+    return _attention_rank(rating) is not None
+
+
+def _attention_rank(r: LeaderRating) -> int | None:
+    """How urgent a head's case is, most urgent 0; ``None`` when it needs no attention."""
+    if r.rating is Rating.NOT_COMPLETED:
+        return 0
+    if r.undecided is not None:
+        return 1
+    if _binding_cap(r) is not None:
+        return 2
+    if r.recorded is not None and r.recorded != r.rating:
+        return 3
+    return None
+
+
+def year_summary(
+    ev: Evaluation,
+    lang: Lang = "vi",
+    *,
+    reasons: bool = True,
+    reports: Sequence[str | os.PathLike[str]] = (),
+) -> list[str]:
+    """A year on one screen, as the demo prints it (at most 20 lines): the date and rule
+    set, the targets achieved, not achieved and without data, the tasks, the count of
+    each rating, the heads who need attention (:func:`needs_attention`; with the reason
+    that decided, unless ``reasons=False``), the units with overdue tasks, and the
+    ``reports`` written. The words come from the catalogs (``demo.*``), in ``lang``."""
+    lang = check_lang(lang)
+    ruleset = ev.ruleset.title if ev.ruleset else t("report.no_ruleset", lang)
+    outcomes = Counter(r.outcome for r in ev.targets.values())
+    units = ev.units.values()
+    lines = [
+        t("demo.year", lang, year=ev.year, date=ev.as_of, ruleset=ruleset),
+        "  "
+        + t(
+            "demo.targets",
+            lang,
+            total=len(ev.targets),
+            passed=outcomes[Outcome.PASS],
+            failed=outcomes[Outcome.FAIL],
+            unmeasured=outcomes[Outcome.NOT_MEASURED],
+            not_applicable=outcomes[Outcome.NOT_APPLICABLE],
+        ),
+        "  "
+        + t(
+            "demo.tasks",
+            lang,
+            counted=sum(u.facts.counted for u in units),
+            on_time=sum(u.on_time for u in units),
+            late=sum(u.late for u in units),
+            overdue=sum(u.overdue for u in units),
+            pending=sum(u.pending for u in units),
+            cancelled=sum(u.cancelled for u in units),
+        ),
+        "  " + _ratings_line(ev, lang),
+        *_attention_lines(ev, lang, reasons),
+        *_overdue_lines(ev, lang),
+    ]
+    if reports:
+        lines.append("  " + t("demo.reports", lang, paths=[os.fspath(p) for p in reports]))
+    return lines
+
+
+def _ratings_line(ev: Evaluation, lang: Lang) -> str:
+    """How many heads got each rating, best first; not rated and undecided when any."""
+    counts = Counter(r.rating for r in ev.ratings if r.undecided is None)
+    shown = [f"{rating.code}: {counts[rating]}" for rating in sorted(Rating, reverse=True)]
+    if counts[None]:
+        shown.append(f"{t('misc.not_rated', lang)}: {counts[None]}")
+    undecided = sum(1 for r in ev.ratings if r.undecided is not None)
+    if undecided:
+        shown.append(t("demo.undecided_count", lang, n=undecided))
+    return t("demo.ratings", lang, total=len(ev.ratings), counts=shown)
+
+
+def _attention_lines(ev: Evaluation, lang: Lang, reasons: bool) -> list[str]:
+    ranked = [(rank, r) for r in ev.ratings if (rank := _attention_rank(r)) is not None]
+    if not ranked:
+        return ["  " + t("demo.attention_none", lang)]
+    name = ev.names.get
+    ranked.sort(key=lambda x: (x[0], name(x[1].unit, x[1].unit), name(x[1].person, "")))
+    lines = ["  " + t("demo.attention", lang, n=len(ranked))]
+    for _, r in ranked[:SUMMARY_HEADS]:
+        line = t(
+            "demo.head",
+            lang,
+            name=name(r.person, r.person),
+            unit=name(r.unit, r.unit),
+            status=_status(r, lang),
+        )
+        why = _why(r, lang) if reasons else ""
+        lines.append(f"    • {line}" + (f" — {why}" if why else ""))
+    if len(ranked) > SUMMARY_HEADS:
+        lines.append("    " + t("demo.more_heads", lang, n=len(ranked) - SUMMARY_HEADS))
+    return lines
+
+
+def _status(r: LeaderRating, lang: Lang) -> str:
+    """What is the matter with a head's rating, in a few words."""
+    if r.undecided is not None:
+        lower, upper = r.undecided
+        return t("demo.undecided", lang, lower=lower.code, upper=upper.code)
+    code = t("misc.not_rated", lang) if r.rating is None else r.rating.code
+    if _binding_cap(r) is not None and r.base is not None:
+        code = t("demo.capped", lang, code=code, base=r.base.code)
+    if r.recorded is not None and r.recorded != r.rating:
+        code = t("demo.recorded", lang, code=code, recorded=r.recorded.code)
+    return code
+
+
+def _binding_cap(r: LeaderRating) -> Cap | None:
+    """The cap that lowered a head's rating below the base rule's; ``None`` when none did
+    (a cap at or above the rating changes nothing)."""
+    lowered = r.base is not None and r.rating is not None and r.rating < r.base
+    return min(r.caps, key=lambda cap: cap.rating) if r.caps and lowered else None
+
+
+def _why(r: LeaderRating, lang: Lang) -> str:
+    """The reason that decided: the cap that bound, else the base rule's last word."""
+    cap = _binding_cap(r)
+    if cap is not None:
+        return cap.reason.render(lang)
+    decisive = deciding_reasons(r)
+    return decisive[-1].render(lang) if decisive else ""
+
+
+def _overdue_lines(ev: Evaluation, lang: Lang) -> list[str]:
+    """The units with tasks overdue at the evaluation date: how many, and the longest."""
+    by_unit: dict[tuple[str, str], list[int]] = {}
+    for task in overdue_tasks(ev):
+        by_unit.setdefault((task.unit_name, task.unit), []).append(task.days)
+    if not by_unit:
+        return ["  " + t("demo.overdue_none", lang)]
+    ranked = sorted(by_unit.items(), key=lambda x: (-len(x[1]), -max(x[1]), x[0]))
+    lines = ["  " + t("demo.overdue", lang, n=len(ranked))]
+    for (unit, _), days in ranked[:SUMMARY_UNITS]:
+        line = t("demo.overdue_unit", lang, unit=unit, n=len(days), days=max(days))
+        lines.append(f"    • {line}")
+    if len(ranked) > SUMMARY_UNITS:
+        lines.append("    " + t("demo.more_units", lang, n=len(ranked) - SUMMARY_UNITS))
+    return lines

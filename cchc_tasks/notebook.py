@@ -691,6 +691,8 @@ def unit_result_html(result: UnitResult, *, lang: Lang = "vi") -> str:
         (t("col.on_time", lang), Cell(str(u.on_time), number=True)),
         (t("col.late", lang), Cell(str(u.late), number=True)),
         (t("col.overdue", lang), Cell(str(u.overdue), number=True)),
+        (t("col.pending", lang), Cell(str(u.pending), number=True)),
+        (t("col.cancelled", lang), Cell(str(u.cancelled), number=True)),
         (t("col.score", lang), Cell(number_text(u.score, lang), number=True)),
         (t("col.band", lang), Cell(band_label(u.band, lang))),
     ]

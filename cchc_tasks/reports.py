@@ -1,6 +1,6 @@
 """Readable reports of an evaluation: plain text, Markdown and HTML, Vietnamese and English.
 
-:func:`text_report` gives the plain-text annual report the demo prints: targets with
+:func:`text_report` gives the plain-text annual report (for a terminal or a mail): targets with
 outcome and reason, unit scores and bands, each head's rating with reasons, and the
 recommendations, in one language (Vietnamese by default).
 

@@ -264,9 +264,11 @@ def _criteria(u: UnitResult, lang: Lang) -> Cell:
 
 
 def units_table(ev: Evaluation, lang: Lang = "vi", *, detail: bool = False) -> Table:
-    """Each unit, down the unit tree: tasks that count, on time, late, overdue, score,
-    band and peer rank; ``detail`` adds its id and kind, the tasks not yet due, cancelled
-    and exceeded, the size of its peer group and every criterion scored."""
+    """Each unit, down the unit tree: tasks that count, on time, late, overdue, not yet
+    due, then the cancelled ones (which do not count), score, band and peer rank; the
+    first four counts add up to the tasks that count on any date of the year, not only
+    at its end. ``detail`` adds its id and kind, the tasks exceeded, the size of its
+    peer group and every criterion scored."""
     lang = check_lang(lang)
     unit: _Column[UnitResult] = ("col.unit", lambda u: Cell(u.unit.name))
     counts: list[_Column[UnitResult]] = [
@@ -274,6 +276,8 @@ def units_table(ev: Evaluation, lang: Lang = "vi", *, detail: bool = False) -> T
         ("col.on_time", lambda u: _num(u.on_time, lang)),
         ("col.late", lambda u: _num(u.late, lang)),
         ("col.overdue", lambda u: _num(u.overdue, lang)),
+        ("col.pending", lambda u: _num(u.pending, lang)),
+        ("col.cancelled", lambda u: _num(u.cancelled, lang)),
     ]
     score: _Column[UnitResult] = ("col.score", lambda u: _num(u.score, lang, 1))
     band: _Column[UnitResult] = ("col.band", lambda u: _band(u, lang))
@@ -285,8 +289,6 @@ def units_table(ev: Evaluation, lang: Lang = "vi", *, detail: bool = False) -> T
             unit,
             ("col.unit_kind", lambda u: Cell(u.unit.kind)),
             *counts,
-            ("col.pending", lambda u: _num(u.pending, lang)),
-            ("col.cancelled", lambda u: _num(u.cancelled, lang)),
             ("col.exceeded", lambda u: _num(u.exceeded, lang)),
             score,
             band,

@@ -100,11 +100,12 @@ def test_markdown_is_a_well_formed_document(demo: ct.Tracker, ev: ct.Evaluation)
     units = [line for line in text.splitlines() if line.startswith("| UBND") or "| Phòng" in line]
     assert units
     header = text.splitlines().index(
-        "| Đơn vị | Số nhiệm vụ | Đúng hạn | Trễ hạn | Quá hạn | Điểm | Xếp loại | Thứ hạng |"
+        "| Đơn vị | Số nhiệm vụ | Đúng hạn | Trễ hạn | Quá hạn | Chưa đến hạn | Đã hủy | Điểm "
+        "| Xếp loại | Thứ hạng |"
     )
-    assert text.splitlines()[header + 1] == "|---|---:|---:|---:|---:|---:|---|---:|"
+    assert text.splitlines()[header + 1] == "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"
     rows = text.splitlines()[header + 2 : header + 2 + len(ev.units)]
-    assert all(row.count(" | ") == 7 for row in rows)  # no cell breaks the table
+    assert all(row.count(" | ") == 9 for row in rows)  # no cell breaks the table
 
 
 def test_html_is_one_self_contained_page(demo: ct.Tracker, ev: ct.Evaluation) -> None:

@@ -445,6 +445,21 @@ def test_demo_refuses_a_folder_that_is_not_empty(
     )
 
 
+def test_demo_refuses_a_reports_folder_that_is_not_empty_before_building_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reports = tmp_path / "th-reports"
+    reports.mkdir()
+    (reports / "bao-cao-cchc-2025.md").write_text("a report of someone else", encoding="utf-8")
+    code, out, err = run(capsys, "demo", "--store", str(tmp_path / "th"))
+    assert (code, out) == (1, "")
+    assert one_line(err) == (
+        f"cchc demo: {reports} is not empty; remove it or pick another --reports"
+    )
+    assert not (tmp_path / "th").exists()
+    assert [p.name for p in reports.iterdir()] == ["bao-cao-cchc-2025.md"]
+
+
 def test_help_text_of_a_command_that_does_not_exist() -> None:
     with pytest.raises(KeyError):
         cli.help_text("tasks2")
