@@ -48,7 +48,7 @@ from .sheets import (
     NameNotFound,
     Problems,
     Progress,
-    read_tables,
+    find_table,
     unit_key,
 )
 from .tasks import Task
@@ -787,22 +787,19 @@ def read_annex(
         found_plan = tracker.plan(plan)
     except NotFoundError:
         raise NotFoundError("plan", plan, "read_annex.plan") from None
-    headings = ANNEX_HEADINGS.with_overrides(columns)
-    name = os.path.basename(os.fspath(path))
-    sheets = read_tables(path, sheet, encoding, delimiter)
-    for table in sheets:
-        header = headings.find(table.rows)
-        if header is None:
-            continue
-        source = name if len(sheets) == 1 else f"{name} [{table.title}]"
-        problems = list(header.problems)
-        if "stt" not in header.columns and "code" not in header.columns:
-            expected = Message.of("import.annex.stt_column")
-            problems.append(RowProblem(header.index + 1, "STT", expected, "(missing)"))
-        if problems:
-            raise AnnexImportError(source, problems)
-        return _read_table(tracker, found_plan, aliases, table, header, source)
-    raise AnnexImportError(name, [headings.missing(sheets[0].rows if sheets else [])])
+    table, header, source = find_table(
+        path,
+        ANNEX_HEADINGS.with_overrides(columns),
+        AnnexImportError,
+        sheet=sheet,
+        encoding=encoding,
+        delimiter=delimiter,
+    )
+    if "stt" not in header.columns and "code" not in header.columns:
+        expected = Message.of("import.annex.stt_column")
+        problem = RowProblem(header.index + 1, "STT", expected, "(missing)")
+        raise AnnexImportError(source, [problem])
+    return _read_table(tracker, found_plan, aliases, table, header, source)
 
 
 def import_annex(

@@ -19,6 +19,8 @@ same way:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -26,9 +28,11 @@ from typing import Any
 
 import attrs
 
+from ._codec import unstructure
 from ._tabular import (
     RowProblem,
     Sheet,
+    TabularImportError,
     cell_text,
     csv_rows,
     decode,
@@ -43,6 +47,7 @@ from .i18n import Message, Text
 
 __all__ = [
     "HEADER_SEARCH",
+    "VERSION_LENGTH",
     "CellError",
     "Cells",
     "Directory",
@@ -54,8 +59,10 @@ __all__ = [
     "Progress",
     "cell_date",
     "cell_yes",
+    "find_table",
     "parse_columns",
     "read_tables",
+    "task_version",
     "unit_key",
 ]
 
@@ -241,6 +248,45 @@ def read_tables(
     raise ValidationError(
         "import file", "a .xlsx or .csv file (save an .xls file as .xlsx first)", name
     )
+
+
+def find_table(
+    path: str | os.PathLike[str],
+    headings: Headings,
+    error: type[TabularImportError],
+    *,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> tuple[Sheet, Header, str]:
+    """The first table of ``path`` with a header that ``headings`` recognise, that
+    header, and the source to name in messages (the file, and the sheet if the workbook
+    has several). A file without one, or a header naming a column twice, raises
+    ``error`` (a :class:`TabularImportError`)."""
+    name = os.path.basename(os.fspath(path))
+    tables = read_tables(path, sheet, encoding, delimiter)
+    for table in tables:
+        header = headings.find(table.rows)
+        if header is None:
+            continue
+        source = name if len(tables) == 1 else f"{name} [{table.title}]"
+        if header.problems:
+            raise error(source, header.problems)
+        return table, header, source
+    raise error(name, [headings.missing(tables[0].rows if tables else [])])
+
+
+def task_version(task: Any) -> str:
+    """A short fingerprint of a task's stored document: the "Phiên bản" column of the
+    task sheet, compared when the sheet comes back. Any change to the task (its status,
+    a progress report, a new deadline) changes it."""
+    document = json.dumps(unstructure(task), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(document.encode("utf-8")).hexdigest()[:VERSION_LENGTH]
+
+
+#: How many hex digits of the fingerprint the sheet shows: 48 bits, enough that two
+#: states of one task never share one by chance.
+VERSION_LENGTH = 12
 
 
 # --- cells ----------------------------------------------------------------------------------

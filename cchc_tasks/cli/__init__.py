@@ -33,7 +33,15 @@ from .._version import __version__
 from ..errors import CchcError, StoreCorruptError
 from . import _common as common
 from ._common import WIDE_COLUMN as WIDE_COLUMN  # importable from here, as it always was
-from ._common import BlockHelpFormatter, Command, Parser, UsageError, examples_block, plain_table
+from ._common import (
+    BlockHelpFormatter,
+    Command,
+    Parser,
+    UsageError,
+    examples_block,
+    one_line,
+    plain_table,
+)
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -242,10 +250,10 @@ def _run(argv: Sequence[str]) -> int:
         print(exc, file=sys.stderr)
         return EXIT_USER_ERROR
     except StoreCorruptError as exc:
-        print(f"cchc: {_one_line(exc)}", file=sys.stderr)
+        print(f"cchc: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_TAMPERED
     except CchcError as exc:
-        print(f"cchc: {_one_line(exc)}", file=sys.stderr)
+        print(f"cchc: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:
         # The reader stopped (``cchc log STORE | head``): nothing to say, nobody to say it to.
@@ -260,9 +268,3 @@ def _run(argv: Sequence[str]) -> int:
         print("cchc: interrupted", file=sys.stderr)
         return 130
     return code
-
-
-def _one_line(exc: BaseException) -> str:
-    """An error's message on one line (an import error lists its bad rows on several: they
-    are kept, joined, so that nothing is lost)."""
-    return "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
