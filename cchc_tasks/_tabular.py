@@ -29,6 +29,7 @@ from typing import Any
 import attrs
 
 from .errors import CchcError, ValidationError
+from .i18n import Lang, Text, render, translate
 
 __all__ = [
     "EXCEL_HINT",
@@ -152,26 +153,41 @@ def cell_text(value: Any) -> str:
 @attrs.frozen
 class RowProblem:
     """One bad cell of an import: spreadsheet ``row`` (as the spreadsheet numbers it),
-    ``column`` as headed in the file, what was ``expected`` and the cell's text
-    (``value``); ``suggestions`` are close matches, when the cell names something."""
+    ``column`` as headed in the file, what was ``expected`` (a
+    :class:`~cchc_tasks.i18n.Message`, or text shown as written) and the cell's text
+    (``value``); ``suggestions`` are close matches, when the cell names something.
+
+    ``str()`` is English; :meth:`render` gives the reader's language."""
 
     row: int
     column: str
-    expected: str
+    expected: Text
     value: str = ""
     suggestions: tuple[str, ...] = ()
 
-    def __str__(self) -> str:
-        text = f"row {self.row}, column {self.column!r}: expected {self.expected}, "
-        text += f"got {self.value!r}"
+    def render(self, lang: Lang = "vi") -> str:
+        """The problem on one line, in ``lang``."""
+        text = translate(
+            "import.problem",
+            lang,
+            row=self.row,
+            column=repr(self.column),
+            expected=render(self.expected, lang),
+            value=repr(self.value),
+        )
         if self.suggestions:
-            text += f" (did you mean {' or '.join(repr(s) for s in self.suggestions)}?)"
+            choices = translate("import.or", lang).join(repr(s) for s in self.suggestions)
+            text += translate("import.problem.suggestions", lang, choices=choices)
         return text
+
+    def __str__(self) -> str:
+        return self.render("en")
 
 
 class TabularImportError(ValidationError):
     """A file that cannot be imported; nothing was imported. ``problems`` lists every
-    bad cell (:class:`RowProblem`), sorted by row; ``rows`` the bad row numbers."""
+    bad cell (:class:`RowProblem`), sorted by row; ``rows`` the bad row numbers.
+    ``str()`` is English; :meth:`render` gives the reader's language."""
 
     def __init__(self, source: str, problems: Iterable[RowProblem]) -> None:
         self.source = source
@@ -182,8 +198,14 @@ class TabularImportError(ValidationError):
         super().__init__(
             source, "every row valid (nothing was imported)", f"{count} bad row{plural}"
         )
-        lines = "".join(f"\n  {p}" for p in self.problems)
-        self.args = (f"{source}: {count} bad row{plural}, nothing was imported:{lines}",)
+        self.args = (self.render("en"),)
+
+    def render(self, lang: Lang = "vi") -> str:
+        """The heading line and one line per bad cell, in ``lang``."""
+        count = len(self.rows)
+        id = "import.refused_one" if count == 1 else "import.refused"
+        head = translate(id, lang, source=self.source, count=count)
+        return head + "".join(f"\n  {p.render(lang)}" for p in self.problems)
 
 
 # --- reading files --------------------------------------------------------------------------

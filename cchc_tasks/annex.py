@@ -28,33 +28,37 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ._fields import MAX_ID_LENGTH, is_finite_number, is_valid_id
-from ._tabular import (
-    RowProblem,
-    Sheet,
-    TabularImportError,
-    cell_text,
-    csv_rows,
-    decode,
-    fold,
-    parse_dmy,
-    read_bytes,
-    suggest,
-    xlsx_sheets,
-)
+from ._tabular import RowProblem, Sheet, TabularImportError, cell_text, fold, parse_dmy, suggest
 from .errors import NotFoundError, ValidationError
+from .i18n import Message
 from .plans import Field, Plan
+from .sheets import (
+    CellError,
+    Cells,
+    Directory,
+    Header,
+    Headings,
+    Named,
+    NameNotFound,
+    Problems,
+    Progress,
+    find_table,
+    unit_key,
+)
 from .tasks import Task
 
 if TYPE_CHECKING:
     from .tracker import Tracker
 
 __all__ = [
+    "ANNEX_HEADINGS",
+    "COLUMNS",
     "DUE_FORMS",
     "AnnexImportError",
     "RowProblem",
@@ -67,9 +71,6 @@ __all__ = [
 #: How a deadline may be written, for messages and the documentation.
 DUE_FORMS = "dd/mm/yyyy, Quý II/2025, Tháng 6/2025 or Năm 2025"
 
-#: ``progress(done, total)`` is called as tasks are written.
-Progress = Callable[[int, int], None]
-
 
 class AnnexImportError(TabularImportError):
     """An annex that cannot be imported; nothing was imported.
@@ -81,10 +82,11 @@ class AnnexImportError(TabularImportError):
 
 # --- the columns ----------------------------------------------------------------------------
 
-# Column → the headings annexes give it (compared folded: no accents, case or spacing).
-_COLUMNS: dict[str, tuple[str, ...]] = {
+#: Column → the headings annexes give it (compared folded: no accents, case or spacing);
+#: the first is how the documentation and the messages call the column.
+COLUMNS: dict[str, tuple[str, ...]] = {
     "stt": ("STT", "TT", "Số TT", "Số thứ tự"),
-    "code": ("Mã", "Mã nhiệm vụ", "Mã NV", "Mã số"),
+    "code": ("Mã", "Mã nhiệm vụ", "Mã NV", "Mã số", "Mã công việc"),
     "title": (
         "Nội dung nhiệm vụ",
         "Nội dung",
@@ -92,6 +94,11 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         "Tên nhiệm vụ",
         "Nội dung công việc",
         "Nhiệm vụ, giải pháp",
+        "Nội dung nhiệm vụ, giải pháp",
+        "Nhiệm vụ cụ thể",
+        "Tên công việc",
+        "Công việc",
+        "Nội dung thực hiện",
     ),
     "unit": (
         "Cơ quan chủ trì",
@@ -99,14 +106,33 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         "Cơ quan, đơn vị chủ trì",
         "Chủ trì",
         "Cơ quan chủ trì thực hiện",
+        "Đơn vị chủ trì thực hiện",
+        "Cơ quan, đơn vị chủ trì thực hiện",
+        "Đơn vị thực hiện",
+        "Cơ quan thực hiện",
+        "Cơ quan, đơn vị thực hiện",
+        "Đơn vị thực hiện chính",
     ),
-    "partners": ("Cơ quan phối hợp", "Đơn vị phối hợp", "Cơ quan, đơn vị phối hợp", "Phối hợp"),
+    "partners": (
+        "Cơ quan phối hợp",
+        "Đơn vị phối hợp",
+        "Cơ quan, đơn vị phối hợp",
+        "Phối hợp",
+        "Cơ quan phối hợp thực hiện",
+        "Đơn vị phối hợp thực hiện",
+        "Cơ quan, đơn vị phối hợp thực hiện",
+    ),
     "due": (
         "Thời gian hoàn thành",
         "Thời hạn hoàn thành",
         "Thời hạn",
         "Hạn hoàn thành",
         "Thời gian thực hiện",
+        "Thời hạn thực hiện",
+        "Thời gian",
+        "Thời điểm hoàn thành",
+        "Hạn chót",
+        "Tiến độ hoàn thành",
     ),
     "output": (
         "Sản phẩm",
@@ -114,24 +140,25 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         "Sản phẩm dự kiến",
         "Kết quả, sản phẩm",
         "Hình thức sản phẩm",
+        "Sản phẩm hoàn thành",
+        "Kết quả đầu ra",
+        "Kết quả dự kiến",
+        "Hình thức văn bản",
     ),
-    "field": ("Lĩnh vực", "Lĩnh vực CCHC"),
+    "field": ("Lĩnh vực", "Lĩnh vực CCHC", "Nội dung CCHC"),
     "assignee": (
         "Người thực hiện",
         "Người chịu trách nhiệm",
         "Người phụ trách",
         "Cán bộ thực hiện",
+        "Cán bộ phụ trách",
+        "Công chức phụ trách",
     ),
     "weight": ("Trọng số",),
-    "budget": ("Kinh phí", "Kinh phí (đồng)", "Kinh phí (VNĐ)"),
+    "budget": ("Kinh phí", "Kinh phí (đồng)", "Kinh phí (VNĐ)", "Kinh phí thực hiện"),
 }
-_HEADING = {fold(name): column for column, names in _COLUMNS.items() for name in names}
-_NEEDED = ("title", "unit", "due")
-#: How many rows above the header may hold titles ("PHỤ LỤC", the plan's name…).
-_HEADER_SEARCH = 20
-
-# Words that do not tell units apart: "UBND xã Bình Phú" is "Xã Bình Phú".
-_UNIT_NOISE = re.compile(r"\b(?:uy ban nhan dan|ubnd|phong)\b")
+#: The annex's columns, the three a table needs: content, lead unit and deadline.
+ANNEX_HEADINGS = Headings(COLUMNS, ("title", "unit", "due"))
 
 # Extra spellings of each field, folded; the code and the label count too.
 _FIELD_WORDS: dict[Field, tuple[str, ...]] = {
@@ -218,27 +245,31 @@ def parse_due(value: Any, plan: Plan | None = None) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, bool):
-        raise ValueError(f"a due date: {DUE_FORMS}")
+        raise CellError(Message.of("import.due.date"))
     if isinstance(value, int | float) and float(value).is_integer() and 1900 <= value <= 2200:
         return dt.date(int(value), 12, 31)
     text = _plain(cell_text(value))
     if not text:
-        raise ValueError(f"a due date: {DUE_FORMS}")
+        raise CellError(Message.of("import.due.date"))
     if text.startswith("truoc"):
-        raise ValueError(
-            "the due day itself (write 29/06/2025, not 'trước ngày 30/06/2025': "
-            "'before' leaves the day open)"
-        )
+        raise CellError(Message.of("import.due.before"))
     if text.startswith("thuong xuyen") or text.startswith("hang"):
-        raise ValueError(f"a due date for a recurring task, the first one: {DUE_FORMS}")
+        raise CellError(Message.of("import.due.recurring"))
     single = plan.start.year if plan is not None and plan.start.year == plan.end.year else None
 
     def year_of(found: str | None) -> int:
         if found is not None:
             return int(found)
         if single is None:
-            span = f" (the plan spans {plan.start.year}–{plan.end.year})" if plan else ""
-            raise ValueError(f"a due date with its year{span}: {DUE_FORMS}")
+            if plan is None:
+                raise CellError(Message.of("import.due.year"))
+            raise CellError(
+                Message.of(
+                    "import.due.year_of_plan",
+                    first=plan.start.year,
+                    last=plan.end.year,
+                )
+            )
         return single
 
     day_text = _DAY_WORDS.sub("", text).strip()
@@ -246,7 +277,7 @@ def parse_due(value: Any, plan: Plan | None = None) -> dt.date:
         return parse_dmy(day_text)
     except ValueError as exc:
         if "real" in str(exc):
-            raise
+            raise CellError(Message.of("import.due.real")) from None
     try:
         if m := _DAY_NO_YEAR.fullmatch(day_text):
             return dt.date(year_of(None), int(m["m"]), int(m["d"]))
@@ -263,110 +294,14 @@ def parse_due(value: Any, plan: Plan | None = None) -> dt.date:
             year = int(m["year"])
             if 1900 <= year <= 2200:
                 return dt.date(year, 12, 31)
-    except ValueError as exc:
-        if "due date" in str(exc):
-            raise
-        raise ValueError(f"a real date: {DUE_FORMS}") from None
-    raise ValueError(f"a due date: {DUE_FORMS}")
+    except CellError:
+        raise
+    except ValueError:
+        raise CellError(Message.of("import.due.real")) from None
+    raise CellError(Message.of("import.due.date"))
 
 
 # --- names of units, people and fields --------------------------------------------------
-
-
-def _unit_key(text: str) -> str:
-    return " ".join(_UNIT_NOISE.sub(" ", fold(text)).split())
-
-
-class _NameNotFound(Exception):
-    def __init__(self, expected: str, suggestions: tuple[str, ...] = ()) -> None:
-        super().__init__(expected)
-        self.expected = expected
-        self.suggestions = suggestions
-
-
-@attrs.frozen
-class _Named:
-    id: str
-    name: str
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
-
-    def exists_on(self, day: dt.date | None) -> bool:
-        return day is None or (
-            (self.valid_from is None or self.valid_from <= day)
-            and (self.valid_to is None or self.valid_to >= day)
-        )
-
-
-class _Directory:
-    """Names of one kind of object (units or people) → ids, for the cells that name them.
-
-    A cell may hold the id, the name, ``name (id)``, or an alias given by the caller; names
-    are compared by ``keyer`` (accent-, case- and spacing-insensitive). A name two objects
-    share is resolved by who existed on the due date, else reported with both ids."""
-
-    def __init__(
-        self,
-        kind: str,
-        items: Iterable[_Named],
-        keyer: Callable[[str], str],
-        aliases: Mapping[str, str | Sequence[str]] | None = None,
-    ) -> None:
-        self.kind = kind
-        self.keyer = keyer
-        self.by_id: dict[str, _Named] = {}
-        self.by_key: dict[str, list[_Named]] = {}
-        self.labels: dict[str, str] = {}
-        for item in items:
-            self.by_id[item.id] = item
-            for text in (item.name, item.id):
-                k = keyer(text)
-                if k:
-                    bucket = self.by_key.setdefault(k, [])
-                    if item not in bucket:
-                        bucket.append(item)
-            self.labels[fold(item.name)] = f"{item.name} [{item.id}]"
-        self.aliases: dict[str, tuple[str, ...]] = {}
-        for alias, target in (aliases or {}).items():
-            ids = (target,) if isinstance(target, str) else tuple(target)
-            unknown = [i for i in ids if i not in self.by_id]
-            if unknown:
-                raise ValidationError(
-                    f"aliases[{alias!r}]", f"ids of {kind}s of the store", unknown[0]
-                )
-            self.aliases[keyer(alias)] = ids
-            self.aliases[fold(alias)] = ids
-
-    def known(self, text: str) -> bool:
-        return (
-            text in self.by_id
-            or self.keyer(text) in self.aliases
-            or self.keyer(text) in self.by_key
-            or fold(text) in self.aliases
-        )
-
-    def resolve(self, text: str, day: dt.date | None) -> tuple[str, ...]:
-        """The ids ``text`` names (an alias may name several, or none)."""
-        if text in self.by_id:
-            return (text,)
-        for k in (self.keyer(text), fold(text)):
-            if k in self.aliases:
-                return self.aliases[k]
-        if (m := re.fullmatch(r"(.*\S)\s*[(\[]\s*(\S+)\s*[)\]]", text)) and m[2] in self.by_id:
-            return (m[2],)
-        found = self.by_key.get(self.keyer(text), [])
-        if len(found) > 1:
-            found = [item for item in found if item.exists_on(day)] or found
-        if len(found) == 1:
-            return (found[0].id,)
-        if found:
-            both = ", ".join(f"{i.name} [{i.id}]" for i in found)
-            raise _NameNotFound(
-                f"one {self.kind}, but {len(found)} have this name ({both}): write the id"
-            )
-        raise _NameNotFound(
-            f"the name or id of a {self.kind} of the store", suggest(text, self.labels)
-        )
 
 
 def _field_keys(tracker: Tracker) -> tuple[dict[str, str], dict[str, str]]:
@@ -401,84 +336,6 @@ def _match_field(text: str, keys: Mapping[str, str]) -> str | None:
 
 
 # --- reading the table ----------------------------------------------------------------------
-
-
-def _rows_of(
-    path: str | os.PathLike[str],
-    sheet: str | None,
-    encoding: str | None,
-    delimiter: str | None,
-    name: str,
-) -> list[Sheet]:
-    ext = os.path.splitext(os.fspath(path))[1].lower()
-    if ext in (".xlsx", ".xlsm"):
-        sheets = xlsx_sheets(path, name)
-        if sheet is not None:
-            chosen = [s for s in sheets if s.title == sheet]
-            if not chosen:
-                titles = [s.title for s in sheets]
-                raise ValidationError(f"{name} sheet", f"one of {titles}", sheet)
-            return chosen
-        return sheets
-    if ext in (".csv", ".txt", ".tsv"):
-        data = read_bytes(path, name, "a readable .xlsx or .csv file")
-        text = decode(data, encoding, name)
-        rows: list[list[Any]] = [
-            list(r) for r in csv_rows(text, delimiter, sniff_lines=_HEADER_SEARCH)
-        ]
-        return [Sheet(name, rows)]
-    raise ValidationError(
-        "annex file", "a .xlsx or .csv file (save an .xls file as .xlsx first)", name
-    )
-
-
-def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int], list[RowProblem]] | None:
-    """The header row (0-based) and column → index, or ``None`` if no row of the first
-    :data:`_HEADER_SEARCH` names the needed columns."""
-    for index, row in enumerate(rows[:_HEADER_SEARCH]):
-        found: dict[str, int] = {}
-        problems: list[RowProblem] = []
-        for i, cell in enumerate(row):
-            heading = cell_text(cell)
-            column = _HEADING.get(fold(heading)) if heading else None
-            if column is None:
-                continue  # "Ghi chú" and other columns are not read
-            if column in found:
-                problems.append(
-                    RowProblem(
-                        index + 1,
-                        " ".join(heading.split()),
-                        f"a column heading used once (see column {found[column] + 1})",
-                        heading,
-                    )
-                )
-                continue
-            found[column] = i
-        if all(c in found for c in _NEEDED):
-            if "stt" not in found and "code" not in found:
-                problems.append(
-                    RowProblem(
-                        index + 1, "STT", "a column STT (or Mã) to number the tasks", "(missing)"
-                    )
-                )
-            return index, found, problems
-    return None
-
-
-def _header_missing(rows: list[list[Any]]) -> RowProblem:
-    best: set[str] = set()
-    for row in rows[:_HEADER_SEARCH]:
-        found = {_HEADING.get(fold(cell_text(c))) for c in row} - {None}
-        if len(found & set(_NEEDED)) > len(best & set(_NEEDED)):
-            best = {f for f in found if f is not None}
-    missing = [_COLUMNS[c][0] for c in _NEEDED if c not in best]
-    return RowProblem(
-        1,
-        "(header)",
-        f"a header row in the first {_HEADER_SEARCH} rows with the columns "
-        + ", ".join(_COLUMNS[c][0] for c in _NEEDED),
-        "no column " + ", ".join(missing),
-    )
 
 
 @attrs.frozen
@@ -523,17 +380,6 @@ def task_id(plan: str, stt: str, section: str | None = None) -> str:
     return f"{plan}-{section.lower()}-{number}" if section else f"{plan}-{number}"
 
 
-class _Problems(list[RowProblem]):
-    """The bad cells of one table, collected as they are found (nothing stops at the
-    first: an official wants every problem of the file in one go)."""
-
-    def add(
-        self, row: int, heading: str, expected: str, value: Any, suggestions: tuple[str, ...] = ()
-    ) -> None:
-        text = value if isinstance(value, str) else cell_text(value)
-        self.append(RowProblem(row, heading, expected, text, suggestions))
-
-
 @attrs.frozen
 class _RawRow:
     """A task row as laid out, not decoded: its ``number`` in the file, its ``cells`` (with
@@ -546,21 +392,6 @@ class _RawRow:
 
 
 @attrs.frozen
-class _Cells:
-    """The cells of one task row, by column."""
-
-    row: list[Any]
-    columns: Mapping[str, int]
-
-    def raw(self, column: str) -> Any:
-        i = self.columns.get(column)
-        return self.row[i] if i is not None and i < len(self.row) else None
-
-    def text(self, column: str) -> str:
-        return cell_text(self.raw(column))
-
-
-@attrs.frozen
 class _Layout:
     """The rows under the header of one table, sorted into section headings, the "(1)
     (2) (3)" row, task rows and rows that continue the task above (merged content)."""
@@ -570,7 +401,7 @@ class _Layout:
     columns: Mapping[str, int]
     heading: Mapping[str, str]
     fields: Mapping[str, str]
-    problems: _Problems
+    problems: Problems
 
     def task_rows(self) -> list[_RawRow]:
         """The task rows, each with its section; continuation rows are folded into the
@@ -590,7 +421,7 @@ class _Layout:
             if found and (index, self.columns["title"]) in self.sheet.merged_below:
                 self.continue_task(found[-1], index, row)
                 continue
-            cells = _Cells(row, self.columns)
+            cells = Cells(row, self.columns)
             details = ("unit", "partners", "due", "output", "assignee", "code")
             if not any(cells.text(c) for c in details):
                 heading = self.section_heading(cells.text("stt"), cells.text("title"), filled)
@@ -620,8 +451,7 @@ class _Layout:
                 self.problems.add(
                     index + 1,
                     self.heading[column],
-                    f"nothing: the task's content is merged with row {task.number}, so this row "
-                    "continues that task (only Cơ quan phối hợp and Sản phẩm may add to it)",
+                    Message.of("import.annex.continued", row=task.number),
                     row[i],
                 )
 
@@ -657,23 +487,28 @@ class _RowDecoder:
         aliases: Mapping[str, str | Sequence[str]] | None,
         columns: Mapping[str, int],
         heading: Mapping[str, str],
-        problems: _Problems,
+        problems: Problems,
     ) -> None:
         self.plan = plan
         self.columns = columns
         self.heading = heading
         self.problems = problems
-        self.units = _Directory(
+        self.units = Directory(
             "unit",
-            (_Named(u.id, u.name, u.valid_from, u.valid_to) for u in tracker.units()),
-            _unit_key,
+            (Named(u.id, u.name, u.valid_from, u.valid_to) for u in tracker.units()),
+            unit_key,
             aliases,
         )
-        self.people = _Directory("person", (_Named(p.id, p.name) for p in tracker.persons()), fold)
+        self.people = Directory("person", (Named(p.id, p.name) for p in tracker.persons()), fold)
         self.fields, self.field_labels = _field_keys(tracker)
 
     def problem(
-        self, row: int, column: str, expected: str, value: Any, suggestions: tuple[str, ...] = ()
+        self,
+        row: int,
+        column: str,
+        expected: Message,
+        value: Any,
+        suggestions: tuple[str, ...] = (),
     ) -> None:
         """A bad cell of ``column`` (a column key, reported under its heading)."""
         self.problems.add(row, self.heading[column], expected, value, suggestions)
@@ -681,11 +516,11 @@ class _RowDecoder:
     def task_row(self, row: _RawRow) -> _Row:
         """The row's task fields; none if any of its cells is bad."""
         bad = len(self.problems)
-        number, cells = row.number, _Cells(row.cells, self.columns)
+        number, cells = row.number, Cells(row.cells, self.columns)
         stt, code = self.numbering(number, cells)
         title = " ".join(cells.text("title").split())
         if not title:
-            self.problem(number, "title", "the task's content (not blank)", "")
+            self.problem(number, "title", Message.of("import.annex.title"), "")
         due = self.due(number, cells)
         unit = self.lead_unit(number, cells.text("unit"), due)
         task: dict[str, Any] = {
@@ -703,45 +538,49 @@ class _RowDecoder:
             task = {}
         return _Row(number, stt, code, row.section, task)
 
-    def numbering(self, number: int, cells: _Cells) -> tuple[str | None, str | None]:
+    def numbering(self, number: int, cells: Cells) -> tuple[str | None, str | None]:
         """The task number (STT) and the Mã of a row; one of them is needed."""
         stt: str | None = None
         if "stt" in self.heading and cells.text("stt"):
             m = _STT.fullmatch(cells.text("stt"))
             if m is None:
-                self.problem(number, "stt", "a task number such as 17 or 1.2", cells.raw("stt"))
+                self.problem(number, "stt", Message.of("import.annex.stt"), cells.raw("stt"))
             else:
                 stt = m[1]
         code = cells.text("code") or None
         if code is not None and not is_valid_id(code):
-            expected = f"an id: 1 to {MAX_ID_LENGTH} characters without spaces"
+            expected = Message.of("import.annex.id", most=MAX_ID_LENGTH)
             self.problem(number, "code", expected, code)
             code = None
         if not cells.text("stt") and not cells.text("code"):
             column = self.heading.get("stt", self.heading.get("code", "STT"))
-            self.problems.add(number, column, "a task number (STT) or a Mã", "")
+            self.problems.add(number, column, Message.of("import.annex.numbered"), "")
         return stt, code
 
-    def due(self, number: int, cells: _Cells) -> dt.date | None:
+    def due(self, number: int, cells: Cells) -> dt.date | None:
         """The deadline, which must fall within the plan."""
         raw = cells.raw("due")
         try:
             due = parse_due(raw, self.plan)
-        except ValueError as exc:
-            self.problem(number, "due", str(exc), raw)
+        except CellError as exc:
+            self.problem(number, "due", exc.message, raw)
             return None
         if not self.plan.covers(due):
             self.problem(
                 number,
                 "due",
-                f"a date within plan {self.plan.id} ({self.plan.start:%d/%m/%Y} to "
-                f"{self.plan.end:%d/%m/%Y})",
+                Message.of(
+                    "import.annex.within_plan",
+                    plan=self.plan.id,
+                    start=self.plan.start,
+                    end=self.plan.end,
+                ),
                 f"{due:%d/%m/%Y}" if isinstance(raw, dt.date) else raw,
             )
         return due
 
     def partners(
-        self, number: int, cells: _Cells, unit: str | None, due: dt.date | None
+        self, number: int, cells: Cells, unit: str | None, due: dt.date | None
     ) -> list[str]:
         """The partner units, which must not include the lead unit."""
         text = cells.text("partners")
@@ -749,31 +588,32 @@ class _RowDecoder:
             return []
         partners = self.partner_units(number, text, due)
         if unit is not None and unit in partners:
-            self.problem(number, "partners", f"units other than the lead unit ({unit})", text)
+            expected = Message.of("import.annex.partners", unit=unit)
+            self.problem(number, "partners", expected, text)
         return partners
 
-    def assignee(self, number: int, cells: _Cells, due: dt.date | None) -> str | None:
+    def assignee(self, number: int, cells: Cells, due: dt.date | None) -> str | None:
         text = cells.text("assignee")
         if "assignee" not in self.heading or not text:
             return None
         try:
             return self.people.resolve(text, due)[0]
-        except _NameNotFound as exc:
+        except NameNotFound as exc:
             self.problem(number, "assignee", exc.expected, text, exc.suggestions)
             return None
 
-    def field(self, number: int, cells: _Cells, section_field: str | None) -> str | None:
+    def field(self, number: int, cells: Cells, section_field: str | None) -> str | None:
         """The row's field of reform, else its section's."""
         text = cells.text("field")
         if "field" not in self.heading or not text:
             return section_field
         field = _match_field(text, self.fields)
         if field is None:
-            expected = "a field of reform (Lĩnh vực) or its code"
+            expected = Message.of("import.annex.field")
             self.problem(number, "field", expected, text, suggest(text, self.field_labels))
         return field
 
-    def amounts(self, number: int, cells: _Cells) -> dict[str, float]:
+    def amounts(self, number: int, cells: Cells) -> dict[str, float]:
         """The weight and the budget (in VND), where given."""
         found: dict[str, float] = {}
         for column, money in (("weight", False), ("budget", True)):
@@ -784,22 +624,23 @@ class _RowDecoder:
                         raise ValueError
                     found[column] = value
                 except ValueError:
-                    what = "a number >= 0" if not money else "an amount in VND (50.000.000)"
+                    what = Message.of("import.annex.weight")
+                    if money:
+                        what = Message.of("import.annex.budget")
                     self.problem(number, column, what, cells.raw(column))
         return found
 
     def lead_unit(self, number: int, text: str, due: dt.date | None) -> str | None:
         if not text:
-            expected = "a lead unit (a merged cell only in .xlsx; in CSV repeat it)"
-            self.problem(number, "unit", expected, "")
+            self.problem(number, "unit", Message.of("import.annex.unit"), "")
             return None
         try:
             found = self.units.resolve(" ".join(text.split()), due)
-        except _NameNotFound as exc:
+        except NameNotFound as exc:
             self.problem(number, "unit", exc.expected, text, exc.suggestions)
             return None
         if len(found) != 1:
-            self.problem(number, "unit", "one lead unit", text)
+            self.problem(number, "unit", Message.of("import.annex.one_unit"), text)
             return None
         return found[0]
 
@@ -823,7 +664,7 @@ class _RowDecoder:
                 for uid in self.units.resolve(piece, due):
                     if uid not in ids:
                         ids.append(uid)
-            except _NameNotFound as exc:
+            except NameNotFound as exc:
                 self.problem(number, "partners", exc.expected, piece, exc.suggestions)
             i += taken
         return ids
@@ -838,7 +679,7 @@ def _task_exists(tracker: Tracker, id: str) -> bool:
 
 
 def _decide_ids(
-    plan: str, rows: list[_Row], tracker: Tracker, problems: _Problems, heading: Mapping[str, str]
+    plan: str, rows: list[_Row], tracker: Tracker, problems: Problems, heading: Mapping[str, str]
 ) -> dict[int, str]:
     """Row number → task id. Ids come from Mã, else from the STT; if the STT restarts in
     every section (1, 2, 3 under I and again under II), the section's numeral is added."""
@@ -861,20 +702,20 @@ def _decide_ids(
         else:
             continue
         if len(tid) > MAX_ID_LENGTH:
-            problems.add(r.number, where, f"an id of at most {MAX_ID_LENGTH} characters", tid)
+            expected = Message.of("import.annex.id_length", most=MAX_ID_LENGTH)
+            problems.add(r.number, where, expected, tid)
         elif tid in first:
             problems.add(
                 r.number,
                 where,
-                f"a task number not used by another row (row {first[tid]} "
-                f"gives the id {tid}; number the rows or add a Mã column)",
+                Message.of("import.annex.id_twice", row=first[tid], id=tid),
                 r.code or r.stt or "",
             )
         elif _task_exists(tracker, tid):
             problems.add(
                 r.number,
                 where,
-                f"a task not in the store yet (task {tid} exists)",
+                Message.of("import.annex.id_exists", id=tid),
                 r.code or r.stt or "",
             )
         first.setdefault(tid, r.number)
@@ -887,20 +728,18 @@ def _read_table(
     plan: Plan,
     aliases: Mapping[str, str | Sequence[str]] | None,
     sheet: Sheet,
-    header: int,
-    columns: Mapping[str, int],
+    header: Header,
     source: str,
 ) -> list[Task]:
     """The tasks of the table under ``header``, or an :class:`AnnexImportError` listing
     every bad cell, in the order of the file."""
-    titles = sheet.rows[header]
-    heading = {c: " ".join(cell_text(titles[i]).split()) for c, i in columns.items()}
-    problems = _Problems()
+    columns, heading = header.columns, header.headings
+    problems = Problems()
     decoder = _RowDecoder(tracker, plan, aliases, columns, heading, problems)
-    layout = _Layout(sheet, header, columns, heading, decoder.fields, problems)
+    layout = _Layout(sheet, header.index, columns, heading, decoder.fields, problems)
     read = [decoder.task_row(row) for row in layout.task_rows()]
     if not read:
-        problems.add(header + 2, "(rows)", "at least one task row under the header", "")
+        problems.add(header.index + 2, "(rows)", Message.of("import.annex.no_rows"), "")
     ids = _decide_ids(plan.id, read, tracker, problems, heading)
     tasks: list[Task] = []
     for r in read:
@@ -911,10 +750,8 @@ def _read_table(
         except ValidationError as exc:  # pragma: no cover - the checks above come first
             problems.add(r.number, "(row)", f"{exc.field}: {exc.expected}", str(exc.got))
     if problems:
-        # In the order of the file: by row, then left to right.
         order = {heading[c]: i for c, i in columns.items()}
-        found = sorted(dict.fromkeys(problems), key=lambda p: (p.row, order.get(p.column, -1)))
-        raise AnnexImportError(source, found)
+        raise AnnexImportError(source, problems.in_file_order(order))
     return tasks
 
 
@@ -924,6 +761,7 @@ def read_annex(
     plan: str,
     *,
     aliases: Mapping[str, str | Sequence[str]] | None = None,
+    columns: Mapping[str, str] | None = None,
     sheet: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
@@ -935,7 +773,10 @@ def read_annex(
     ``.csv`` file (UTF-8 with or without BOM, or Windows-1258 unless ``encoding`` says;
     comma, semicolon or tab, sniffed unless ``delimiter`` says). ``aliases`` maps other
     names of units ("Phòng TC-KH") to unit ids; a phrase may map to several ids, or to
-    none (``[]``) to be ignored, such as "Các cơ quan, đơn vị liên quan".
+    none (``[]``) to be ignored, such as "Các cơ quan, đơn vị liên quan". The headings of
+    :data:`COLUMNS` are recognised; ``columns`` maps any other heading to a column by hand
+    (``{"Thời gian": "due"}``; the column is a key of :data:`COLUMNS` or one of its
+    headings).
 
     Raises :class:`AnnexImportError` listing every bad row if any row is bad, and
     :class:`~cchc_tasks.NotFoundError` if ``plan`` is not in the store.
@@ -946,19 +787,19 @@ def read_annex(
         found_plan = tracker.plan(plan)
     except NotFoundError:
         raise NotFoundError("plan", plan, "read_annex.plan") from None
-    name = os.path.basename(os.fspath(path))
-    sheets = _rows_of(path, sheet, encoding, delimiter, name)
-    for table in sheets:
-        rows = table.rows
-        located = _find_header(rows)
-        if located is None:
-            continue
-        header, columns, problems = located
-        source = name if len(sheets) == 1 else f"{name} [{table.title}]"
-        if problems:
-            raise AnnexImportError(source, problems)
-        return _read_table(tracker, found_plan, aliases, table, header, columns, source)
-    raise AnnexImportError(name, [_header_missing(sheets[0].rows if sheets else [])])
+    table, header, source = find_table(
+        path,
+        ANNEX_HEADINGS.with_overrides(columns),
+        AnnexImportError,
+        sheet=sheet,
+        encoding=encoding,
+        delimiter=delimiter,
+    )
+    if "stt" not in header.columns and "code" not in header.columns:
+        expected = Message.of("import.annex.stt_column")
+        problem = RowProblem(header.index + 1, "STT", expected, "(missing)")
+        raise AnnexImportError(source, [problem])
+    return _read_table(tracker, found_plan, aliases, table, header, source)
 
 
 def import_annex(
@@ -970,6 +811,7 @@ def import_annex(
     note: str | None = None,
     progress: Progress | None = None,
     aliases: Mapping[str, str | Sequence[str]] | None = None,
+    columns: Mapping[str, str] | None = None,
     sheet: str | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
@@ -983,6 +825,7 @@ def import_annex(
         tracker,
         plan,
         aliases=aliases,
+        columns=columns,
         sheet=sheet,
         encoding=encoding,
         delimiter=delimiter,

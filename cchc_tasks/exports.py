@@ -26,13 +26,16 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from . import tables
 from ._tabular import neutralise, read_bytes, require_openpyxl
 from ._version import __version__
 from .errors import StoreImportError, ValidationError
 from .labels import Lang, t
+from .sheets import task_version
 from .tables import TASK_COLUMNS, WORKBOOK_SHEETS, task_table, workbook_tables
-from .tasks import Task
+from .tasks import ProgressReport, Task
 
 if TYPE_CHECKING:
     from .evaluation import Evaluation
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EVALUATION_SHEETS",
+    "PROGRESS_COLUMNS",
     "STORE_FORMAT",
     "TASK_COLUMNS",
     "StoreImportError",
@@ -189,12 +193,43 @@ def export_tasks(
     Units and people are written by name, or by id where two share a name.
     """
     ext = _kind(path, (".xlsx", ".csv"))
-    table = task_table(tracker, tasks)
+    chosen = tracker.tasks() if tasks is None else list(tasks)
+    table = _with_progress(task_table(tracker, chosen), chosen)
     if ext == ".csv":
         _write_csv(path, table)
     else:
         _write_xlsx(path, {table.title: table})
     return len(table.rows)
+
+
+#: The columns the task sheet adds after :data:`~cchc_tasks.tables.TASK_COLUMNS`: the
+#: latest progress report (percent, text, day), for the office to fill in and bring back
+#: with ``cchc import --progress``, and the task's version (see
+#: :func:`cchc_tasks.sheets.task_version`), which tells the import whether the task
+#: changed since the sheet was written.
+PROGRESS_COLUMNS = ("Tiến độ (%)", "Báo cáo tiến độ", "Ngày báo cáo", "Phiên bản")
+
+
+def _with_progress(table: tables.Table, tasks: Sequence[Task]) -> tables.Table:
+    """``table`` (one row per task of ``tasks``, in order) with :data:`PROGRESS_COLUMNS`."""
+    rows = []
+    for row, task in zip(table.rows, tasks, strict=True):
+        latest = task.progress[-1] if task.progress else None
+        extra = (
+            tables.Cell("" if latest is None else str(latest.percent), value=_percent(latest)),
+            tables.Cell("" if latest is None else latest.note),
+            tables.Cell(
+                "" if latest is None else f"{latest.on:%d/%m/%Y}",
+                value=None if latest is None else latest.on,
+            ),
+            tables.Cell(task_version(task)),
+        )
+        rows.append((*row, *extra))
+    return attrs.evolve(table, headers=(*table.headers, *PROGRESS_COLUMNS), rows=tuple(rows))
+
+
+def _percent(report: ProgressReport | None) -> int | None:
+    return None if report is None else report.percent
 
 
 # --- an evaluation --------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from cchc_tasks.cli import main
 from cchc_tasks.examples import PLAN_ID, tan_hong
 from cchc_tasks.exports import (
     EVALUATION_SHEETS,
+    PROGRESS_COLUMNS,
     TASK_COLUMNS,
     StoreImportError,
     export_evaluation,
@@ -143,7 +144,7 @@ def test_task_workbook_is_formatted(filled: ct.Tracker, tmp_path: Path) -> None:
     path = tmp_path / "t.xlsx"
     export_tasks(filled, path, filled.tasks(unit="noi-vu"))
     ws = openpyxl.load_workbook(path)["Nhiệm vụ"]
-    assert [c.value for c in ws[1]] == list(TASK_COLUMNS)
+    assert [c.value for c in ws[1]] == [*TASK_COLUMNS, *PROGRESS_COLUMNS]
     assert all(c.font.bold for c in ws[1])
     assert ws.freeze_panes == "A2"
     assert ws.max_row == 2
@@ -352,7 +353,7 @@ def test_cchc_export_and_import(
     assert (out / "p.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     # The whole store into a new folder.
     assert main(["import", str(tmp_path / "copy"), str(out / "s.json")]) == 0
-    assert f"Imported {n_objects} objects" in capsys.readouterr().out
+    assert f"Đã nhập {n_objects} đối tượng" in capsys.readouterr().out
     with (
         ct.Tracker.open(tmp_path / "copy", load_entrypoints=False) as a,
         ct.Tracker.open(store, load_entrypoints=False) as b,
@@ -370,11 +371,13 @@ def test_cchc_import_an_annex(
         "2,Kiểm tra công vụ,phong noi vu,,Năm 2026",
     ]
     annex.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    code = main(["import", str(store), str(annex), "--plan", PLAN_ID, "--actor", "noi-vu"])
+    code = main(
+        ["import", str(store), str(annex), "--plan", PLAN_ID, "--actor", "noi-vu", "--lang", "en"]
+    )
     captured = capsys.readouterr()
     assert code == 0
     assert f"Imported 2 tasks from {annex} into plan {PLAN_ID}" in captured.out
-    assert "added 2/2 tasks" in captured.err
+    assert "Importing 2/2 rows" in captured.err
     with ct.Tracker.open(store, load_entrypoints=False) as tr:
         assert tr.task(f"{PLAN_ID}-002").unit == "noi-vu"
         assert list(tr.entries())[-1].actor == "noi-vu"
@@ -409,10 +412,10 @@ def test_the_cchc_command_refuses_a_bad_annex(store: Path, tmp_path: Path) -> No
         check=False,
     )
     assert done.returncode == 1
-    assert "phu-luc.csv: 1 bad row, nothing was imported:" in done.stderr
-    assert "row 2, column 'Cơ quan chủ trì'" in done.stderr
-    assert "did you mean 'Phòng Tư pháp [tu-phap]'" in done.stderr
-    assert "row 2, column 'Thời gian hoàn thành'" in done.stderr
+    assert "phu-luc.csv: 1 dòng có lỗi, không nhập dòng nào:" in done.stderr
+    assert "dòng 2, cột 'Cơ quan chủ trì'" in done.stderr
+    assert "có phải là 'Phòng Tư pháp [tu-phap]'" in done.stderr
+    assert "dòng 2, cột 'Thời gian hoàn thành'" in done.stderr
     with ct.Tracker.open(store, load_entrypoints=False) as tr:
         assert tr.seq == seq
 

@@ -33,7 +33,15 @@ from .._version import __version__
 from ..errors import CchcError, StoreCorruptError
 from . import _common as common
 from ._common import WIDE_COLUMN as WIDE_COLUMN  # importable from here, as it always was
-from ._common import BlockHelpFormatter, Command, Parser, UsageError, examples_block, plain_table
+from ._common import (
+    BlockHelpFormatter,
+    Command,
+    Parser,
+    UsageError,
+    examples_block,
+    one_line,
+    plain_table,
+)
 from ._errors import LANG_ENV as LANG_ENV  # importable from here: the CLI's language variable
 from ._errors import cli_lang, error_text
 
@@ -242,13 +250,13 @@ def _run(argv: Sequence[str]) -> int:
     except SystemExit as exc:  # --help and --version
         return exc.code if isinstance(exc.code, int) else EXIT_OK
     except UsageError as exc:
-        print(_one_line(exc.text(cli_lang(getattr(args, "lang", None)))), file=sys.stderr)
+        print(one_line(exc.text(cli_lang(getattr(args, "lang", None)))), file=sys.stderr)
         return EXIT_USER_ERROR
     except StoreCorruptError as exc:
         print(f"cchc: {error_text(exc, cli_lang(getattr(args, 'lang', None)))}", file=sys.stderr)
         return EXIT_TAMPERED
     except CchcError as exc:
-        line = _one_line(error_text(exc, cli_lang(getattr(args, "lang", None))))
+        line = one_line(error_text(exc, cli_lang(getattr(args, "lang", None))))
         print(f"cchc: {line}", file=sys.stderr)
         return EXIT_USER_ERROR
     except BrokenPipeError:
@@ -264,9 +272,3 @@ def _run(argv: Sequence[str]) -> int:
         print("cchc: interrupted", file=sys.stderr)
         return 130
     return code
-
-
-def _one_line(message: str) -> str:
-    """A message on one line (an import error lists its bad rows on several: they are
-    kept, joined, so that nothing is lost)."""
-    return "; ".join(line.strip() for line in message.splitlines() if line.strip())

@@ -67,6 +67,12 @@ def fail(command: str, message: Text) -> NoReturn:
     raise UsageError(f"cchc {command}: ", message)
 
 
+def one_line(text: str) -> str:
+    """A message on one line: an import error lists its bad rows on several, which are
+    kept, joined, so that nothing is lost."""
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 # --- Declaring and parsing commands ---------------------------------------------------------
 
 

@@ -45,7 +45,11 @@ def _expected(expected: object, lang: Lang) -> str:
         return expected.render(lang)
     phrase = str(expected)
     key = f"expected.{phrase}"
-    return translate(key, lang) if has_message(key, lang) else phrase
+    if has_message(key, lang):
+        return translate(key, lang)
+    if phrase.startswith("one of "):
+        return translate("expected.one_of", lang, choices=phrase.removeprefix("one of "))
+    return phrase
 
 
 def error_text(exc: CchcError, lang: Lang) -> str:

@@ -417,7 +417,7 @@ def test_files_that_cannot_be_read_or_written(
 ) -> None:
     code, _, err = run(capsys, "import", str(store), str(tmp_path / "phu-luc.xlsx"), "--plan", "kh")
     assert code == 1
-    assert one_line(err) == f"cchc import: {tmp_path / 'phu-luc.xlsx'}: no such file"
+    assert one_line(err) == f"cchc import: {tmp_path / 'phu-luc.xlsx'}: không có tệp này"
     target = tmp_path / "no-folder" / "tasks.csv"
     code, _, err = run(capsys, "export", str(store), "--tasks", str(target))
     assert code == 1
