@@ -29,11 +29,21 @@ import attrs
 
 from .config import Config
 from .errors import RuleError, ValidationError
+from .i18n import Message, Text
 from .plans import Plan
 from .plugins import Hooks
 from .ratings import Rating
 from .results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating, UnitSanction
-from .targets import IndicatorFacts, Levels, Outcome, Rule, Target
+from .targets import (
+    IndicatorFacts,
+    Levels,
+    Outcome,
+    Rule,
+    Target,
+    indicator_name,
+    joined,
+    outcome_word,
+)
 from .tasks import Task
 from .units import Headship, Person, Unit, category_of_kind
 from .verdicts import (
@@ -222,8 +232,9 @@ class _Run:
         found = self.source.results(indicator=target.indicator, unit=target.unit, year=year)
         before = self.source.results(indicator=target.indicator, unit=target.unit, year=year - 1)
         r = found[0] if found else None
+        note: Text = ""
         if before:
-            previous, note = before[0].value, ""
+            previous = before[0].value
         else:
             previous, note = self._previous_across_succession(target, year - 1)
         return IndicatorFacts(
@@ -237,7 +248,7 @@ class _Run:
             previous_note=note,
         )
 
-    def _previous_across_succession(self, target: Target, year: int) -> tuple[float | None, str]:
+    def _previous_across_succession(self, target: Target, year: int) -> tuple[float | None, Text]:
         """The value of ``year`` for a unit without a result of its own that year, from
         the units it succeeded, by the configured policy (rule R17); and a note saying how
         (empty when the unit has no predecessors)."""
@@ -246,35 +257,38 @@ class _Run:
         if not predecessors:
             return None, ""
         policy = self.config.succession.policy(target.id)
-        names = ", ".join(u.id for u in predecessors)
+        unit = self._unit_name(uid)
+        names = ", ".join(u.name for u in predecessors)
         if policy == "not_comparable":
-            return None, (
-                f"no comparable previous year: {uid} succeeded {names} "
-                "(succession policy 'not_comparable')"
+            return None, Message.of(
+                "target.succession.not-comparable", unit=unit, predecessors=names
             )
         merged = [u for u in predecessors if u.successors == (uid,)]
         if not merged:
-            return None, (
-                f"no previous-year value: {uid} was split off {names}, whose value is not "
-                "carried over (rule R17)"
-            )
+            return None, Message.of("target.succession.split", unit=unit, predecessors=names)
         values: dict[str, float] = {}
         for u in merged:
             found = self.source.results(indicator=target.indicator, unit=u.id, year=year)
             if found and found[0].value is not None:
                 values[u.id] = found[0].value
-        missing = [u.id for u in merged if u.id not in values]
+        missing = [u.name for u in merged if u.id not in values]
         if not values:
-            return None, (
-                f"no previous-year value: none of the units merged into {uid} ({names}) has "
-                f"a {target.indicator} value for {year}"
+            return None, Message.of(
+                "target.succession.none-merged",
+                unit=unit,
+                predecessors=names,
+                indicator=indicator_name(target.indicator),
+                year=year,
             )
-        shown = ", ".join(f"{k} {v:g}" for k, v in values.items())
-        lacking = ""
+        shown = joined(
+            Message.of("target.succession.value", unit=self._unit_name(k), value=float(v))
+            for k, v in values.items()
+        )
+        lacking: Text = ""
         if len(missing) > 3:
-            lacking = f"; {len(missing)} other merged units without a value"
+            lacking = Message.of("target.succession.lacking-count", count=len(missing))
         elif missing:
-            lacking = f"; without a value: {', '.join(missing)}"
+            lacking = Message.of("target.succession.lacking", units=", ".join(missing))
         if policy == "weighted":
             weight_indicator = self.config.succession.weight_indicator
             weights: dict[str, float] = {}
@@ -285,50 +299,72 @@ class _Run:
             unweighted = [k for k in values if k not in weights]
             total = sum(weights.values())
             if unweighted or total <= 0:
-                return None, (
-                    f"no previous-year value: no {weight_indicator} {year} to weight "
-                    f"{', '.join(unweighted or values)} by (succession policy 'weighted')"
+                return None, Message.of(
+                    "target.succession.unweighted",
+                    weight=indicator_name(weight_indicator),
+                    year=year,
+                    units=", ".join(self._unit_name(k) for k in unweighted or values),
                 )
             previous = sum(values[k] * weights[k] for k in values) / total
-            return previous, (
-                f"previous year of {uid} = mean of the merged units' {year} values "
-                f"({shown}) weighted by {weight_indicator} (succession policy "
-                f"'weighted'{lacking})"
+            return previous, Message.of(
+                "target.succession.weighted",
+                unit=unit,
+                year=year,
+                values=shown,
+                weight=indicator_name(weight_indicator),
+                lacking=lacking,
             )
         previous = sum(values.values()) / len(values)
-        return previous, (
-            f"previous year of {uid} = mean of the merged units' {year} values ({shown}) "
-            f"(succession policy 'mean'{lacking})"
+        return previous, Message.of(
+            "target.succession.mean", unit=unit, year=year, values=shown, lacking=lacking
         )
+
+    def _unit_name(self, uid: str) -> str:
+        """The name of unit ``uid`` for a reason; its id if it is not known."""
+        found = self.all_units.get(uid)
+        return found.name if found is not None else uid
 
     def judge_target(self, target: Target) -> TargetResult:
         plan = self.source.plan(target.plan)
         if not plan.covers_year(self.year):
-            return TargetResult(
-                target,
-                Outcome.NOT_APPLICABLE,
-                f"{self.year} is outside plan {plan.id} ({plan.start.year}–{plan.end.year})",
-                target.rule,
+            outside = Message.of(
+                "target.outside-plan",
+                year=self.year,
+                plan=plan.title or plan.id,
+                start=plan.start.year,
+                end=plan.end.year,
             )
+            return TargetResult(target, Outcome.NOT_APPLICABLE, outside, target.rule)
         unit = self.all_units.get(target.unit)
         if unit is not None and target.unit not in self.units:
             return TargetResult(
-                target, Outcome.NOT_APPLICABLE, _not_in_force(unit, self.year), target.rule
+                target,
+                Outcome.NOT_APPLICABLE,
+                _not_in_force(unit, self.year, self.all_units),
+                target.rule,
             )
         rule = target.rule
-        note, stretch, stretch_outcome = "", None, None
+        binding, stretch, stretch_outcome = False, None, None
         try:
             if target.ratchet:
                 tightened = self._tightened(target, plan)
                 if tightened is not None and target.ratchet == "binding":
-                    note, rule = f" (binding ratchet: {tightened.describe()})", tightened
+                    binding, rule = True, tightened
                 elif tightened is not None:
                     stretch = tightened
             facts = self._facts_for(target, self.year)
             judgement = rule.judge(facts)
+            reason = judgement.reason
+            if binding:
+                reason = Message.of("target.binding-ratchet", reason=reason, rule=rule.describe())
             if stretch is not None:
                 stretch_outcome = stretch.judge(facts).outcome
-                note = f" (stretch {stretch.describe()}: {stretch_outcome.value})"
+                reason = Message.of(
+                    "target.stretch",
+                    reason=reason,
+                    rule=stretch.describe(),
+                    outcome=outcome_word(stretch_outcome),
+                )
         except RuleError:
             raise
         except Exception as exc:
@@ -340,7 +376,7 @@ class _Run:
         return TargetResult(
             target,
             judgement.outcome,
-            judgement.reason + note,
+            reason,
             rule,
             facts,
             self._breakdown(target, facts),
@@ -360,14 +396,18 @@ class _Run:
         tightened = rule.tightened(best)
         return None if tightened == rule else tightened
 
-    def _breakdown(self, target: Target, facts: IndicatorFacts) -> str:
+    def _breakdown(self, target: Target, facts: IndicatorFacts) -> Text:
         """The recorded computation behind a computed result (source "computed …"), when
-        the source of the facts keeps them (the Tracker's ``index_computation``)."""
+        the source of the facts keeps them (the Tracker's ``index_computation``), rendered
+        in the reader's language when it is read."""
         if not facts.source.casefold().startswith("computed"):
             return ""
         find = getattr(self.source, "index_computation", None)
         computation = None if find is None else find(target.indicator, target.unit, facts.year)
-        return "" if computation is None else str(computation.explain())
+        if computation is None:
+            return ""
+        explanation: Text = computation.explanation(unit_name=self._unit_name(target.unit))
+        return explanation
 
     def leader_ratings(
         self,
@@ -625,13 +665,21 @@ def derive_unit_rating(facts: UnitFacts) -> tuple[Rating | None, str]:
     return Rating.COMPLETED, f"{figures}; between the lines, counted HTNV (mildest) [I]"
 
 
-def _not_in_force(unit: Unit, year: int) -> str:
+def _not_in_force(unit: Unit, year: int, names: Mapping[str, Unit]) -> Message:
     """Why a unit's target does not apply in ``year``: it had ended, or not yet begun."""
     if unit.valid_to is not None and unit.valid_to.year < year:
-        successors = f"; successors: {', '.join(unit.successors)}" if unit.successors else ""
-        return f"unit {unit.id} ended on {unit.valid_to.isoformat()}{successors}"
-    start = unit.valid_from.isoformat() if unit.valid_from else "later"
-    return f"unit {unit.id} exists from {start}, not in {year}"
+        if unit.successors:
+            successors = ", ".join(names[s].name if s in names else s for s in unit.successors)
+            return Message.of(
+                "target.unit-ended-succeeded",
+                unit=unit.name,
+                end=unit.valid_to,
+                successors=successors,
+            )
+        return Message.of("target.unit-ended", unit=unit.name, end=unit.valid_to)
+    if unit.valid_from is None:
+        return Message.of("target.unit-absent", unit=unit.name, year=year)
+    return Message.of("target.unit-not-yet", unit=unit.name, start=unit.valid_from, year=year)
 
 
 def _rank_in_peer_groups(

@@ -37,6 +37,7 @@ from . import _display
 from .charts import figure_png, plot_completion, plot_indicator, plot_ratings
 from .errors import CchcError, ValidationError
 from .evaluation import Evaluation, LeaderRating, TargetResult, UnitResult
+from .i18n import render
 from .labels import (
     OUTCOME_COLOURS,
     Lang,
@@ -712,7 +713,7 @@ def target_result_html(result: TargetResult, *, lang: Lang = "vi") -> str:
         (t("col.unit_id", lang), Cell(r.target.unit)),
         (t("col.rule", lang), Cell(str(r.rule))),
         (t("col.outcome", lang), Cell(outcome_label(r.outcome, lang), OUTCOME_COLOURS[r.outcome])),
-        (t("col.reason", lang), Cell(r.reason)),
+        (t("col.reason", lang), Cell(render(r.reason, lang))),
     ]
     return html_pairs(r.target.title or r.target.id, pairs)
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import attrs
 
+from .i18n import render
 from .labels import (
     OUTCOME_COLOURS,
     RATING_COLOURS,
@@ -216,7 +217,7 @@ def targets_table(ev: Evaluation, lang: Lang = "vi", *, detail: bool = False) ->
         "col.outcome",
         lambda r: Cell(outcome_label(r.outcome, lang), OUTCOME_COLOURS[r.outcome]),
     )
-    reason: _Column[TargetResult] = ("col.reason", lambda r: Cell(r.reason))
+    reason: _Column[TargetResult] = ("col.reason", lambda r: Cell(render(r.reason, lang)))
     columns = [title, indicator, outcome, reason]
     if detail:
         columns = [

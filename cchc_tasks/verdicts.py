@@ -340,10 +340,10 @@ class TargetResult:
 
     target: Target
     outcome: Outcome
-    reason: str
+    reason: Text
     rule: Rule
     facts: IndicatorFacts | None = None
-    breakdown: str = ""
+    breakdown: Text = ""
     stretch: Rule | None = None
     stretch_outcome: Outcome | None = None
     source: str = ""
@@ -490,7 +490,7 @@ class Evaluation:
                 f"{result.reason}"
             )
             if result.breakdown:
-                lines = result.breakdown.splitlines()
+                lines = render(result.breakdown, "en").splitlines()
                 text += "\n  computed from its parts:" + "".join(f"\n    {x}" for x in lines)
             return text
         raise NotFoundError("person, unit or target in this evaluation", id, "explain.id")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..i18n import render
 from ..labels import (
     Lang,
     band_label,
@@ -132,7 +133,7 @@ def _evaluation_rows(
             "indicator": indicator_label(r.target.indicator, lang),
             "unit": _name(tracker, "units", r.target.unit),
             "outcome": outcome_label(r.outcome, lang),
-            "reason": r.reason,
+            "reason": render(r.reason, lang),
         }
         for tid, r in sorted(evaluation.targets.items())
     )
