@@ -25,6 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cchc_tasks as ct
+from cchc_tasks.i18n import render
 from cchc_tasks.indices import (
     FORMULAS,
     Appraisal,
@@ -43,7 +44,6 @@ from cchc_tasks.indices import (
     default_criteria,
     load_criteria,
 )
-from cchc_tasks.i18n import render
 from cchc_tasks.plans import Field
 from cchc_tasks.tasks import TaskOutcome
 

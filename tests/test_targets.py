@@ -513,8 +513,10 @@ def test_each_rule_kind_gives_its_verdict_in_vietnamese(
 
 def test_rules_describe_themselves_in_both_languages() -> None:
     rule = ct.any_of(ct.milestones({2025: ct.rank_within(5)}), ct.growth(1.5, "points"))
-    assert str(rule) == str(rule.describe()) == (
-        "(milestones {2025: rank ≤ 5} or growth ≥ 1.5 points on the previous year)"
+    assert (
+        str(rule)
+        == str(rule.describe())
+        == ("(milestones {2025: rank ≤ 5} or growth ≥ 1.5 points on the previous year)")
     )
     assert render(rule.describe(), "vi") == (
         "(theo lộ trình (từ năm 2025: thuộc tốp 5) hoặc tăng ≥ 1,5 điểm so với năm trước)"

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cchc_tasks as ct
+from cchc_tasks.i18n import render
 from cchc_tasks.recurrence import quarterly
 
 from ..doc_examples import run_page_examples
@@ -291,7 +292,10 @@ def test_the_targets_of_a_unit_that_ended_do_not_apply_after_it(tr: ct.Tracker) 
     assert tr.evaluate(2025).targets["sipas-a"].outcome is ct.Outcome.NOT_MEASURED
     result = tr.evaluate(2026, as_of=D(2026, 12, 31)).targets["sipas-a"]
     assert result.outcome is ct.Outcome.NOT_APPLICABLE
-    assert result.reason == "unit a ended on 2025-06-30; successors: ab"
+    assert str(result.reason) == "unit Đơn vị a ended on 2025-06-30; successors: UBND xã AB"
+    assert render(result.reason, "vi") == (
+        "đơn vị Đơn vị a đã chấm dứt hoạt động từ ngày 30/06/2025; đơn vị kế thừa: UBND xã AB"
+    )
 
 
 # -- a growth target across a merger (rule R17) ------------------------------------------------
@@ -310,15 +314,25 @@ def test_the_previous_year_of_a_merged_unit_is_the_mean_of_its_predecessors() ->
     result = merged_with_target().evaluate(2026, as_of=D(2026, 12, 31)).targets["par-ab"]
     assert result.facts is not None and result.facts.previous == 81.0  # (84 + 78) / 2
     assert result.outcome is ct.Outcome.PASS  # 85.05 is 5% above 81
-    assert "mean of the merged units' 2025 values (a 84, b 78)" in result.reason
-    assert "succession policy 'mean'" in result.reason
+    english, vi = str(result.reason), render(result.reason, "vi")
+    assert "mean of the merged units' 2025 values (Đơn vị a 84, Đơn vị b 78)" in english
+    assert "succession policy 'mean'" in english
+    assert (
+        "năm trước của UBND xã AB = trung bình cộng các giá trị năm 2025 của những đơn vị "
+        "hợp nhất (Đơn vị a 84, Đơn vị b 78) (cách tính khi sắp xếp đơn vị: trung bình cộng)"
+    ) in vi
 
 
 def test_not_comparable_leaves_the_growth_unmeasured_and_says_why() -> None:
     tr = merged_with_target({"succession": {"previous_value": "not_comparable"}})
     result = tr.evaluate(2026, as_of=D(2026, 12, 31)).targets["par-ab"]
     assert result.outcome is ct.Outcome.NOT_MEASURED
-    assert "no comparable previous year: ab succeeded a, b" in result.reason
+    assert "no comparable previous year: UBND xã AB succeeded Đơn vị a, Đơn vị b" in str(
+        result.reason
+    )
+    assert "không có năm trước để so sánh: UBND xã AB kế thừa Đơn vị a, Đơn vị b" in render(
+        result.reason, "vi"
+    )
     per_target = merged_with_target({"succession": {"targets": {"par-ab": "not_comparable"}}})
     assert per_target.evaluate(2026).targets["par-ab"].outcome is ct.Outcome.NOT_MEASURED
 
@@ -329,7 +343,10 @@ def test_a_weighted_mean_uses_the_weight_indicator() -> None:
     )
     result = tr.evaluate(2026, as_of=D(2026, 12, 31)).targets["par-ab"]
     assert result.outcome is ct.Outcome.NOT_MEASURED
-    assert "no POPULATION 2025 to weight a, b by" in result.reason
+    assert "no POPULATION 2025 to weight Đơn vị a, Đơn vị b by" in str(result.reason)
+    assert "thiếu POPULATION năm 2025 để tính bình quân gia quyền cho Đơn vị a, Đơn vị b" in (
+        render(result.reason, "vi")
+    )
     tr.add_indicator(ct.IndicatorScale("POPULATION", minimum=0, label="people"))
     for uid, people in (("a", 30_000), ("b", 10_000)):
         tr.record_result(ct.Result(indicator="POPULATION", unit=uid, year=2025, value=people))
@@ -350,7 +367,8 @@ def test_the_unit_s_own_result_wins_and_a_split_carries_no_value() -> None:
                                rule=ct.growth(5)))  # fmt: skip
     result = split.evaluate(2026, as_of=D(2026, 12, 31)).targets["par-c1"]
     assert result.outcome is ct.Outcome.NOT_MEASURED
-    assert "c1 was split off c" in result.reason
+    assert "Xã C1 was split off Đơn vị c" in str(result.reason)
+    assert "Xã C1 được chia tách từ Đơn vị c" in render(result.reason, "vi")
 
 
 def test_a_bad_succession_policy_is_an_error_that_names_it() -> None:
