@@ -426,14 +426,12 @@ class IndexResult:
 
         def add(node: NodeScore, depth: int) -> None:
             pad = "  " * (depth + 1)
-            text = line(
-                "index.node",
-                pad,
-                id=node.id,
-                name=node.name,
-                points=node.points,
-                max=node.max_points,
-            )
+            scored = {"name": node.name, "points": node.points, "max": node.max_points}
+            # The survey's id is the library's word "survey", not the province's: not shown.
+            if node.level == "survey":
+                text = line("index.node.survey", pad, **scored)
+            else:
+                text = line("index.node", pad, id=node.id, **scored)
             if node.children or node.level == "field":
                 if node.percent is not None:
                     text += render(Message.of("index.percent", percent=node.percent), lang)

@@ -373,14 +373,14 @@ def test_explain_lists_every_node() -> None:
     for node in tree.iter_nodes():
         assert f"{node.id} {node.name}: " in text
     assert "1.1.2 Mức độ hoàn thành kế hoạch CCHC năm: 2 of 2.5 [auto] (on_time_share:" in text
-    assert "survey Điều tra xã hội học: 25 of 30 [survey]" in text
+    assert "\n  Điều tra xã hội học: 25 of 30 [survey]" in text
     assert "bonus +1: Sáng kiến cấp tỉnh" in text
     assert "penalty -0.5: Chậm báo cáo" in text
     assert result.value == pytest.approx(2 + 2 + 25 + 1 - 0.5)
     vi = result.explain("vi", unit_name="UBND xã Tân Hộ Cơ")
     assert vi.startswith("Chỉ số CCHC của UBND xã Tân Hộ Cơ năm 2025: 29,50% (29,5/100 điểm)")
     assert "1.1.2 Mức độ hoàn thành kế hoạch CCHC năm: 2/2,5 điểm [tự động] (tỷ lệ" in vi
-    assert "survey Điều tra xã hội học: 25/30 điểm [điều tra xã hội học]" in vi
+    assert "\n  Điều tra xã hội học: 25/30 điểm [điều tra xã hội học]" in vi
     assert "điểm thưởng +1: Sáng kiến cấp tỉnh" in vi
     assert "điểm trừ -0,5: Chậm báo cáo" in vi
     assert "tan-hong" not in vi
