@@ -27,16 +27,19 @@ import attrs
 
 from ._fields import check_date, check_id, check_text, check_year, nfc, nfc_or_none
 from .errors import ValidationError
+from .i18n import Lang, Message, Text, render
 from .indices import CriteriaTree, IndexResult, TaskCounts, UnitScorecard, compute_index
 from .params import IndexParams
 from .plans import Indicator, as_indicator
 from .ranking import TiePolicy, to_results
 from .results import Result
 from .surveys import SipasParams, SipasResult, SurveyResponse, compute_sipas
+from .targets import indicator_name, joined
 
 __all__ = [
     "ComputedIndices",
     "CriteriaEntry",
+    "Explanation",
     "IndexComputation",
     "builtin_criteria",
     "compute_year",
@@ -46,11 +49,6 @@ __all__ = [
 
 #: The indicators the tracker computes from their parts.
 COMPUTED_INDICATORS = (Indicator.PAR_INDEX, Indicator.SIPAS)
-
-
-def _fmt(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
 
 
 @functools.cache
@@ -186,62 +184,117 @@ class IndexComputation:
             return self.par.value
         return self.sipas.value if self.sipas is not None else None
 
-    def explain(self, *, recorded: bool = True) -> str:
+    def explain(
+        self, *, recorded: bool = True, lang: Lang = "en", unit_name: str | None = None
+    ) -> str:
         """The value, its rank and source, and every number behind it: for the PAR
         index each field, criterion and sub-criterion with its source and evidence; for
         SIPAS each factor. ``recorded=False`` says it was computed just now, not read
-        from the store."""
-        value = "no value" if self.value is None else f"{self.value:.2f}"
-        head = f"{self.indicator} of {self.unit}, {self.year}: {value}"
+        from the store.
+
+        In ``lang``: English unless asked, as it always was for programs; the CLI, the
+        reports and the web pages pass their reader's language. ``unit_name`` is shown
+        instead of the unit's id."""
+        who = {
+            "indicator": indicator_name(self.indicator),
+            "unit": unit_name or self.unit,
+            "year": self.year,
+        }
+        head: list[Text] = [
+            Message("index.head.no-value", who)
+            if self.value is None
+            else Message("index.head", {**who, "value": self.value})
+        ]
         if self.result is not None and self.result.rank is not None:
-            head += f", rank {self.result.rank} of {self.result.of} in peer group {self.group}"
-        if recorded:
-            when = f"  computed on {self.computed_on.isoformat()}"
-        else:
-            when = "  not recorded: computed now from the inputs in the store"
+            head.append(
+                Message.of(
+                    "index.head.rank", rank=self.result.rank, of=self.result.of, group=self.group
+                )
+            )
+        when: list[Text] = [
+            Message.of("index.computed-on", date=self.computed_on)
+            if recorded
+            else Message("index.not-recorded")
+        ]
         if self.par is not None:
-            when += f"; tasks as of {self.as_of.isoformat()}"
+            when.append(Message.of("index.tasks-as-of", date=self.as_of))
         else:
-            when += f"; responses dated in {self.year}"
-        lines = [head, when]
+            when.append(Message.of("index.responses-in", year=self.year))
+        lines = [
+            "".join(render(t, lang) for t in head),
+            "  " + "".join(render(t, lang) for t in when),
+        ]
         if recorded and self.result is not None:
-            lines.append(f"  source: {self.result.source}")
+            lines.append("  " + Message.of("index.source", source=self.result.source).render(lang))
         elif recorded:
-            lines.append("  no result recorded from it")
-        if self.note:
-            lines.append(f"  note: {self.note}")
+            lines.append("  " + Message("index.no-result-recorded").render(lang))
+        note: Text = self.note
+        if not note and self.sipas is not None and self.result is None:
+            note = _no_result(self.sipas)
+        if note:
+            lines.append("  " + Message.of("index.note", note=note).render(lang))
         if self.par is not None:
-            body = self.par.explain()
+            body = self.par.explain(lang, unit_name=unit_name)
         elif self.sipas is not None:
-            body = explain_sipas(self.sipas)
+            body = explain_sipas(self.sipas, lang, unit_name=unit_name)
         else:
             body = ""
         lines.extend(f"  {line}" for line in body.splitlines())
         return "\n".join(lines)
 
-
-def explain_sipas(result: SipasResult) -> str:
-    """A SIPAS result and each factor behind it: satisfied of valid answers, blanks,
-    answers off the scale, weight, value and margin."""
-    lines = [result.describe()]
-    for f in result.factors:
-        if f.value is None:
-            value = "no valid answers"
-        else:
-            margin = f" ± {f.margin:.1f}" if f.margin is not None else ""
-            value = f"{f.value:.2f}%{margin}"
-        left_out = []
-        if f.blank:
-            left_out.append(f"{f.blank} blank")
-        if f.invalid:
-            left_out.append(f"{f.invalid} off the scale")
-        extra = f" ({', '.join(left_out)})" if left_out else ""
-        weight = f", weight {_fmt(f.weight)}" if f.weight != 1.0 else ""
-        flag = "" if f.reliable else ", too few answers"
-        lines.append(
-            f"  {f.factor} {f.name}: {f.satisfied} of {f.valid} satisfied{extra}: "
-            f"{value}{weight}{flag}"
+    def explanation(self, *, recorded: bool = True, unit_name: str | None = None) -> Explanation:
+        """:meth:`explain` as a message, written out in the language of whoever reads it."""
+        return Explanation(
+            "index.explanation", computation=self, recorded=recorded, unit_name=unit_name
         )
+
+
+@attrs.frozen
+class Explanation(Message):
+    """The explanation of a computed index as a :class:`~cchc_tasks.i18n.Message`: it
+    renders :meth:`IndexComputation.explain` in the reader's language (``str()`` gives
+    English). ``TargetResult.breakdown`` holds one."""
+
+    computation: IndexComputation = attrs.field(kw_only=True)
+    recorded: bool = attrs.field(default=True, kw_only=True)
+    unit_name: str | None = attrs.field(default=None, kw_only=True)
+
+    def render(self, lang: Lang = "vi") -> str:
+        return self.computation.explain(recorded=self.recorded, lang=lang, unit_name=self.unit_name)
+
+
+def explain_sipas(result: SipasResult, lang: Lang = "en", *, unit_name: str | None = None) -> str:
+    """A SIPAS result and each factor behind it: satisfied of valid answers, blanks,
+    answers off the scale, weight, value and margin; in ``lang`` (English unless asked,
+    as it always was for programs); ``unit_name`` is shown instead of the unit's id."""
+    lines = [result.describe(lang, unit_name=unit_name)]
+    for f in result.factors:
+        value: Text
+        if f.value is None:
+            value = Message("sipas.factor.no-answers")
+        elif f.margin is not None:
+            value = Message.of("sipas.factor.value-margin", value=f.value, margin=f.margin)
+        else:
+            value = Message.of("sipas.factor.value", value=f.value)
+        left_out: list[Text] = []
+        if f.blank:
+            left_out.append(Message.of("sipas.factor.blank", n=f.blank))
+        if f.invalid:
+            left_out.append(Message.of("sipas.factor.invalid", n=f.invalid))
+        line = Message.of(
+            "sipas.factor",
+            factor=f.factor,
+            name=f.name,
+            satisfied=f.satisfied,
+            valid=f.valid,
+            left_out=Message.of("sipas.factor.left-out", items=joined(left_out))
+            if left_out
+            else "",
+            value=value,
+            weight=Message.of("sipas.factor.weight", weight=f.weight) if f.weight != 1.0 else "",
+            flag="" if f.reliable else Message("sipas.factor.too-few"),
+        )
+        lines.append("  " + line.render(lang))
     return "\n".join(lines)
 
 
@@ -293,8 +346,10 @@ class ComputedIndices:
                 "ComputedIndices.get", f"a unit with a computed {indicator}", unit
             ) from None
 
-    def explain(self, unit: str, indicator: str = Indicator.PAR_INDEX) -> str:
-        return self.get(unit, indicator).explain(recorded=False)
+    def explain(self, unit: str, indicator: str = Indicator.PAR_INDEX, *, lang: Lang = "en") -> str:
+        """:meth:`IndexComputation.explain` of ``unit``'s ``indicator``, computed just
+        now; in ``lang`` (English unless asked, as it always was for programs)."""
+        return self.get(unit, indicator).explain(recorded=False, lang=lang)
 
 
 def _par_indices(
@@ -354,14 +409,11 @@ def _ranked(
     return {r.id: r for r in (*par_results, *sipas_results)}
 
 
-def _no_result(sipas: SipasResult) -> str:
+def _no_result(sipas: SipasResult) -> Message:
     """Why a SIPAS gave no result."""
     if sipas.value is None:
-        return f"no valid answers in {sipas.n} responses: no result"
-    return (
-        f"not reliable: {sipas.n_valid} valid answers, fewer than {sipas.min_sample}; no "
-        "result (set indices.include_unreliable to record it anyway)"
-    )
+        return Message.of("index.sipas-no-answers", n=sipas.n)
+    return Message.of("index.sipas-unreliable", n_valid=sipas.n_valid, min_sample=sipas.min_sample)
 
 
 def compute_year(
@@ -404,7 +456,7 @@ def compute_year(
         c = IndexComputation(
             Indicator.SIPAS, unit, year, computed_on, as_of, group=group_of[unit], sipas=result
         )
-        found = by_id.get(c.id)
-        note = _no_result(result) if found is None else ""
-        out[c.id] = attrs.evolve(c, result=found, note=note)
+        # Why it gave no result is not stored as words: explain() says it in the
+        # reader's language from the SIPAS itself.
+        out[c.id] = attrs.evolve(c, result=by_id.get(c.id))
     return ComputedIndices(year, computed_on, as_of, out)

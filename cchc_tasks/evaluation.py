@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 import attrs
@@ -34,7 +34,16 @@ from .plans import Plan
 from .plugins import Hooks
 from .ratings import Rating
 from .results import Absence, Assessment, Discipline, PersonRating, Result, UnitRating, UnitSanction
-from .targets import IndicatorFacts, Levels, Outcome, Rule, Target
+from .targets import (
+    IndicatorFacts,
+    Levels,
+    Outcome,
+    Rule,
+    Target,
+    indicator_name,
+    joined,
+    outcome_word,
+)
 from .tasks import Task
 from .units import Headship, Person, Unit, category_of_kind
 from .verdicts import (
@@ -252,36 +261,38 @@ class _Run:
         if not predecessors:
             return None, ""
         policy = self.config.succession.policy(target.id)
-        unit = self._name(uid)
-        names = [self._name(u.id) for u in predecessors]
+        unit = self._unit_name(uid)
+        names = ", ".join(u.name for u in predecessors)
         if policy == "not_comparable":
-            return None, Message.of("evaluation.succession.not_comparable", unit=unit, names=names)
+            return None, Message.of(
+                "target.succession.not-comparable", unit=unit, predecessors=names
+            )
         merged = [u for u in predecessors if u.successors == (uid,)]
         if not merged:
-            return None, Message.of("evaluation.succession.split", unit=unit, names=names)
+            return None, Message.of("target.succession.split", unit=unit, predecessors=names)
         values: dict[str, float] = {}
         for u in merged:
             found = self.source.results(indicator=target.indicator, unit=u.id, year=year)
             if found and found[0].value is not None:
                 values[u.id] = found[0].value
-        missing = [self._name(u.id) for u in merged if u.id not in values]
+        missing = [u.name for u in merged if u.id not in values]
         if not values:
             return None, Message.of(
-                "evaluation.succession.no_value",
+                "target.succession.none-merged",
                 unit=unit,
-                names=names,
-                indicator=target.indicator,
+                predecessors=names,
+                indicator=indicator_name(target.indicator),
                 year=year,
             )
-        shown = [
-            Message.of("evaluation.succession.value", unit=self._name(k), value=v)
+        shown = joined(
+            Message.of("target.succession.value", unit=self._unit_name(k), value=float(v))
             for k, v in values.items()
-        ]
+        )
         lacking: Text = ""
         if len(missing) > 3:
-            lacking = Message.of("evaluation.succession.lacking_count", n=len(missing))
+            lacking = Message.of("target.succession.lacking-count", count=len(missing))
         elif missing:
-            lacking = Message.of("evaluation.succession.lacking", names=missing)
+            lacking = Message.of("target.succession.lacking", units=", ".join(missing))
         if policy == "weighted":
             weight_indicator = self.config.succession.weight_indicator
             weights: dict[str, float] = {}
@@ -293,69 +304,70 @@ class _Run:
             total = sum(weights.values())
             if unweighted or total <= 0:
                 return None, Message.of(
-                    "evaluation.succession.no_weights",
-                    weight=weight_indicator,
+                    "target.succession.unweighted",
+                    weight=indicator_name(weight_indicator),
                     year=year,
-                    names=[self._name(k) for k in unweighted or values],
+                    units=", ".join(self._unit_name(k) for k in unweighted or values),
                 )
             previous = sum(values[k] * weights[k] for k in values) / total
             return previous, Message.of(
-                "evaluation.succession.weighted",
+                "target.succession.weighted",
                 unit=unit,
                 year=year,
                 values=shown,
-                weight=weight_indicator,
+                weight=indicator_name(weight_indicator),
                 lacking=lacking,
             )
         previous = sum(values.values()) / len(values)
         return previous, Message.of(
-            "evaluation.succession.mean", unit=unit, year=year, values=shown, lacking=lacking
+            "target.succession.mean", unit=unit, year=year, values=shown, lacking=lacking
         )
 
-    def _name(self, uid: str) -> str:
-        unit = self.all_units.get(uid)
-        return unit.name if unit is not None else uid
+    def _unit_name(self, uid: str) -> str:
+        """The name of unit ``uid`` for a reason; its id if it is not known."""
+        found = self.all_units.get(uid)
+        return found.name if found is not None else uid
 
     def judge_target(self, target: Target) -> TargetResult:
         plan = self.source.plan(target.plan)
         if not plan.covers_year(self.year):
-            return TargetResult(
-                target,
-                Outcome.NOT_APPLICABLE,
-                Message.of(
-                    "evaluation.outside_plan",
-                    year=self.year,
-                    plan=plan.title,
-                    first=plan.start.year,
-                    last=plan.end.year,
-                ),
-                target.rule,
+            outside = Message.of(
+                "target.outside-plan",
+                year=self.year,
+                plan=plan.title or plan.id,
+                start=plan.start.year,
+                end=plan.end.year,
             )
+            return TargetResult(target, Outcome.NOT_APPLICABLE, outside, target.rule)
         unit = self.all_units.get(target.unit)
         if unit is not None and target.unit not in self.units:
             return TargetResult(
                 target,
                 Outcome.NOT_APPLICABLE,
-                _not_in_force(unit, self.year, self._name),
+                _not_in_force(unit, self.year, self.all_units),
                 target.rule,
             )
         rule = target.rule
-        note: Text = ""
-        stretch, stretch_outcome = None, None
+        binding, stretch, stretch_outcome = False, None, None
         try:
             if target.ratchet:
                 tightened = self._tightened(target, plan)
                 if tightened is not None and target.ratchet == "binding":
-                    note = Message.of("evaluation.ratchet", rule=tightened.describe())
-                    rule = tightened
+                    binding, rule = True, tightened
                 elif tightened is not None:
                     stretch = tightened
             facts = self._facts_for(target, self.year)
             judgement = rule.judge(facts)
+            reason = judgement.reason
+            if binding:
+                reason = Message.of("target.binding-ratchet", reason=reason, rule=rule.describe())
             if stretch is not None:
                 stretch_outcome = stretch.judge(facts).outcome
-                note = Message.of(
-                    "evaluation.stretch", rule=stretch.describe(), outcome=stretch_outcome
+                reason = Message.of(
+                    "target.stretch",
+                    reason=reason,
+                    rule=stretch.describe(),
+                    outcome=outcome_word(stretch_outcome),
                 )
         except RuleError:
             raise
@@ -368,9 +380,7 @@ class _Run:
         return TargetResult(
             target,
             judgement.outcome,
-            Message.of("evaluation.with_note", reason=judgement.reason, note=note)
-            if note
-            else judgement.reason,
+            reason,
             rule,
             facts,
             self._breakdown(target, facts),
@@ -390,14 +400,18 @@ class _Run:
         tightened = rule.tightened(best)
         return None if tightened == rule else tightened
 
-    def _breakdown(self, target: Target, facts: IndicatorFacts) -> str:
+    def _breakdown(self, target: Target, facts: IndicatorFacts) -> Text:
         """The recorded computation behind a computed result (source "computed …"), when
-        the source of the facts keeps them (the Tracker's ``index_computation``)."""
+        the source of the facts keeps them (the Tracker's ``index_computation``), rendered
+        in the reader's language when it is read."""
         if not facts.source.casefold().startswith("computed"):
             return ""
         find = getattr(self.source, "index_computation", None)
         computation = None if find is None else find(target.indicator, target.unit, facts.year)
-        return "" if computation is None else str(computation.explain())
+        if computation is None:
+            return ""
+        explanation: Text = computation.explanation(unit_name=self._unit_name(target.unit))
+        return explanation
 
     def leader_ratings(
         self,
@@ -664,20 +678,21 @@ def derive_unit_rating(facts: UnitFacts) -> tuple[Rating | None, Message]:
     return Rating.COMPLETED, Message.of("evaluation.between_mildest", figures=figures)
 
 
-def _not_in_force(unit: Unit, year: int, name: Callable[[str], str]) -> Message:
+def _not_in_force(unit: Unit, year: int, names: Mapping[str, Unit]) -> Message:
     """Why a unit's target does not apply in ``year``: it had ended, or not yet begun."""
     if unit.valid_to is not None and unit.valid_to.year < year:
         if unit.successors:
+            successors = ", ".join(names[s].name if s in names else s for s in unit.successors)
             return Message.of(
-                "evaluation.unit_ended_succeeded",
+                "target.unit-ended-succeeded",
                 unit=unit.name,
-                on=unit.valid_to,
-                successors=[name(u) for u in unit.successors],
+                end=unit.valid_to,
+                successors=successors,
             )
-        return Message.of("evaluation.unit_ended", unit=unit.name, on=unit.valid_to)
+        return Message.of("target.unit-ended", unit=unit.name, end=unit.valid_to)
     if unit.valid_from is None:
-        return Message.of("evaluation.unit_not_yet", unit=unit.name, year=year)
-    return Message.of("evaluation.unit_from", unit=unit.name, start=unit.valid_from, year=year)
+        return Message.of("target.unit-absent", unit=unit.name, year=year)
+    return Message.of("target.unit-not-yet", unit=unit.name, start=unit.valid_from, year=year)
 
 
 def _rank_in_peer_groups(

@@ -57,6 +57,7 @@ from .criteria import (
     tuple_of,
 )
 from .errors import ValidationError
+from .i18n import Lang, Message, Text, render
 
 __all__ = [
     "FORMULAS",
@@ -170,8 +171,12 @@ class TaskCounts:
     def counted(self) -> int:
         return self.on_time + self.late + self.overdue
 
+    def describe(self) -> Message:
+        """The counts in words ("3 on time, 1 late, 0 overdue"), in the reader's language."""
+        return Message.of("index.tasks", on_time=self.on_time, late=self.late, overdue=self.overdue)
+
     def __str__(self) -> str:
-        return f"{self.on_time} on time, {self.late} late, {self.overdue} overdue"
+        return str(self.describe())
 
 
 def _unique_criteria(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -248,7 +253,11 @@ class NodeScore:
     """One node of a computed index: points of ``max_points``, the source and evidence.
 
     ``self_points`` keeps the self-assessed points when an appraisal or a formula
-    replaced them, so a report can show both; ``note`` says how the points came.
+    replaced them, so a report can show both. ``note`` is what was written with the
+    points: the appraisal's reason, or the self-assessment's note. ``by`` is who
+    appraised; ``formula`` and ``tasks`` are the automatic formula and the task counts
+    it scored. (Computations recorded before these fields kept the whole explanation,
+    in English and in parentheses, in ``note``; it is shown as it was written.)
     """
 
     id: str = attrs.field(validator=check_nonempty_text)
@@ -261,6 +270,29 @@ class NodeScore:
     children: tuple[NodeScore, ...] = attrs.field(default=(), converter=as_tuple)
     self_points: float | None = attrs.field(default=None)
     note: str = attrs.field(default="", validator=check_text)
+    by: str = attrs.field(default="", validator=check_text)
+    formula: str = attrs.field(default="", validator=check_text)
+    tasks: TaskCounts | None = attrs.field(default=None)
+
+    def how(self) -> Text:
+        """How the points came, in parentheses ("(by the council; …; self-assessed 4)"),
+        or ``""``: a message, or a note recorded before there were messages."""
+        legacy = self.note.startswith("(") and not self.by and not self.formula
+        if legacy or self.source not in (ScoreSource.APPRAISED, ScoreSource.AUTO):
+            return f"({self.note})" if self.note and not legacy else self.note
+        parts: list[Text] = []
+        if self.source is ScoreSource.AUTO and self.tasks is not None:
+            formula = _FORMULA_NAMES.get(self.formula, self.formula)
+            parts.append(
+                Message.of("index.node.auto", formula=formula, tasks=self.tasks.describe())
+            )
+        if self.by:
+            parts.append(Message.of("index.node.by", by=self.by))
+        if self.note:
+            parts.append(self.note)
+        if self.self_points is not None:
+            parts.append(Message.of("index.node.self-assessed", points=self.self_points))
+        return Message.of("index.node.how", parts=parts) if parts else ""
 
     @property
     def percent(self) -> float | None:
@@ -271,6 +303,24 @@ class NodeScore:
         yield self
         for child in self.children:
             yield from child.iter_nodes()
+
+
+#: The built-in formulas by their names in a reader's language.
+_FORMULA_NAMES: dict[str, Text] = {
+    "on_time_share": Message("index.formula.on_time_share"),
+    "done_share": Message("index.formula.done_share"),
+    "all_on_time": Message("index.formula.all_on_time"),
+}
+
+#: Where a scored criterion's points came from, as an explanation shows it.
+_SOURCE_WORDS = {
+    ScoreSource.SELF: Message("index.source.self"),
+    ScoreSource.APPRAISED: Message("index.source.appraised"),
+    ScoreSource.AUTO: Message("index.source.auto"),
+    ScoreSource.SURVEY: Message("index.source.survey"),
+    ScoreSource.SUM: Message("index.source.sum"),
+    ScoreSource.MISSING: Message("index.source.missing"),
+}
 
 
 @attrs.frozen
@@ -332,42 +382,68 @@ class IndexResult:
         """Scored criteria for which nothing was entered (counted as 0)."""
         return tuple(n.id for n in self.iter_nodes() if n.source is ScoreSource.MISSING)
 
-    def describe(self) -> str:
-        text = (
-            f"PAR index of {self.unit}, {self.year}: {self.value:.2f}% "
-            f"({points_text(self.total)} of {points_text(self.max_points)} points)"
-        )
+    def summary(self, unit_name: str | None = None) -> Message:
+        """The index in one line ("PAR index of …, 2024: 84.35% (…)"), a message;
+        ``unit_name`` is shown instead of the unit's id."""
+        notes: list[Text] = []
         if self.rescaled:
-            text += "; no survey: appraised part rescaled to the full scale"
+            notes.append(Message("index.rescaled"))
         if self.raw_value != self.value:
-            text += f"; clamped from {self.raw_value:.2f}%"
-        return text
+            notes.append(Message.of("index.clamped", raw=self.raw_value))
+        return Message.of(
+            "index.summary",
+            unit=unit_name or self.unit,
+            year=self.year,
+            value=self.value,
+            total=self.total,
+            max=self.max_points,
+            notes=Message.of("index.summary.notes", notes=notes) if notes else "",
+        )
 
-    def explain(self) -> str:
-        """Every number behind the index, down to each sub-criterion and its evidence."""
-        lines = [self.describe()]
+    def describe(self, lang: Lang = "en", *, unit_name: str | None = None) -> str:
+        """:meth:`summary` in ``lang``: English unless asked (as it always was, for
+        programs); people's outputs pass their reader's language."""
+        return render(self.summary(unit_name), lang)
+
+    def explain(self, lang: Lang = "en", *, unit_name: str | None = None) -> str:
+        """Every number behind the index, down to each sub-criterion and its evidence, in
+        ``lang`` (English unless asked; people's outputs pass their reader's language);
+        ``unit_name`` is shown instead of the unit's id."""
+
+        def line(id: str, pad: str = "  ", /, **params: object) -> str:
+            return pad + Message(id, params).render(lang)
+
+        lines = [self.describe(lang, unit_name=unit_name)]
         if self.criteria:
-            lines.append(f"  criteria: {self.criteria}")
-        points, maximum = points_text(self.appraised_points), points_text(self.appraised_max)
-        appraised = f"  appraised part: {points} of {maximum}"
+            lines.append(line("index.criteria", criteria=self.criteria))
+        appraised = line("index.appraised", points=self.appraised_points, max=self.appraised_max)
         if self.rescaled:
             scaled = self.appraised_points * self.max_points / self.appraised_max
-            appraised += f", rescaled to {points_text(scaled)} of {points_text(self.max_points)}"
+            appraised += render(
+                Message.of("index.appraised.rescaled", points=scaled, max=self.max_points), lang
+            )
         lines.append(appraised)
 
         def add(node: NodeScore, depth: int) -> None:
             pad = "  " * (depth + 1)
-            scored = f"{points_text(node.points)} of {points_text(node.max_points)}"
-            line = f"{pad}{node.id} {node.name}: {scored}"
-            if node.children or node.level == "field":
-                percent = node.percent
-                line += f" ({percent:.2f}%)" if percent is not None else ""
+            scored = {"name": node.name, "points": node.points, "max": node.max_points}
+            # The survey's id is the library's word "survey", not the province's: not shown.
+            if node.level == "survey":
+                text = line("index.node.survey", pad, **scored)
             else:
-                line += f" [{node.source.value}]"
-            if node.note:
-                line += f" {node.note}"
-            lines.append(line)
-            lines.extend(f"{pad}    evidence: {e}" for e in node.evidence)
+                text = line("index.node", pad, id=node.id, **scored)
+            if node.children or node.level == "field":
+                if node.percent is not None:
+                    text += render(Message.of("index.percent", percent=node.percent), lang)
+            else:
+                text += f" [{render(_SOURCE_WORDS[node.source], lang)}]"
+            how = render(node.how(), lang)
+            if how:
+                text += f" {how}"
+            lines.append(text)
+            lines.extend(
+                line("index.evidence", f"{pad}    ", evidence=str(e)) for e in node.evidence
+            )
             for child in node.children:
                 add(child, depth + 1)
 
@@ -376,9 +452,11 @@ class IndexResult:
         if self.survey is not None:
             add(self.survey, 0)
         else:
-            lines.append("  survey: none")
-        lines.extend(f"  bonus +{points_text(b.points)}: {b.reason}" for b in self.bonuses)
-        lines.extend(f"  penalty -{points_text(p.points)}: {p.reason}" for p in self.penalties)
+            lines.append(line("index.no-survey"))
+        lines.extend(line("index.bonus", points=b.points, reason=b.reason) for b in self.bonuses)
+        lines.extend(
+            line("index.penalty", points=p.points, reason=p.reason) for p in self.penalties
+        )
         return "\n".join(lines)
 
 
@@ -459,7 +537,7 @@ class _Scoring:
         self_points = mine.points if mine is not None else None
         evidence = mine.evidence if mine is not None else ()
 
-        def scored(points: float, source: ScoreSource, note: str) -> NodeScore:
+        def scored(points: float, source: ScoreSource, note: str, **how: Any) -> NodeScore:
             return NodeScore(
                 node.id,
                 node.name,
@@ -471,20 +549,20 @@ class _Scoring:
                 (),
                 self_points,
                 note,
+                **how,
             )
 
-        was = f"self-assessed {points_text(self_points)}" if self_points is not None else ""
         if node.id in self.appraised:
             a = self.appraised[node.id]
-            note = "; ".join(p for p in (f"by {a.by}" if a.by else "", a.reason, was) if p)
-            return scored(a.points, ScoreSource.APPRAISED, f"({note})" if note else "")
+            return scored(a.points, ScoreSource.APPRAISED, a.reason, by=a.by)
         share = self.auto_share(node)
         if share is not None:
-            formula, after = self.autos[node.id][0], f"; {was}" if was else ""
-            note = f"({formula}: {self.tasks}{after})"
-            return scored(share * node.max_points, ScoreSource.AUTO, note)
+            formula = self.autos[node.id][0]
+            return scored(
+                share * node.max_points, ScoreSource.AUTO, "", formula=formula, tasks=self.tasks
+            )
         if mine is not None:
-            return scored(mine.points, ScoreSource.SELF, f"({mine.note})" if mine.note else "")
+            return scored(mine.points, ScoreSource.SELF, mine.note)
         return scored(0.0, ScoreSource.MISSING, "")
 
     def auto_share(self, node: CriteriaNode) -> float | None:

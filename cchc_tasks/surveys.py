@@ -50,6 +50,7 @@ from ._tabular import RowProblem, TabularImportError, csv_rows, decode, read_byt
 from ._tabular import key as _key
 from ._tabular import parse_dmy as _parse_date
 from .errors import ValidationError
+from .i18n import Lang, Message, Text, render
 
 __all__ = [
     "DEFAULT_FACTORS",
@@ -457,21 +458,41 @@ class SipasResult:
                 return f
         raise ValidationError("factor", f"one of {[f.factor for f in self.factors]}", id)
 
-    def describe(self) -> str:
-        who = f" of {self.unit}" if self.unit else ""
-        who += f", {self.service}" if self.service else ""
+    def summary(self, unit_name: str | None = None) -> Message:
+        """The index in one line ("SIPAS of …: 91.2% ± 2.1 points (…)"), a message;
+        ``unit_name`` is shown instead of the unit's id."""
+        unit = unit_name or self.unit
+        who: Text = ""
+        if unit and self.service:
+            who = Message.of("sipas.who.unit-service", unit=unit, service=self.service)
+        elif unit:
+            who = Message.of("sipas.who.unit", unit=unit)
+        elif self.service:
+            who = Message.of("sipas.who.service", service=self.service)
         if self.value is None:
-            return f"SIPAS{who}: no valid answers ({self.n} responses)"
+            return Message.of("sipas.summary.none", who=who, n=self.n)
         if not self.reliable:
-            return (
-                f"SIPAS{who}: {self.value:.1f}% from only {self.n_valid} valid answers "
-                f"(fewer than {self.min_sample}): not reliable"
+            return Message.of(
+                "sipas.summary.unreliable",
+                who=who,
+                value=self.value,
+                n_valid=self.n_valid,
+                min_sample=self.min_sample,
             )
-        margin = self.margin if self.margin is not None else 0.0
-        return (
-            f"SIPAS{who}: {self.value:.1f}% ± {margin:.1f} points "
-            f"(z={self.z:g}, {self.n} responses, at least {self.n_valid} valid per factor)"
+        return Message.of(
+            "sipas.summary",
+            who=who,
+            value=self.value,
+            margin=self.margin if self.margin is not None else 0.0,
+            z=self.z,
+            n=self.n,
+            n_valid=self.n_valid,
         )
+
+    def describe(self, lang: Lang = "en", *, unit_name: str | None = None) -> str:
+        """:meth:`summary` in ``lang``: English unless asked (as it always was, for
+        programs); people's outputs pass their reader's language."""
+        return render(self.summary(unit_name), lang)
 
     def __str__(self) -> str:
         return self.describe()

@@ -8,8 +8,10 @@ are small frozen values that compose::
     milestones({2025: rank_within(5), 2030: rank_within(3)})
 
 Judging a rule on the facts of a year gives a :class:`Judgement`: an :class:`Outcome`
-and one sentence saying why. Plugins add rule kinds by subclassing :class:`Rule` and
-returning the class from the ``cchc_rule_kinds`` hook.
+and one sentence saying why, a :class:`~cchc_tasks.i18n.Message` rendered in the reader's
+language (``str()`` gives English). Plugins add rule kinds by subclassing :class:`Rule`
+and returning the class from the ``cchc_rule_kinds`` hook; their reasons and
+descriptions may be messages or plain strings.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ import attrs
 
 from ._fields import check_id, check_text, is_finite_number, nfc
 from .errors import RuleError, ValidationError
-from .i18n import Text
-from .plans import as_indicator
+from .i18n import DOMAIN, Message, Text
+from .plans import Indicator, as_indicator
 
 __all__ = [
     "RULE_KINDS",
@@ -48,7 +50,10 @@ __all__ = [
     "at_least",
     "decode_rule",
     "growth",
+    "indicator_name",
+    "joined",
     "milestones",
+    "outcome_word",
     "rank_within",
     "register_rule_kind",
 ]
@@ -75,8 +80,37 @@ _OUTCOME_LABELS = {
 }
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".")
+#: How a verdict reads inside a sentence. English keeps the outcome's value ("PASS"),
+#: as reasons have always shown it; Vietnamese says "đạt", "không đạt".
+_OUTCOME_WORDS = {
+    Outcome.PASS: Message("target.outcome.pass"),
+    Outcome.FAIL: Message("target.outcome.fail"),
+    Outcome.NOT_MEASURED: Message("target.outcome.not-measured"),
+    Outcome.NOT_APPLICABLE: Message("target.outcome.not-applicable"),
+}
+
+
+def outcome_word(outcome: Outcome) -> Message:
+    """The verdict ``outcome`` as a word inside a reason ("PASS"; vi "đạt")."""
+    return _OUTCOME_WORDS[outcome]
+
+
+def indicator_name(indicator: str) -> str:
+    """How a reason names an indicator: a built-in one by its abbreviation, the same in
+    both languages ("PAR INDEX", "SIPAS"); a custom one as written."""
+    known = as_indicator(indicator)
+    return known.value.replace("_", " ") if isinstance(known, Indicator) else str(indicator)
+
+
+def joined(items: Iterable[Text]) -> Text:
+    """``items`` (messages or plain strings) as one text, separated by commas."""
+    parts = list(items)
+    if not parts:
+        return ""
+    text = parts[-1]
+    for item in reversed(parts[:-1]):
+        text = Message.of("target.comma", first=item, rest=text)
+    return text
 
 
 @attrs.frozen
@@ -111,27 +145,34 @@ class IndicatorFacts:
     source: str = ""
     previous_note: Text = ""
 
-    def describe(self) -> str:
-        parts = []
+    def describe(self) -> Message:
+        """The facts in one line ("PAR INDEX 2025: value 84.5, rank 3 of 12"), a message
+        (``str()`` gives English)."""
+        parts: list[Text] = []
         if self.value is not None:
-            parts.append(f"value {_fmt(self.value)}")
-        if self.rank is not None:
-            parts.append(f"rank {self.rank}" + (f" of {self.of}" if self.of else ""))
+            parts.append(Message.of("target.facts.value", value=self.value))
+        if self.rank is not None and self.of:
+            parts.append(Message.of("target.facts.rank-of", rank=self.rank, of=self.of))
+        elif self.rank is not None:
+            parts.append(Message.of("target.facts.rank", rank=self.rank))
         if self.previous is not None:
-            parts.append(f"previous year {_fmt(self.previous)}")
+            parts.append(Message.of("target.facts.previous", previous=self.previous))
         if self.previous_note:
-            parts.append(str(self.previous_note))
-        shown = ", ".join(parts) if parts else "no result recorded"
-        return f"{self.indicator} {self.year}: {shown}"
+            parts.append(self.previous_note)
+        shown = joined(parts) if parts else Message("target.facts.none")
+        return Message.of(
+            "target.facts", indicator=indicator_name(self.indicator), year=self.year, shown=shown
+        )
 
 
 @attrs.frozen
 class Judgement:
     """A rule's verdict: ``outcome``, a ``reason`` and the ``achieved`` levels (for the
-    ratchet)."""
+    ratchet). ``reason`` is a :class:`~cchc_tasks.i18n.Message` for the built-in rule
+    kinds; a plugin's rule kind may give a plain string, shown as written."""
 
     outcome: Outcome
-    reason: str
+    reason: Text
     achieved: Levels = Levels()
 
 
@@ -193,7 +234,9 @@ class Rule:
     def judge(self, facts: IndicatorFacts) -> Judgement:
         raise NotImplementedError
 
-    def describe(self) -> str:
+    def describe(self) -> Text:
+        """What the rule asks ("rank ≤ 5"): a message for the built-in kinds, rendered in
+        the reader's language; a plugin's kind may return a plain string."""
         raise NotImplementedError
 
     def tightened(self, best: Levels) -> Rule:
@@ -216,7 +259,7 @@ class Rule:
         return {"kind": self.kind, **self.params()}
 
     def __str__(self) -> str:
-        return self.describe()
+        return str(self.describe())
 
     @classmethod
     def __cchc_codec__(cls) -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
@@ -251,19 +294,60 @@ def _as_written(x: float) -> Fraction | None:
     return Fraction(float.__repr__(as_float))
 
 
+#: What a rule found missing, for "no … to judge …".
+_MISSING = {
+    "value": Message("target.missing.value"),
+    "previous": Message("target.missing.previous"),
+    "non-zero previous": Message("target.missing.nonzero-previous"),
+    "rank": Message("target.missing.rank"),
+}
+
+
 def _not_measured(facts: IndicatorFacts, what: str, rule: Rule) -> Judgement:
-    return Judgement(Outcome.NOT_MEASURED, f"{facts.describe()}; no {what} to judge {rule}")
+    return Judgement(
+        Outcome.NOT_MEASURED,
+        Message.of(
+            "target.not-measured", facts=facts.describe(), what=_MISSING[what], rule=rule.describe()
+        ),
+    )
 
 
 def _verdict(
-    ok: bool, facts: IndicatorFacts, rule: Rule, detail: str, achieved: Levels = Levels()
+    ok: bool, facts: IndicatorFacts, rule: Rule, detail: Message, achieved: Levels = Levels()
 ) -> Judgement:
     outcome = Outcome.PASS if ok else Outcome.FAIL
-    return Judgement(
-        outcome,
-        f"{facts.describe()}; {detail}: {rule} {outcome.value}",
-        achieved if ok else Levels(),
+    reason = Message.of(
+        "target.verdict",
+        facts=facts.describe(),
+        detail=detail,
+        rule=rule.describe(),
+        outcome=outcome_word(outcome),
     )
+    return Judgement(outcome, reason, achieved if ok else Levels())
+
+
+#: The reasons that begin with the facts, and the same reasons without them: a
+#: combination of rules says the facts once, then each part's own figures.
+_WITHOUT_FACTS = {
+    "target.verdict": "target.verdict.part",
+    "target.not-measured": "target.not-measured.part",
+    "target.combined": "target.combined.part",
+}
+
+
+def _part_detail(reason: Text, facts: Message) -> Text | None:
+    """``reason`` without the ``facts`` it begins with, or ``None`` when it does not
+    begin with them (a plugin's sentence about something else)."""
+    if isinstance(reason, str):
+        shared = f"{facts}; "
+        return reason.removeprefix(shared) if reason.startswith(shared) else None
+    if reason.id == "target.milestone":
+        inner = _part_detail(reason.params["reason"], facts)
+        return None if inner is None else Message(reason.id, {**reason.params, "reason": inner})
+    part_id = _WITHOUT_FACTS.get(reason.id)
+    if part_id is None or reason.domain != DOMAIN or reason.params["facts"] != facts:
+        return None
+    return Message(part_id, {k: v for k, v in reason.params.items() if k != "facts"})
 
 
 @register_rule_kind
@@ -280,24 +364,26 @@ class Growth(Rule):
         if value not in ("relative", "points"):
             raise ValidationError("Growth.mode", "'relative' or 'points'", value)
 
-    def describe(self) -> str:
-        unit = "%" if self.mode == "relative" else " points"
-        return f"growth ≥ {_fmt(self.amount)}{unit} on the previous year"
+    def describe(self) -> Message:
+        if self.mode == "relative":
+            return Message.of("target.rule.growth-relative", amount=self.amount)
+        return Message.of("target.rule.growth-points", amount=self.amount)
 
     def judge(self, facts: IndicatorFacts) -> Judgement:
         if facts.value is None:
             return _not_measured(facts, "value", self)
         if facts.previous is None:
-            return _not_measured(facts, "previous-year value", self)
+            return _not_measured(facts, "previous", self)
         if self.mode == "points":
             change = facts.value - facts.previous
             ok = self._grew(facts.value, facts.previous, change)
-            return _verdict(ok, facts, self, f"change {change:+.2f} points")
+            detail = Message.of("target.detail.change-points", change=change)
+            return _verdict(ok, facts, self, detail)
         if facts.previous == 0:
-            return _not_measured(facts, "non-zero previous-year value", self)
+            return _not_measured(facts, "non-zero previous", self)
         change = (facts.value / facts.previous - 1) * 100
         ok = self._grew(facts.value, facts.previous, change)
-        return _verdict(ok, facts, self, f"change {change:+.2f}%")
+        return _verdict(ok, facts, self, Message.of("target.detail.change-percent", change=change))
 
     def _grew(self, value: float, previous: float, change: float) -> bool:
         """Whether the change reaches ``amount``, computed on the numbers as written.
@@ -323,15 +409,14 @@ class RankWithin(Rule):
     kind: ClassVar[str] = "rank_within"
     n: int = attrs.field(validator=_check_positive_int)
 
-    def describe(self) -> str:
-        return f"rank ≤ {self.n}"
+    def describe(self) -> Message:
+        return Message.of("target.rule.rank-within", n=self.n)
 
     def judge(self, facts: IndicatorFacts) -> Judgement:
         if facts.rank is None:
             return _not_measured(facts, "rank", self)
-        return _verdict(
-            facts.rank <= self.n, facts, self, f"rank {facts.rank}", Levels(rank=facts.rank)
-        )
+        detail = Message.of("target.detail.rank", rank=facts.rank)
+        return _verdict(facts.rank <= self.n, facts, self, detail, Levels(rank=facts.rank))
 
     def tightened(self, best: Levels) -> Rule:
         if best.rank is not None and best.rank < self.n:
@@ -347,8 +432,8 @@ class _Threshold(Rule):
     def _passes(self, value: float) -> bool:
         raise NotImplementedError
 
-    def describe(self) -> str:
-        return f"value {self.symbol} {_fmt(self.x)}"
+    def describe(self) -> Message:
+        return Message.of("target.rule.threshold", symbol=self.symbol, x=self.x)
 
     def judge(self, facts: IndicatorFacts) -> Judgement:
         if facts.value is None:
@@ -357,7 +442,7 @@ class _Threshold(Rule):
             self._passes(facts.value),
             facts,
             self,
-            f"value {_fmt(facts.value)}",
+            Message.of("target.detail.value", value=facts.value),
             Levels(value=facts.value),
         )
 
@@ -417,12 +502,19 @@ def _combine(parts: list[Judgement], decisive: Outcome, otherwise: Outcome) -> O
 @attrs.frozen
 class _Composite(Rule):
     rules: tuple[Rule, ...] = attrs.field(converter=_as_rules, validator=_check_rules)
+    #: The message joining two descriptions ("{left} or {right}"), and the one naming
+    #: the combination in a verdict ("any_of"; vi "chỉ cần đạt một điều kiện").
     joiner: ClassVar[str] = ""
+    label: ClassVar[str] = ""
     decisive: ClassVar[Outcome] = Outcome.PASS
     otherwise: ClassVar[Outcome] = Outcome.FAIL
 
-    def describe(self) -> str:
-        return "(" + f" {self.joiner} ".join(r.describe() for r in self.rules) + ")"
+    def describe(self) -> Message:
+        described = [r.describe() for r in self.rules]
+        text = described[-1]
+        for rule in reversed(described[:-1]):
+            text = Message(self.joiner, {"left": rule, "right": text})
+        return Message.of("target.rule.group", rules=text)
 
     def judge(self, facts: IndicatorFacts) -> Judgement:
         parts = [r.judge(facts) for r in self.rules]
@@ -432,16 +524,23 @@ class _Composite(Rule):
             achieved = achieved.merge(part.achieved)
         # Each part with its own figures ("change +1.99%: growth ≥ 5% … FAIL"), the facts
         # they share said once.
-        shared = f"{facts.describe()}; "
-        details = "; ".join(
-            p.reason.removeprefix(shared)
-            if p.reason.startswith(shared)
-            else f"{r.describe()} {p.outcome.value}"
-            for r, p in zip(self.rules, parts, strict=True)
+        shared = facts.describe()
+        details: list[Text] = []
+        for rule, part in zip(self.rules, parts, strict=True):
+            detail = _part_detail(part.reason, shared)
+            if detail is None:
+                detail = Message.of(
+                    "target.part-outcome", rule=rule.describe(), outcome=outcome_word(part.outcome)
+                )
+            details.append(detail)
+        reason = Message.of(
+            "target.combined",
+            facts=shared,
+            details=details,
+            kind=Message(self.label),
+            outcome=outcome_word(outcome),
         )
-        return Judgement(
-            outcome, f"{facts.describe()}; {details} → {self.kind} {outcome.value}", achieved
-        )
+        return Judgement(outcome, reason, achieved)
 
     def tightened(self, best: Levels) -> Rule:
         return type(self)(tuple(r.tightened(best) for r in self.rules))
@@ -456,7 +555,8 @@ class AnyOf(_Composite):
     """Passes when any part passes ("… hoặc …")."""
 
     kind: ClassVar[str] = "any_of"
-    joiner: ClassVar[str] = "or"
+    joiner: ClassVar[str] = "target.rule.or"
+    label: ClassVar[str] = "target.kind.any_of"
     decisive: ClassVar[Outcome] = Outcome.PASS
     otherwise: ClassVar[Outcome] = Outcome.FAIL
 
@@ -467,7 +567,8 @@ class AllOf(_Composite):
     """Passes when every part passes."""
 
     kind: ClassVar[str] = "all_of"
-    joiner: ClassVar[str] = "and"
+    joiner: ClassVar[str] = "target.rule.and"
+    label: ClassVar[str] = "target.kind.all_of"
     decisive: ClassVar[Outcome] = Outcome.FAIL
     otherwise: ClassVar[Outcome] = Outcome.PASS
 
@@ -505,20 +606,27 @@ class Milestones(Rule):
                 chosen = (milestone, rule)
         return chosen
 
-    def describe(self) -> str:
-        return "milestones {" + ", ".join(f"{y}: {r}" for y, r in self.schedule) + "}"
+    def describe(self) -> Message:
+        steps = joined(
+            Message.of("target.rule.milestone", year=year, rule=rule.describe())
+            for year, rule in self.schedule
+        )
+        return Message.of("target.rule.milestones", steps=steps)
 
     def judge(self, facts: IndicatorFacts) -> Judgement:
         chosen = self.rule_for(facts.year)
         if chosen is None:
-            first = self.schedule[0][0]
-            return Judgement(
-                Outcome.NOT_APPLICABLE,
-                f"{facts.indicator} {facts.year}: before the first milestone ({first})",
+            reason = Message.of(
+                "target.before-milestones",
+                indicator=indicator_name(facts.indicator),
+                year=facts.year,
+                first=self.schedule[0][0],
             )
+            return Judgement(Outcome.NOT_APPLICABLE, reason)
         milestone, rule = chosen
         inner = rule.judge(facts)
-        return Judgement(inner.outcome, f"{inner.reason} (milestone {milestone})", inner.achieved)
+        reason = Message.of("target.milestone", reason=inner.reason, milestone=milestone)
+        return Judgement(inner.outcome, reason, inner.achieved)
 
     def tightened(self, best: Levels) -> Rule:
         return Milestones(tuple((y, r.tightened(best)) for y, r in self.schedule))

@@ -359,7 +359,7 @@ class TargetResult:
     reason: Text
     rule: Rule
     facts: IndicatorFacts | None = None
-    breakdown: str = ""
+    breakdown: Text = ""
     stretch: Rule | None = None
     stretch_outcome: Outcome | None = None
     source: str = ""

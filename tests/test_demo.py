@@ -28,6 +28,7 @@ from cchc_tasks.examples import (
     needs_attention,
     year_summary,
 )
+from cchc_tasks.i18n import render
 from cchc_tasks.labels import t
 from cchc_tasks.notebook import unit_result_html
 from cchc_tasks.reports import text_report
@@ -338,8 +339,10 @@ def test_2026_is_a_year_of_the_four_communes_under_decree_335(demo: ct.Tracker) 
     assert all(r.reasons[-1].rule == "decree335.score" for r in ev.ratings)
     for tid in ("par", "papi", "sipas", "dti"):
         assert ev.targets[tid].outcome is ct.Outcome.NOT_APPLICABLE
-        assert str(ev.targets[tid].reason).startswith(
-            "unit UBND huyện Tân Hồng ended on 2025-06-30"
+        reason = ev.targets[tid].reason
+        assert str(reason).startswith("unit UBND huyện Tân Hồng ended on 2025-06-30")
+        assert render(reason, "vi").startswith(
+            "đơn vị UBND huyện Tân Hồng đã chấm dứt hoạt động từ ngày 30/06/2025"
         )
     tan_hong = ev.targets["par-xa-tan-hong"]
     assert tan_hong.facts is not None and tan_hong.facts.of == 102
@@ -350,7 +353,9 @@ def test_2026_is_a_year_of_the_four_communes_under_decree_335(demo: ct.Tracker) 
     assert tan_hong.facts.previous == pytest.approx(own_2025.value)
     assert tan_hong.outcome is ct.Outcome.PASS
     first = demo.evaluate(2025).targets["par-xa-tan-hong"]
-    assert "succession policy 'mean'" in str(first.reason)  # 2024 came from the merged units
+    # 2024 came from the merged units
+    assert "succession policy 'mean'" in str(first.reason)
+    assert "cách tính khi sắp xếp đơn vị: trung bình cộng" in render(first.reason, "vi")
     assert ev.targets["par-xa-an-phuoc"].outcome is ct.Outcome.FAIL
     assert "Nghị định 335/2025/NĐ-CP" in text_report(ev)
 

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cchc_tasks as ct
+from cchc_tasks.i18n import render
 from cchc_tasks.rulesets.outcomes import classify
 from cchc_tasks.store import Store
 from tests.helpers import unchanged
@@ -425,7 +426,16 @@ def test_a_binding_ratchet_raises_the_bar_to_the_best_rank_reached() -> None:
     assert tr.evaluate(2023).targets["t"].outcome is ct.Outcome.PASS
     r2024 = tr.evaluate(2024).targets["t"]
     assert r2024.outcome is ct.Outcome.FAIL  # top 5 reached as 2nd: later years need ≤ 2
-    assert "rank ≤ 2" in str(r2024.reason) and r2024.rule != rule
+    assert str(r2024.reason).endswith(
+        "rank 3: rank ≤ 2 FAIL (milestone 2022) "
+        "(binding ratchet: milestones {2022: rank ≤ 2, 2030: rank ≤ 2})"
+    )
+    assert r2024.rule != rule
+    assert render(r2024.reason, "vi").endswith(
+        "xếp hạng 3: không đạt mục tiêu thuộc tốp 2 (mốc năm 2022) "
+        "(mục tiêu nâng theo mức tốt nhất đã đạt, bắt buộc: "
+        "theo lộ trình (từ năm 2022: thuộc tốp 2, từ năm 2030: thuộc tốp 2))"
+    )
     plain = target_tracker(rule, False, results)
     assert plain.evaluate(2024).targets["t"].outcome is ct.Outcome.PASS
 
@@ -437,7 +447,12 @@ def test_a_ratchet_is_a_stretch_not_a_new_floor() -> None:
     r2024 = tr.evaluate(2024).targets["t"]
     assert r2024.outcome is ct.Outcome.PASS and r2024.rule == rule
     assert r2024.stretch is not None and r2024.stretch_outcome is ct.Outcome.FAIL
-    assert "stretch" in str(r2024.reason) and r2024.source == "Kế hoạch"
+    assert str(r2024.reason).endswith("(stretch milestones {2022: rank ≤ 2, 2030: rank ≤ 2}: FAIL)")
+    assert r2024.source == "Kế hoạch"
+    assert render(r2024.reason, "vi").endswith(
+        "xếp hạng 3: đạt mục tiêu thuộc tốp 5 (mốc năm 2022) (mục tiêu phấn đấu cao hơn, "
+        "theo lộ trình (từ năm 2022: thuộc tốp 2, từ năm 2030: thuộc tốp 2): không đạt)"
+    )
     assert tr.evaluate(2022).targets["t"].stretch is None
     with pytest.raises(ct.ValidationError, match="Target.ratchet"):
         ct.Target(id="x", plan="kh", unit="u", indicator="DTI", rule=rule, ratchet="yes")
@@ -447,7 +462,8 @@ def test_any_of_shows_each_parts_figures() -> None:
     rule = ct.any_of(ct.growth(5, mode="relative"), ct.rank_within(3))
     tr = target_tracker(rule, False, {2023: (76.88, 6), 2024: (78.41, 5)})
     reason = tr.evaluate(2024).targets["t"].reason
-    assert "change +1.99%" in reason and "rank 5" in reason
+    assert "change +1.99%" in str(reason) and "rank 5" in str(reason)
+    assert "thay đổi +1,99%" in render(reason, "vi") and "xếp hạng 5" in render(reason, "vi")
 
 
 def test_ratchet_on_a_threshold_needs_the_best_value_again() -> None:
@@ -459,8 +475,10 @@ def test_ratchet_on_a_threshold_needs_the_best_value_again() -> None:
 def test_targets_outside_the_plan_period_are_not_applicable() -> None:
     tr = target_tracker(ct.above(90), False, {2031: (95.0, None)})
     result = tr.evaluate(2031).targets["t"]
-    assert result.outcome is ct.Outcome.NOT_APPLICABLE and "outside plan Kế hoạch" in str(
-        result.reason
+    assert result.outcome is ct.Outcome.NOT_APPLICABLE
+    assert str(result.reason) == "2031 is outside plan Kế hoạch (2021–2030)"
+    assert render(result.reason, "vi") == (
+        "năm 2031 nằm ngoài thời gian của kế hoạch Kế hoạch (2021–2030)"
     )
 
 

@@ -25,6 +25,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cchc_tasks as ct
+from cchc_tasks.i18n import render
 from cchc_tasks.indices import (
     FORMULAS,
     Appraisal,
@@ -33,6 +34,7 @@ from cchc_tasks.indices import (
     CriteriaTree,
     Evidence,
     IndexResult,
+    NodeScore,
     Penalty,
     ScoreSource,
     SelfAssessment,
@@ -306,6 +308,7 @@ def test_nam_dinh_2020_rescaling_without_survey() -> None:
     assert rescaled.rescaled
     assert round(rescaled.value, 2) == 87.80
     assert "rescaled" in rescaled.describe()
+    assert "quy đổi theo thang điểm tối đa" in rescaled.describe("vi")
     plain = compute_index(tree, scorecard, rescale_without_survey=False)
     assert not plain.rescaled
     assert plain.value == pytest.approx(61.46)
@@ -328,10 +331,30 @@ def test_appraisal_replaces_self_assessment_and_keeps_both() -> None:
     assert node.source is ScoreSource.APPRAISED
     assert node.self_points == 3
     assert node.evidence == (evidence,)
+    assert (node.by, node.note) == ("Hội đồng thẩm định", "báo cáo quý III trễ")
     text = result.explain()
     assert "1.2 Báo cáo: 1.5 of 3 [appraised] (by Hội đồng thẩm định; báo cáo quý III trễ; " in text
     assert "self-assessed 3)" in text
     assert "evidence: Báo cáo số 15/BC-UBND, 30/06/2025, https://tanhong.vn/bc15" in text
+    vi = result.explain("vi")
+    assert (
+        "1.2 Báo cáo: 1,5/3 điểm [thẩm định] (thẩm định: Hội đồng thẩm định; "
+        "báo cáo quý III trễ; tự chấm 3)"
+    ) in vi
+    assert "tài liệu kiểm chứng: Báo cáo số 15/BC-UBND, 30/06/2025, https://tanhong.vn/bc15" in vi
+
+
+def test_a_note_recorded_before_the_fields_is_shown_as_written() -> None:
+    """Computations recorded before ``by``/``formula``/``tasks`` kept the whole note in
+    English, in parentheses: it is shown as it was."""
+    old = NodeScore(
+        "1.2", "Báo cáo", "criterion", 1.5, 3, ScoreSource.APPRAISED, self_points=3,
+        note="(by Hội đồng; báo cáo trễ; self-assessed 3)",
+    )  # fmt: skip
+    assert old.how() == "(by Hội đồng; báo cáo trễ; self-assessed 3)"
+    mine = NodeScore("1.1", "Kế hoạch", "criterion", 2, 2, ScoreSource.SELF, note="đủ hồ sơ")
+    assert mine.how() == "(đủ hồ sơ)"
+    assert NodeScore("1.3", "x", "criterion", 0, 2, ScoreSource.MISSING).how() == ""
 
 
 def test_explain_lists_every_node() -> None:
@@ -350,10 +373,17 @@ def test_explain_lists_every_node() -> None:
     for node in tree.iter_nodes():
         assert f"{node.id} {node.name}: " in text
     assert "1.1.2 Mức độ hoàn thành kế hoạch CCHC năm: 2 of 2.5 [auto] (on_time_share:" in text
-    assert "survey Điều tra xã hội học: 25 of 30 [survey]" in text
+    assert "\n  Điều tra xã hội học: 25 of 30 [survey]" in text
     assert "bonus +1: Sáng kiến cấp tỉnh" in text
     assert "penalty -0.5: Chậm báo cáo" in text
     assert result.value == pytest.approx(2 + 2 + 25 + 1 - 0.5)
+    vi = result.explain("vi", unit_name="UBND xã Tân Hộ Cơ")
+    assert vi.startswith("Chỉ số CCHC của UBND xã Tân Hộ Cơ năm 2025: 29,50% (29,5/100 điểm)")
+    assert "1.1.2 Mức độ hoàn thành kế hoạch CCHC năm: 2/2,5 điểm [tự động] (tỷ lệ" in vi
+    assert "\n  Điều tra xã hội học: 25/30 điểm [điều tra xã hội học]" in vi
+    assert "điểm thưởng +1: Sáng kiến cấp tỉnh" in vi
+    assert "điểm trừ -0,5: Chậm báo cáo" in vi
+    assert "tan-hong" not in vi
 
 
 @pytest.mark.parametrize(
@@ -463,7 +493,11 @@ def test_auto_from_the_criteria_file() -> None:
     node = result.node("1.1.2")
     assert node.points == pytest.approx(2.25)
     assert node.self_points == 3
-    assert "3 on time, 1 late, 0 overdue" in node.note
+    assert (node.formula, node.tasks, node.note) == ("on_time_share", TaskCounts(3, 1, 0), "")
+    assert str(node.how()) == "(on_time_share: 3 on time, 1 late, 0 overdue; self-assessed 3)"
+    assert render(node.how(), "vi") == (
+        "(tỷ lệ nhiệm vụ đúng hạn: 3 đúng hạn, 1 trễ hạn, 0 quá hạn; tự chấm 3)"
+    )
 
 
 def test_auto_falls_back_to_self_assessment_without_counted_tasks() -> None:
@@ -492,7 +526,8 @@ def test_custom_formula_and_bad_formulas() -> None:
 
     result = compute_index(tree, card(tasks=TaskCounts(1, 1, 0)), auto_criteria={"2.2": no_overdue})
     assert result.node("2.2").points == 8
-    assert "no_overdue" in result.node("2.2").note
+    assert result.node("2.2").formula == "no_overdue"
+    assert render(result.node("2.2").how(), "vi").startswith("(no_overdue: 1 đúng hạn,")
     with pytest.raises(ct.ValidationError, match=r"auto_criteria\['2.2'\]"):
         compute_index(tree, card(tasks=TaskCounts(1)), auto_criteria={"2.2": lambda *_: 1.5})
     with pytest.raises(ct.ValidationError, match=r"auto_criteria\['1.1'\]"):

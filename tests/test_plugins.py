@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cchc_tasks as ct
+from cchc_tasks.i18n import render
 from cchc_tasks.targets import register_rule_kind
 
 D = dt.date
@@ -168,7 +169,14 @@ def test_a_plugin_rule_kind_is_stored_and_judged(tmp_path: Path) -> None:
     with ct.Tracker.open(tmp_path / "s", plugins=[BelowKind()]) as tr:
         result = tr.evaluate(2024).targets["complaints"]
         assert result.outcome is ct.Outcome.PASS
-        assert "value < 2" in result.reason
+        # The plugin's plain-string reason is shown as written, its facts said once.
+        assert str(result.reason) == (
+            "COMPLAINTS 2024: value 1.5; value < 2 PASS; no rank to judge rank ≤ 3 → any_of PASS"
+        )
+        assert render(result.reason, "vi") == (
+            "COMPLAINTS năm 2024: giá trị 1,5; value < 2 PASS; chưa có thứ hạng để đánh giá "
+            "mục tiêu thuộc tốp 3 → kết quả chung (chỉ cần đạt một điều kiện): đạt"
+        )
 
 
 def test_a_second_class_cannot_take_a_known_rule_kind() -> None:

@@ -19,6 +19,7 @@ import cchc_tasks as ct
 from cchc_tasks import labels, reports
 from cchc_tasks.cli import main
 from cchc_tasks.examples import NEW_COMMUNES
+from cchc_tasks.i18n import render
 
 from .doc_examples import run_page_examples
 
@@ -70,7 +71,7 @@ def test_the_report_has_every_target_unit_head_and_overdue_task(
         assert heading in text
     for result in ev.targets.values():
         assert _shown(result.target.title, format) in text
-        assert _shown(result.reason, format) in text
+        assert _shown(render(result.reason, lang), format) in text
         outcome = labels.outcome_label(result.outcome, lang)
         assert _shown(outcome, format) in text
     for u in ev.units.values():

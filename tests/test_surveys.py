@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cchc_tasks as ct
+from cchc_tasks.computed import explain_sipas
 from cchc_tasks.surveys import (
     DEFAULT_FACTORS,
     AnswerScale,
@@ -322,6 +323,27 @@ def test_small_samples_are_flagged_not_presented_as_facts() -> None:
     assert str(many).startswith("SIPAS of tan-hong, Chứng thực: 90.0% ± 4.2 points")
     assert compute_sipas([response(1, 5)], SipasParams(min_sample=1)).reliable
     assert compute_sipas([]).describe() == "SIPAS: no valid answers (0 responses)"
+
+
+def test_a_sipas_is_described_and_explained_in_vietnamese() -> None:
+    few = compute_sipas([response(i, 5) for i in range(12)])
+    assert few.describe("vi", unit_name="UBND xã Tân Hồng") == (
+        "SIPAS của UBND xã Tân Hồng, Chứng thực: 100,0% từ chỉ 12 câu trả lời hợp lệ "
+        "(ít hơn 30): chưa đủ tin cậy"
+    )
+    many = compute_sipas([response(i, 5 if i % 10 else 2) for i in range(200)])
+    assert many.describe("vi").startswith(
+        "SIPAS của tan-hong, Chứng thực: 90,0% ± 4,2 điểm phần trăm (z=1,96, 200 phiếu, "
+    )
+    assert compute_sipas([]).describe("vi") == "SIPAS: không có câu trả lời hợp lệ (0 phiếu)"
+    blanks = [response(i, 5) for i in range(40)] + [response(99, None)]
+    lines = explain_sipas(compute_sipas(blanks), "vi").splitlines()
+    assert lines[1].endswith("40/40 hài lòng (1 để trống): 100,00% ± 0,0")
+    assert (
+        explain_sipas(compute_sipas(blanks))
+        .splitlines()[1]
+        .endswith("40 of 40 satisfied (1 blank): 100.00% ± 0.0")
+    )
 
 
 def test_margin_of_error_formula() -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, ClassVar
@@ -31,7 +32,16 @@ from hypothesis import strategies as st
 
 import cchc_tasks as ct
 from cchc_tasks import targets, testing
-from cchc_tasks.targets import Above, AllOf, AnyOf, AtLeast, Milestones, RankWithin
+from cchc_tasks.i18n import Message, render
+from cchc_tasks.targets import (
+    Above,
+    AllOf,
+    AnyOf,
+    AtLeast,
+    Milestones,
+    RankWithin,
+    indicator_name,
+)
 
 PASS, FAIL = ct.Outcome.PASS, ct.Outcome.FAIL
 NOT_MEASURED, NOT_APPLICABLE = ct.Outcome.NOT_MEASURED, ct.Outcome.NOT_APPLICABLE
@@ -352,19 +362,196 @@ def test_every_reason_is_a_sentence_naming_the_indicator_and_the_year(
     f = attrs.evolve(f, indicator=indicator)
     judgement = rule.judge(f)
     assert isinstance(judgement.outcome, ct.Outcome)
-    assert judgement.reason.strip()
-    assert str(indicator) in judgement.reason
-    assert str(f.year) in judgement.reason
+    for lang in ("vi", "en"):
+        text = render(judgement.reason, lang)
+        assert text.strip()
+        assert indicator_name(indicator) in text
+        assert str(f.year) in text
 
 
 def test_reasons_read_like_the_decision() -> None:
     judgement = ct.any_of(ct.growth(5), ct.rank_within(5)).judge(facts(84, 80, 7))
-    assert judgement.reason == (
-        "PAR_INDEX 2025: value 84, rank 7, previous year 80; "
+    assert str(judgement.reason) == (
+        "PAR INDEX 2025: value 84, rank 7, previous year 80; "
         "change +5.00%: growth ≥ 5% on the previous year PASS; rank 7: rank ≤ 5 FAIL → any_of "
         "PASS"
     )
-    assert "before the first milestone (2025)" in DTI.judge(facts(year=2024)).reason
+    assert render(judgement.reason, "vi") == (
+        "PAR INDEX năm 2025: giá trị 84, xếp hạng 7, năm trước 80; "
+        "thay đổi +5,00%: đạt mục tiêu tăng ≥ 5% so với năm trước; "
+        "xếp hạng 7: không đạt mục tiêu thuộc tốp 5 "
+        "→ kết quả chung (chỉ cần đạt một điều kiện): đạt"
+    )
+    before = DTI.judge(facts(year=2024)).reason
+    assert "before the first milestone (2025)" in str(before)
+    assert render(before, "vi") == "PAR INDEX năm 2024: chưa đến mốc đầu tiên (năm 2025)"
+
+
+#: Each rule kind, passing and failing, in Vietnamese: the facts, the figure the rule
+#: looked at, and "đạt"/"không đạt" with what the rule asks.
+VERDICTS_VI = [
+    (
+        ct.growth(5),
+        facts(84.5, 80),
+        PASS,
+        "PAR INDEX năm 2025: giá trị 84,5, năm trước 80; "
+        "thay đổi +5,62%: đạt mục tiêu tăng ≥ 5% so với năm trước",
+    ),
+    (
+        ct.growth(5),
+        facts(83, 80),
+        FAIL,
+        "PAR INDEX năm 2025: giá trị 83, năm trước 80; "
+        "thay đổi +3,75%: không đạt mục tiêu tăng ≥ 5% so với năm trước",
+    ),
+    (
+        ct.growth(2.5, "points"),
+        facts(47.35, 44.35, indicator=ct.Indicator.PAPI),
+        PASS,
+        "PAPI năm 2025: giá trị 47,35, năm trước 44,35; "
+        "thay đổi +3,00 điểm: đạt mục tiêu tăng ≥ 2,5 điểm so với năm trước",
+    ),
+    (
+        ct.growth(2.5, "points"),
+        facts(45, 44.35, indicator=ct.Indicator.PAPI),
+        FAIL,
+        "PAPI năm 2025: giá trị 45, năm trước 44,35; "
+        "thay đổi +0,65 điểm: không đạt mục tiêu tăng ≥ 2,5 điểm so với năm trước",
+    ),
+    (
+        ct.growth(5),
+        facts(84.5),
+        NOT_MEASURED,
+        "PAR INDEX năm 2025: giá trị 84,5; "
+        "chưa có giá trị năm trước để đánh giá mục tiêu tăng ≥ 5% so với năm trước",
+    ),
+    (
+        ct.rank_within(5),
+        facts(rank=3),
+        PASS,
+        "PAR INDEX năm 2025: xếp hạng 3; xếp hạng 3: đạt mục tiêu thuộc tốp 5",
+    ),
+    (
+        ct.rank_within(5),
+        facts(rank=7),
+        FAIL,
+        "PAR INDEX năm 2025: xếp hạng 7; xếp hạng 7: không đạt mục tiêu thuộc tốp 5",
+    ),
+    (
+        ct.above(90),
+        facts(91.2, indicator=ct.Indicator.SIPAS),
+        PASS,
+        "SIPAS năm 2025: giá trị 91,2; giá trị 91,2: đạt mục tiêu giá trị > 90",
+    ),
+    (
+        ct.above(90),
+        facts(90, indicator=ct.Indicator.SIPAS),
+        FAIL,
+        "SIPAS năm 2025: giá trị 90; giá trị 90: không đạt mục tiêu giá trị > 90",
+    ),
+    (
+        ct.at_least(80.5),
+        facts(80.5),
+        PASS,
+        "PAR INDEX năm 2025: giá trị 80,5; giá trị 80,5: đạt mục tiêu giá trị ≥ 80,5",
+    ),
+    (
+        ct.at_least(80.5),
+        facts(80.25),
+        FAIL,
+        "PAR INDEX năm 2025: giá trị 80,25; giá trị 80,25: không đạt mục tiêu giá trị ≥ 80,5",
+    ),
+    (
+        ct.all_of(ct.above(80), ct.rank_within(5)),
+        facts(84, rank=3),
+        PASS,
+        "PAR INDEX năm 2025: giá trị 84, xếp hạng 3; giá trị 84: đạt mục tiêu giá trị > 80; "
+        "xếp hạng 3: đạt mục tiêu thuộc tốp 5 → kết quả chung (phải đạt tất cả điều kiện): đạt",
+    ),
+    (
+        ct.all_of(ct.above(80), ct.rank_within(5)),
+        facts(84),
+        NOT_MEASURED,
+        "PAR INDEX năm 2025: giá trị 84; giá trị 84: đạt mục tiêu giá trị > 80; "
+        "chưa có thứ hạng để đánh giá mục tiêu thuộc tốp 5 "
+        "→ kết quả chung (phải đạt tất cả điều kiện): chưa có số liệu",
+    ),
+    (
+        ct.any_of(ct.above(90), ct.rank_within(2)),
+        facts(84, rank=3),
+        FAIL,
+        "PAR INDEX năm 2025: giá trị 84, xếp hạng 3; giá trị 84: không đạt mục tiêu giá trị > 90; "
+        "xếp hạng 3: không đạt mục tiêu thuộc tốp 2 "
+        "→ kết quả chung (chỉ cần đạt một điều kiện): không đạt",
+    ),
+    (
+        DTI,
+        facts(rank=4, year=2026, indicator=ct.Indicator.DTI),
+        PASS,
+        "DTI năm 2026: xếp hạng 4; xếp hạng 4: đạt mục tiêu thuộc tốp 5 (mốc năm 2025)",
+    ),
+    (
+        DTI,
+        facts(rank=4, year=2031, indicator=ct.Indicator.DTI),
+        FAIL,
+        "DTI năm 2031: xếp hạng 4; xếp hạng 4: không đạt mục tiêu thuộc tốp 3 (mốc năm 2030)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rule", "f", "expected", "vi"), VERDICTS_VI)
+def test_each_rule_kind_gives_its_verdict_in_vietnamese(
+    rule: ct.Rule, f: ct.IndicatorFacts, expected: ct.Outcome, vi: str
+) -> None:
+    judgement = rule.judge(f)
+    assert judgement.outcome is expected
+    assert render(judgement.reason, "vi") == vi
+    english = str(judgement.reason)
+    assert english.startswith(f"{indicator_name(f.indicator)} {f.year}: ")
+    assert (expected.value in english) or "to judge" in english
+
+
+def test_rules_describe_themselves_in_both_languages() -> None:
+    rule = ct.any_of(ct.milestones({2025: ct.rank_within(5)}), ct.growth(1.5, "points"))
+    assert (
+        str(rule)
+        == str(rule.describe())
+        == ("(milestones {2025: rank ≤ 5} or growth ≥ 1.5 points on the previous year)")
+    )
+    assert render(rule.describe(), "vi") == (
+        "(theo lộ trình (từ năm 2025: thuộc tốp 5) hoặc tăng ≥ 1,5 điểm so với năm trước)"
+    )
+
+
+#: English words that must not appear in a Vietnamese text (issue 15), and the words of
+#: the target reasons that used to be English.
+ENGLISH_WORDS = {
+    "the", "of", "and", "not", "needs", "tasks", "unit", "rated", "head", "score",
+    "points", "capped", "target", "failed", "pending", "overdue", "value", "rank",
+    "previous", "year", "change", "growth", "milestone", "milestones", "or", "no",
+    "pass", "fail", "to", "judge", "before", "first", "any_of", "all_of",
+}  # fmt: skip
+ENGLISH_PHRASES = ("at most", "on time")
+
+
+def english_words(text: str) -> set[str]:
+    """The words of ``text`` from :data:`ENGLISH_WORDS`, and the phrases, found in it."""
+    words = {w.casefold() for w in re.findall(r"[\w]+", text)}
+    found = words & ENGLISH_WORDS
+    return found | {p for p in ENGLISH_PHRASES if p in text.casefold()}
+
+
+@given(rule=testing.rules(), f=testing.indicator_facts())
+def test_every_rule_kinds_judgement_renders_in_both_languages(
+    rule: ct.Rule, f: ct.IndicatorFacts
+) -> None:
+    judgement = rule.judge(f)
+    assert isinstance(judgement.reason, Message) and isinstance(rule.describe(), Message)
+    vi, en = render(judgement.reason, "vi"), render(judgement.reason, "en")
+    assert vi and en and vi != en
+    assert english_words(vi) == set(), vi
+    assert english_words(render(rule.describe(), "vi")) == set()
+    assert str(judgement.reason) == en
 
 
 # --- the ratchet: tightened() -----------------------------------------------------------
@@ -444,7 +631,7 @@ def test_decode_rule_inverts_to_dict(rule: ct.Rule) -> None:
     assert targets.decode_rule(rule.to_dict()) == rule
     through_json = json.loads(json.dumps(rule.to_dict(), allow_nan=False))
     assert targets.decode_rule(through_json) == rule
-    assert str(rule) == rule.describe() != ""
+    assert str(rule) == str(rule.describe()) != ""
 
 
 def test_to_dict_names_the_kind() -> None:

@@ -68,6 +68,7 @@ from .reader import HistoryEntry, Reader, journal_filter
 if TYPE_CHECKING:
     from ..accounts import Account
     from ..computed import ComputedIndices, CriteriaEntry
+    from ..i18n import Lang
     from ..indices import Appraisal, Bonus, CriteriaTree, Penalty, SelfAssessment, UnitScorecard
     from ..ranking import MergedResult
     from ..surveys import RespondentKind, SipasParams, SurveyResponse
@@ -913,7 +914,9 @@ class Tracker(Reader):
         """
         return self._indices.record_computed_results(year, computed_on, as_of, actor, note)
 
-    def explain_index(self, unit: str, year: int, indicator: str = "PAR_INDEX") -> str:
+    def explain_index(
+        self, unit: str, year: int, indicator: str = "PAR_INDEX", lang: Lang = "en"
+    ) -> str:
         """The breakdown behind ``unit``'s computed ``indicator`` (PAR_INDEX or SIPAS)
         for ``year``: for the PAR index every field, criterion and sub-criterion with
         its points, source (self-assessed, appraised, automatic, missing) and evidence,
@@ -922,9 +925,9 @@ class Tracker(Reader):
         The recorded computation if there is one (:meth:`record_computed_results`);
         otherwise one computed now from the inputs in the store, tasks as of 31 December
         of ``year``, and said to be so. :class:`NotFoundError` when the unit has no
-        scorecard (or no survey responses) for ``year``.
+        scorecard (or no survey responses) for ``year``. In ``lang``: English unless asked.
         """
-        return self._indices.explain_index(unit, year, indicator)
+        return self._indices.explain_index(unit, year, indicator, lang)
 
     # -- the online survey and the staff dashboard --------------------------------------
 

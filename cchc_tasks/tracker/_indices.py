@@ -18,6 +18,7 @@ import attrs
 
 from .._fields import is_valid_id
 from ..errors import DuplicateIdError, NotFoundError, RuleError, ValidationError
+from ..i18n import Lang, Message, check_lang
 from ..plans import as_indicator
 from ._session import Service
 from .reader import check_year
@@ -399,7 +400,7 @@ class IndexService(Service):
             s.put("index_computations", computation)
         return computation
 
-    def explain_index(self, unit: str, year: int, indicator: str) -> str:
+    def explain_index(self, unit: str, year: int, indicator: str, lang: Lang) -> str:
         from ..computed import COMPUTED_INDICATORS
         from ..ranking import is_computed
 
@@ -407,20 +408,26 @@ class IndexService(Service):
         if name not in COMPUTED_INDICATORS:
             raise ValidationError("explain_index.indicator", "PAR_INDEX or SIPAS", indicator)
         year = check_year(year, "explain_index.year")
+        lang = check_lang(lang)
+        found = self.session.get("units", unit, "explain_index.unit")
         recorded = self.reader.index_computation(name, unit, year)
         if recorded is not None:
-            return recorded.explain()
-        self.session.get("units", unit, "explain_index.unit")
+            return recorded.explain(lang=lang, unit_name=found.name)
         fresh = self.compute_indices(year, dt.date(year, 12, 31), None)
         key = f"{name}@{unit}@{year}"
         if key not in fresh.computations:
             what = "a scorecard" if name == "PAR_INDEX" else "survey responses"
             raise NotFoundError(f"index computation ({what} of {unit} for {year})", key)
-        text = fresh.computations[key].explain(recorded=False)
+        text = fresh.computations[key].explain(recorded=False, lang=lang, unit_name=found.name)
         typed = self.reader.results(indicator=name, unit=unit, year=year)
         if typed and not is_computed(typed[0]):
-            where = f" ({typed[0].source})" if typed[0].source else ""
-            text += f"\n  official result typed in: {typed[0].value}{where}; targets use it"
+            value, source = typed[0].value, typed[0].source
+            official = (
+                Message.of("index.official", value=value, source=source)
+                if source
+                else Message.of("index.official.no-source", value=value)
+            )
+            text += "\n  " + official.render(lang)
         return text
 
 

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 import cchc_tasks as ct
 from cchc_tasks.computed import CriteriaEntry, resolve_criteria
+from cchc_tasks.i18n import render
 from cchc_tasks.indices import (
     Appraisal,
     Bonus,
@@ -360,6 +361,8 @@ def test_recomputing_removes_results_no_longer_computed(tmp_path: Path) -> None:
         assert tr.record_computed_results(2024, computed_on=COMPUTED_ON) == ()
         assert tr.results(indicator="SIPAS") == []
         assert "not reliable: 4 valid answers" in tr.explain_index("xa-a", 2024, "SIPAS")
+        vi = tr.explain_index("xa-a", 2024, "SIPAS", lang="vi")
+        assert "ghi chú: chưa đủ tin cậy: 4 câu trả lời hợp lệ, ít hơn 30" in vi
 
 
 def test_ranks_share_ties_within_the_peer_group() -> None:
@@ -418,6 +421,12 @@ def test_a_computed_index_decides_a_target_and_a_heads_cap(
     text = ev.explain("par-xa-a", "en")
     assert "computed from its parts:" in text
     assert "1.1.1 Ban hành kịp thời" in text and "evidence: 1.1.1/BC-xa-a, 01/12/2024" in text
+    # The breakdown is written out in the language of whoever reads it.
+    vi = render(target.breakdown, "vi")
+    assert "tài liệu kiểm chứng: 1.1.1/BC-xa-a, 01/12/2024" in vi and "evidence" not in vi
+    assert str(target.breakdown) == render(target.breakdown, "en") != vi
+    fresh = tr.compute_indices(2024, computed_on=COMPUTED_ON)
+    assert fresh.explain("xa-a", lang="vi").startswith("PAR INDEX của xa-a năm 2024: ")
 
 
 def test_explain_of_a_typed_in_result_is_unchanged() -> None:
@@ -476,6 +485,12 @@ def test_explain_index_lists_every_sub_criterion_and_evidence(
             assert f"evidence: {proof}" in text
     value = tr.compute_indices(2024, computed_on=COMPUTED_ON).par["xa-c"].value
     assert 0 <= value <= 100 and f"{value:.2f}" in text.splitlines()[0]
+    vi = tr.explain_index("xa-c", 2024, lang="vi")
+    assert ("chưa ghi nhận: vừa tính" in vi) is not recorded
+    assert f"{value:.2f}".replace(".", ",") in vi.splitlines()[0]
+    for _, proofs, _ in entries.values():
+        for proof in proofs:
+            assert f"tài liệu kiểm chứng: {proof}" in vi
 
 
 def test_explain_index_without_inputs_is_not_found() -> None:
@@ -541,11 +556,17 @@ def test_the_demo_computes_its_units_indices_and_keeps_the_official_ones(
 
 
 def test_the_demo_explains_a_communes_index_down_to_the_evidence(demo: ct.Tracker) -> None:
-    commune = next(u.id for u in demo.units() if u.kind == "commune")
-    text = demo.explain_index(commune, 2024)
-    assert text.startswith(f"PAR_INDEX of {commune}, 2024: ")
+    commune = next(u for u in demo.units() if u.kind == "commune")
+    text = demo.explain_index(commune.id, 2024)
+    assert text.startswith(f"PAR INDEX of {commune.name}, 2024: ")
     assert "[appraised] (by Hội đồng thẩm định" in text and "evidence: " in text
-    for leaf in demo.criteria(commune, 2024).leaves():
+    vi = demo.explain_index(commune.id, 2024, lang="vi")
+    assert vi.startswith(f"PAR INDEX của {commune.name} năm 2024: ")
+    assert "[thẩm định] (thẩm định: Hội đồng thẩm định" in vi
+    assert "tài liệu kiểm chứng: " in vi and "evidence" not in vi
+    for leaf in demo.criteria(commune.id, 2024).leaves():
+        assert f"{leaf.id} {leaf.name}: " in vi
+    for leaf in demo.criteria(commune.id, 2024).leaves():
         assert f"{leaf.id} {leaf.name}: " in text
     # "Mức độ hoàn thành kế hoạch" comes from the tasks unless the council appraised it.
     texts = [demo.explain_index(u.unit, 2024) for u in demo.scorecards(year=2024)]

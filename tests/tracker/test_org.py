@@ -294,7 +294,7 @@ def test_the_targets_of_a_unit_that_ended_do_not_apply_after_it(tr: ct.Tracker) 
     assert result.outcome is ct.Outcome.NOT_APPLICABLE
     assert str(result.reason) == "unit Đơn vị a ended on 2025-06-30; successors: UBND xã AB"
     assert render(result.reason, "vi") == (
-        "đơn vị Đơn vị a đã kết thúc hoạt động ngày 30/06/2025; đơn vị kế thừa: UBND xã AB"
+        "đơn vị Đơn vị a đã chấm dứt hoạt động từ ngày 30/06/2025; đơn vị kế thừa: UBND xã AB"
     )
 
 
@@ -314,8 +314,13 @@ def test_the_previous_year_of_a_merged_unit_is_the_mean_of_its_predecessors() ->
     result = merged_with_target().evaluate(2026, as_of=D(2026, 12, 31)).targets["par-ab"]
     assert result.facts is not None and result.facts.previous == 81.0  # (84 + 78) / 2
     assert result.outcome is ct.Outcome.PASS  # 85.05 is 5% above 81
-    assert "mean of the merged units' 2025 values (Đơn vị a 84, Đơn vị b 78)" in str(result.reason)
-    assert "succession policy 'mean'" in str(result.reason)
+    english, vi = str(result.reason), render(result.reason, "vi")
+    assert "mean of the merged units' 2025 values (Đơn vị a 84, Đơn vị b 78)" in english
+    assert "succession policy 'mean'" in english
+    assert (
+        "năm trước của UBND xã AB = trung bình cộng các giá trị năm 2025 của những đơn vị "
+        "hợp nhất (Đơn vị a 84, Đơn vị b 78) (cách tính khi sắp xếp đơn vị: trung bình cộng)"
+    ) in vi
 
 
 def test_not_comparable_leaves_the_growth_unmeasured_and_says_why() -> None:
@@ -324,6 +329,9 @@ def test_not_comparable_leaves_the_growth_unmeasured_and_says_why() -> None:
     assert result.outcome is ct.Outcome.NOT_MEASURED
     assert "no comparable previous year: UBND xã AB succeeded Đơn vị a, Đơn vị b" in str(
         result.reason
+    )
+    assert "không có năm trước để so sánh: UBND xã AB kế thừa Đơn vị a, Đơn vị b" in render(
+        result.reason, "vi"
     )
     per_target = merged_with_target({"succession": {"targets": {"par-ab": "not_comparable"}}})
     assert per_target.evaluate(2026).targets["par-ab"].outcome is ct.Outcome.NOT_MEASURED
@@ -336,6 +344,9 @@ def test_a_weighted_mean_uses_the_weight_indicator() -> None:
     result = tr.evaluate(2026, as_of=D(2026, 12, 31)).targets["par-ab"]
     assert result.outcome is ct.Outcome.NOT_MEASURED
     assert "no POPULATION 2025 to weight Đơn vị a, Đơn vị b by" in str(result.reason)
+    assert "thiếu POPULATION năm 2025 để tính bình quân gia quyền cho Đơn vị a, Đơn vị b" in (
+        render(result.reason, "vi")
+    )
     tr.add_indicator(ct.IndicatorScale("POPULATION", minimum=0, label="people"))
     for uid, people in (("a", 30_000), ("b", 10_000)):
         tr.record_result(ct.Result(indicator="POPULATION", unit=uid, year=2025, value=people))
@@ -357,6 +368,7 @@ def test_the_unit_s_own_result_wins_and_a_split_carries_no_value() -> None:
     result = split.evaluate(2026, as_of=D(2026, 12, 31)).targets["par-c1"]
     assert result.outcome is ct.Outcome.NOT_MEASURED
     assert "Xã C1 was split off Đơn vị c" in str(result.reason)
+    assert "Xã C1 được chia tách từ Đơn vị c" in render(result.reason, "vi")
 
 
 def test_a_bad_succession_policy_is_an_error_that_names_it() -> None:
