@@ -670,7 +670,7 @@ def unit_result_html(result: UnitResult, *, lang: Lang = "vi") -> str:
     out = html_pairs(f"{u.unit.name} — {u.facts.year}", pairs)
     rows = tuple(
         (
-            Cell(c.name),
+            Cell(str(c.name)),
             Cell(number_text(c.points, lang), number=True),
             Cell(number_text(c.maximum, lang), number=True),
             Cell(f"{c.reason} [{c.rule}]"),
