@@ -42,8 +42,10 @@ __all__ = [
     "Text",
     "catalog_problems",
     "check_lang",
+    "find_message",
     "has_message",
     "register_catalog",
+    "registered_domains",
     "render",
     "translate",
 ]
@@ -82,6 +84,12 @@ def register_catalog(domain: str, localedir: str | Path) -> None:
         _catalog.cache_clear()
 
 
+def registered_domains() -> tuple[str, ...]:
+    """Every domain whose catalogs are known: the library's first, then the plugins' in
+    the order they were registered."""
+    return tuple(_catalog_dirs)
+
+
 @cache
 def _catalog(domain: str, lang: str) -> gettext.NullTranslations:
     folder = _catalog_dirs.get(domain)
@@ -99,6 +107,16 @@ def _lookup(id: str, lang: Lang, domain: str) -> str | None:
 def has_message(id: str, lang: Lang = "vi", domain: str = DOMAIN) -> bool:
     """Whether the catalog of ``domain`` in ``lang`` has a text for ``id``."""
     return _lookup(id, lang, domain) is not None
+
+
+def find_message(id: str, lang: Lang = "vi") -> Message | None:
+    """The message ``id`` of the first registered domain whose catalog in ``lang`` has a
+    text for it (the library's own first), or ``None`` when none has. How a plugin's
+    catalog labels a kind of its own, such as a recommendation kind."""
+    for domain in registered_domains():
+        if has_message(id, lang, domain):
+            return Message(id, domain=domain)
+    return None
 
 
 def translate(id: str, lang: Lang = "vi", /, **params: object) -> str:

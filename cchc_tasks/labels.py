@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from .i18n import LANGS, Lang, check_lang, has_message, translate
+from .i18n import LANGS, Lang, check_lang, find_message, has_message, translate
 from .plans import Field, Indicator
 from .ratings import Band, Rating
 from .targets import Outcome
@@ -133,9 +133,11 @@ def change_label(op: str, lang: Lang = "vi") -> str:
 
 
 def recommendation_label(kind: str, lang: Lang = "vi") -> str:
-    """A recommendation kind; a plugin's own kind is shown as its catalog words, or as
-    written when it has none."""
-    return _label_or_name(f"recommendation.{kind}", kind, lang)
+    """A recommendation kind; a plugin's own kind is shown as the words of its own
+    catalog (``recommendation.<kind>`` in any registered domain), or as written when it
+    has none."""
+    message = find_message(f"recommendation.{kind}", lang)
+    return kind if message is None else message.render(lang)
 
 
 def _enum_label(member: enum.Enum, lang: Lang) -> str:

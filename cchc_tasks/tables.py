@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import attrs
 
-from .i18n import render
+from .i18n import Message, render
 from .labels import (
     OUTCOME_COLOURS,
     RATING_COLOURS,
@@ -166,7 +166,10 @@ def deciding_reasons(rating: LeaderRating) -> list[Reason]:
     of "HTNV" wants to know what stood between it and HTTNV. (The facts the rule restates
     are in the unit table already.)"""
     decisive: list[Reason] = [x for x in rating.reasons if not x.rule.endswith(".facts")]
-    if len(decisive) >= 2 and str(decisive[-2].text).startswith("not "):
+    # A rule says "the level was missed" with a message whose id ends in ".unmet"
+    # (decree90.level.unmet: "not HTTNV: needs …").
+    missed = decisive[-2].text if len(decisive) >= 2 else None
+    if isinstance(missed, Message) and missed.id.endswith(".unmet"):
         return decisive[-2:]
     return decisive[-1:]
 

@@ -97,10 +97,10 @@ class Criterion:
     """A scored criterion of a unit: ``points`` of ``maximum``, with the reason."""
 
     id: str
-    name: str
+    name: Text
     points: float
     maximum: float
-    reason: str
+    reason: Text
     rule: str
     source: str = ""
 

@@ -19,6 +19,13 @@ from tests.helpers import unchanged
 D = dt.date
 YEAR = 2024
 END = D(YEAR, 12, 31)
+#: How the deciding reason of each level opens in Vietnamese.
+VERDICTS_VI = {
+    ct.Rating.EXCELLENT: "HTXSNV: mọi nhiệm vụ giao trực tiếp đều hoàn thành đúng tiến độ",
+    ct.Rating.GOOD: "HTTNV: mọi nhiệm vụ giao trực tiếp đều hoàn thành",
+    ct.Rating.COMPLETED: "HTNV: trên 70% chỉ tiêu, nhiệm vụ của đơn vị được hoàn thành",
+    ct.Rating.NOT_COMPLETED: "KHTNV: đơn vị hoàn thành dưới 50% chỉ tiêu, nhiệm vụ (40%)",
+}
 
 
 def scenario(
@@ -144,7 +151,9 @@ def test_unit_score_and_band(letters: str, score: float, band: ct.Band) -> None:
     u = scenario({"u": letters}).evaluate(YEAR).units["u"]
     assert u.score == pytest.approx(score)
     assert u.band is band
-    assert u.criteria[0].maximum == 100 and "on time" in u.criteria[0].reason
+    assert u.criteria[0].maximum == 100 and "on time" in str(u.criteria[0].reason)
+    assert render(u.criteria[0].name, "vi") == "Hoàn thành nhiệm vụ"
+    assert "nhiệm vụ đúng hạn" in render(u.criteria[0].reason, "vi")
 
 
 def test_unit_without_tasks_has_no_score_and_head_not_rated() -> None:
@@ -152,6 +161,7 @@ def test_unit_without_tasks_has_no_score_and_head_not_rated() -> None:
     assert ev.units["u"].score is None and ev.units["u"].band is None
     r = ev.leaders["h-u"]
     assert r.rating is None and "no tasks" in str(r.reasons[0].text)
+    assert "đơn vị không có nhiệm vụ đến hạn trong năm 2024" in r.reasons[0].render("vi")
 
 
 def test_units_are_ranked_within_their_peer_group_with_shared_ties() -> None:
@@ -184,6 +194,8 @@ def test_base_rating_from_the_units_tasks(letters: str, expected: ct.Rating) -> 
     r = scenario({"u": letters}).evaluate(YEAR).leaders["h-u"]
     assert r.rating is expected
     assert r.reasons[-1].rule.startswith("decree90.")
+    assert str(r.reasons[-1].text).startswith(f"{expected.code}: ")
+    assert render(r.reasons[-1].text, "vi").startswith(VERDICTS_VI[expected])
     # An agency's head is a công chức: Điều 8 (HTXSNV) to 11 (KHTNV).
     article = {ct.Rating.EXCELLENT: 8, ct.Rating.GOOD: 9, ct.Rating.COMPLETED: 10}
     assert r.reasons[-1].source == f"Nghị định 90/2020/NĐ-CP Điều {article.get(expected, 11)}"
@@ -197,7 +209,11 @@ def test_between_the_khtnv_and_htnv_lines_the_rating_is_undecided(letters: str) 
     ev = tr.evaluate(YEAR)
     r = ev.leaders["h-u"]
     assert r.rating is None and r.undecided == (ct.Rating.NOT_COMPLETED, ct.Rating.COMPLETED)
-    assert r.reasons[-1].rule == "decree90.undecided" and "[I]" in r.reasons[-1].text
+    assert r.reasons[-1].rule == "decree90.undecided" and "[I]" in str(r.reasons[-1].text)
+    assert render(r.reasons[-1].text, "vi").startswith("chưa xác định giữa KHTNV và HTNV")
+    (decide,) = [x for x in ev.recommendations if x.kind == "decide"]
+    assert str(decide.reason.text).startswith("Trưởng u, head of Đơn vị u: between KHTNV and HTNV")
+    assert render(decide.reason.text, "vi").startswith("Trưởng u, người đứng đầu Đơn vị u")
     assert ("decide", "h-u") in {(x.kind, x.subject) for x in ev.recommendations}
     assert "undecided between KHTNV and HTNV" in ev.explain("h-u", "en")
     for level in ("HTNV", "KHTNV"):
@@ -226,8 +242,15 @@ def test_own_tasks_missed_make_khtnv_and_reasons_say_whose_tasks() -> None:
             tr.update_task(task.id, assignee="h-u")
     r = tr.evaluate(YEAR).leaders["h-u"]
     assert r.rating is ct.Rating.NOT_COMPLETED
-    assert "own tasks missed progress or quality (2/2) [own tasks]" in r.reasons[-1].text
+    assert "own tasks missed progress or quality (2/2) [own tasks]" in str(r.reasons[-1].text)
     assert "unit's tasks: 11 due" in str(r.reasons[0].text)
+    assert render(r.reasons[-1].text, "vi") == (
+        "KHTNV: từ 50% trở lên nhiệm vụ giao trực tiếp cho người đứng đầu không bảo đảm tiến "
+        "độ, chất lượng (2/2) [nhiệm vụ giao trực tiếp]"
+    )
+    assert render(r.reasons[0].text, "vi").startswith(
+        "nhiệm vụ của đơn vị: 11 nhiệm vụ đến hạn tính đến ngày 31/12/2024"
+    )
 
 
 def test_the_category_decides_the_articles() -> None:
@@ -250,6 +273,11 @@ def test_every_rating_below_excellent_names_the_rule_that_lowered_it() -> None:
     texts = [f"{x.rule}: {x.text}" for x in r.reasons]
     assert any(t.startswith("decree90.excellent: not HTXSNV") for t in texts)
     assert any(t.startswith("decree90.good: not HTTNV") and "80%" in t for t in texts)
+    good = next(x for x in r.reasons if x.rule == "decree90.good")
+    assert render(good.text, "vi") == (
+        "không đạt HTTNV: cần từ 80% trở lên chỉ tiêu, nhiệm vụ của đơn vị hoàn thành đúng "
+        "tiến độ (75%)"
+    )
 
 
 def test_subordinate_units_condition_the_head_of_the_unit_above() -> None:
@@ -281,7 +309,8 @@ def test_a_unit_whose_head_is_not_rated_still_counts_and_recorded_ratings_win() 
     assert ev.leaders["new"].rating is None  # three months in the service
     assert ev.leaders["h-top"].rating is ct.Rating.EXCELLENT
     facts = next(x for x in ev.leaders["h-top"].reasons if x.rule == "decree90.facts")
-    assert "2 units under direct management rated" in facts.text
+    assert "2 units under direct management rated" in str(facts.text)
+    assert "2 đơn vị thuộc quyền quản lý trực tiếp đã được xếp loại" in render(facts.text, "vi")
     tr.record_unit_rating("b", YEAR, "KHTNV", by="UBND tỉnh")
     ev = tr.evaluate(YEAR)
     assert ev.units["b"].rating is ct.Rating.NOT_COMPLETED
@@ -308,7 +337,10 @@ def test_discipline_in_the_year_caps_at_not_completed() -> None:
     r = tr.evaluate(YEAR).leaders["h-u"]
     assert r.base is ct.Rating.EXCELLENT and r.rating is ct.Rating.NOT_COMPLETED
     assert [c.reason.rule for c in r.caps] == ["decree48.discipline"]
-    assert "Khiển trách" in r.caps[0].reason.text
+    assert "Khiển trách" in str(r.caps[0].reason.text)
+    assert (
+        render(r.caps[0].reason.text, "vi") == "bị kỷ luật ngày 01/03/2024 (Khiển trách): Vi phạm"
+    )
     assert rating(tr, "u", as_of=END) is ct.Rating.NOT_COMPLETED
     assert tr.evaluate(YEAR + 1).leaders["h-u"].caps == ()
 
@@ -343,6 +375,7 @@ def test_working_time_in_the_year(
     assert r.months == pytest.approx(months, abs=0.01)
     if expected is None:
         assert "not rated (still reviewed)" in str(r.reasons[0].text)
+        assert "không đánh giá, xếp loại chất lượng" in r.reasons[0].render("vi")
         assert r.reasons[0].source == "Nghị định 90/2020/NĐ-CP Điều 2 khoản 3"
     if expected is ct.Rating.COMPLETED:
         assert r.caps[-1].reason.rule == "decree90.absence"
@@ -390,6 +423,8 @@ def test_a_transferred_head_is_rated_once_by_the_new_unit() -> None:
     assert r.rating is ct.Rating.NOT_COMPLETED  # b's whole year: 40% completed
     transfer = next(x for x in r.reasons if x.rule == "decree90.transfer")
     assert "the view of a is attached" in str(transfer.text) and "Điều 20" in transfer.source
+    assert str(transfer.text).startswith("rated once, by Đơn vị b,")
+    assert "có kèm ý kiến nhận xét của a" in render(transfer.text, "vi")
     assert "post held: head of Đơn vị a from 2023-01-01" in ev.explain("h-a", "en")
     assert "chức vụ đã giữ: người đứng đầu Đơn vị a từ 01/01/2023" in ev.explain("h-a")
 

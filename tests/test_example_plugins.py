@@ -7,10 +7,15 @@ import json
 from pathlib import Path
 
 import pytest
+from babel.messages.extract import extract_from_dir
 
 import cchc_tasks as ct
+from cchc_tasks import labels
+from cchc_tasks.i18n import catalog_problems, has_message, render
 
 D = dt.date
+PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
+EXAMPLES = ("cchc_dong_thap", "cchc_emulation", "cchc_overdue_alerts")
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +80,11 @@ def test_dong_thap_last_place_cap_reads_the_official_par_rank_as_province_policy
     r = tr.evaluate(2024).leaders["h"]
     assert r.rating is ct.Rating.COMPLETED
     (cap,) = [c for c in r.caps if c.reason.rule == "dong_thap.last-place"]
-    assert "official PAR index 2024 ranks last (102 of 102)" in cap.reason.text
+    assert "official PAR index 2024 ranks last (102 of 102)" in str(cap.reason.text)
+    assert render(cap.reason.text, "vi") == (
+        "Chỉ số CCHC năm 2024 chính thức của đơn vị xếp cuối (102/102) (QĐ công bố (ví dụ)): "
+        "chỉ được xếp loại tối đa HTNV, theo chính sách của tỉnh [I]"
+    )
     assert "[I]" in cap.reason.source and "1602" not in cap.reason.source
 
 
@@ -118,12 +127,21 @@ def test_emulation_proposes_collectives_with_every_condition_listed() -> None:
     ev = tr.evaluate(2021)
     proposals = {r.subject: r for r in ev.recommendations if r.kind == "commendation-collective"}
     assert "noi-vu" in proposals
-    text = proposals["noi-vu"].reason.text
+    text = str(proposals["noi-vu"].reason.text)
     assert "8 of 10 members" in text and "to confirm by the council" in text
+    vi = render(proposals["noi-vu"].reason.text, "vi")
+    assert vi.startswith("đề nghị tặng danh hiệu “Tập thể lao động xuất sắc”: (a) người đứng")
+    assert "(c) 8/10 thành viên đạt danh hiệu Lao động tiên tiến (80%, yêu cầu 70%): Có" in vi
+    assert labels.recommendation_label("commendation-collective", "vi") == (
+        "Đề nghị tặng danh hiệu Tập thể lao động xuất sắc"
+    )
+    assert labels.recommendation_label("commendation-collective", "en") == (
+        "Proposed title: Excellent Labour Collective"
+    )
     assert "Luật Thi đua, khen thưởng 06/2022/QH15" in proposals["noi-vu"].reason.source
     for subject, rec in proposals.items():
         if subject != "noi-vu":
-            assert "no member counts recorded" in rec.reason.text
+            assert "no member counts recorded" in str(rec.reason.text)
 
 
 def test_overdue_alerts_write_reminders(tmp_path: Path) -> None:
@@ -144,3 +162,34 @@ def test_overdue_alerts_write_reminders(tmp_path: Path) -> None:
     lines = (tmp_path / "reminders.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(kinds)
     assert json.loads(lines[0])["task"] == task.id
+    moved = next(r for r in alerts.reminders if r["kind"] == "rescheduled")  # type: ignore[attr-defined]
+    due = task.due + dt.timedelta(days=10)
+    assert moved["text"] == (
+        f"Thời hạn nhiệm vụ '{task.title}' được lùi từ {task.due:%d/%m/%Y} đến {due:%d/%m/%Y}"
+    )
+    assert moved["text_en"] == (
+        f"The due date of task '{task.title}' moved from {task.due.isoformat()} to "
+        f"{due.isoformat()}"
+    )
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_each_plugins_catalogs_are_complete_and_cover_its_message_ids(name: str) -> None:
+    """Each example plugin ships its own catalogs, declared by cchc_message_catalogs, in
+    its package (package data), complete in both languages and compiled; every message id
+    its code uses is in them."""
+    tr = ct.Tracker.memory()
+    tr.configure(plugins=[name])
+    module = plugin(tr, name)
+    answers = tr.plugin_manager.hook.cchc_message_catalogs()
+    (domain, localedir) = next(pair for answer in answers for pair in answer if pair[0] == name)
+    assert Path(localedir) == PLUGINS / name / name / "locale"
+    assert catalog_problems(domain, localedir) == []
+    keywords = {"Message": None, "_message": None, "_texts": None}
+    used = {
+        str(found[2])
+        for found in extract_from_dir(str(PLUGINS / name), keywords=keywords, comment_tags=())
+    }
+    assert used, f"no message id found in {module}"
+    for id in used:
+        assert has_message(id, "vi", domain) and has_message(id, "en", domain), id

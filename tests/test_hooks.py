@@ -17,8 +17,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import write_po
 
 import cchc_tasks as ct
-from cchc_tasks import hookspecs
-from cchc_tasks.i18n import Message, catalog_problems
+from cchc_tasks import hookspecs, labels
+from cchc_tasks.i18n import Message, catalog_problems, find_message, registered_domains
 
 D = dt.date
 
@@ -137,12 +137,25 @@ def write_catalogs(folder: Path, domain: str, texts: dict[str, tuple[str, str]])
 
 
 def test_hook_cchc_message_catalogs(tmp_path: Path) -> None:
-    texts = {"no-excellence": ("tỉnh chưa xét HTXSNV ({share}%)", "no HTXSNV this year ({share}%)")}
+    texts = {
+        "no-excellence": ("tỉnh chưa xét HTXSNV ({share}%)", "no HTXSNV this year ({share}%)"),
+        "recommendation.province-review": ("Tỉnh rà soát", "Province review"),
+    }
     write_catalogs(tmp_path, "province_rules", texts)
     assert catalog_problems("province_rules", tmp_path) == []
     cap = tracker(CatalogedCap(tmp_path)).evaluate(2024).leaders["h-a"].caps[0]
     assert cap.reason.render("vi") == "tỉnh chưa xét HTXSNV (12,5%) [province.no-excellence]"
     assert str(cap.reason) == "no HTXSNV this year (12.5%) [province.no-excellence]"
+    # A kind of the plugin's own is labelled by its catalog, found among every domain.
+    assert registered_domains()[0] == "cchc_tasks" and "province_rules" in registered_domains()
+    assert find_message("recommendation.province-review", "vi") == Message(
+        "recommendation.province-review", domain="province_rules"
+    )
+    assert labels.recommendation_label("province-review", "vi") == "Tỉnh rà soát"
+    assert labels.recommendation_label("province-review", "en") == "Province review"
+    assert labels.recommendation_label("urge", "vi") == "Kiểm tra, đôn đốc"
+    assert labels.recommendation_label("nobodys-kind", "vi") == "nobodys-kind"
+    assert find_message("recommendation.nobodys-kind") is None
 
 
 def test_hook_cchc_rule_kinds() -> None:

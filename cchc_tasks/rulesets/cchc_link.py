@@ -13,6 +13,7 @@ No national rule fixes this table (regulation.md §5.5, R13 [I]); provinces conf
 from __future__ import annotations
 
 from .._markers import hookimpl
+from ..i18n import Message
 from ..targets import Outcome
 from ..verdicts import Cap, HeadFacts, Reason
 
@@ -38,8 +39,9 @@ class CchcLinkRules:
                     cap,
                     Reason(
                         "cchc_link.band",
-                        f"the unit's CCHC band is {band} (score {head.unit.score:.1f}): at most "
-                        f"{cap.code}",
+                        Message.of(
+                            "cchc_link.band", band=band, score=head.unit.score, cap=cap.code
+                        ),
                         SOURCE,
                     ),
                 )
@@ -47,16 +49,13 @@ class CchcLinkRules:
         cap_for_target = params.failed_target_cap
         for target in head.targets:
             if cap_for_target is not None and target.outcome is Outcome.FAIL:
-                title = target.target.title or str(target.target.indicator)
-                caps.append(
-                    Cap(
-                        cap_for_target,
-                        Reason(
-                            "cchc_link.target",
-                            f"target {target.target.id} ({title}) failed in {head.year}: at most "
-                            f"{cap_for_target.code}",
-                            SOURCE,
-                        ),
-                    )
+                text = Message.of(
+                    "cchc_link.target",
+                    id=target.target.id,
+                    # An Indicator is shown by its label; a custom one as written.
+                    title=target.target.title or target.target.indicator,
+                    year=head.year,
+                    cap=cap_for_target.code,
                 )
+                caps.append(Cap(cap_for_target, Reason("cchc_link.target", text, SOURCE)))
         return caps

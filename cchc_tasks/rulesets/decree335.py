@@ -31,6 +31,7 @@ import datetime as dt
 import math
 
 from .._markers import hookimpl
+from ..i18n import Message
 from ..params import Decree335Params
 from ..ratings import Rating
 from ..results import DISCIPLINE_LEVELS, Discipline
@@ -109,13 +110,12 @@ class Decree335Rules:
                     general_reason,
                     Reason(
                         "decree335.no-tasks",
-                        f"the unit has no tasks due by {head.as_of} in {head.year}: "
-                        "no task results to score",
+                        Message.of("decree335.no-tasks", as_of=head.as_of, year=head.year),
                         SOURCE,
                     ),
                 ),
             )
-        quantity, quality, progress, n = parts
+        quantity, quality, progress, _ = parts
         w = p.combine_weights
         task_pct = (w[0] * quantity + w[1] * quality + w[2] * progress) / sum(w)
         # The final ratings of every managed civil servant known to the store: the heads
@@ -128,44 +128,27 @@ class Decree335Rules:
         task_points = p.task_max * task_pct / 100 * multiplier
         total = general + task_points
         rating = self._band(total, p)
-        who = ", ".join(sorted(failing))
-        equal = " (equal weights [I])" if len(set(w)) == 1 else f" (weights {w})"
         reasons = (
             general_reason,
-            Reason(
-                "decree335.tasks",
-                f"{n} of the unit's tasks: quantity {quantity:.1f}%, quality {quality:.1f}%, "
-                f"progress {progress:.1f}% → task results {task_pct:.1f}%{equal}",
-                SOURCE,
-            ),
-            Reason(
-                "decree335.unit-factor",
-                f"unit factor {factor:.0%} of {managed} managed civil servants' final ratings "
-                "known"
-                + (f" (KHTNV: {who})" if failing else " (none KHTNV)")
-                + f", weighing {p.unit_result_weight:.0%} of the task part [I]; task points "
-                f"{task_points:.1f} of {p.task_max:g}",
-                SOURCE,
-            ),
+            _tasks_reason(parts, task_pct, w),
+            _unit_factor_reason(sorted(failing), managed, factor, task_points, p),
             Reason(
                 "decree335.score",
-                f"{rating.code}: {general:g} + {task_points:.1f} = {total:.1f} points "
-                f"(HTXSNV ≥ {p.excellent:g}, HTTNV ≥ {p.good:g}, HTNV ≥ {p.completed:g})",
+                Message.of(
+                    "decree335.score",
+                    code=rating.code,
+                    general=general,
+                    points=task_points,
+                    total=total,
+                    excellent=p.excellent,
+                    good=p.good,
+                    completed=p.completed,
+                ),
                 SOURCE,
             ),
         )
         ignored = tuple(
-            Reason(
-                "decree335.discipline",
-                f"discipline of {d.on.isoformat()} not counted for case (c): "
-                + ("no level recorded" if d.level is None else f"level {d.level}")
-                + (
-                    ", not duty-related"
-                    if d.duty_related is False
-                    else (", duty relation not recorded [I]" if d.duty_related is None else "")
-                ),
-                f"{SOURCE} (KHTNV, trường hợp c)",
-            )
+            Reason("decree335.discipline", _not_case_c(d), f"{SOURCE} (KHTNV, trường hợp c)")
             for d in head.disciplines
             if not counts_as_case_c(d)
         )
@@ -175,25 +158,21 @@ class Decree335Rules:
     def _general(head: HeadFacts, p: Decree335Params) -> tuple[float | None, Reason]:
         if head.assessment is not None:
             a = head.assessment
-            by = f" by {a.by}" if a.by else ""
-            return a.general_points, Reason(
-                "decree335.general",
-                f"general criteria {a.general_points:g} of {p.general_max:g}{by}",
-                SOURCE,
+            by = Message.of("decree335.general.by", by=a.by) if a.by else ""
+            text = Message.of(
+                "decree335.general", points=a.general_points, maximum=p.general_max, by=by
             )
+            return a.general_points, Reason("decree335.general", text, SOURCE)
         if p.default_general_points is not None:
-            return p.default_general_points, Reason(
-                "decree335.general",
-                f"no assessment recorded for {head.year}: general criteria taken as the "
-                f"configured default {p.default_general_points:g} of {p.general_max:g}",
-                SOURCE,
+            text = Message.of(
+                "decree335.general.default",
+                year=head.year,
+                points=p.default_general_points,
+                maximum=p.general_max,
             )
-        return None, Reason(
-            "decree335.not-assessed",
-            f"not assessed: no general-criteria assessment recorded for {head.year} "
-            "(tr.record_assessment); nothing is invented",
-            SOURCE,
-        )
+            return p.default_general_points, Reason("decree335.general", text, SOURCE)
+        text = Message.of("decree335.not-assessed", year=head.year)
+        return None, Reason("decree335.not-assessed", text, SOURCE)
 
     @staticmethod
     def _band(total: float, p: Decree335Params) -> Rating:
@@ -214,8 +193,7 @@ class Decree335Rules:
                 Rating.NOT_COMPLETED,
                 Reason(
                     "decree335.discipline",
-                    f"disciplined on {d.on.isoformat()} ({d.level}), for a violation related "
-                    f"to official duties: {d.reason}",
+                    Message.of("decree335.discipline", on=d.on, level=d.level, reason=d.reason),
                     f"{SOURCE} (KHTNV, trường hợp c)",
                 ),
             )
@@ -227,9 +205,17 @@ class Decree335Rules:
                 Rating.NOT_COMPLETED,
                 Reason(
                     "decree335.sanctioned-unit",
-                    f"unit {x.unit}, under the head's direct responsibility, was sanctioned "
-                    f"for {SANCTION_WORDS[x.kind]} on {x.on.isoformat()}"
-                    + (f" ({x.document})" if x.document else ""),
+                    Message.of(
+                        "decree335.sanctioned-unit",
+                        unit=_unit_name(head, x.unit),
+                        kind=SANCTION_WORDS.get(x.kind, x.kind),
+                        on=x.on,
+                        document=(
+                            Message.of("decree335.sanction.document", document=x.document)
+                            if x.document
+                            else ""
+                        ),
+                    ),
                     f"{SOURCE} (KHTNV, trường hợp d)",
                 ),
             )
@@ -247,8 +233,76 @@ class Decree335Rules:
         )
 
 
+def _tasks_reason(
+    parts: tuple[float, float, float, int], task_pct: float, weights: tuple[float, ...]
+) -> Reason:
+    quantity, quality, progress, n = parts
+    how = (
+        Message.of("decree335.weights.equal")
+        if len(set(weights)) == 1
+        else Message.of("decree335.weights", weights=list(weights))
+    )
+    text = Message.of(
+        "decree335.tasks",
+        n=n,
+        quantity=quantity,
+        quality=quality,
+        progress=progress,
+        task=task_pct,
+        weights=how,
+    )
+    return Reason("decree335.tasks", text, SOURCE)
+
+
+def _unit_factor_reason(
+    failing: list[str], managed: int, factor: float, task_points: float, p: Decree335Params
+) -> Reason:
+    # The people are known here by id only: HeadFacts carries no names of the managed
+    # civil servants.
+    who = (
+        Message.of("decree335.unit-factor.failing", people=failing)
+        if failing
+        else Message.of("decree335.unit-factor.none")
+    )
+    text = Message.of(
+        "decree335.unit-factor",
+        factor=factor,
+        managed=managed,
+        failing=who,
+        weight=p.unit_result_weight,
+        points=task_points,
+        maximum=p.task_max,
+    )
+    return Reason("decree335.unit-factor", text, SOURCE)
+
+
 #: How a reason names what a unit was sanctioned for.
-SANCTION_WORDS = {"embezzlement": "embezzlement", "corruption": "corruption", "waste": "waste"}
+SANCTION_WORDS = {
+    "embezzlement": Message.of("decree335.sanction.embezzlement"),
+    "corruption": Message.of("decree335.sanction.corruption"),
+    "waste": Message.of("decree335.sanction.waste"),
+}
+
+
+def _unit_name(head: HeadFacts, unit: str) -> str:
+    """The name of the head's unit or of a unit under their direct management."""
+    units = [head.unit, *head.subordinate_units]
+    return next((u.unit.name for u in units if u.unit.id == unit), unit)
+
+
+def _not_case_c(d: Discipline) -> Message:
+    """Why a discipline is not counted for KHTNV case (c): its level, its relation to
+    official duties, whichever is missing."""
+    why = [
+        Message.of("decree335.discipline.no-level")
+        if d.level is None
+        else Message.of("decree335.discipline.level", level=d.level)
+    ]
+    if d.duty_related is False:
+        why.append(Message.of("decree335.discipline.not-duty"))
+    elif d.duty_related is None:
+        why.append(Message.of("decree335.discipline.duty-unknown"))
+    return Message.of("decree335.discipline.ignored", on=d.on, why=why)
 
 
 def counts_as_case_c(d: Discipline) -> bool:

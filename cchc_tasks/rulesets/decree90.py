@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .._markers import hookimpl
+from ..i18n import Message
 from ..ratings import Rating
 from ..tasks import Task, TaskOutcome
 from ..units import Category
@@ -72,7 +73,8 @@ ARTICLES: dict[Category, dict[Rating, int]] = {
 TIME_SOURCE = f"{SOURCE_90} Điều 2 khoản 3"
 TRANSFER_SOURCE = f"{SOURCE_90} Điều 20"
 
-Condition = tuple[bool, str]
+#: Whether a criterion holds, and what it says.
+Condition = tuple[bool, Message]
 
 
 def article(category: Category, level: Rating) -> str:
@@ -82,10 +84,6 @@ def article(category: Category, level: Rating) -> str:
 
 def _share(part: int, whole: int, empty: float = 1.0) -> float:
     return part / whole if whole else empty
-
-
-def _pct(x: float) -> str:
-    return f"{x * 100:.0f}%"
 
 
 def _due(head: HeadFacts, tasks: tuple[Task, ...]) -> list[Task]:
@@ -128,8 +126,7 @@ class Decree90Rules:
             reasons.append(
                 Reason(
                     "decree90.no-tasks",
-                    f"the unit has no tasks due in {head.year} by {head.as_of}: "
-                    "nothing to rate the head on",
+                    Message.of("decree90.no-tasks", year=head.year, as_of=head.as_of),
                     article(head.category, Rating.COMPLETED),
                 )
             )
@@ -149,9 +146,13 @@ class Decree90Rules:
                     Rating.COMPLETED,
                     Reason(
                         "decree90.absence",
-                        f"absent from work {_months(absent, 3)} months in "
-                        f"{head.year} (from {p.absent_cap_months:g} to under "
-                        f"{p.min_months_rated:g}): at most HTNV",
+                        Message.of(
+                            "decree90.absence",
+                            absent=_months(absent, 3),
+                            year=head.year,
+                            low=p.absent_cap_months,
+                            high=p.min_months_rated,
+                        ),
                         TIME_SOURCE,
                     ),
                 )
@@ -167,6 +168,13 @@ class Decree90Rules:
             if r.undecided is not None:
                 low, high = r.undecided
                 category = r.category or Category.CONG_CHUC
+                text = Message.of(
+                    "decree90.undecided.decide",
+                    person=evaluation.names.get(r.person, r.person),
+                    unit=evaluation.names.get(r.unit, r.unit),
+                    low=low.code,
+                    high=high.code,
+                )
                 out.append(
                     Recommendation(
                         "decide",
@@ -174,8 +182,7 @@ class Decree90Rules:
                         "person",
                         Reason(
                             "decree90.undecided",
-                            f"head of {r.unit}: between {low.code} and {high.code}, neither "
-                            "level's criteria hold; the evaluating authority decides",
+                            text,
                             f"{article(category, high)}, {article(category, low)}",
                         ),
                     )
@@ -201,36 +208,29 @@ def _working_time(head: HeadFacts) -> RatingDecision | None:
     if working is None:
         return None
     worked = working.worked
-    text = f"{_months(worked, p.min_months_rated)} months worked in {head.year}"
-    if working.absent:
-        text += f" ({_months(working.absent_months, 3)} absent)"
+    months = _months(worked, p.min_months_rated)
+    time = (
+        Message.of(
+            "decree90.worked-absent",
+            worked=months,
+            year=head.year,
+            absent=_months(working.absent_months, 3),
+        )
+        if working.absent
+        else Message.of("decree90.worked", worked=months, year=head.year)
+    )
+    maternity = Reason(
+        "decree90.maternity",
+        Message.of("decree90.maternity", time=time, maternity=working.maternity_months),
+        TIME_SOURCE,
+    )
     if worked < p.min_months_rated:
         if worked + working.maternity_months >= p.min_months_rated:
-            reason = Reason(
-                "decree90.maternity",
-                f"{text}, {working.maternity_months:.1f} on maternity leave: rated on the "
-                "time actually worked, no cap",
-                TIME_SOURCE,
-            )
-            return RatingDecision(Rating.COMPLETED, (reason,))
-        return RatingDecision(
-            None,
-            (
-                Reason(
-                    "decree90.working-time",
-                    f"{text}, under {p.min_months_rated:g}: not rated (still reviewed)",
-                    TIME_SOURCE,
-                ),
-            ),
-        )
+            return RatingDecision(Rating.COMPLETED, (maternity,))
+        text = Message.of("decree90.working-time", time=time, minimum=p.min_months_rated)
+        return RatingDecision(None, (Reason("decree90.working-time", text, TIME_SOURCE),))
     if working.maternity:
-        reason = Reason(
-            "decree90.maternity",
-            f"{text}, {working.maternity_months:.1f} on maternity leave: rated on the time "
-            "actually worked, no cap",
-            TIME_SOURCE,
-        )
-        return RatingDecision(Rating.COMPLETED, (reason,))
+        return RatingDecision(Rating.COMPLETED, (maternity,))
     return RatingDecision(Rating.COMPLETED, ())
 
 
@@ -239,20 +239,23 @@ def _transfer(head: HeadFacts) -> list[Reason]:
     others = [p for p in head.posts if p != head.headship]
     if not others:
         return []
-    earlier = ", ".join(f"{p.unit} (from {p.start.isoformat()})" for p in others)
+    # The earlier posts' units are known by id only: HeadFacts carries the name of the
+    # unit rated for, not theirs.
+    earlier = [Message.of("decree90.transfer.post", unit=p.unit, start=p.start) for p in others]
     views = (
-        f"; the view of {', '.join(head.views_from)} is attached"
+        Message.of("decree90.transfer.views", units=list(head.views_from))
         if head.views_from
-        else "; no earlier unit's view to attach (under 6 months there, or it no longer exists)"
+        else Message.of("decree90.transfer.no-views")
     )
-    return [
-        Reason(
-            "decree90.transfer",
-            f"rated once, by {head.headship.unit}, the post held at {head.as_of} or last held "
-            f"in {head.year}, on its results of the whole year; other posts: {earlier}{views}",
-            TRANSFER_SOURCE,
-        )
-    ]
+    text = Message.of(
+        "decree90.transfer",
+        unit=head.unit.unit.name,
+        as_of=head.as_of,
+        year=head.year,
+        earlier=earlier,
+        views=views,
+    )
+    return [Reason("decree90.transfer", text, TRANSFER_SOURCE)]
 
 
 def discipline_reasons(head: HeadFacts) -> list[Reason | None]:
@@ -265,7 +268,6 @@ def discipline_reasons(head: HeadFacts) -> list[Reason | None]:
         source += f", sửa đổi bởi {SOURCE_48}"
     out: list[Reason | None] = []
     for d in head.disciplines:
-        form = f" ({d.form})" if d.form else ""
         before = d.violation_year
         if (
             amended
@@ -275,7 +277,12 @@ def discipline_reasons(head: HeadFacts) -> list[Reason | None]:
         ):
             out.append(None)  # already rated KHTNV in the violation's year
             continue
-        out.append(Reason(rule, f"disciplined on {d.on.isoformat()}{form}: {d.reason}", source))
+        text = (
+            Message.of("decree90.discipline.form", on=d.on, form=d.form, reason=d.reason)
+            if d.form
+            else Message.of("decree90.discipline", on=d.on, reason=d.reason)
+        )
+        out.append(Reason(rule, text, source))
     return out
 
 
@@ -290,7 +297,7 @@ def _rate(head: HeadFacts, reasons: list[Reason]) -> RatingDecision:
         reasons.append(
             Reason(
                 "decree90.not-completed",
-                "KHTNV: " + "; ".join(failing),
+                Message.of("decree90.not-completed", conditions=failing),
                 article(category, Rating.NOT_COMPLETED),
             )
         )
@@ -299,30 +306,19 @@ def _rate(head: HeadFacts, reasons: list[Reason]) -> RatingDecision:
         source = article(category, rating)
         unmet = [text for ok, text in conditions if not ok]
         if not unmet:
-            met = "; ".join(text for _, text in conditions)
-            reasons.append(Reason(rule, f"{rating.code}: {met}", source))
+            met = [text for _, text in conditions]
+            text = Message.of("decree90.level.met", code=rating.code, conditions=met)
+            reasons.append(Reason(rule, text, source))
             return RatingDecision(rating, tuple(reasons))
-        reasons.append(Reason(rule, f"not {rating.code}: needs " + "; ".join(unmet), source))
+        text = Message.of("decree90.level.unmet", code=rating.code, conditions=unmet)
+        reasons.append(Reason(rule, text, source))
     both = f"{article(category, Rating.COMPLETED)}, {article(category, Rating.NOT_COMPLETED)}"
     if p.undecided != "ask":
         chosen = Rating(p.undecided)
-        reasons.append(
-            Reason(
-                "decree90.undecided",
-                f"{chosen.code}: neither HTNV's nor KHTNV's criteria hold; "
-                f"decree90.undecided chooses {chosen.code} [I]",
-                both,
-            )
-        )
+        text = Message.of("decree90.undecided.chosen", code=chosen.code)
+        reasons.append(Reason("decree90.undecided", text, both))
         return RatingDecision(chosen, tuple(reasons))
-    reasons.append(
-        Reason(
-            "decree90.undecided",
-            "undecided between KHTNV and HTNV: neither level's criteria hold; the evaluating "
-            "authority decides [I]",
-            both,
-        )
-    )
+    reasons.append(Reason("decree90.undecided", Message.of("decree90.undecided.ask"), both))
     return RatingDecision(None, tuple(reasons), (Rating.NOT_COMPLETED, Rating.COMPLETED))
 
 
@@ -351,23 +347,37 @@ class _Facts:
         self.units_ok = _share(sum(1 for r in rated if r >= Rating.COMPLETED), len(rated))
         self.units_good = _share(sum(1 for r in rated if r >= Rating.GOOD), len(rated))
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
         f = self.head.unit.facts
-        pending = f" ({f.pending} not yet due, left out)" if f.pending else ""
-        units = (
-            f"{self.units} units under direct management rated"
-            + (f" ({self.unrated_units} without a rating, left out)" if self.unrated_units else "")
-            + (
-                f": {_pct(self.units_ok)} ≥ HTNV, {_pct(self.units_good)} ≥ HTTNV"
-                if self.units
-                else " (conditions on them hold)"
-            )
+        pending = Message.of("decree90.facts.pending", pending=f.pending) if f.pending else ""
+        unrated = (
+            Message.of("decree90.facts.unrated", unrated=self.unrated_units)
+            if self.unrated_units
+            else ""
         )
-        return (
-            f"unit's tasks: {self.n} due by {self.head.as_of}{pending}: {f.on_time} on time, "
-            f"{f.late} late, {f.overdue} overdue, {f.exceeded} exceeded; own tasks (assigned "
-            f"to the head): {self.own}, {self.own_on_time_clean} on time without major "
-            f"errors; {units}"
+        units = (
+            Message.of(
+                "decree90.facts.units",
+                units=self.units,
+                unrated=unrated,
+                ok=self.units_ok,
+                good=self.units_good,
+            )
+            if self.units
+            else Message.of("decree90.facts.no-units", units=self.units, unrated=unrated)
+        )
+        return Message.of(
+            "decree90.facts",
+            n=self.n,
+            as_of=self.head.as_of,
+            pending=pending,
+            on_time=f.on_time,
+            late=f.late,
+            overdue=f.overdue,
+            exceeded=f.exceeded,
+            own=self.own,
+            own_clean=self.own_on_time_clean,
+            units=units,
         )
 
     def not_completed(self) -> list[Condition]:
@@ -377,13 +387,18 @@ class _Facts:
         return [
             (
                 done < p.not_completed_share,
-                f"the unit completed under {_pct(p.not_completed_share)} of its tasks "
-                f"({_pct(done)}) [unit's tasks]",
+                Message.of(
+                    "decree90.unit-under-completed", share=p.not_completed_share, actual=done
+                ),
             ),
             (
                 self.own > 0 and missed >= p.own_missed_share,
-                f"≥ {_pct(p.own_missed_share)} of the head's own tasks missed progress or "
-                f"quality ({self.own_missed}/{self.own}) [own tasks]",
+                Message.of(
+                    "decree90.own-tasks-missed",
+                    share=p.own_missed_share,
+                    missed=self.own_missed,
+                    total=self.own,
+                ),
             ),
         ]
 
@@ -391,7 +406,8 @@ class _Facts:
         p, n = self.head.config.decree90, self.n
         own_clean = self.own_on_time_clean == self.own
         units_all_ok = self.units_ok == 1.0
-        good_units: list[Condition] = [(units_all_ok, "every unit under direct management ≥ HTNV")]
+        all_ok: Condition = (units_all_ok, Message.of("decree90.units-all-completed"))
+        good_units: list[Condition] = [all_ok]
         if self.head.category is Category.VIEN_CHUC:
             good_units.append(self._units_good(p.excellent_subordinates_good_share))
         return [
@@ -399,14 +415,20 @@ class _Facts:
                 Rating.EXCELLENT,
                 "decree90.excellent",
                 [
-                    (own_clean, f"own tasks all on time without major errors ({self.own})"),
-                    (self.on_time == n, f"unit's tasks all completed on time ({self.on_time}/{n})"),
+                    (own_clean, Message.of("decree90.own-all-on-time", own=self.own)),
+                    (
+                        self.on_time == n,
+                        Message.of("decree90.unit-all-on-time", on_time=self.on_time, n=n),
+                    ),
                     (
                         _share(self.exceeded, n, 0.0) >= p.excellent_exceeded_share,
-                        f"≥ {_pct(p.excellent_exceeded_share)} of the unit's tasks exceeded "
-                        f"({_pct(_share(self.exceeded, n, 0.0))})",
+                        Message.of(
+                            "decree90.unit-exceeded",
+                            share=p.excellent_exceeded_share,
+                            actual=_share(self.exceeded, n, 0.0),
+                        ),
                     ),
-                    (units_all_ok, "every unit under direct management ≥ HTNV"),
+                    all_ok,
                     self._units_good(p.excellent_subordinates_good_share),
                 ],
             ),
@@ -414,12 +436,18 @@ class _Facts:
                 Rating.GOOD,
                 "decree90.good",
                 [
-                    (self.own_done == self.own, f"own tasks all completed ({self.own})"),
-                    (self.completed == n, f"unit's tasks all completed ({self.completed}/{n})"),
+                    (self.own_done == self.own, Message.of("decree90.own-all-done", own=self.own)),
+                    (
+                        self.completed == n,
+                        Message.of("decree90.unit-all-done", completed=self.completed, n=n),
+                    ),
                     (
                         _share(self.on_time, n) >= p.good_on_time_share,
-                        f"≥ {_pct(p.good_on_time_share)} of the unit's tasks on time "
-                        f"({_pct(_share(self.on_time, n))})",
+                        Message.of(
+                            "decree90.unit-on-time",
+                            share=p.good_on_time_share,
+                            actual=_share(self.on_time, n),
+                        ),
                     ),
                     *good_units,
                 ],
@@ -430,13 +458,19 @@ class _Facts:
                 [
                     (
                         _share(self.completed, n) > p.completed_share,
-                        f"over {_pct(p.completed_share)} of the unit's tasks completed "
-                        f"({_pct(_share(self.completed, n))})",
+                        Message.of(
+                            "decree90.unit-completed",
+                            share=p.completed_share,
+                            actual=_share(self.completed, n),
+                        ),
                     ),
                     (
                         self.units_ok >= p.completed_subordinates_share,
-                        f"≥ {_pct(p.completed_subordinates_share)} of the units under direct "
-                        f"management ≥ HTNV ({_pct(self.units_ok)})",
+                        Message.of(
+                            "decree90.units-completed",
+                            share=p.completed_subordinates_share,
+                            actual=self.units_ok,
+                        ),
                     ),
                 ],
             ),
@@ -445,15 +479,15 @@ class _Facts:
     def _units_good(self, share: float) -> Condition:
         return (
             self.units_good >= share,
-            f"≥ {_pct(share)} of the units under direct management ≥ HTTNV "
-            f"({_pct(self.units_good)})",
+            Message.of("decree90.units-good", share=share, actual=self.units_good),
         )
 
 
-def _months(months: float, threshold: float) -> str:
-    """Months to one decimal, or two when one would hide the side of ``threshold`` they
-    fall on (181 days of 2025 are 5.95 months: "6.0" would read as not under 6)."""
-    text = f"{months:.1f}"
-    if float(text) == threshold and months != threshold:
-        text = f"{months:.2f}"
-    return text
+def _months(months: float, threshold: float) -> float:
+    """Months rounded to one decimal, or two when one would hide the side of
+    ``threshold`` they fall on (181 days of 2025 are 5.95 months: "6" would read as not
+    under 6). Messages show them without trailing zeros, in each language's way."""
+    rounded = round(months, 1)
+    if rounded == threshold and months != threshold:
+        return round(months, 2)
+    return rounded

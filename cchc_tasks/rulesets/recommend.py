@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from .._markers import hookimpl
+from ..i18n import Message
 from ..ratings import Rating
 from ..verdicts import Evaluation, Reason, Recommendation
 
@@ -23,9 +24,11 @@ class RecommendationRules:
     @hookimpl
     def cchc_recommendations(self, evaluation: Evaluation) -> list[Recommendation]:
         out = []
+        names = evaluation.names
         for r in evaluation.ratings:
             unit = evaluation.units.get(r.unit)
             band = unit.band if unit else None
+            who = {"person": names.get(r.person, r.person), "unit": names.get(r.unit, r.unit)}
             if (
                 r.rating is Rating.EXCELLENT
                 and band is not None
@@ -38,7 +41,7 @@ class RecommendationRules:
                         "person",
                         Reason(
                             "recommend.commendation",
-                            f"rated HTXSNV as head of {r.unit}, unit band {band}",
+                            Message.of("recommend.commendation", **who, band=band),
                             SOURCE,
                         ),
                     )
@@ -51,7 +54,7 @@ class RecommendationRules:
                         "person",
                         Reason(
                             "recommend.discipline-review",
-                            f"rated KHTNV as head of {r.unit}: review the head's responsibility",
+                            Message.of("recommend.discipline-review", **who),
                             SOURCE,
                         ),
                     )
@@ -65,8 +68,7 @@ class RecommendationRules:
                         "unit",
                         Reason(
                             "recommend.urge",
-                            f"{u.overdue} task(s) overdue as of {evaluation.as_of}: "
-                            "inspect and urge",
+                            Message.of("recommend.urge", count=u.overdue, as_of=evaluation.as_of),
                             SOURCE,
                         ),
                     )

@@ -13,6 +13,7 @@ Yếu. Xuất sắc is off unless a threshold is configured (Hải Phòng uses 9
 from __future__ import annotations
 
 from .._markers import hookimpl
+from ..i18n import Message
 from ..ratings import Band
 from ..tasks import TaskOutcome
 from ..verdicts import Criterion, UnitFacts
@@ -35,14 +36,19 @@ class UnitScoring:
             return []
         earned = sum(t.weight * credit[unit.outcomes[t.id]] for t in judged)
         points = params.maximum * earned / total
-        reason = (
-            f"{unit.on_time} on time, {unit.late} late (credit {params.late_credit:g}), "
-            f"{unit.overdue} overdue of {len(judged)} tasks due by {unit.as_of}, by weight"
+        reason = Message.of(
+            "scoring.task-completion",
+            on_time=unit.on_time,
+            late=unit.late,
+            credit=params.late_credit,
+            overdue=unit.overdue,
+            judged=len(judged),
+            as_of=unit.as_of,
         )
         return [
             Criterion(
                 "task-completion",
-                "Task completion",
+                Message.of("scoring.task-completion.name"),
                 round(points, 4),
                 params.maximum,
                 reason,

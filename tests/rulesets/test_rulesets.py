@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 import cchc_tasks as ct
 from cchc_tasks.config import load_settings
+from cchc_tasks.i18n import render
+from cchc_tasks.labels import band_label, number_text
 
 D = dt.date
 
@@ -89,6 +91,7 @@ def test_a_configured_default_assessment_is_stated_in_the_reason() -> None:
     r = tr.evaluate(2026).leaders["h"]
     assert r.rating is ct.Rating.EXCELLENT  # 25 + 70 × 100% = 95
     assert "configured default 25" in str(r.reasons[0].text)
+    assert "lấy theo mức mặc định đã cấu hình 25/30 điểm" in render(r.reasons[0].text, "vi")
 
 
 @pytest.mark.parametrize(
@@ -108,7 +111,11 @@ def test_decree335_score(letters: str, general: float, points: float, rating: ct
     tr.record_assessment(person="h", year=2026, general_points=general, by="Chủ tịch UBND")
     r = tr.evaluate(2026).leaders["h"]
     score = r.reasons[-1].text
-    assert f"= {points:.1f} points" in score
+    assert f"= {points:.1f} points" in str(score)
+    comma = f"{points:.1f}".replace(".", ",")
+    assert r.base is not None
+    assert render(score, "vi").startswith(f"{r.base.code}: {general:g} + ")
+    assert f"= {comma} điểm (HTXSNV từ 90, HTTNV từ 70, HTNV từ 50 điểm)" in render(score, "vi")
     assert r.rating is rating
 
 
@@ -119,8 +126,12 @@ def test_the_unit_factor_halves_when_a_subordinate_head_fails() -> None:
     ev = tr.evaluate(2026)
     assert ev.leaders["hs"].rating is ct.Rating.NOT_COMPLETED
     head = ev.leaders["h"]
-    assert "unit factor 50%" in head.reasons[2].text
-    assert "= 82.5 points" in head.reasons[-1].text  # 30 + 70 × (0.5 + 0.5 × 0.5)
+    assert "unit factor 50%" in str(head.reasons[2].text)
+    assert "= 82.5 points" in str(head.reasons[-1].text)  # 30 + 70 × (0.5 + 0.5 × 0.5)
+    assert render(head.reasons[2].text, "vi").startswith(
+        "hệ số kết quả hoạt động của đơn vị 50%, theo xếp loại cuối cùng đã biết của 1 công "
+        "chức thuộc quyền quản lý (KHTNV: hs)"
+    )
     assert head.rating is ct.Rating.GOOD
 
 
@@ -131,7 +142,11 @@ def test_discipline_under_decree335_is_khtnv() -> None:
     r = tr.evaluate(2026).leaders["h"]
     # Case (c) needs a duty-related sanction at reprimand or above: not recorded here.
     assert r.rating is ct.Rating.EXCELLENT and not r.caps
-    assert "duty relation not recorded [I]" in r.reasons[-1].text
+    assert "duty relation not recorded [I]" in str(r.reasons[-1].text)
+    assert render(r.reasons[-1].text, "vi") == (
+        "quyết định kỷ luật ngày 01/05/2026 không tính vào trường hợp (c): chưa ghi nhận hình "
+        "thức kỷ luật, chưa ghi nhận vi phạm có liên quan đến thực thi công vụ hay không [I]"
+    )
     tr.discipline(
         person="h",
         on=D(2026, 6, 1),
@@ -142,7 +157,12 @@ def test_discipline_under_decree335_is_khtnv() -> None:
     r = tr.evaluate(2026).leaders["h"]
     assert r.rating is ct.Rating.NOT_COMPLETED
     assert r.caps[0].reason.rule == "decree335.discipline"
-    assert "(khiển trách), for a violation related to official duties" in r.caps[0].reason.text
+    cap = r.caps[0].reason.text
+    assert "(khiển trách), for a violation related to official duties" in str(cap)
+    assert render(cap, "vi") == (
+        "bị kỷ luật ngày 01/06/2026 (hình thức khiển trách) do vi phạm liên quan đến thực thi "
+        "nhiệm vụ, công vụ: Chậm giải quyết hồ sơ"
+    )
     with pytest.raises(ct.ValidationError, match="Discipline.level"):
         tr.discipline(person="h", on=D(2026, 6, 1), reason="x", level="nhắc nhở")
 
@@ -165,8 +185,10 @@ def test_a_unit_sanctioned_for_corruption_makes_its_responsible_heads_khtnv() ->
         r = ev.leaders[person]
         assert r.rating is ct.Rating.NOT_COMPLETED
         (cap,) = [c for c in r.caps if c.reason.rule == "decree335.sanctioned-unit"]
-        assert "unit s" in cap.reason.text and "corruption on 2026-09-01" in cap.reason.text
-        assert "QĐ 7/QĐ-UBND" in cap.reason.text
+        text = str(cap.reason.text)
+        assert "unit Tổ một cửa" in text and "corruption on 2026-09-01" in text
+        assert "QĐ 7/QĐ-UBND" in text
+        assert "hành vi tham nhũng ngày 01/09/2026 (QĐ 7/QĐ-UBND)" in render(cap.reason.text, "vi")
         assert cap.reason.source.endswith("(KHTNV, trường hợp d)")
     assert [x.kind for x in tr.sanctions(unit="s")] == ["waste", "corruption"]
     assert [x.kind for x in tr.sanctions(year=2026)] == ["corruption"]
@@ -232,8 +254,17 @@ def test_the_htxsnv_quota_is_reported_with_names_not_applied() -> None:
     quotas = [r for r in ev.recommendations if r.kind == "quota"]
     # Per agency (under "top") and per group with similar tasks (heads of agencies).
     assert [(q.subject, q.subject_kind) for q in quotas] == [("top", "unit"), ("agency", "group")]
-    assert all("Giám đốc 0, Giám đốc 1" in q.reason.text for q in quotas)
-    assert "rounding 'floor'" in quotas[0].reason.text
+    assert all("Giám đốc 0, Giám đốc 1" in str(q.reason.text) for q in quotas)
+    assert "2 rated HTXSNV under UBND tỉnh, more than 20% of the 1 rated HTTNV" in str(
+        quotas[0].reason.text
+    )
+    assert "rounding 'floor'" in str(quotas[0].reason.text)
+    assert render(quotas[0].reason.text, "vi") == (
+        "2 người được xếp loại HTXSNV thuộc UBND tỉnh, vượt quá 20% của 1 người được xếp loại "
+        "HTTNV (tối đa 0 người, làm tròn xuống): Giám đốc 0, Giám đốc 1; hội đồng xem xét, "
+        "quyết định"
+    )
+    assert "trong nhóm người đứng đầu cơ quan chuyên môn" in render(quotas[1].reason.text, "vi")
 
 
 def test_record_assessment_checks_points_and_person() -> None:
@@ -269,7 +300,12 @@ def test_the_units_band_caps_its_head(letters: str, band: ct.Band, cap: ct.Ratin
         assert link_caps == []
     else:
         assert [c.rating for c in link_caps] == [cap]
-        assert str(band) in link_caps[0].reason.text
+        text, score = link_caps[0].reason.text, ev.units["u"].score
+        assert f"the unit's CCHC band is {band_label(band, 'en')}" in str(text)
+        assert render(text, "vi") == (
+            f"kết quả CCHC của đơn vị xếp loại {band_label(band, 'vi')} "
+            f"({number_text(score, 'vi')} điểm): chỉ được xếp loại tối đa {cap.code}"
+        )
 
 
 def test_a_failed_target_caps_the_head_at_httnv() -> None:
@@ -287,7 +323,10 @@ def test_a_failed_target_caps_the_head_at_httnv() -> None:
     tr.record_result(ct.Result(indicator="SIPAS", unit="u", year=2024, value=88.0))
     r = tr.evaluate(2024).leaders["h"]
     assert r.base is ct.Rating.EXCELLENT and r.rating is ct.Rating.GOOD
-    assert "target sipas (SIPAS trên 90%) failed" in r.caps[0].reason.text
+    assert "target sipas (SIPAS trên 90%) failed" in str(r.caps[0].reason.text)
+    assert render(r.caps[0].reason.text, "vi") == (
+        "mục tiêu sipas (SIPAS trên 90%) không đạt trong năm 2024: chỉ được xếp loại tối đa HTTNV"
+    )
 
 
 # --- configuration ---------------------------------------------------------------------------
@@ -459,14 +498,14 @@ def test_the_unit_factor_reads_final_ratings_and_recorded_staff_ratings() -> Non
     ev = tr.evaluate(2026)
     sub = ev.leaders["hs"]
     assert sub.base is not ct.Rating.NOT_COMPLETED and sub.rating is ct.Rating.NOT_COMPLETED
-    assert "unit factor 50%" in ev.leaders["h"].reasons[2].text
-    assert "weighing 50% of the task part [I]" in ev.leaders["h"].reasons[2].text
+    assert "unit factor 50%" in str(ev.leaders["h"].reasons[2].text)
+    assert "weighing 50% of the task part [I]" in str(ev.leaders["h"].reasons[2].text)
     plain = office("oooo")
     plain.record_assessment(person="h", year=2026, general_points=30)
     plain.add_person(ct.Person(id="cv", name="Chuyên viên", unit="u"))
-    assert "unit factor 100%" in plain.evaluate(2026).leaders["h"].reasons[2].text
+    assert "unit factor 100%" in str(plain.evaluate(2026).leaders["h"].reasons[2].text)
     plain.record_rating("cv", 2026, ct.Rating.NOT_COMPLETED, by="Trưởng phòng")
-    assert "(KHTNV: cv)" in plain.evaluate(2026).leaders["h"].reasons[2].text
+    assert "(KHTNV: cv)" in str(plain.evaluate(2026).leaders["h"].reasons[2].text)
 
 
 def test_a_recorded_official_rating_is_shown_next_to_the_computed_one() -> None:

@@ -18,19 +18,32 @@ provides:
 
 The numbers are placeholders to confirm with the province (regulation.md §1.1, [I]). A
 province office edits them in its own configuration file, which overrides this preset.
+
+The cap's reason is a message of the plugin's own catalogs (domain ``cchc_dong_thap``,
+``locale/<lang>/LC_MESSAGES/cchc_dong_thap.po``), declared by ``cchc_message_catalogs``.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import cchc_tasks as ct
+from cchc_tasks.i18n import Message
 
 __version__ = "0.1.0"
 
 PROVINCE = "Đồng Tháp"
 COMMUNE_LEVEL = frozenset({"commune", "ward", "town", "special-zone"})
 SOURCE = "Chính sách của tỉnh Đồng Tháp (cấu hình dong_thap; chưa có văn bản xác nhận) [I]"
+#: The gettext domain of the plugin's messages, and where its catalogs are.
+DOMAIN = "cchc_dong_thap"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+@ct.hookimpl
+def cchc_message_catalogs() -> list[tuple[str, Path]]:
+    return [(DOMAIN, LOCALE_DIR)]
 
 
 @ct.hookimpl
@@ -64,15 +77,11 @@ def cchc_leader_caps(head: ct.HeadFacts, ruleset: str) -> list[ct.Cap]:
     if official.of < int(section["last_place_min_group"]) or official.rank < official.of:
         return []
     cap = ct.Rating(section["last_place_cap"])
-    source = f" ({official.source})" if official.source else ""
-    return [
-        ct.Cap(
-            cap,
-            ct.Reason(
-                "dong_thap.last-place",
-                f"the unit's official PAR index {head.year} ranks last ({official.rank} of "
-                f"{official.of}){source}: at most {cap.code}, province policy [I]",
-                SOURCE,
-            ),
-        )
-    ]
+    source = (
+        Message("dong_thap.result-source", {"source": official.source}, domain=DOMAIN)
+        if official.source
+        else ""
+    )
+    params = {"year": head.year, "rank": official.rank, "of": official.of, "source": source}
+    text = Message("dong_thap.last-place", {**params, "cap": cap.code}, domain=DOMAIN)
+    return [ct.Cap(cap, ct.Reason("dong_thap.last-place", text, SOURCE))]

@@ -16,19 +16,35 @@ What the evaluation knows is checked; what it cannot know is asked for, never as
 * (b) and (e) — judgements of the emulation council, listed "to confirm".
 
 Each eligible unit gets a ``commendation-collective`` recommendation whose reason lists
-every condition.
+every condition. The reasons, and the label of the recommendation kind
+(``recommendation.commendation-collective``), are messages of the plugin's own catalogs
+(domain ``cchc_emulation``), declared by ``cchc_message_catalogs``.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import cchc_tasks as ct
+from cchc_tasks.i18n import Message
 
 __version__ = "0.1.0"
 
 SOURCE = "Luật Thi đua, khen thưởng 06/2022/QH15, Điều 27"
 TITLE = "Tập thể lao động xuất sắc"
+#: The gettext domain of the plugin's messages, and where its catalogs are.
+DOMAIN = "cchc_emulation"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+def _message(id: str, **params: Any) -> Message:
+    return Message(id, params, domain=DOMAIN)
+
+
+@ct.hookimpl
+def cchc_message_catalogs() -> list[tuple[str, Path]]:
+    return [(DOMAIN, LOCALE_DIR)]
 
 
 @ct.hookimpl
@@ -36,24 +52,27 @@ def cchc_config() -> dict[str, Any]:
     return {"emulation": {"advanced_share": 0.7, "units": {}}}
 
 
-def _member_conditions(section: dict[str, Any], unit: str) -> tuple[bool | None, list[str]]:
+def _member_conditions(section: dict[str, Any], unit: str) -> tuple[bool | None, list[Message]]:
+    need = float(section.get("advanced_share", 0.7))
     counts = (section.get("units") or {}).get(unit)
     if not counts:
-        return None, [
-            "(c) ≥ 70% Lao động tiên tiến and (d) ≥ 1 Chiến sĩ thi đua cơ sở: "
-            "no member counts recorded (emulation.units)"
-        ]
+        return None, [_message("emulation.members-missing", need=need)]
     members, advanced, fighters = (
         int(counts.get(k, 0)) for k in ("members", "advanced", "fighters")
     )
     share = advanced / members if members else 0.0
-    need = float(section.get("advanced_share", 0.7))
     ok_c = members > 0 and share >= need
     ok_d = fighters >= 1
     return ok_c and ok_d, [
-        f"(c) {advanced} of {members} members Lao động tiên tiến ({share:.0%}, need "
-        f"{need:.0%}): {'yes' if ok_c else 'no'}",
-        f"(d) {fighters} Chiến sĩ thi đua cơ sở: {'yes' if ok_d else 'no'}",
+        _message(
+            "emulation.advanced",
+            advanced=advanced,
+            members=members,
+            share=share,
+            need=need,
+            met=ok_c,
+        ),
+        _message("emulation.fighters", fighters=fighters, met=ok_d),
     ]
 
 
@@ -73,18 +92,18 @@ def cchc_recommendations(evaluation: ct.Evaluation) -> list[ct.Recommendation]:
         if members_ok is False:
             continue
         conditions = [
-            f"(a) head rated HTXSNV and unit band {unit.band} (stands in for the "
-            "collective's rating)",
-            f"(c) all {facts.counted} tasks of {evaluation.year} completed",
+            _message("emulation.rated", band=unit.band),
+            _message("emulation.tasks", tasks=facts.counted, year=evaluation.year),
             *lines,
-            "(b) emulation movement and (e) unity: to confirm by the council",
+            _message("emulation.to-confirm"),
         ]
+        text = _message("emulation.art27", title=TITLE, conditions=conditions)
         proposals.append(
             ct.Recommendation(
                 "commendation-collective",
                 uid,
                 "unit",
-                ct.Reason("emulation.art27", f"propose {TITLE}: " + "; ".join(conditions), SOURCE),
+                ct.Reason("emulation.art27", text, SOURCE),
             )
         )
     return proposals

@@ -9,7 +9,10 @@ A listener, not a rule: it never changes an evaluation. It writes a reminder
 
 Reminders are kept in ``plugin.reminders`` and, when the environment variable
 ``CCHC_OVERDUE_ALERTS_FILE`` names a file, appended to it as JSON lines (one durable
-line each), so a mail or Zalo bot can pick them up.
+line each), so a mail or Zalo bot can pick them up. Each says what happened in
+Vietnamese (``text``, what the bot sends to officials) and in English (``text_en``),
+from the plugin's own catalogs (domain ``cchc_overdue_alerts``, declared by
+``cchc_message_catalogs``).
 """
 
 from __future__ import annotations
@@ -17,13 +20,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 import cchc_tasks as ct
+from cchc_tasks.i18n import Message
 
 __version__ = "0.1.0"
 
 FILE_ENV = "CCHC_OVERDUE_ALERTS_FILE"
+#: The gettext domain of the plugin's messages, and where its catalogs are.
+DOMAIN = "cchc_overdue_alerts"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+def _texts(id: str, **params: Any) -> dict[str, str]:
+    """A reminder's words in Vietnamese (``text``) and English (``text_en``)."""
+    message = Message(id, params, domain=DOMAIN)
+    return {"text": message.render("vi"), "text_en": message.render("en")}
 
 
 class OverdueAlerts:
@@ -32,6 +46,10 @@ class OverdueAlerts:
     def __init__(self, path: str | None = None) -> None:
         self.path = path
         self.reminders: list[dict[str, Any]] = []
+
+    @ct.hookimpl
+    def cchc_message_catalogs(self) -> list[tuple[str, Path]]:
+        return [(DOMAIN, LOCALE_DIR)]
 
     def _remind(self, **reminder: Any) -> None:
         self.reminders.append(reminder)
@@ -56,7 +74,7 @@ class OverdueAlerts:
                 unit=after.unit,
                 person=after.assignee,
                 due=after.due.isoformat(),
-                text=f"Nhiệm vụ '{after.title}' quá hạn từ {after.due:%d/%m/%Y}, chưa hoàn thành",
+                **_texts("overdue_alerts.overdue", title=after.title, due=after.due),
                 by=actor,
             )
         if before is not None and after.due > before.due:
@@ -66,8 +84,12 @@ class OverdueAlerts:
                 unit=after.unit,
                 person=after.assignee,
                 due=after.due.isoformat(),
-                text=f"Thời hạn nhiệm vụ '{after.title}' được lùi từ "
-                f"{before.due:%d/%m/%Y} đến {after.due:%d/%m/%Y}",
+                **_texts(
+                    "overdue_alerts.rescheduled",
+                    title=after.title,
+                    before=before.due,
+                    after=after.due,
+                ),
                 by=actor,
             )
 
@@ -85,8 +107,11 @@ class OverdueAlerts:
                         head=heads.get(uid),
                         due=task.due.isoformat(),
                         as_of=evaluation.as_of.isoformat(),
-                        text=f"Nhiệm vụ '{task.title}' quá hạn tính đến "
-                        f"{evaluation.as_of:%d/%m/%Y}",
+                        **_texts(
+                            "overdue_alerts.evaluation-overdue",
+                            title=task.title,
+                            as_of=evaluation.as_of,
+                        ),
                     )
 
 
