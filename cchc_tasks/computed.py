@@ -31,7 +31,7 @@ from .i18n import Lang, Message, Text, render
 from .indices import CriteriaTree, IndexResult, TaskCounts, UnitScorecard, compute_index
 from .params import IndexParams
 from .plans import Indicator, as_indicator
-from .ranking import TiePolicy, to_results
+from .ranking import TiePolicy, source_text, to_results
 from .results import Result
 from .surveys import SipasParams, SipasResult, SurveyResponse, compute_sipas
 from .targets import indicator_name, joined
@@ -225,7 +225,10 @@ class IndexComputation:
             "  " + "".join(render(t, lang) for t in when),
         ]
         if recorded and self.result is not None:
-            lines.append("  " + Message.of("index.source", source=self.result.source).render(lang))
+            lines.append(
+                "  "
+                + Message.of("index.source", source=source_text(self.result.source)).render(lang)
+            )
         elif recorded:
             lines.append("  " + Message("index.no-result-recorded").render(lang))
         note: Text = self.note

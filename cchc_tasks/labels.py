@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 
 from .i18n import LANGS, Lang, check_lang, find_message, has_message, translate
 from .plans import Field, Indicator
@@ -42,6 +43,7 @@ __all__ = [
     "rating_label",
     "recommendation_label",
     "status_label",
+    "subject_name",
     "t",
     "table_label",
     "task_outcome_label",
@@ -138,6 +140,17 @@ def recommendation_label(kind: str, lang: Lang = "vi") -> str:
     has none."""
     message = find_message(f"recommendation.{kind}", lang)
     return kind if message is None else message.render(lang)
+
+
+def subject_name(
+    subject: str, subject_kind: str, names: Mapping[str, str], lang: Lang = "vi"
+) -> str:
+    """Who or what a recommendation is about, as people call it: a person's or a unit's
+    name, or for a group of heads the kind of unit they head ("UBND xã"); the id itself
+    when nothing better is known."""
+    if subject_kind == "group":
+        return _label_or_name(f"quota.kind.{subject}", subject, lang)
+    return names.get(subject, subject)
 
 
 def _enum_label(member: enum.Enum, lang: Lang) -> str:

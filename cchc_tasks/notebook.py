@@ -418,7 +418,7 @@ _RECOMMENDATION_COLUMNS = (
     _Col("kind", "col.kind", recommendation_label),
     _Col("subject", "col.subject"),
     _Col("subject_kind", "col.subject_kind", _subject_kind),
-    _Col("name", "col.name"),
+    _Col("name", "col.name", _words),
     _Col("reason", "col.reason", _words),
     _Col("rule", "col.rule"),
     _Col("source", "col.source"),
@@ -503,7 +503,10 @@ def _recommendation_rows(ev: Evaluation) -> list[dict[str, Any]]:
             "kind": rec.kind,
             "subject": rec.subject,
             "subject_kind": rec.subject_kind,
-            "name": ev.names.get(rec.subject, rec.subject),
+            # A group of heads is named by the kind of unit they head, in either language.
+            "name": Message(f"quota.kind.{rec.subject}")
+            if rec.subject_kind == "group" and has_message(f"quota.kind.{rec.subject}")
+            else ev.names.get(rec.subject, rec.subject),
             "reason": rec.reason.text,
             "rule": rec.reason.rule,
             "source": rec.reason.source,

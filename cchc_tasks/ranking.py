@@ -21,6 +21,7 @@ published decision win over computed ones, saying which was used and why.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, Literal, TypeVar
 
@@ -28,6 +29,7 @@ import attrs
 
 from ._fields import is_finite_number
 from .errors import ValidationError
+from .i18n import Message, Text
 from .indices import IndexResult
 from .results import Result
 from .surveys import SipasResult
@@ -40,6 +42,7 @@ __all__ = [
     "is_computed",
     "merge_official",
     "rank_units",
+    "source_text",
     "to_results",
 ]
 
@@ -255,6 +258,32 @@ def to_results(
     return tuple(
         Result(indicator, unit, year, kept[unit], r.rank, r.of, sources[unit])
         for unit, r in ranks.items()
+    )
+
+
+_COMPUTED_SOURCE = re.compile(
+    r"computed on (?P<on>\d{4}-\d{2}-\d{2})(?: from (?P<basis>.*?))?"
+    r"(?:; not reliable: (?P<valid>\d+) valid answers, fewer than (?P<needed>\d+))?"
+)
+
+
+def source_text(source: str) -> Text:
+    """A result's ``source`` as people read it: the library's own "computed on DATE from
+    BASIS" (the form :func:`computed_results` stores) becomes a message in the reader's
+    language; a source someone typed in (a decision's number) is shown as written."""
+    found = _COMPUTED_SOURCE.fullmatch(source)
+    if found is None:
+        return source
+    on = dt.date.fromisoformat(found["on"])
+    text = (
+        Message.of("source.computed_from", on=on, basis=found["basis"])
+        if found["basis"]
+        else Message.of("source.computed", on=on)
+    )
+    if found["valid"] is None:
+        return text
+    return Message.of(
+        "source.unreliable", source=text, valid=int(found["valid"]), needed=int(found["needed"])
     )
 
 

@@ -36,7 +36,14 @@ from .errors import CchcError, ValidationError
 from .evaluation import Evaluation
 from .exports import write_evaluation_xlsx
 from .i18n import render
-from .labels import Lang, check_lang, date_text, indicator_label, recommendation_label
+from .labels import (
+    Lang,
+    check_lang,
+    date_text,
+    indicator_label,
+    recommendation_label,
+    subject_name,
+)
 from .labels import t as _t
 from .tables import (
     Cell,
@@ -171,7 +178,7 @@ def text_report(ev: Evaluation, *, reasons: bool = True, lang: Lang = "vi") -> s
     if ev.recommendations:
         lines += ["", _t("section.recommendations", lang)]
         for rec in ev.recommendations:
-            name = ev.names.get(rec.subject, rec.subject)
+            name = subject_name(rec.subject, rec.subject_kind, ev.names, lang)
             kind = recommendation_label(rec.kind, lang)
             lines.append(f"  {kind}: {name} — {rec.reason.render(lang)}")
     return "\n".join(lines)

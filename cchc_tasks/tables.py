@@ -38,6 +38,7 @@ from .labels import (
     rating_label,
     recommendation_label,
     status_label,
+    subject_name,
     t,
 )
 from .ratings import Rating
@@ -416,14 +417,13 @@ def recommendations_table(ev: Evaluation, lang: Lang = "vi", *, detail: bool = F
     ``detail`` adds the kind of subject and its id, and gives the rule and the legal
     source of the reason columns of their own."""
     lang = check_lang(lang)
-    name = ev.names.get
     kind: _Column[Recommendation] = (
         "col.kind",
         lambda rec: Cell(recommendation_label(rec.kind, lang)),
     )
     subject: _Column[Recommendation] = (
         "col.subject",
-        lambda rec: Cell(name(rec.subject, rec.subject)),
+        lambda rec: Cell(subject_name(rec.subject, rec.subject_kind, ev.names, lang)),
     )
     columns = [kind, subject, ("col.reason", lambda rec: Cell(rec.reason.render(lang)))]
     if detail:

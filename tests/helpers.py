@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import itertools
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,3 +49,34 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+# --- English words in Vietnamese texts (issue 15) ----------------------------------------------
+
+#: Common English words, and the words of the library's English messages, that must not
+#: appear in a text shown in Vietnamese.
+ENGLISH_WORDS = frozenset({
+    "the", "of", "and", "not", "needs", "tasks", "task", "unit", "units", "rated", "head",
+    "heads", "score", "points", "capped", "target", "targets", "failed", "pending", "overdue",
+    "late", "due", "exceeded", "own", "every", "under", "over", "by", "with", "rating",
+    "completed", "value", "rank", "previous", "year", "change", "growth", "milestone",
+    "milestones", "or", "no", "pass", "fail", "to", "judge", "before", "first", "any_of",
+    "all_of", "recorded", "rule", "set", "plugins", "configuration", "store", "seq", "none",
+    "months", "from", "until", "cap", "base", "final", "undecided", "computed", "reliable",
+})  # fmt: skip
+#: English phrases of two words.
+ENGLISH_PHRASES = frozenset({("at", "most"), ("on", "time")})
+#: A word, or an id whose parts are joined by dots, dashes or underscores
+#: (``decree90.good``, ``p-thang``): an id is one token, never its English-looking parts.
+_TOKEN = re.compile(r"[^\W\d]\w*(?:[.\-_]\w+)*")
+#: The citations of rendered reasons, ``[rule; source]`` (Markdown escapes the bracket).
+_CITATION = re.compile(r"\\?\[[^\[\]]*\]")
+
+
+def english_in(text: str) -> list[str]:
+    """The English words and phrases of ``text``, in order, leaving out ids and the
+    ``[rule; source]`` citations (rule ids and legal sources are cited as they are)."""
+    tokens = [t.lower() for t in _TOKEN.findall(_CITATION.sub(" ", text))]
+    words = [t for t in tokens if t in ENGLISH_WORDS]
+    pairs = [f"{a} {b}" for a, b in itertools.pairwise(tokens) if (a, b) in ENGLISH_PHRASES]
+    return words + pairs

@@ -8,6 +8,7 @@ import datetime as dt
 import html
 import re
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,11 @@ import pytest
 import cchc_tasks as ct
 from cchc_tasks import labels, reports
 from cchc_tasks.cli import main
-from cchc_tasks.examples import NEW_COMMUNES
+from cchc_tasks.examples import NEW_COMMUNES, YEARS, demo_as_of, enable_example_plugins, tan_hong
 from cchc_tasks.i18n import render
 
 from .doc_examples import run_page_examples
+from .helpers import english_in
 
 matplotlib.use("Agg")
 
@@ -309,3 +311,34 @@ def test_the_how_to_page_runs() -> None:
     """Every example of the page runs and prints what the page shows (the docs suite's
     runner; set CCHC_UPDATE_DOC_OUTPUTS=1 to rewrite the output blocks)."""
     run_page_examples(PAGE)
+
+
+# --- Vietnamese first (issue 15) -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_with_plugins() -> ct.Tracker:
+    """The demo as ``cchc demo`` builds it: the example plugins enabled, so their reasons
+    and recommendations are in the report too."""
+    tr = ct.Tracker.memory()
+    enable_example_plugins(tr)
+    tan_hong(tr)
+    return tr
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_a_vietnamese_report_of_the_demo_has_no_english_words(
+    demo_with_plugins: ct.Tracker, year: int
+) -> None:
+    """Every word of the report (headings, reasons, targets, recommendations, the line
+    that says what produced it) in Vietnamese; ids and the [rule; source] citations are
+    cited as they are."""
+    text = reports.annual_report(
+        demo_with_plugins, year, lang="vi", as_of=demo_as_of(year), plots=False
+    )
+    assert english_in(text) == []
+    assert unicodedata.is_normalized("NFC", text)
+    english = reports.annual_report(
+        demo_with_plugins, year, lang="en", as_of=demo_as_of(year), plots=False
+    )
+    assert {"the", "of"} <= set(english_in(english))  # the check sees English where it is

@@ -51,8 +51,7 @@ class CchcLinkRules:
             if cap_for_target is not None and target.outcome is Outcome.FAIL:
                 text = Message.of(
                     "cchc_link.target",
-                    id=target.target.id,
-                    # An Indicator is shown by its label; a custom one as written.
+                    # The target's title; an Indicator is shown by its label.
                     title=target.target.title or target.target.indicator,
                     year=head.year,
                     cap=cap_for_target.code,

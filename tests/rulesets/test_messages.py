@@ -4,36 +4,13 @@ missed level is recognised by its message id, and a plugin's catalog labels its 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import re
 from collections.abc import Iterator
 
 import cchc_tasks as ct
 from cchc_tasks.i18n import Message, Text, render
 from cchc_tasks.tables import deciding_reasons
 
-#: English words that must not appear in a Vietnamese text (single words, and pairs).
-ENGLISH = {
-    "the", "of", "and", "not", "needs", "tasks", "task", "unit", "units", "rated", "head",
-    "score", "points", "capped", "target", "failed", "pending", "overdue", "late", "due",
-    "exceeded", "own", "every", "under", "over", "by", "with", "rating", "completed",
-}  # fmt: skip
-ENGLISH_PAIRS = {("at", "most"), ("on", "time")}
-#: A word, or an id whose parts are joined by dots or dashes (``decree90.good``,
-#: ``p-thang``): an id is one token, never its English-looking parts.
-TOKEN = re.compile(r"\w+(?:[.\-]\w+)*")
-#: The citation a rendered reason ends with: ``[rule; source]``.
-CITATION = re.compile(r"\s*\[[^\[\]]*\]$")
-
-
-def words(text: str) -> list[str]:
-    return [token.lower() for token in TOKEN.findall(CITATION.sub("", text))]
-
-
-def english_in(text: str) -> list[str]:
-    tokens = words(text)
-    found = [t for t in tokens if t in ENGLISH]
-    return found + [f"{a} {b}" for a, b in itertools.pairwise(tokens) if (a, b) in ENGLISH_PAIRS]
+from ..helpers import english_in
 
 
 def demo_texts(demo: ct.Tracker) -> Iterator[tuple[int, str, Text]]:
@@ -54,7 +31,6 @@ def demo_texts(demo: ct.Tracker) -> Iterator[tuple[int, str, Text]]:
 
 def test_the_tokens_keep_ids_whole_and_leave_the_citation_out() -> None:
     text = "không đạt HTTNV: cần 80% on time [decree90.good; Nghị định 90/2020/NĐ-CP Điều 9]"
-    assert words(text)[-3:] == ["80", "on", "time"]
     assert english_in(text) == ["on time"]
     assert english_in("tham số decree90.undecided chọn HTNV; p-thang") == []
 

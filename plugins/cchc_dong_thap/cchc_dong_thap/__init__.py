@@ -30,6 +30,7 @@ from typing import Any
 
 import cchc_tasks as ct
 from cchc_tasks.i18n import Message
+from cchc_tasks.ranking import source_text
 
 __version__ = "0.1.0"
 
@@ -78,7 +79,7 @@ def cchc_leader_caps(head: ct.HeadFacts, ruleset: str) -> list[ct.Cap]:
         return []
     cap = ct.Rating(section["last_place_cap"])
     source = (
-        Message("dong_thap.result-source", {"source": official.source}, domain=DOMAIN)
+        Message("dong_thap.result-source", {"source": source_text(official.source)}, domain=DOMAIN)
         if official.source
         else ""
     )
