@@ -559,6 +559,8 @@ class _HeadContext:
     #: Sanctions of units for embezzlement, corruption or waste decided by the
     #: evaluation date, by unit.
     sanctions: Mapping[str, tuple[UnitSanction, ...]] = attrs.field(factory=dict)
+    #: The names of every unit and person, by id.
+    names: Mapping[str, str] = attrs.field(factory=dict)
 
     @classmethod
     def gather(cls, run: _Run, targets: Mapping[str, TargetResult]) -> _HeadContext:
@@ -581,7 +583,9 @@ class _HeadContext:
         for task in source.tasks_due_in(year):
             if task.assignee:
                 own[task.assignee].append(task)
-        unit_of = {p.id: p.unit for p in source.persons()}
+        persons = source.persons()
+        unit_of = {p.id: p.unit for p in persons}
+        names = {u.id: u.name for u in run.all_units.values()} | {p.id: p.name for p in persons}
         staff: dict[str, list[PersonRating]] = defaultdict(list)
         for r in source.person_ratings(year=year):
             unit = unit_of.get(r.person)
@@ -597,6 +601,7 @@ class _HeadContext:
             {k: tuple(v) for k, v in own.items()},
             {k: tuple(v) for k, v in staff.items()},
             _sanctions_by_unit(source, year, run.as_of),
+            names,
         )
 
     def facts(
@@ -643,6 +648,7 @@ class _HeadContext:
                 x for u in (unit, *subordinate_units) for x in self.sanctions.get(u.unit.id, ())
             ),
             views_from=views,
+            names=self.names,
         )
 
 

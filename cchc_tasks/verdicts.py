@@ -438,6 +438,12 @@ class HeadFacts:
     recorded_ratings: Mapping[int, Rating] = attrs.field(factory=dict)
     views_from: tuple[str, ...] = ()
     sanctions: tuple[UnitSanction, ...] = ()
+    #: The names of the units and people of the store, by id, for reasons people read.
+    names: Mapping[str, str] = attrs.field(factory=dict)
+
+    def name(self, id: str) -> str:
+        """The name of unit or person ``id`` (the id itself when the store has none)."""
+        return self.names.get(id, id)
 
 
 # --- the result -----------------------------------------------------------------------

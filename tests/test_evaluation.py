@@ -422,9 +422,9 @@ def test_a_transferred_head_is_rated_once_by_the_new_unit() -> None:
     assert [x.unit for x in ev.ratings if x.person == "h-a"] == ["b"]
     assert r.rating is ct.Rating.NOT_COMPLETED  # b's whole year: 40% completed
     transfer = next(x for x in r.reasons if x.rule == "decree90.transfer")
-    assert "the view of a is attached" in str(transfer.text) and "Điều 20" in transfer.source
+    assert "the view of Đơn vị a is attached" in str(transfer.text) and "Điều 20" in transfer.source
     assert str(transfer.text).startswith("rated once, by Đơn vị b,")
-    assert "có kèm ý kiến nhận xét của a" in render(transfer.text, "vi")
+    assert "có kèm ý kiến nhận xét của Đơn vị a" in render(transfer.text, "vi")
     assert "post held: head of Đơn vị a from 2023-01-01" in ev.explain("h-a", "en")
     assert "chức vụ đã giữ: người đứng đầu Đơn vị a từ 01/01/2023" in ev.explain("h-a")
 

@@ -131,7 +131,9 @@ class Decree335Rules:
         reasons = (
             general_reason,
             _tasks_reason(parts, task_pct, w),
-            _unit_factor_reason(sorted(failing), managed, factor, task_points, p),
+            _unit_factor_reason(
+                sorted(head.name(x) for x in failing), managed, factor, task_points, p
+            ),
             Reason(
                 "decree335.score",
                 Message.of(

@@ -239,11 +239,11 @@ def _transfer(head: HeadFacts) -> list[Reason]:
     others = [p for p in head.posts if p != head.headship]
     if not others:
         return []
-    # The earlier posts' units are known by id only: HeadFacts carries the name of the
-    # unit rated for, not theirs.
-    earlier = [Message.of("decree90.transfer.post", unit=p.unit, start=p.start) for p in others]
+    earlier = [
+        Message.of("decree90.transfer.post", unit=head.name(p.unit), start=p.start) for p in others
+    ]
     views = (
-        Message.of("decree90.transfer.views", units=list(head.views_from))
+        Message.of("decree90.transfer.views", units=[head.name(u) for u in head.views_from])
         if head.views_from
         else Message.of("decree90.transfer.no-views")
     )

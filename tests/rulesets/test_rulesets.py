@@ -130,7 +130,7 @@ def test_the_unit_factor_halves_when_a_subordinate_head_fails() -> None:
     assert "= 82.5 points" in str(head.reasons[-1].text)  # 30 + 70 × (0.5 + 0.5 × 0.5)
     assert render(head.reasons[2].text, "vi").startswith(
         "hệ số kết quả hoạt động của đơn vị 50%, theo xếp loại cuối cùng đã biết của 1 công "
-        "chức thuộc quyền quản lý (KHTNV: hs)"
+        "chức thuộc quyền quản lý (KHTNV: Trần Thị B)"
     )
     assert head.rating is ct.Rating.GOOD
 
@@ -323,9 +323,9 @@ def test_a_failed_target_caps_the_head_at_httnv() -> None:
     tr.record_result(ct.Result(indicator="SIPAS", unit="u", year=2024, value=88.0))
     r = tr.evaluate(2024).leaders["h"]
     assert r.base is ct.Rating.EXCELLENT and r.rating is ct.Rating.GOOD
-    assert "target sipas (SIPAS trên 90%) failed" in str(r.caps[0].reason.text)
+    assert "target SIPAS trên 90% failed in 2024" in str(r.caps[0].reason.text)
     assert render(r.caps[0].reason.text, "vi") == (
-        "mục tiêu sipas (SIPAS trên 90%) không đạt trong năm 2024: chỉ được xếp loại tối đa HTTNV"
+        "mục tiêu SIPAS trên 90% không đạt trong năm 2024: chỉ được xếp loại tối đa HTTNV"
     )
 
 
@@ -505,7 +505,7 @@ def test_the_unit_factor_reads_final_ratings_and_recorded_staff_ratings() -> Non
     plain.add_person(ct.Person(id="cv", name="Chuyên viên", unit="u"))
     assert "unit factor 100%" in str(plain.evaluate(2026).leaders["h"].reasons[2].text)
     plain.record_rating("cv", 2026, ct.Rating.NOT_COMPLETED, by="Trưởng phòng")
-    assert "(KHTNV: cv)" in str(plain.evaluate(2026).leaders["h"].reasons[2].text)
+    assert "(KHTNV: Chuyên viên)" in str(plain.evaluate(2026).leaders["h"].reasons[2].text)
 
 
 def test_a_recorded_official_rating_is_shown_next_to_the_computed_one() -> None:
