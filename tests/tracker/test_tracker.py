@@ -106,7 +106,8 @@ def test_the_contract_runs_as_written(tmp_path: Path) -> None:
         assert r.unit == "noi-vu"
         assert r.rating is ct.Rating.NOT_COMPLETED and r.rating.code == "KHTNV"
         assert ct.Rating.NOT_COMPLETED < ct.Rating.EXCELLENT
-        assert "disciplined on 2024-09-01" in ev.explain("p1")
+        assert "disciplined on 2024-09-01" in ev.explain("p1", "en")
+        assert "01/09/2024" in ev.explain("p1")
 
 
 def test_memory_and_disk_trackers_agree(tmp_path: Path) -> None:
