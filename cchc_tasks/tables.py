@@ -253,18 +253,7 @@ def _band(u: UnitResult, lang: Lang) -> Cell:
 
 
 def _criteria(u: UnitResult, lang: Lang) -> Cell:
-    return _lines(
-        t(
-            "misc.criterion",
-            lang,
-            name=c.name,
-            points=c.points,
-            maximum=c.maximum,
-            reason=c.reason,
-            rule=c.rule,
-        )
-        for c in u.criteria
-    )
+    return _lines(c.describe().render(lang) for c in u.criteria)
 
 
 def units_table(ev: Evaluation, lang: Lang = "vi", *, detail: bool = False) -> Table:

@@ -112,6 +112,18 @@ class Criterion:
                 self.points,
             )
 
+    def describe(self) -> Message:
+        """The criterion in one line: its name, points of the maximum, the reason and the
+        rule (a message: render it in a language, or ``str()`` for English)."""
+        return Message.of(
+            "misc.criterion",
+            name=self.name,
+            points=self.points,
+            maximum=self.maximum,
+            reason=self.reason,
+            rule=self.rule,
+        )
+
 
 @attrs.frozen
 class Cap:
@@ -558,17 +570,7 @@ class Evaluation:
             u.describe(),
             Message.of("explain.collective", rating=u.describe_rating()),
         ]
-        lines += [
-            Message.of(
-                "explain.criterion",
-                name=c.name,
-                points=c.points,
-                maximum=c.maximum,
-                reason=c.reason,
-                rule=c.rule,
-            )
-            for c in u.criteria
-        ]
+        lines += [Message.of("explain.criterion", criterion=c.describe()) for c in u.criteria]
         return "\n  ".join(render(x, lang) for x in lines)
 
     def _explain_rating(self, r: LeaderRating, lang: Lang) -> str:
