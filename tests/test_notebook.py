@@ -27,6 +27,8 @@ from cchc_tasks import charts
 from cchc_tasks import notebook as nb
 from cchc_tasks.examples import COMMUNES, NEW_COMMUNES, OFFICES
 
+from .helpers import english_in
+
 matplotlib.use("Agg")
 
 D = dt.date
@@ -113,6 +115,15 @@ def test_leaders_frame_rates_every_head_with_ordered_ratings(
     labelled = ev2022.to_dataframe("leaders", labels="vi")
     assert "Không xếp loại" in set(labelled["Xếp loại"])
     assert "Hoàn thành tốt nhiệm vụ" in set(labelled["Xếp loại"])
+    # Labelled in Vietnamese, the rule set is its title and the reasons are Vietnamese;
+    # without labels, the codes and English a program reads.
+    assert set(labelled["Quy định đánh giá"].dropna()) == {
+        "Nghị định 90/2020/NĐ-CP, sửa đổi bởi Nghị định 48/2023/NĐ-CP"
+    }
+    assert set(frame["ruleset"].dropna()) == {"decree90"}
+    reasons = " ".join(labelled["Lý do"])
+    assert "nhiệm vụ" in reasons and english_in(reasons) == []
+    assert "tasks" in " ".join(frame["reason"])
 
 
 def test_targets_and_recommendations_frames(ev: ct.Evaluation) -> None:
