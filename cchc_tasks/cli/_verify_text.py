@@ -103,6 +103,7 @@ _CLAUSES = {
     r"cannot read the store \((?P<why>.*)\)": _phrase("cli.verify.unreadable"),
 }
 
+
 def _reason(text: str, lang: Lang, phrases: dict[str, _Words]) -> str:
     """``text`` in ``lang`` if one of ``phrases`` matches it whole, else as written."""
     if lang == "en":
