@@ -5,7 +5,6 @@ word (ids and the ``[rule; source]`` citations aside), and speaks English with
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -88,5 +87,5 @@ def test_every_command_that_prints_takes_lang() -> None:
         texts = texts or [help_text(command)]
         for text in texts:
             if "ACTION" in text.split("\n", 1)[0] and command not in groups:
-                continue  # a group of write actions: each has --lang (tests/cli/test_write_commands)
+                continue  # write actions: each has --lang (see test_write_commands)
             assert "--lang" in text, command
