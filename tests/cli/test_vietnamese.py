@@ -5,7 +5,6 @@ word (ids and the ``[rule; source]`` citations aside), and speaks English with
 
 from __future__ import annotations
 
-
 import pytest
 
 import cchc_tasks as ct
