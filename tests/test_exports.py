@@ -348,7 +348,7 @@ def test_cchc_export_and_import(
     args = ["export", str(store), "--tasks", str(out / "t.xlsx"), "--json", str(out / "s.json")]
     assert main([*args, "--evaluation", "2024", str(out / "e.xlsx")]) == 0
     printed = capsys.readouterr().out
-    assert f"Wrote {n_tasks} tasks to" in printed and "Wrote the evaluation of 2024" in printed
+    assert f"Đã ghi {n_tasks} nhiệm vụ vào" in printed and "kết quả đánh giá năm 2024" in printed
     assert main(["export", str(store), "--tasks", str(out / "p.csv"), "--plan", PLAN_ID]) == 0
     assert (out / "p.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     # The whole store into a new folder.

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 
 from .._tabular import neutralise
 from ..errors import CchcError, StoreError, ValidationError
-from ..i18n import Lang, Text, render
+from ..i18n import Lang, Text, has_message, render, translate
 from ._errors import error_text
 
 if TYPE_CHECKING:
@@ -307,6 +307,30 @@ def _rich_table(headers: Sequence[str], rows: list[list[str]]) -> bool:
     return True
 
 
+def table_cell(column: str, value: Any, lang: Lang) -> str:
+    """A value as a cell of a table people read, in ``lang``: a task's status and a
+    unit's kind in words, dates (and times) day first in Vietnamese, yes/no words; ids,
+    names and numbers as they are."""
+    from ..labels import date_text, status_label, t
+    from ..tasks import TaskStatus
+
+    if isinstance(value, bool):
+        return t("misc.yes", lang) if value else t("misc.no", lang)
+    if isinstance(value, str):
+        if column == "status" and value in set(TaskStatus):
+            return status_label(TaskStatus(value), lang)
+        if column == "kind" and has_message(f"quota.kind.{value}", lang):
+            return translate(f"quota.kind.{value}", lang)
+        found = _ISO_MOMENT.fullmatch(value)
+        if found is not None:
+            return date_text(dt.date.fromisoformat(found["day"]), lang) + (found["time"] or "")
+    return _cell(value)
+
+
+#: A date, or a date and a time, as the list commands give them to programs.
+_ISO_MOMENT = re.compile(r"(?P<day>\d{4}-\d{2}-\d{2})(?P<time> \d{2}:\d{2}:\d{2})?")
+
+
 def emit(
     fmt: str,
     rows: Sequence[Mapping[str, Any]],
@@ -316,9 +340,18 @@ def emit(
     json_value: Any = None,
     wide: str | None = None,
     empty: str,
+    lang: Lang = "vi",
+    headers: Mapping[str, str] | None = None,
+    table_rows: Sequence[Mapping[str, Any]] | None = None,
 ) -> None:
     """Print ``rows`` as a table (the ``table`` columns), CSV (``csv_columns``, by default
-    the table's) or JSON (``json_value``, by default the rows themselves)."""
+    the table's) or JSON (``json_value``, by default the rows themselves).
+
+    JSON and CSV are for programs: field names, ids and ISO dates, whatever ``lang``. The
+    table is for people: its headers are the catalog's labels of the columns in ``lang``
+    (``col.<column>``, or the message id ``headers`` gives a column), its cells
+    :func:`table_cell`, drawn from ``table_rows`` when the caller worded some values
+    (by default ``rows``)."""
     if fmt == "json":
         value = list(rows) if json_value is None else json_value
         print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
@@ -333,10 +366,13 @@ def emit(
     if not rows:
         print(empty)
         return
-    headers = [c.replace("_", " ").upper() for c in table]
-    cells = [
-        [_shorten(_cell(row.get(c))) if c == wide else _cell(row.get(c)) for c in table]
-        for row in rows
-    ]
-    if not _rich_table(headers, cells):
-        print(plain_table(headers, cells))
+    from ..labels import field_name_label
+
+    ids = headers or {}
+    titles = [translate(ids[c], lang) if c in ids else field_name_label(c, lang) for c in table]
+    cells = []
+    for row in rows if table_rows is None else table_rows:
+        shown = [table_cell(c, row.get(c), lang) for c in table]
+        cells.append([_shorten(v) if c == wide else v for c, v in zip(table, shown, strict=True)])
+    if not _rich_table(titles, cells):
+        print(plain_table(titles, cells))

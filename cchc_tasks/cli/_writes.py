@@ -90,7 +90,9 @@ def describe_change(change: Change, lang: Lang) -> str:
     its id), and the fields that moved, before → after."""
     document = change.after or change.before or {}
     named = document.get("name") or document.get("title")
-    what = f"{table_label(change.table, lang)} {change.id}"
+    what = table_label(change.table, lang)
+    if change.id != change.table:  # a table of one document (configuration) needs no id
+        what = f"{what} {change.id}"
     if isinstance(named, str) and named:
         what = f"{what} «{named}»"
     head = f"{change_label(change.op, lang)} {what}"

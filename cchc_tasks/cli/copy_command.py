@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import argparse
 
+from ..labels import t
 from ._common import EXIT_OK, EXIT_TAMPERED, Command
+from ._verify_text import verify_text
+from ._writes import add_lang_option
 
 
 def _add_copy_options(parser: argparse.ArgumentParser) -> None:
@@ -13,6 +16,7 @@ def _add_copy_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "dest", metavar="DEST", help="new or empty folder, or postgresql:// URL of an empty store"
     )
+    add_lang_option(parser)
 
 
 def _run_copy(args: argparse.Namespace) -> int:
@@ -23,9 +27,10 @@ def _run_copy(args: argparse.Namespace) -> int:
     shown = [
         PgAddress.parse(w).shown if is_postgres_url(w) else w for w in (args.source, args.dest)
     ]
-    print(f"Copied {shown[0]} into {shown[1]}: {report.lines} journal lines.")
-    print(report)
-    print(f"head: {report.head}")
+    lang = args.lang
+    print(t("cli.copy.done", lang, source=shown[0], dest=shown[1], lines=report.lines))
+    print(verify_text(report, lang))
+    print(t("cli.copy.head", lang, head=report.head))
     return EXIT_OK if report.ok else EXIT_TAMPERED
 
 

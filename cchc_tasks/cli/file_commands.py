@@ -9,6 +9,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import Message
 from ..labels import t
 from ._common import (
     EXIT_OK,
@@ -22,7 +23,7 @@ from ._common import (
     parse_date,
 )
 from ._progress import counter
-from ._writes import add_write_options
+from ._writes import add_lang_option, add_write_options
 
 if TYPE_CHECKING:
     from ..tracker import Tracker
@@ -181,6 +182,7 @@ def _add_export_options(parser: argparse.ArgumentParser) -> None:
         "--as-of", type=parse_date, metavar="DATE", help="with --evaluation: as of DATE"
     )
     parser.add_argument("--json", metavar="FILE", help="the whole store to .json")
+    add_lang_option(parser)
 
 
 def _run_export(args: argparse.Namespace) -> int:
@@ -188,32 +190,32 @@ def _run_export(args: argparse.Namespace) -> int:
     from ..exports import export_evaluation, export_store_json, export_tasks
 
     if not (args.tasks or args.evaluation or args.json):
-        fail("export", "give --tasks FILE, --evaluation YEAR FILE or --json FILE")
+        fail("export", Message.of("cli.export.needs_kind"))
     for path in (args.tasks, args.evaluation[1] if args.evaluation else None, args.json):
         folder = os.path.dirname(path or "") or "."
         if path and not os.path.isdir(folder):
-            fail("export", f"{path}: no folder {folder} to write into")
+            fail("export", Message.of("cli.export.no_folder", file=path, folder=folder))
     year = None
     if args.evaluation:
         try:
             year = int(args.evaluation[0])
         except ValueError:
-            fail("export", f"expected a year such as 2024, got {args.evaluation[0]!r}")
+            fail("export", Message.of("cli.export.bad_year", got=args.evaluation[0]))
     with open_store(args.store) as tr:
         if args.plan:
             about("--plan", lambda: tr.plan(args.plan))
         if args.tasks:
             chosen = tr.tasks(plan=args.plan) if args.plan else None
             count = export_tasks(tr, args.tasks, chosen)
-            print(f"Wrote {count} tasks to {args.tasks}.")
+            print(t("cli.export.tasks", args.lang, count=count, file=args.tasks))
         if year is not None:
             with naming({"evaluate.year": "--evaluation YEAR", "evaluate.as_of": "--as-of"}):
                 evaluation = tr.evaluate(year, as_of=args.as_of)
             export_evaluation(evaluation, args.evaluation[1])
-            print(f"Wrote the evaluation of {year} to {args.evaluation[1]}.")
+            print(t("cli.export.evaluation", args.lang, year=year, file=args.evaluation[1]))
         if args.json:
             count = export_store_json(tr, args.json)
-            print(f"Wrote {count} objects (journal seq {tr.seq}) to {args.json}.")
+            print(t("cli.export.store", args.lang, count=count, seq=tr.seq, file=args.json))
     return EXIT_OK
 
 

@@ -2,7 +2,9 @@
 (every journal line), oldest first.
 
 Both show a change the same way: the default ``text`` layout on one line per change,
-``table`` and ``csv`` one row per change, ``json`` the documents before and after.
+``table`` and ``csv`` one row per change, ``json`` the documents before and after. The
+text and the table are worded in the language of ``--lang`` (fields by their labels,
+dates day first in Vietnamese); CSV and JSON keep field names, ids and ISO dates.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import Message
+from ..labels import Lang, date_text, t
 from ._common import (
     EXIT_OK,
     FORMATS,
@@ -24,6 +27,7 @@ from ._common import (
     open_store,
     parse_date,
 )
+from ._writes import add_lang_option, describe_change
 
 if TYPE_CHECKING:
     from ..store import Change, Entry
@@ -40,7 +44,8 @@ def _show(value: Any) -> str:
 
 
 def _describe(change: Change) -> str:
-    """One change on one line: what happened to which object, and which fields moved."""
+    """One change on one line for programs (the ``change`` column of CSV): what happened
+    to which object, and which fields moved, by their names."""
     head = f"{change.op} {change.table} {change.id}"
     if change.before is None or change.after is None:
         return head
@@ -56,9 +61,20 @@ def _utc(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _heading(seq: int, at: dt.datetime, actor: str | None, note: str | None) -> str:
-    line = f"seq {seq}  {_utc(at)} UTC  by {actor or '(nobody named)'}"
-    return f"{line}  note: {note}" if note else line
+def _moment(at: dt.datetime, lang: Lang) -> str:
+    """The time of a journal line (UTC) as people write it: day first in Vietnamese."""
+    utc = at.astimezone(dt.UTC)
+    return f"{date_text(utc.date(), lang)} {utc.strftime('%H:%M:%S')}"
+
+
+def _heading(seq: int, at: dt.datetime, actor: str | None, note: str | None, lang: Lang) -> str:
+    parts = [
+        t("cli.log.line", lang, seq=seq, at=_moment(at, lang)),
+        t("cli.by", lang, actor=actor or t("cli.log.nobody", lang)),
+    ]
+    if note:
+        parts.append(t("cli.note", lang, note=note))
+    return "  ".join(parts)
 
 
 def _change_row(
@@ -93,17 +109,28 @@ def _line_json(seq: int, at: dt.datetime, actor: str | None, note: str | None) -
 
 
 def _emit_changes(
-    fmt: str, rows: Sequence[Mapping[str, Any]], value: list[dict[str, Any]], empty: str
+    args: argparse.Namespace,
+    rows: Sequence[Mapping[str, Any]],
+    changes: Sequence[Change],
+    value: list[dict[str, Any]],
+    empty: str,
 ) -> None:
-    """Print the changes of ``log`` or ``history`` as a table, CSV or JSON (``value``)."""
+    """Print the changes of ``log`` or ``history`` as a table (each change worded in
+    ``args.lang``), CSV or JSON (``value``); ``changes`` are those of ``rows``."""
     emit(
-        fmt,
+        args.format,
         rows,
         table=_CHANGE_TABLE,
         csv_columns=_CHANGE_CSV,
         json_value=value,
         wide="change",
         empty=empty,
+        lang=args.lang,
+        headers={"at_utc": "cli.col.at_utc", "change": "cli.col.change"},
+        table_rows=[
+            {**row, "change": describe_change(change, args.lang)}
+            for row, change in zip(rows, changes, strict=True)
+        ],
     )
 
 
@@ -114,6 +141,7 @@ def _add_history_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("store", metavar="STORE", help="store folder or postgresql:// URL")
     parser.add_argument("id", metavar="ID", help="the object's id (task, unit, person…)")
     add_format_option(parser, ("text", *FORMATS))
+    add_lang_option(parser)
 
 
 def _run_history(args: argparse.Namespace) -> int:
@@ -128,12 +156,17 @@ def _run_history(args: argparse.Namespace) -> int:
             {**_line_json(h.seq, h.at, h.actor, h.note), "change": _change_json(h.change)}
             for h in found
         ]
-        _emit_changes(args.format, rows, value, f"no changes to {args.id!r} in {args.store}")
+        changes = [h.change for h in found]
+        _emit_changes(args, rows, changes, value, "")  # found is never empty here
         return EXIT_OK
-    print(f"{args.id} in {args.store}: {len(found)} change{'s' * (len(found) != 1)}")
+    lang = args.lang
+    if len(found) == 1:
+        print(t("cli.history.one", lang, id=args.id, store=args.store))
+    else:
+        print(t("cli.history.title", lang, id=args.id, store=args.store, count=len(found)))
     for item in found:
-        print(_heading(item.seq, item.at, item.actor, item.note))
-        print(f"  {_describe(item.change)}")
+        print(_heading(item.seq, item.at, item.actor, item.note, lang))
+        print(f"  {describe_change(item.change, lang)}")
     return EXIT_OK
 
 
@@ -166,19 +199,23 @@ def _add_log_options(parser: argparse.ArgumentParser) -> None:
         "(to publish, and check later with 'cchc verify --expect')",
     )
     add_format_option(parser, ("text", *FORMATS))
+    add_lang_option(parser)
 
 
 def _print_heads(args: argparse.Namespace) -> int:
     with open_store(args.store) as tr:
         heads = [h for h in tr.daily_heads() if args.since is None or h.day >= args.since]
     rows = [{"day": h.day.isoformat(), "seq": h.seq, "head": h.hash} for h in heads]
+    lang = args.lang
+    empty = t("cli.log.no_lines", lang, store=args.store)
     if args.format == "text":
-        for row in rows:
-            print(f"{row['day']}  seq {row['seq']}  {row['head']}")
+        for h in heads:
+            print(t("cli.log.day_head", lang, day=h.day, seq=h.seq, head=h.hash))
         if not rows:
-            print(f"no journal lines in {args.store}")
+            print(empty)
         return EXIT_OK
-    emit(args.format, rows, table=("day", "seq", "head"), empty=f"no journal lines in {args.store}")
+    headers = {"day": "cli.col.day", "head": "cli.col.chain_head"}
+    emit(args.format, rows, table=("day", "seq", "head"), empty=empty, lang=lang, headers=headers)
     return EXIT_OK
 
 
@@ -193,7 +230,11 @@ def _run_log(args: argparse.Namespace) -> int:
         for entry in tr.entries():
             if since is None or entry.at >= since:
                 shown.append(entry)
-    after = f" since {args.since.isoformat()}" if args.since else ""
+    lang = args.lang
+    if args.since is None:
+        empty = t("cli.log.empty", lang, store=args.store)
+    else:
+        empty = t("cli.log.empty_since", lang, store=args.store, day=args.since)
     if args.format != "text":
         rows = [
             _change_row(e.seq, e.at, e.actor, e.note, change) for e in shown for change in e.changes
@@ -206,15 +247,16 @@ def _run_log(args: argparse.Namespace) -> int:
             }
             for e in shown
         ]
-        _emit_changes(args.format, rows, value, f"no changes in {args.store}{after}")
+        changes = [change for e in shown for change in e.changes]
+        _emit_changes(args, rows, changes, value, empty)
         return EXIT_OK
     if not shown:
-        print(f"no changes in {args.store}{after}")
+        print(empty)
         return EXIT_OK
     for entry in shown:
-        print(_heading(entry.seq, entry.at, entry.actor, entry.note))
+        print(_heading(entry.seq, entry.at, entry.actor, entry.note, lang))
         for change in entry.changes:
-            print(f"  {_describe(change)}")
+            print(f"  {describe_change(change, lang)}")
     return EXIT_OK
 
 

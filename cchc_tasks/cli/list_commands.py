@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ..i18n import Message
 from ._common import (
     EXIT_OK,
     FORMATS,
@@ -19,6 +20,7 @@ from ._common import (
     open_store,
     parse_date,
 )
+from ._writes import add_lang_option
 
 # --- cchc tasks -----------------------------------------------------------------------------
 
@@ -53,13 +55,15 @@ def _add_tasks_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--due-from", type=parse_date, metavar="DATE", help="due on or after DATE")
     parser.add_argument("--due-to", type=parse_date, metavar="DATE", help="due on or before DATE")
     add_format_option(parser, FORMATS)
+    add_lang_option(parser)
 
 
 def _run_tasks(args: argparse.Namespace) -> int:
     from .._codec import unstructure
+    from ..labels import t
 
     if args.due_from and args.due_to and args.due_from > args.due_to:
-        fail("tasks", f"--due-from {args.due_from} is after --due-to {args.due_to}")
+        fail("tasks", Message.of("cli.due_range", start=args.due_from, end=args.due_to))
     with open_store(args.store) as tr:
         # An id that names nothing is a typo more often than a question: say so.
         if args.unit is not None:
@@ -83,7 +87,8 @@ def _run_tasks(args: argparse.Namespace) -> int:
         table=("id", "due", "status", "completed_on", "unit", "title"),
         csv_columns=_TASK_CSV_COLUMNS,
         wide="title",
-        empty="no tasks match",
+        empty=t("cli.tasks.none", args.lang),
+        lang=args.lang,
     )
     return EXIT_OK
 
@@ -110,10 +115,12 @@ def _add_units_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("store", metavar="STORE", help="store folder or postgresql:// URL")
     parser.add_argument("--parent", metavar="ID", help="only the units directly under this one")
     add_format_option(parser, FORMATS)
+    add_lang_option(parser)
 
 
 def _run_units(args: argparse.Namespace) -> int:
     from .._codec import unstructure
+    from ..labels import t
 
     with open_store(args.store) as tr:
         if args.parent is not None:
@@ -125,7 +132,8 @@ def _run_units(args: argparse.Namespace) -> int:
         table=("id", "name", "kind", "parent", "valid_from", "valid_to"),
         csv_columns=("id", "name", "kind", "parent", "valid_from", "valid_to", "successors"),
         wide="name",
-        empty="no units",
+        empty=t("cli.units.none", args.lang),
+        lang=args.lang,
     )
     return EXIT_OK
 
@@ -149,9 +157,11 @@ UNITS = Command(
 
 def _add_plugins_options(parser: argparse.ArgumentParser) -> None:
     add_format_option(parser, FORMATS)
+    add_lang_option(parser)
 
 
 def _run_plugins(args: argparse.Namespace) -> int:
+    from ..labels import t
     from ..plugins import make_plugin_manager, plugin_versions
 
     pm = make_plugin_manager()
@@ -166,7 +176,18 @@ def _run_plugins(args: argparse.Namespace) -> int:
         status = "built-in" if name.startswith("cchc_tasks.") else "installed"
         row = {"name": name, "version": versions.get(name, "?"), "status": status}
         rows.append({**row, "hooks": hooks})
-    emit(args.format, rows, table=("name", "version", "status", "hooks"), empty="no plugins loaded")
+    # The table words the status; JSON and CSV keep the values programs compare.
+    words = {"built-in": t("cli.plugins.built_in", args.lang),
+             "installed": t("cli.plugins.installed", args.lang)}  # fmt: skip
+    emit(
+        args.format,
+        rows,
+        table=("name", "version", "status", "hooks"),
+        empty=t("cli.plugins.none", args.lang),
+        lang=args.lang,
+        headers={"version": "cli.col.version", "hooks": "cli.col.hooks"},
+        table_rows=[{**row, "status": words[row["status"]]} for row in rows],
+    )
     return EXIT_OK
 
 

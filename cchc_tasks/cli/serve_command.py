@@ -8,7 +8,10 @@ import getpass
 import sys
 from pathlib import Path
 
+from ..i18n import Message
+from ..labels import t
 from ._common import EXIT_OK, Command, fail, open_store
+from ._writes import add_lang_option
 
 
 def _add_serve_options(parser: argparse.ArgumentParser) -> None:
@@ -28,6 +31,7 @@ def _add_serve_options(parser: argparse.ArgumentParser) -> None:
         help="reverse proxies whose X-Forwarded-For/-Proto are believed "
         "(comma-separated; default: 127.0.0.1)",
     )
+    add_lang_option(parser)
 
 
 def _secret(path: str | None) -> bytes | None:
@@ -35,7 +39,7 @@ def _secret(path: str | None) -> bytes | None:
         return None
     data = Path(path).read_bytes()
     if len(data) < 32:
-        fail("serve", f"--secret-file: expected 32 or more bytes, got {len(data)} in {path}")
+        fail("serve", Message.of("cli.serve.short_secret", count=len(data), file=path))
     return data
 
 
@@ -44,6 +48,9 @@ def _run_serve(args: argparse.Namespace) -> int:
 
     secret = _secret(args.secret_file)
     with open_store(args.store) as tr:
+        # The web server logs its own lines (in English); this one says what is served.
+        where = f"http://{args.host}:{args.port}"
+        print(t("cli.serve.start", args.lang, store=args.store, url=where), file=sys.stderr)
         serve(tr, host=args.host, port=args.port, secret=secret, forwarded_allow_ips=args.proxy)
     return EXIT_OK
 
@@ -82,6 +89,7 @@ def _add_account_options(parser: argparse.ArgumentParser) -> None:
         help="read the password from the first line of standard input (default: ask)",
     )
     parser.add_argument("--actor", help="who makes the change, for the journal")
+    add_lang_option(parser)
 
 
 def _password(from_stdin: bool) -> str:
@@ -91,10 +99,18 @@ def _password(from_stdin: bool) -> str:
         first = getpass.getpass("Mật khẩu (password): ")
         again = getpass.getpass("Nhập lại (again): ")
     except EOFError:  # no terminal to ask on
-        fail("account", "a password: type it at the prompt, or pass --password-stdin")
+        fail("account", Message.of("cli.account.no_terminal"))
     if again != first:
-        fail("account", "the two passwords differ")
+        fail("account", Message.of("cli.account.differ"))
     return first
+
+
+#: The message of each role, by its value.
+_ROLES = {
+    "viewer": "cli.account.role.viewer",
+    "editor": "cli.account.role.editor",
+    "admin": "cli.account.role.admin",
+}
 
 
 def _run_account(args: argparse.Namespace) -> int:
@@ -107,7 +123,7 @@ def _run_account(args: argparse.Namespace) -> int:
         except NotFoundError:
             existing = None
         if existing is None and args.role is None:
-            fail("account", f"--role: expected a role for the new account {args.login!r}")
+            fail("account", Message.of("cli.account.needs_role", login=args.login))
         password_hash = existing.password_hash if existing else None
         if existing is None or args.password_stdin or not (args.role or args.unit or args.lock):
             password_hash = hash_password(_password(args.password_stdin))
@@ -120,9 +136,16 @@ def _run_account(args: argparse.Namespace) -> int:
             active=not args.lock,
         )
         tr.add_account(account, replace=existing is not None, actor=args.actor)
-    units = f" for {', '.join(account.units)}" if account.units else ""
-    state = "locked" if args.lock else "active"
-    print(f"account {account.id}: {account.role.value}{units}, {state}")
+    lang = args.lang
+    role = t(_ROLES[account.role.value], lang)
+    state = t("cli.account.locked", lang) if args.lock else t("cli.account.active", lang)
+    if account.units:
+        units = ", ".join(account.units)
+        done = t("cli.account.done_units", lang, login=account.id, role=role, units=units,
+                 state=state)  # fmt: skip
+    else:
+        done = t("cli.account.done", lang, login=account.id, role=role, state=state)
+    print(done)
     return EXIT_OK
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import argparse
 
+from ..labels import t
 from ._common import EXIT_OK, EXIT_TAMPERED, Command, existing_store, is_store_url, open_store
+from ._verify_text import report_lines, verify_text
+from ._writes import add_lang_option
 
 # --- cchc verify ----------------------------------------------------------------------------
 
@@ -18,6 +21,7 @@ def _add_verify_options(parser: argparse.ArgumentParser) -> None:
         help="a head recorded elsewhere (from 'cchc log --heads'; 12 to 64 hex digits): "
         "fail unless the hash chain passes through it",
     )
+    add_lang_option(parser)
 
 
 def _run_verify(args: argparse.Namespace) -> int:
@@ -35,8 +39,7 @@ def _run_verify(args: argparse.Namespace) -> int:
             store.close()
     else:
         report = verify_folder(args.store, expect=args.expect)
-    print(report)
-    print(f"lines checked: {report.lines}; last good hash: {report.head}")
+    print("\n".join(report_lines(report, args.lang)))
     return EXIT_OK if report.ok else EXIT_TAMPERED
 
 
@@ -64,13 +67,14 @@ VERIFY = Command(
 def _add_backup_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("store", metavar="STORE", help="store folder or postgresql:// URL")
     parser.add_argument("dest", metavar="DEST", help="new or empty folder for the copy")
+    add_lang_option(parser)
 
 
 def _run_backup(args: argparse.Namespace) -> int:
     with open_store(args.store) as tr:
         report = tr.backup(args.dest)
-    print(f"Backed up {args.store} into {args.dest}: {report.lines} journal lines.")
-    print(report)
+    print(t("cli.backup.done", args.lang, store=args.store, dest=args.dest, lines=report.lines))
+    print(verify_text(report, args.lang))
     return EXIT_OK if report.ok else EXIT_TAMPERED
 
 
@@ -91,14 +95,16 @@ BACKUP = Command(
 def _add_restore_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("backup", metavar="BACKUP", help="backup folder")
     parser.add_argument("store", metavar="STORE", help="new or empty folder for the store")
+    add_lang_option(parser)
 
 
 def _run_restore(args: argparse.Namespace) -> int:
     from ..store import Store
 
     report = Store.restore(existing_store(args.backup), args.store)
-    print(f"Restored {args.backup} into {args.store}: {report.lines} journal lines.")
-    print(report)
+    lines = report.lines
+    print(t("cli.restore.done", args.lang, backup=args.backup, store=args.store, lines=lines))
+    print(verify_text(report, args.lang))
     return EXIT_OK
 
 

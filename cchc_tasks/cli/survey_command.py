@@ -6,7 +6,10 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from ..i18n import Message
+from ..labels import t
 from ._common import EXIT_OK, Command, fail, open_store, parse_date
+from ._writes import add_lang_option
 
 #: How long a code works when ``--expires`` is not given.
 DEFAULT_DAYS = 90
@@ -42,15 +45,16 @@ def _add_survey_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--font", metavar="TTF", help="a TrueType font for the PDF")
     parser.add_argument("--actor", help="who issues them, for the journal")
+    add_lang_option(parser)
 
 
 def _run_survey(args: argparse.Namespace) -> int:
     out = Path(args.out)
     kind = out.suffix.lower()
     if kind not in (".pdf", ".csv"):
-        fail("survey", f"--out: expected a file ending in .pdf or .csv, got {args.out!r}")
+        fail("survey", Message.of("cli.survey.bad_out", got=args.out))
     if out.exists():
-        fail("survey", f"--out: expected a new file, got {args.out!r}, which exists")
+        fail("survey", Message.of("cli.survey.out_exists", got=args.out))
     from ..web.printing import find_font, write_codes_csv, write_codes_pdf
 
     font = find_font(args.font) if kind == ".pdf" else None  # before any code is issued
@@ -81,7 +85,11 @@ def _run_survey(args: argparse.Namespace) -> int:
             base_url=args.url,
             font=font,
         )
-    print(f"{len(codes)} codes for {args.unit}, valid {issued} to {expires}: {out}")
+    done = t(
+        "cli.survey.done", args.lang, count=len(codes), unit=unit_name, issued=issued,
+        expires=expires, file=out,
+    )  # fmt: skip
+    print(done)
     return EXIT_OK
 
 

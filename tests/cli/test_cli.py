@@ -21,6 +21,7 @@ import pytest
 
 import cchc_tasks as ct
 from cchc_tasks import cli
+from cchc_tasks.i18n import translate
 from cchc_tasks.store import Store
 
 from ..helpers import run_cli as run
@@ -70,6 +71,11 @@ def store(tmp_path: Path) -> Path:
     tr.cancel_task("t3", "không còn phù hợp", actor="van-phong")
     tr.close()
     return folder
+
+
+def cells(line: str) -> list[str]:
+    """The cells of a line of a plain table (columns are two or more spaces apart)."""
+    return re.split(r" {2,}", line.strip())
 
 
 def one_line(err: str) -> str:
@@ -130,12 +136,19 @@ def test_tasks_as_a_table(store: Path, capsys: pytest.CaptureFixture[str]) -> No
     code, out, err = run(capsys, "tasks", str(store))
     assert (code, err) == (0, "")
     assert out.splitlines() == [
-        "ID  DUE         STATUS     COMPLETED ON  UNIT     TITLE",
-        "--  ----------  ---------  ------------  -------  --------------------------",
-        "t1  2025-03-31  done       2025-03-20    noi-vu   Rà soát thủ tục hành chính",
-        "t2  2025-06-30  open                     noi-vu   Kiểm tra công vụ",
-        "t3  2025-09-30  cancelled                tu-phap  Phổ biến pháp luật",
+        "Mã  Hạn         Trạng thái      Ngày hoàn thành  Đơn vị   Tên nhiệm vụ",
+        "--  ----------  --------------  ---------------  -------  --------------------------",
+        "t1  31/03/2025  Đã hoàn thành   20/03/2025       noi-vu   Rà soát thủ tục hành chính",
+        "t2  30/06/2025  Đang thực hiện                   noi-vu   Kiểm tra công vụ",
+        "t3  30/09/2025  Đã hủy                           tu-phap  Phổ biến pháp luật",
     ]
+    code, out, err = run(capsys, "tasks", str(store), "--lang", "en")
+    assert (code, err) == (0, "")
+    assert cells(out.splitlines()[0]) == ["Id", "Due", "Status", "Completed on", "Unit", "Title"]
+    assert out.splitlines()[2].split() == [
+        "t1", "2025-03-31", "Done", "2025-03-20", "noi-vu", "Rà", "soát", "thủ", "tục", "hành",
+        "chính",
+    ]  # fmt: skip
 
 
 def test_tasks_filters_combine(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -171,8 +184,11 @@ def test_tasks_as_csv(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_no_tasks_match(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "tasks", str(store), "--due-from", "2026-01-01") == (
         0,
-        "no tasks match\n",
+        "Không có nhiệm vụ nào phù hợp\n",
         "",
+    )
+    assert run(capsys, "tasks", str(store), "--due-from", "2026-01-01", "--lang", "en")[1] == (
+        "no tasks match\n"
     )
     code, out, _ = run(capsys, "tasks", str(store), "--due-from", "2026-01-01", "--format", "csv")
     assert (code, out.splitlines()[1:]) == (0, [])
@@ -191,6 +207,10 @@ def test_no_tasks_match(store: Path, capsys: pytest.CaptureFixture[str]) -> None
         (["--unit", "noi-vu2"], "cchc: --unit: "),
         (
             ["--due-from", "2025-07-01", "--due-to", "2025-06-30"],
+            "--due-from 01/07/2025 sau --due-to 30/06/2025",
+        ),
+        (
+            ["--due-from", "2025-07-01", "--due-to", "2025-06-30", "--lang", "en"],
             "--due-from 2025-07-01 is after --due-to 2025-06-30",
         ),
         (["--format", "xml"], "argument --format: invalid choice: 'xml'"),
@@ -211,17 +231,14 @@ def test_tasks_refuses_a_mistake_in_one_line(
 def test_units(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "units", str(store))
     assert code == 0
-    assert out.splitlines()[0].split() == [
-        "ID",
-        "NAME",
-        "KIND",
-        "PARENT",
-        "VALID",
-        "FROM",
-        "VALID",
-        "TO",
-    ]
-    assert out.splitlines()[2].split() == ["huyen", "UBND", "huyện", "Tân", "Hồng", "district"]
+    assert cells(out.splitlines()[0]) == [
+        "Mã", "Tên", "Loại", "Đơn vị cấp trên", "Hiệu lực từ", "Hiệu lực đến",
+    ]  # fmt: skip
+    assert cells(out.splitlines()[2]) == ["huyen", "UBND huyện Tân Hồng", "UBND cấp huyện"]
+    assert cells(out.splitlines()[3]) == ["noi-vu", "Phòng Nội vụ", "cơ quan chuyên môn", "huyen"]
+    code, out, _ = run(capsys, "units", str(store), "--lang", "en")
+    assert cells(out.splitlines()[0])[:4] == ["Id", "Name", "Kind", "Parent unit"]
+    assert cells(out.splitlines()[2])[2] == translate("quota.kind.district", "en")
     code, out, _ = run(capsys, "units", str(store), "--parent", "huyen", "--format", "json")
     assert code == 0
     assert [(u["id"], u["name"]) for u in json.loads(out)] == [
@@ -239,7 +256,11 @@ def test_units(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_plugins_in_every_format(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "plugins")
     assert code == 0
-    assert out.splitlines()[0].split() == ["NAME", "VERSION", "STATUS", "HOOKS"]
+    assert cells(out.splitlines()[0]) == ["Tên", "Phiên bản", "Trạng thái", "Điểm móc nối"]
+    assert re.search(r"^cchc_tasks\.outcomes +\S+ +có sẵn +cchc_task_outcomes$", out, re.MULTILINE)
+    assert re.search(r"^cchc_dong_thap +0\.1\.0 +đã cài đặt ", out, re.MULTILINE)
+    code, out, _ = run(capsys, "plugins", "--lang", "en")
+    assert out.splitlines()[0].split() == ["Name", "Version", "Status", "Hooks"]
     assert re.search(
         r"^cchc_tasks\.outcomes +\S+ +built-in +cchc_task_outcomes$", out, re.MULTILINE
     )
@@ -259,16 +280,27 @@ def test_log_as_a_table_csv_and_json(store: Path, capsys: pytest.CaptureFixture[
     code, out, _ = run(capsys, "log", str(store), "--since", "2025-03-06", "--format", "table")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["SEQ", "AT", "UTC", "ACTOR", "NOTE", "CHANGE"]
-    assert lines[2:] == [
-        "6    2025-03-06 02:00:00  van-phong  giao việc  add tasks t1",
-        "6    2025-03-06 02:00:00  van-phong  giao việc  add tasks t2",
-        "6    2025-03-06 02:00:00  van-phong  giao việc  add tasks t3",
-        '7    2025-03-07 02:00:00  p-lan      xong       update tasks t1: status "open" → "done"; '
-        "completed_on null …",
-        '8    2025-03-08 02:00:00  van-phong             update tasks t3: status "open" → '
-        '"cancelled"; cancel_reason…',
-    ]
+    assert cells(lines[0]) == ["Số thứ tự", "Thời điểm (UTC)", "Người ghi", "Ghi chú", "Thay đổi"]
+    assert [cells(line) for line in lines[2:]] == [
+        ["6", "06/03/2025 02:00:00", "van-phong", "giao việc", "Thêm mới nhiệm vụ t1 «Rà soát thủ "
+         "tục hành chính»"],
+        ["6", "06/03/2025 02:00:00", "van-phong", "giao việc", "Thêm mới nhiệm vụ t2 «Kiểm tra "
+         "công vụ»"],
+        ["6", "06/03/2025 02:00:00", "van-phong", "giao việc", "Thêm mới nhiệm vụ t3 «Phổ biến "
+         "pháp luật»"],
+        ["7", "07/03/2025 02:00:00", "p-lan", "xong", "Sửa đổi nhiệm vụ t1 «Rà soát thủ tục hành "
+         "chính»: Trạng thá…"],
+        ["8", "08/03/2025 02:00:00", "van-phong", "Sửa đổi nhiệm vụ t3 «Phổ biến pháp luật»: Trạng "
+         "thái Đang t…"],
+    ]  # fmt: skip
+    code, out, _ = run(
+        capsys, "log", str(store), "--since", "2025-03-08", "--format", "table", "--lang", "en"
+    )
+    assert cells(out.splitlines()[0]) == ["Seq", "At (UTC)", "Actor", "Note", "Change"]
+    assert cells(out.splitlines()[2]) == [
+        "8", "2025-03-08 02:00:00", "van-phong",
+        "Updated task t3 «Phổ biến pháp luật»: Status Open → Cancell…",
+    ]  # fmt: skip
     code, out, _ = run(capsys, "log", str(store), "--since", "2025-03-07", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r["seq"], r["actor"], r["op"], r["table"], r["id"]) for r in rows] == [
@@ -287,15 +319,27 @@ def test_log_as_a_table_csv_and_json(store: Path, capsys: pytest.CaptureFixture[
 def test_log_text_is_the_default(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "log", str(store), "--since", "2025-03-08")
     assert code == 0
+    assert out.splitlines() == [
+        "Dòng 8  08/03/2025 02:00:00 UTC  người ghi: van-phong",
+        "  Sửa đổi nhiệm vụ t3 «Phổ biến pháp luật»: Trạng thái Đang thực hiện → Đã hủy; Lý do hủy "
+        "— → không còn phù hợp",
+    ]
+    code, out, _ = run(capsys, "log", str(store), "--since", "2025-03-08", "--lang", "en")
     assert out.splitlines()[0] == "seq 8  2025-03-08 02:00:00 UTC  by van-phong"
     code, out, _ = run(capsys, "log", str(store), "--since", "2026-01-01", "--format", "table")
+    assert out == f"Không có thay đổi nào trong {store} từ ngày 01/01/2026\n"
+    code, out, _ = run(capsys, "log", str(store), "--since", "2026-01-01", "--lang", "en")
     assert out == f"no changes in {store} since 2026-01-01\n"
 
 
 def test_history_in_every_format(store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "history", str(store), "t1")
     assert code == 0
+    assert out.splitlines()[0] == f"t1 trong {store}: 2 thay đổi"
+    code, out, _ = run(capsys, "history", str(store), "t1", "--lang", "en")
     assert out.splitlines()[0] == f"t1 in {store}: 2 changes"
+    code, out, _ = run(capsys, "history", str(store), "t2", "--lang", "en")
+    assert out.splitlines()[0] == f"t2 in {store}: 1 change"
     code, out, _ = run(capsys, "history", str(store), "t1", "--format", "json")
     found = json.loads(out)
     assert [(h["seq"], h["actor"], h["change"]["op"]) for h in found] == [
@@ -359,11 +403,11 @@ def test_rich_draws_the_table_on_a_terminal(
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     code, out, _ = run(capsys, "units", str(store))
     assert (code, out) == (0, "")
-    assert drawn[0][0] == ("ID", "NAME", "KIND", "PARENT", "VALID FROM", "VALID TO")
+    assert drawn[0][0] == ("Mã", "Tên", "Loại", "Đơn vị cấp trên", "Hiệu lực từ", "Hiệu lực đến")
     assert drawn[0][1][1][:2] == ("noi-vu", "Phòng Nội vụ")
     monkeypatch.setitem(sys.modules, "rich.table", None)  # not installed: plain text
     code, out, _ = run(capsys, "units", str(store))
-    assert out.startswith("ID ")
+    assert out.startswith("Mã ")
 
 
 # --- Help and mistakes ----------------------------------------------------------------------
@@ -421,6 +465,8 @@ def test_files_that_cannot_be_read_or_written(
     target = tmp_path / "no-folder" / "tasks.csv"
     code, _, err = run(capsys, "export", str(store), "--tasks", str(target))
     assert code == 1
+    assert one_line(err) == f"cchc export: {target}: không có thư mục {target.parent} để ghi vào"
+    code, _, err = run(capsys, "export", str(store), "--tasks", str(target), "--lang", "en")
     assert one_line(err) == f"cchc export: {target}: no folder {target.parent} to write into"
     target.parent.mkdir()
     target.mkdir()  # a folder where the file should go

@@ -35,19 +35,22 @@ def test_copy_a_folder_to_postgresql_use_it_and_copy_it_back(
     folder: Path, pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(capsys, "verify", str(folder))
-    head = out.split("last good hash: ")[1].strip()
+    head = out.split("mã băm hợp lệ cuối cùng: ")[1].strip()
     code, out, err = run(capsys, "copy", str(folder), pg_url)
     assert code == 0, err
-    assert "3 journal lines" in out and f"head: {head}" in out
+    assert "3 dòng nhật ký" in out and f"Mã băm cuối: {head}" in out
     code, out, _ = run(capsys, "verify", pg_url)
-    assert code == 0 and out.startswith("OK") and head in out
+    assert code == 0 and head in out
+    assert out.startswith("TOÀN VẸN: 3 dòng nhật ký nối liền nhau từ dòng đầu; các tài liệu khớp")
+    code, out, _ = run(capsys, "verify", pg_url, "--lang", "en")
+    assert code == 0 and out.startswith("OK: 3 journal rows chained") and head in out
     code, out, _ = run(capsys, "tasks", pg_url, "--format", "csv")
     assert code == 0 and "t1" in out and "Rà soát" in out
     code, out, _ = run(capsys, "history", pg_url, "t1")
     assert code == 0 and "giao việc" in out
-    code, out, _ = run(capsys, "backup", pg_url, str(tmp_path / "backup"))
+    code, out, _ = run(capsys, "backup", pg_url, str(tmp_path / "backup"), "--lang", "en")
     assert code == 0 and "3 journal lines" in out
-    code, out, _ = run(capsys, "copy", pg_url, str(tmp_path / "back"))
+    code, out, _ = run(capsys, "copy", pg_url, str(tmp_path / "back"), "--lang", "en")
     assert code == 0 and f"head: {head}" in out
     code, out, _ = run(capsys, "verify", str(tmp_path / "back"))
     assert code == 0 and head in out

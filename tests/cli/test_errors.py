@@ -228,6 +228,8 @@ def test_init_creates_a_store_and_refuses_to_take_over_a_folder(
     with ct.Tracker.open(folder, create=False) as tr:
         assert tr.seq == 0 and tr.verify().ok
     code, _, err = run(capsys, "init", str(folder))
+    assert code == 1 and "đã là một kho dữ liệu" in one_line_error(err)
+    code, _, err = run(capsys, "init", str(folder), "--lang", "en")
     assert code == 1 and "is a store already" in one_line_error(err)
     other = tmp_path / "photos"
     other.mkdir()

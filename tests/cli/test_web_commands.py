@@ -35,7 +35,10 @@ def test_codes_to_csv_are_issued_and_printed(store: Path, tmp_path: Path, capsys
         "--url", "https://khaosat.example.gov.vn/",
     )  # fmt: skip
     assert (code, err) == (0, "")
-    assert "5 codes for tu-phap, valid 2025-05-01 to 2025-06-30" in printed
+    assert printed == (
+        "Đã phát hành 5 mã khảo sát cho Phòng Tư pháp, có hiệu lực từ 01/05/2025 đến 30/06/2025: "
+        f"{out}\n"
+    )
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert rows[0][0] == "Mã khảo sát" and len(rows) == 6
     with ct.Tracker.open(store, load_entrypoints=False) as tr:
@@ -64,7 +67,7 @@ def test_codes_to_pdf_make_a_pdf_with_a_page_per_ten(store: Path, tmp_path: Path
     [
         (["--unit", "khong-co", "--count", "2", "--out", "{tmp}/a.csv"], "issue_survey_codes.unit"),
         (["--unit", "tu-phap", "--count", "0", "--out", "{tmp}/a.csv"], "issue_survey_codes.count"),
-        (["--unit", "tu-phap", "--count", "2", "--out", "{tmp}/a.txt"], "expected a file ending"),
+        (["--unit", "tu-phap", "--count", "2", "--out", "{tmp}/a.txt"], "cần tệp có đuôi .pdf"),
         (
             ["--unit", "tu-phap", "--count", "2", "--out", "{tmp}/a.pdf", "--font", "{tmp}/no.ttf"],
             "font",
@@ -98,7 +101,7 @@ def test_an_existing_output_file_is_never_overwritten(store: Path, tmp_path: Pat
         "--out",
         str(out),
     )
-    assert code == 1 and "exists" in err
+    assert code == 1 and err == f"cchc survey: --out: cần một tệp mới, nhưng {str(out)!r} đã có\n"
     assert out.read_text() == "giữ nguyên"
 
 
@@ -115,8 +118,8 @@ def test_accounts_are_added_changed_and_locked(store: Path, capsys, monkeypatch)
         "tu-phap",
         "--password-stdin",
     )
-    assert (code, out) == (0, "account hung: editor for tu-phap, active\n")
-    code, out, _ = run(capsys, "account", str(store), "hung", "--lock")
+    assert (code, out) == (0, "Tài khoản hung: cập nhật số liệu của tu-phap, đang hoạt động\n")
+    code, out, _ = run(capsys, "account", str(store), "hung", "--lock", "--lang", "en")
     assert (code, out) == (0, "account hung: editor for tu-phap, locked\n")
     with ct.Tracker.open(store, load_entrypoints=False) as tr:
         account = tr.account("hung")
@@ -137,6 +140,8 @@ def test_serve_refuses_a_short_secret_before_serving(store: Path, tmp_path: Path
     secret = tmp_path / "secret"
     secret.write_bytes(b"short")
     code, _, err = run(capsys, "serve", str(store), "--secret-file", str(secret))
+    assert code == 1 and "cần từ 32 byte trở lên, nhận được 5 byte" in err
+    code, _, err = run(capsys, "serve", str(store), "--secret-file", str(secret), "--lang", "en")
     assert code == 1 and "expected 32 or more bytes" in err
 
 

@@ -136,7 +136,7 @@ def test_staff_read_the_dashboard_and_mark_a_task_done(served, browser, tmp_path
     assert tracker.task(task).status is ct.TaskStatus.DONE
     page.click("text=Giải thích >> nth=0")
     page.wait_for_url(re.compile(r"/heads/"))
-    assert "final rating" in page.content()
+    assert "xếp loại cuối cùng" in page.content()
     # HttpOnly: the page's own script cannot read the session.
     assert "cchc_session" not in page.evaluate("document.cookie")
     context.close()
