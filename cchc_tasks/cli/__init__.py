@@ -31,6 +31,7 @@ from collections.abc import Sequence
 
 from .._version import __version__
 from ..errors import CchcError, StoreCorruptError
+from ..i18n import translate
 from . import _common as common
 from ._common import WIDE_COLUMN as WIDE_COLUMN  # importable from here, as it always was
 from ._common import (
@@ -232,11 +233,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if debug:
             raise
-        print(
-            f"cchc: unexpected error: {type(exc).__name__}: {exc} "
-            "(rerun with --debug for the traceback)",
-            file=sys.stderr,
-        )
+        # The command's --lang is not known here: the language of CCHC_LANG, else vi.
+        problem = f"{type(exc).__name__}: {exc}"
+        print(f"cchc: {translate('cli.unexpected', cli_lang(), problem=problem)}", file=sys.stderr)
         return EXIT_USER_ERROR
 
 
@@ -269,6 +268,7 @@ def _run(argv: Sequence[str]) -> int:
         print(f"cchc: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
-        print("cchc: interrupted", file=sys.stderr)
+        print(f"cchc: {translate('cli.interrupted', cli_lang(getattr(args, 'lang', None)))}",
+              file=sys.stderr)  # fmt: skip
         return 130
     return code

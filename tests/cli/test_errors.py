@@ -212,6 +212,11 @@ def test_an_unexpected_failure_is_one_line_with_a_hint(
     code, out, err = run(capsys, "units", str(store))
     assert (code, out) == (1, "")
     assert one_line_error(err) == (
+        "cchc: lỗi ngoài dự kiến: ZeroDivisionError: division by zero "
+        "(chạy lại với --debug để xem traceback)\n"
+    )
+    monkeypatch.setenv(cli.LANG_ENV, "en")
+    assert one_line_error(run(capsys, "units", str(store))[2]) == (
         "cchc: unexpected error: ZeroDivisionError: division by zero "
         "(rerun with --debug for the traceback)\n"
     )
