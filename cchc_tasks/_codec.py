@@ -75,7 +75,7 @@ def _codec_for_type(owner: str, tp: Any) -> tuple[Encoder, Decoder]:
     if typing.get_origin(tp) is tuple:
         inner_enc, inner_dec = _codec_for_type(owner, typing.get_args(tp)[0])
         return (
-            lambda v: [inner_enc(x) for x in v],
+            list if inner_enc is _identity else lambda v: [inner_enc(x) for x in v],
             lambda v: tuple(inner_dec(x) for x in v) if isinstance(v, list | tuple) else v,
         )
     if getattr(tp, "__cchc_codec__", None) is not None:
@@ -308,27 +308,44 @@ def _copier(cls: type) -> Callable[[Any], Any]:
     return found
 
 
+#: Per class: its fields by name and its copier, or ``None`` for a class that is not
+#: :func:`_plain` (evolved the ordinary way). Worked out once: replace runs for every
+#: completion of a 50,000-task batch.
+_REPLACERS: dict[type, tuple[dict[str, Any], Callable[[Any], Any]] | None] = {}
+
+
+def _replacer(cls: type) -> tuple[dict[str, Any], Callable[[Any], Any]] | None:
+    if cls not in _REPLACERS:
+        _REPLACERS[cls] = (attrs.fields_dict(cls), _copier(cls)) if _plain(cls) else None
+    return _REPLACERS[cls]
+
+
 def replace(obj: T, **changes: Any) -> T:
     """``obj`` with ``changes``, like :func:`attrs.evolve`, but converting and
     validating only the changed fields (then the class's cross-field checks): the other
-    fields were checked when ``obj`` was made. A class with hidden state (``init=False``
-    fields) is evolved the ordinary way."""
+    fields were checked when ``obj`` was made, and so was a value given that is the very
+    object the field holds already. A class with hidden state (``init=False`` fields)
+    is evolved the ordinary way."""
     cls: Any = type(obj)
-    if not _plain(cls):
+    replacer = _replacer(cls)
+    if replacer is None:
         return attrs.evolve(obj, **changes)  # type: ignore[misc]
-    by_name = attrs.fields_dict(cls)
-    unknown = set(changes) - set(by_name)
-    if unknown:
+    by_name, copy = replacer
+    if not by_name.keys() >= changes.keys():
         return attrs.evolve(obj, **changes)  # type: ignore[misc]  # raises TypeError
-    made = _copier(cls)(obj)
+    made = copy(obj)
     put = object.__setattr__
+    changed = []
     for name, value in changes.items():
-        converter: Any = by_name[name].converter  # our fields use plain callables
+        if value is getattr(obj, name):
+            continue  # unchanged: converted and validated when obj was made
+        field = by_name[name]
+        converter: Any = field.converter  # our fields use plain callables
         put(made, name, value if converter is None else converter(value))
-    for name in changes:
-        validator = by_name[name].validator
-        if validator is not None:
-            validator(made, by_name[name], getattr(made, name))
+        changed.append(field)
+    for field in changed:
+        if field.validator is not None:
+            field.validator(made, field, getattr(made, field.name))
     post_init = getattr(made, "__attrs_post_init__", None)
     if post_init is not None:
         post_init()

@@ -238,33 +238,37 @@ class Session:
         entry = self.store.last_entry
         if entry is None or entry.seq != seq or not self.pm.hook.cchc_task_changed.get_hookimpls():
             return
-        for change in entry.changes:
-            if change.table != "tasks":
-                continue
-            failures = self.hooks.task_changed(
-                self.decode("tasks", change.before) if change.before else None,
-                self.decode("tasks", change.after) if change.after else None,
-                entry.actor,
-                entry.note,
-                entry.at,
-            )
-            for exc in failures:
-                # The change is durable; raising now would tell the caller it failed.
-                warnings.warn(
-                    f"{exc} (the change to task {change.id} was saved as journal entry "
-                    f"{entry.seq}; only the notification failed)",
-                    ListenerWarning,
-                    stacklevel=5,
+        changes = [change for change in entry.changes if change.table == "tasks"]
+        decode = self.decode
+        failures = self.hooks.tasks_changed(
+            (
+                (
+                    decode("tasks", change.before) if change.before else None,
+                    decode("tasks", change.after) if change.after else None,
                 )
+                for change in changes
+            ),
+            entry.actor,
+            entry.note,
+            entry.at,
+        )
+        for n, exc in failures:
+            # The change is durable; raising now would tell the caller it failed.
+            warnings.warn(
+                f"{exc} (the change to task {changes[n].id} was saved as journal entry "
+                f"{entry.seq}; only the notification failed)",
+                ListenerWarning,
+                stacklevel=5,
+            )
 
     def put(self, table: str, obj: Any) -> None:
         doc = unstructure(obj)
         doc["id"] = obj.id  # a derived key is stored too, for TinyDB readers
         self.store.put(table, doc)
         # The object is its document decoded: remember it so reads need not decode.
-        self.cache[table][obj.id] = (doc, obj)
+        self.cache[table][obj.id] = known = (doc, obj)
         if table == "tasks":
-            self.written[id(doc)] = (doc, obj)
+            self.written[id(doc)] = known
 
     def delete(self, table: str, key: str) -> None:
         self.store.delete(table, key)
