@@ -243,13 +243,21 @@ class _Memo:
         return found
 
 
+def _day_of(value: Any) -> Any:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+_DAYS = _Memo(_day_of)
+
+
 def _trusted_field(n: int, tp: Any, raw: str, namespace: dict[str, Any]) -> str | None:
     """An expression that turns ``raw`` (an expression) into a value of type ``tp``,
     inlined for the common types; ``None`` when the value is used as it is."""
     tp = _strip_optional(tp)
     if tp is dt.date:
-        namespace["date_of"] = dt.date.fromisoformat
-        return f"(date_of(v) if (v := {raw}).__class__ is str else v)"
+        # One date object per distinct day: a store repeats a few thousand days.
+        namespace["days"], namespace["day_of"] = _DAYS.seen, _DAYS
+        return f"(days[v] if (v := {raw}) in days else (v if v is None else day_of(v)))"
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         namespace[f"m{n}"], namespace[f"E{n}"] = {m.value: m for m in tp}, tp
         return f"(m{n}[v] if (v := {raw}) in m{n} else (v if v is None else E{n}(v)))"
@@ -257,6 +265,10 @@ def _trusted_field(n: int, tp: Any, raw: str, namespace: dict[str, Any]) -> str 
     if value is None:
         return None
     namespace[f"t{n}"] = value
+    if typing.get_origin(tp) is tuple:  # most are empty: no call for those
+        return f"(t{n}(v) if (v := {raw}) else (() if v.__class__ is list else v))"
+    if isinstance(tp, type) and attrs.has(tp):  # most are None: no call for those
+        return f"(v if (v := {raw}) is None else t{n}(v))"
     return f"t{n}({raw})"
 
 

@@ -21,6 +21,7 @@ partial evaluation escapes. Nothing here reads the clock: ``as_of`` is given.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
@@ -28,7 +29,7 @@ from typing import Protocol
 import attrs
 
 from .config import Config
-from .errors import RuleError, ValidationError
+from .errors import NotFoundError, RuleError, ValidationError
 from .plans import Plan
 from .plugins import Hooks
 from .ratings import Rating
@@ -119,8 +120,8 @@ def choose_ruleset(rulesets: Sequence[RuleSet], year: int, name: str | None) -> 
     return max(in_force, key=lambda rs: rs.effective_from, default=None)
 
 
-def _by_due(task: Task) -> tuple[dt.date, str]:
-    return task.due, task.id
+#: A task's sort key: due date, then id (done in C: the year's tasks are sorted).
+_by_due = operator.attrgetter("due", "id")
 
 
 def months_in_post(headship: Headship, year: int) -> float:
@@ -529,13 +530,14 @@ class _HeadContext:
         for r in source.person_ratings():
             recorded[r.person][r.year] = r.rating
         own: dict[str, list[Task]] = defaultdict(list)
-        for task in source.tasks_due_in(year):
+        for task in source.tasks_due_in(year, sort=False):
             if task.assignee:
                 own[task.assignee].append(task)
-        unit_of = {p.id: p.unit for p in source.persons()}
+        for held in own.values():
+            held.sort(key=_by_due)  # each person's share, not the whole year, is sorted
         staff: dict[str, list[PersonRating]] = defaultdict(list)
         for r in source.person_ratings(year=year):
-            unit = unit_of.get(r.person)
+            unit = _unit_of(source, r.person)  # not every person: those rated this year
             if unit is not None:
                 staff[unit].append(r)
         return cls(
@@ -595,6 +597,13 @@ class _HeadContext:
             ),
             views_from=views,
         )
+
+
+def _unit_of(source: EvaluationSource, person: str) -> str | None:
+    try:
+        return source.person(person).unit
+    except NotFoundError:
+        return None
 
 
 def derive_unit_rating(facts: UnitFacts) -> tuple[Rating | None, str]:

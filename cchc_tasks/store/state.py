@@ -116,6 +116,14 @@ class State:
         doc_id = None if keys is None else keys.get(key)
         return None if doc_id is None else self.raw[table][doc_id]
 
+    def get_many(self, table: str, keys: Iterable[str]) -> list[Doc]:
+        """The documents keyed ``keys``, in that order, skipping keys that have none."""
+        ids = self.keys.get(table)
+        if ids is None:
+            return []
+        docs = self.raw[table]
+        return [docs[doc_id] for doc_id in map(ids.get, keys) if doc_id is not None]
+
     def doc_id(self, table: str, key: str) -> str | None:
         """The TinyDB doc id of the document keyed ``key``, if there is one."""
         return self.keys.get(table, {}).get(key)

@@ -323,11 +323,8 @@ class Session:
         # The hot path of every query with a lookup: the cache checked inline.
         cache = self.cache[table]
         found = []
-        for key in keys:
-            doc = state.get(table, key)
-            if doc is None:
-                continue
-            hit = cache.get(key)
+        for doc in state.get_many(table, keys):
+            hit = cache.get(doc["id"])
             found.append(hit[1] if hit is not None and hit[0] is doc else decode(table, doc))
         return found
 
