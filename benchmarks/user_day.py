@@ -16,7 +16,6 @@ import json
 import resource
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,6 +26,7 @@ import attrs
 import cchc_tasks as ct
 from cchc_tasks._codec import unstructure
 
+from .memory import peak_rss
 from .scenario import FIRST_YEAR, Sizes, build, classify_rows, tasks
 
 #: The share of the loaded tasks whose completion is recorded in the same batch.
@@ -248,16 +248,12 @@ class UserDay:
 
     def memory(self, path: Path) -> None:
         code = (
-            "import resource, cchc_tasks as ct\n"
+            "import cchc_tasks as ct\n"
             f"tr = ct.Tracker.open({str(path)!r}, load_entrypoints=False)\n"
-            "tr.tasks()\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+            "tr.tasks()"
         )
-        out = subprocess.run(
-            [sys.executable, "-c", code], check=True, capture_output=True, text=True
-        ).stdout
         size = sum(p.stat().st_size for p in path.iterdir() if p.is_file())
-        rss = int(out.strip()) * 1024
+        rss = peak_rss(code)
         self.notes.append(
             f"peak RSS of a process that opens the store and reads every task: "
             f"{rss / 1e6:.0f} MB for {size / 1e6:.0f} MB on disk ({rss / size:.1f}×); "
