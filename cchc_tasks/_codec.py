@@ -60,12 +60,23 @@ def _strip_optional(tp: Any) -> Any:
     return tp
 
 
+class _EnumValues:
+    """Encodes a member of an enum (or ``None``) as its value, by a dict lookup: the
+    ``value`` property of an enum member is Python code, run for every write."""
+
+    def __init__(self, kind: type[enum.Enum]) -> None:
+        self.values = {member: member.value for member in kind}
+
+    def __call__(self, member: Any) -> Any:
+        return None if member is None else self.values[member]
+
+
 def _codec_for_type(owner: str, tp: Any) -> tuple[Encoder, Decoder]:
     tp = _strip_optional(tp)
     if tp in (dt.date, dt.datetime):
         return _encode_date, _decoder_for_date(owner, tp)
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return (lambda v: None if v is None else v.value), _identity
+        return _EnumValues(tp), _identity
     if isinstance(tp, type) and attrs.has(tp):
         cls = tp
         return (
@@ -129,6 +140,11 @@ def _compile_encoder(cls: type) -> Callable[[Any], dict[str, Any]]:
     for n, (name, encode, _) in enumerate(_plan(cls)):
         if encode is _identity:
             items.append(f"{name!r}: o.{name}")
+        elif encode is _encode_date:  # inlined, as the enums below: no call per value
+            items.append(f"{name!r}: (None if (v := o.{name}) is None else v.isoformat())")
+        elif isinstance(encode, _EnumValues):
+            namespace[f"m{n}"] = encode.values
+            items.append(f"{name!r}: (None if (v := o.{name}) is None else m{n}[v])")
         else:
             namespace[f"e{n}"] = encode
             items.append(f"{name!r}: e{n}(o.{name})")
