@@ -201,11 +201,16 @@ def load_trusted(cls: type[T], data: dict[str, Any]) -> T:
     field with ``init=False``) is built the validating way. Input from outside the
     library (imports, files, Python callers) goes through :func:`structure`.
     """
+    result: T = trusted_loader(cls)(data)
+    return result
+
+
+def trusted_loader(cls: type[T]) -> Callable[[dict[str, Any]], T]:
+    """:func:`load_trusted` for ``cls`` as one function, for a loop over many documents."""
     loader = _TRUSTED.get(cls)
     if loader is None:
         loader = _TRUSTED[cls] = _compile_trusted(cls)
-    result: T = loader(data)
-    return result
+    return loader
 
 
 def _plain(cls: type) -> bool:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
 
-from .._codec import load_trusted, unstructure
+from .._codec import load_trusted, trusted_loader, unstructure
 from .._fields import check_actor
 from ..calendar import WorkingCalendar
 from ..config import CONFIGURATION_ID, Settings, StoreConfiguration, load_settings
@@ -319,15 +319,28 @@ class Session:
     def all(self, table: str, keys: Iterable[str] | None = None) -> list[Any]:
         """Every object of ``table``, or those keyed ``keys`` (missing keys skipped)."""
         state = self.store.state
-        decode = self.decode
-        if keys is None:
-            return [decode(table, d) for d in state.docs(table)]
-        # The hot path of every query with a lookup: the cache checked inline.
+        docs = state.docs(table) if keys is None else state.get_many(table, keys)
+        # The hot path of every query: the cache checked inline.
         cache, decoded_from = self.cache[table], self.decoded_from[table]
+        spec = TABLES[table]
+        if self.written or spec.derived_key:
+            # A batch in progress (its earlier versions), or a key to leave out: decode.
+            decode = self.decode
+            return [
+                cache[key] if decoded_from.get(key := doc["id"]) is doc else decode(table, doc)
+                for doc in docs
+            ]
+        # Reading a freshly opened store decodes most of these: the loader called
+        # straight, not through decode(), which would look it up again for each one.
+        load = trusted_loader(spec.cls)
         found = []
-        for doc in state.get_many(table, keys):
+        for doc in docs:
             key = doc["id"]
-            found.append(cache[key] if decoded_from.get(key) is doc else decode(table, doc))
+            if decoded_from.get(key) is doc:
+                found.append(cache[key])
+            else:
+                found.append(obj := load(doc))  # validated when written; see load_trusted
+                cache[key], decoded_from[key] = obj, doc
         return found
 
     def lookup(self, table: str, name: str, value: Any) -> set[str]:
