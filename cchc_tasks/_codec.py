@@ -315,8 +315,9 @@ def _compile_trusted(cls: type) -> Callable[[dict[str, Any]], Any]:
         if typed is not None:  # the value is of its type now: its converter has no work
             raw = typed
         elif field.converter is not None and field.converter not in _NORMALISING:
-            namespace[f"c{n}"] = _Memo(field.converter)
-            raw = f"c{n}({raw})"
+            memo = namespace[f"c{n}"] = _Memo(field.converter)
+            namespace[f"s{n}"] = memo.seen  # a text met before: no call
+            raw = f"(s{n}[v] if (v := {raw}).__class__ is str and v in s{n} else c{n}(v))"
         lines.append(f"    put(o, {name!r}, {raw})")
     lines.append("    return o")
     source = "\n".join(lines) + "\n"

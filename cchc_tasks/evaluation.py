@@ -157,12 +157,15 @@ class _Run:
         for u in self.all_units.values():
             for successor in u.successors:
                 self.predecessors[successor].append(u)
+        #: The tasks due in the year, once read (by unit_facts): the heads' context too
+        #: goes through them, and reading 10,000 tasks again is not free.
+        self.year_tasks: list[Task] | None = None
         self.children: dict[str | None, list[str]] = defaultdict(list)
         for u in self.units.values():
             self.children[u.parent if u.parent in self.units else None].append(u.id)
 
     def unit_facts(self) -> dict[str, UnitFacts]:
-        tasks = self.source.tasks_due_in(self.year, sort=False)
+        tasks = self.year_tasks = self.source.tasks_due_in(self.year, sort=False)
         outcomes = self.hooks.task_outcomes(tasks, self.as_of)
         missing = [t.id for t in tasks if t.id not in outcomes]
         if missing:
@@ -530,7 +533,8 @@ class _HeadContext:
         for r in source.person_ratings():
             recorded[r.person][r.year] = r.rating
         own: dict[str, list[Task]] = defaultdict(list)
-        for task in source.tasks_due_in(year, sort=False):
+        year_tasks = run.year_tasks
+        for task in source.tasks_due_in(year, sort=False) if year_tasks is None else year_tasks:
             if task.assignee:
                 own[task.assignee].append(task)
         for held in own.values():
