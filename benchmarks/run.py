@@ -409,9 +409,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench.imports()
         notes.append(bench.memory(path))
         if not args.no_day:
-            from .user_day import user_day_rows
+            from .user_day import user_day_rows_apart
 
-            day_rows, day_notes = user_day_rows(sizes, args.rounds, Path(folder) / "day")
+            day_rows, day_notes = user_day_rows_apart(sizes, args.rounds, Path(folder) / "day")
             bench.rows += [
                 Row(f"day: {op}", ours, floor, budget, limit=limit)
                 for op, ours, floor, budget, limit in day_rows
