@@ -33,6 +33,7 @@ from tinydb import Query, TinyDB
 import cchc_tasks as ct
 from cchc_tasks._codec import unstructure
 
+from .memory import peak_rss
 from .scenario import FIRST_YEAR, Sizes, build, classify_rows, tasks
 
 Timer = Callable[[], float]
@@ -327,14 +328,9 @@ class Bench:
 
     def memory(self, path: Path) -> str:
         code = (
-            "import resource, cchc_tasks as ct\n"
-            f"tr = ct.Tracker.open({str(path)!r}, load_entrypoints=False)\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+            f"import cchc_tasks as ct\ntr = ct.Tracker.open({str(path)!r}, load_entrypoints=False)"
         )
-        out = subprocess.run(
-            [sys.executable, "-c", code], check=True, capture_output=True, text=True
-        ).stdout
-        return f"{int(out.strip()) / 1024:.0f} MB peak RSS with the store open"
+        return f"{peak_rss(code) / 1e6:.0f} MB peak RSS with the store open"
 
     def report(self, notes: Sequence[str]) -> str:
         header = ["operation", "ours", "floor", "ratio", "budget", "ok", "peers"]
@@ -413,9 +409,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench.imports()
         notes.append(bench.memory(path))
         if not args.no_day:
-            from .user_day import user_day_rows
+            from .user_day import user_day_rows_apart
 
-            day_rows, day_notes = user_day_rows(sizes, args.rounds, Path(folder) / "day")
+            day_rows, day_notes = user_day_rows_apart(sizes, args.rounds, Path(folder) / "day")
             bench.rows += [
                 Row(f"day: {op}", ours, floor, budget, limit=limit)
                 for op, ours, floor, budget, limit in day_rows

@@ -60,12 +60,23 @@ def _strip_optional(tp: Any) -> Any:
     return tp
 
 
+class _EnumValues:
+    """Encodes a member of an enum (or ``None``) as its value, by a dict lookup: the
+    ``value`` property of an enum member is Python code, run for every write."""
+
+    def __init__(self, kind: type[enum.Enum]) -> None:
+        self.values = {member: member.value for member in kind}
+
+    def __call__(self, member: Any) -> Any:
+        return None if member is None else self.values[member]
+
+
 def _codec_for_type(owner: str, tp: Any) -> tuple[Encoder, Decoder]:
     tp = _strip_optional(tp)
     if tp in (dt.date, dt.datetime):
         return _encode_date, _decoder_for_date(owner, tp)
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return (lambda v: None if v is None else v.value), _identity
+        return _EnumValues(tp), _identity
     if isinstance(tp, type) and attrs.has(tp):
         cls = tp
         return (
@@ -75,7 +86,7 @@ def _codec_for_type(owner: str, tp: Any) -> tuple[Encoder, Decoder]:
     if typing.get_origin(tp) is tuple:
         inner_enc, inner_dec = _codec_for_type(owner, typing.get_args(tp)[0])
         return (
-            lambda v: [inner_enc(x) for x in v],
+            list if inner_enc is _identity else lambda v: [inner_enc(x) for x in v],
             lambda v: tuple(inner_dec(x) for x in v) if isinstance(v, list | tuple) else v,
         )
     if getattr(tp, "__cchc_codec__", None) is not None:
@@ -129,6 +140,11 @@ def _compile_encoder(cls: type) -> Callable[[Any], dict[str, Any]]:
     for n, (name, encode, _) in enumerate(_plan(cls)):
         if encode is _identity:
             items.append(f"{name!r}: o.{name}")
+        elif encode is _encode_date:  # inlined, as the enums below: no call per value
+            items.append(f"{name!r}: (None if (v := o.{name}) is None else v.isoformat())")
+        elif isinstance(encode, _EnumValues):
+            namespace[f"m{n}"] = encode.values
+            items.append(f"{name!r}: (None if (v := o.{name}) is None else m{n}[v])")
         else:
             namespace[f"e{n}"] = encode
             items.append(f"{name!r}: e{n}(o.{name})")
@@ -185,11 +201,16 @@ def load_trusted(cls: type[T], data: dict[str, Any]) -> T:
     field with ``init=False``) is built the validating way. Input from outside the
     library (imports, files, Python callers) goes through :func:`structure`.
     """
+    result: T = trusted_loader(cls)(data)
+    return result
+
+
+def trusted_loader(cls: type[T]) -> Callable[[dict[str, Any]], T]:
+    """:func:`load_trusted` for ``cls`` as one function, for a loop over many documents."""
     loader = _TRUSTED.get(cls)
     if loader is None:
         loader = _TRUSTED[cls] = _compile_trusted(cls)
-    result: T = loader(data)
-    return result
+    return loader
 
 
 def _plain(cls: type) -> bool:
@@ -243,13 +264,21 @@ class _Memo:
         return found
 
 
+def _day_of(value: Any) -> Any:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+_DAYS = _Memo(_day_of)
+
+
 def _trusted_field(n: int, tp: Any, raw: str, namespace: dict[str, Any]) -> str | None:
     """An expression that turns ``raw`` (an expression) into a value of type ``tp``,
     inlined for the common types; ``None`` when the value is used as it is."""
     tp = _strip_optional(tp)
     if tp is dt.date:
-        namespace["date_of"] = dt.date.fromisoformat
-        return f"(date_of(v) if (v := {raw}).__class__ is str else v)"
+        # One date object per distinct day: a store repeats a few thousand days.
+        namespace["days"], namespace["day_of"] = _DAYS.seen, _DAYS
+        return f"(days[v] if (v := {raw}) in days else (v if v is None else day_of(v)))"
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         namespace[f"m{n}"], namespace[f"E{n}"] = {m.value: m for m in tp}, tp
         return f"(m{n}[v] if (v := {raw}) in m{n} else (v if v is None else E{n}(v)))"
@@ -257,6 +286,10 @@ def _trusted_field(n: int, tp: Any, raw: str, namespace: dict[str, Any]) -> str 
     if value is None:
         return None
     namespace[f"t{n}"] = value
+    if typing.get_origin(tp) is tuple:  # most are empty: no call for those
+        return f"(t{n}(v) if (v := {raw}) else (() if v.__class__ is list else v))"
+    if isinstance(tp, type) and attrs.has(tp):  # most are None: no call for those
+        return f"(v if (v := {raw}) is None else t{n}(v))"
     return f"t{n}({raw})"
 
 
@@ -282,8 +315,9 @@ def _compile_trusted(cls: type) -> Callable[[dict[str, Any]], Any]:
         if typed is not None:  # the value is of its type now: its converter has no work
             raw = typed
         elif field.converter is not None and field.converter not in _NORMALISING:
-            namespace[f"c{n}"] = _Memo(field.converter)
-            raw = f"c{n}({raw})"
+            memo = namespace[f"c{n}"] = _Memo(field.converter)
+            namespace[f"s{n}"] = memo.seen  # a text met before: no call
+            raw = f"(s{n}[v] if (v := {raw}).__class__ is str and v in s{n} else c{n}(v))"
         lines.append(f"    put(o, {name!r}, {raw})")
     lines.append("    return o")
     source = "\n".join(lines) + "\n"
@@ -308,27 +342,44 @@ def _copier(cls: type) -> Callable[[Any], Any]:
     return found
 
 
+#: Per class: its fields by name and its copier, or ``None`` for a class that is not
+#: :func:`_plain` (evolved the ordinary way). Worked out once: replace runs for every
+#: completion of a 50,000-task batch.
+_REPLACERS: dict[type, tuple[dict[str, Any], Callable[[Any], Any]] | None] = {}
+
+
+def _replacer(cls: type) -> tuple[dict[str, Any], Callable[[Any], Any]] | None:
+    if cls not in _REPLACERS:
+        _REPLACERS[cls] = (attrs.fields_dict(cls), _copier(cls)) if _plain(cls) else None
+    return _REPLACERS[cls]
+
+
 def replace(obj: T, **changes: Any) -> T:
     """``obj`` with ``changes``, like :func:`attrs.evolve`, but converting and
     validating only the changed fields (then the class's cross-field checks): the other
-    fields were checked when ``obj`` was made. A class with hidden state (``init=False``
-    fields) is evolved the ordinary way."""
+    fields were checked when ``obj`` was made, and so was a value given that is the very
+    object the field holds already. A class with hidden state (``init=False`` fields)
+    is evolved the ordinary way."""
     cls: Any = type(obj)
-    if not _plain(cls):
+    replacer = _replacer(cls)
+    if replacer is None:
         return attrs.evolve(obj, **changes)  # type: ignore[misc]
-    by_name = attrs.fields_dict(cls)
-    unknown = set(changes) - set(by_name)
-    if unknown:
+    by_name, copy = replacer
+    if not by_name.keys() >= changes.keys():
         return attrs.evolve(obj, **changes)  # type: ignore[misc]  # raises TypeError
-    made = _copier(cls)(obj)
+    made = copy(obj)
     put = object.__setattr__
+    changed = []
     for name, value in changes.items():
-        converter: Any = by_name[name].converter  # our fields use plain callables
+        if value is getattr(obj, name):
+            continue  # unchanged: converted and validated when obj was made
+        field = by_name[name]
+        converter: Any = field.converter  # our fields use plain callables
         put(made, name, value if converter is None else converter(value))
-    for name in changes:
-        validator = by_name[name].validator
-        if validator is not None:
-            validator(made, by_name[name], getattr(made, name))
+        changed.append(field)
+    for field in changed:
+        if field.validator is not None:
+            field.validator(made, field, getattr(made, field.name))
     post_init = getattr(made, "__attrs_post_init__", None)
     if post_init is not None:
         post_init()

@@ -18,7 +18,7 @@ try:
 except ImportError:  # pragma: no cover - exercised by tests that hide orjson
     orjson = None  # type: ignore[assignment]
 
-__all__ = ["DecodeError", "dumps", "loads"]
+__all__ = ["DecodeError", "dumps", "dumps_ascii", "loads"]
 
 #: Raised by :func:`loads` for text that is not JSON (orjson's error subclasses it).
 DecodeError = json.JSONDecodeError
@@ -32,6 +32,28 @@ def dumps(value: Any) -> bytes:
         except orjson.JSONEncodeError:
             pass  # e.g. an int beyond 64 bits: the standard library handles it
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def dumps_ascii(value: Any) -> bytes:
+    """Compact ASCII JSON of ``value``: text beyond ASCII as ``\\u`` escapes, as
+    ``json.dumps(value, ensure_ascii=True)`` writes it (byte for byte, but for the
+    spelling of some floats), about twice as fast for a province's snapshot."""
+    if orjson is not None:
+        try:
+            text = orjson.dumps(value)
+        except orjson.JSONEncodeError:
+            pass
+        else:
+            if text.isascii():
+                return text
+            # backslashreplace writes \xNN, \uNNNN or \UNNNNNNNN for each character
+            # beyond ASCII; JSON has only \uNNNN. A "\x" that was not written here
+            # would follow an escaped backslash ("\\x"); a "\U" is a character beyond
+            # the BMP (a surrogate pair in JSON): both are left to the standard library.
+            escaped = text.decode("utf-8").encode("ascii", "backslashreplace")
+            if b"\\\\x" not in escaped and b"\\U" not in escaped:
+                return escaped.replace(b"\\x", b"\\u00")
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def loads(data: bytes | str) -> Any:

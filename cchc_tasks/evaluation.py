@@ -21,14 +21,15 @@ partial evaluation escapes. Nothing here reads the clock: ``as_of`` is given.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
 
 import attrs
 
 from .config import Config
-from .errors import RuleError, ValidationError
+from .errors import NotFoundError, RuleError, ValidationError
 from .i18n import Message, Text
 from .plans import Plan
 from .plugins import Hooks
@@ -129,8 +130,8 @@ def choose_ruleset(rulesets: Sequence[RuleSet], year: int, name: str | None) -> 
     return max(in_force, key=lambda rs: rs.effective_from, default=None)
 
 
-def _by_due(task: Task) -> tuple[dt.date, str]:
-    return task.due, task.id
+#: A task's sort key: due date, then id (done in C: the year's tasks are sorted).
+_by_due = operator.attrgetter("due", "id")
 
 
 def months_in_post(headship: Headship, year: int) -> float:
@@ -166,12 +167,15 @@ class _Run:
         for u in self.all_units.values():
             for successor in u.successors:
                 self.predecessors[successor].append(u)
+        #: The tasks due in the year, once read (by unit_facts): the heads' context too
+        #: goes through them, and reading 10,000 tasks again is not free.
+        self.year_tasks: list[Task] | None = None
         self.children: dict[str | None, list[str]] = defaultdict(list)
         for u in self.units.values():
             self.children[u.parent if u.parent in self.units else None].append(u.id)
 
     def unit_facts(self) -> dict[str, UnitFacts]:
-        tasks = self.source.tasks_due_in(self.year, sort=False)
+        tasks = self.year_tasks = self.source.tasks_due_in(self.year, sort=False)
         outcomes = self.hooks.task_outcomes(tasks, self.as_of)
         missing = [t.id for t in tasks if t.id not in outcomes]
         if missing:
@@ -580,15 +584,15 @@ class _HeadContext:
         for r in source.person_ratings():
             recorded[r.person][r.year] = r.rating
         own: dict[str, list[Task]] = defaultdict(list)
-        for task in source.tasks_due_in(year):
+        year_tasks = run.year_tasks
+        for task in source.tasks_due_in(year, sort=False) if year_tasks is None else year_tasks:
             if task.assignee:
                 own[task.assignee].append(task)
-        persons = source.persons()
-        unit_of = {p.id: p.unit for p in persons}
-        names = {u.id: u.name for u in run.all_units.values()} | {p.id: p.name for p in persons}
+        for held in own.values():
+            held.sort(key=_by_due)  # each person's share, not the whole year, is sorted
         staff: dict[str, list[PersonRating]] = defaultdict(list)
         for r in source.person_ratings(year=year):
-            unit = unit_of.get(r.person)
+            unit = _unit_of(source, r.person)  # not every person: those rated this year
             if unit is not None:
                 staff[unit].append(r)
         return cls(
@@ -601,7 +605,7 @@ class _HeadContext:
             {k: tuple(v) for k, v in own.items()},
             {k: tuple(v) for k, v in staff.items()},
             _sanctions_by_unit(source, year, run.as_of),
-            names,
+            _Names(run.all_units, source),
         )
 
     def facts(
@@ -650,6 +654,39 @@ class _HeadContext:
             views_from=views,
             names=self.names,
         )
+
+
+class _Names(Mapping[str, str]):
+    """The name of a unit or a person by id, for the reasons of rules: units from the
+    evaluation's roster, people read from the store when a rule asks (most evaluations
+    name a few, and decoding every person of a province would cost more). Iterating
+    gives the units only."""
+
+    def __init__(self, units: Mapping[str, Unit], source: EvaluationSource) -> None:
+        self.units = units
+        self.source = source
+
+    def __getitem__(self, id: str) -> str:
+        unit = self.units.get(id)
+        if unit is not None:
+            return unit.name
+        try:
+            return self.source.person(id).name
+        except NotFoundError:
+            raise KeyError(id) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.units)
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+
+def _unit_of(source: EvaluationSource, person: str) -> str | None:
+    try:
+        return source.person(person).unit
+    except NotFoundError:
+        return None
 
 
 def derive_unit_rating(facts: UnitFacts) -> tuple[Rating | None, Message]:

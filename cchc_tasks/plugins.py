@@ -434,19 +434,37 @@ class Hooks:
     ) -> list[RuleError]:
         """Notify every listener, each on its own: one failing listener must not keep
         the others from hearing of a change that is already saved. Returns the failures."""
-        kwargs = {"before": before, "after": after, "actor": actor, "note": note, "at": at}
+        return [error for _, error in self.tasks_changed([(before, after)], actor, note, at)]
+
+    def tasks_changed(
+        self,
+        changes: Iterable[tuple[Task | None, Task | None]],
+        actor: str | None,
+        note: str | None,
+        at: dt.datetime,
+    ) -> list[tuple[int, RuleError]]:
+        """:meth:`task_changed` for each (before, after) of one journal line in turn,
+        the listeners looked up once (a 50,000-task batch is 90,000 changes); returns
+        the failures with the position of their change."""
+        listeners = [
+            (impl, impl.argnames)
+            for impl in reversed(self.pm.hook.cchc_task_changed.get_hookimpls())
+            if not (impl.hookwrapper or impl.wrapper)
+        ]
         failures = []
-        for impl, call in self._each("cchc_task_changed", kwargs):
-            try:
-                call()
-            except Exception as exc:
-                error = RuleError(
-                    f"{type(exc).__name__}: {exc}",
-                    plugin=impl.plugin_name,
-                    hook="cchc_task_changed",
-                )
-                error.__cause__ = exc
-                failures.append(error)
+        for n, (before, after) in enumerate(changes):
+            kwargs = {"before": before, "after": after, "actor": actor, "note": note, "at": at}
+            for impl, argnames in listeners:
+                try:
+                    impl.function(*[kwargs[arg] for arg in argnames])
+                except Exception as exc:
+                    error = RuleError(
+                        f"{type(exc).__name__}: {exc}",
+                        plugin=impl.plugin_name,
+                        hook="cchc_task_changed",
+                    )
+                    error.__cause__ = exc
+                    failures.append((n, error))
         return failures
 
     def peer_group(self, unit: Unit, year: int) -> str:

@@ -46,8 +46,10 @@ from .journal import (
     Entry,
     JournalReader,
     append_durably,
+    check_text_lengths,
     check_texts,
     encode_entry,
+    encode_entry_parts,
 )
 from .lock import CannotLock, WriterLock
 from .migrations import journal_version, upgrade
@@ -636,13 +638,14 @@ class Store:
             raise StoreError(f"the store's clock gave {at!r}: expected a timezone-aware time")
         entry = Entry(self._seq + 1, at, pending.actor, pending.note, tuple(pending.changes))
         try:
-            line, digest = encode_entry(entry, self._head)
+            parts, digest = encode_entry_parts(entry, self._head)
         except UnicodeEncodeError:
             check_texts(entry.changes)  # names the field with the lone surrogate
             raise  # pragma: no cover - every text was checked, so this cannot happen
-        if len(line) > MAX_TEXT_LENGTH:
+        size = sum(len(part) for part in parts)
+        if size > MAX_TEXT_LENGTH:
             # Only a line this long can hold a text too long to store: look for one.
-            check_texts(entry.changes)
+            check_text_lengths(entry.changes)
         if self.path is None:
             self._memory_entries.append(entry)
             self._seq = entry.seq
@@ -651,7 +654,7 @@ class Store:
             return
         assert self._fd is not None
         try:
-            append_durably(self._fd, line)
+            append_durably(self._fd, *parts)
         except OSError as exc:
             self._repair_after_failed_append()
             raise StoreError(
@@ -660,7 +663,7 @@ class Store:
         self._seq, self._head = entry.seq, digest
         self._wrote = True
         self.last_entry = attrs.evolve(entry, hash=digest)
-        self._offset += len(line)
+        self._offset += size
         self._lineno += 1
 
     def _repair_after_failed_append(self) -> None:

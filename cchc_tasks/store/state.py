@@ -112,8 +112,17 @@ class State:
     # -- reading ----------------------------------------------------------------------
 
     def get(self, table: str, key: str) -> Doc | None:
-        doc_id = self.keys.get(table, {}).get(key)
+        keys = self.keys.get(table)  # no empty dict made for a table that has none
+        doc_id = None if keys is None else keys.get(key)
         return None if doc_id is None else self.raw[table][doc_id]
+
+    def get_many(self, table: str, keys: Iterable[str]) -> list[Doc]:
+        """The documents keyed ``keys``, in that order, skipping keys that have none."""
+        ids = self.keys.get(table)
+        if ids is None:
+            return []
+        docs = self.raw[table]
+        return [docs[doc_id] for doc_id in map(ids.get, keys) if doc_id is not None]
 
     def doc_id(self, table: str, key: str) -> str | None:
         """The TinyDB doc id of the document keyed ``key``, if there is one."""
@@ -165,6 +174,25 @@ class State:
                 if not members:
                     del buckets[value]
 
+    def _move_in_lookups(self, table: str, before: Doc, after: Doc) -> None:
+        """Move the key of ``before``, replaced by ``after``, to the buckets of its new
+        values, touching only the lookups whose value changed (a completion changes
+        the status, not the unit, plan, assignee or year)."""
+        lookups = self._lookups.get(table)
+        if not lookups:
+            return
+        key = after["id"]
+        for key_of, buckets in lookups.values():
+            old, new = key_of(before), key_of(after)
+            if old == new:
+                continue
+            members = buckets.get(old)
+            if members is not None:
+                members.discard(key)
+                if not members:
+                    del buckets[old]
+            buckets[new].add(key)
+
     # -- writing (only the Store calls these) -----------------------------------------
 
     def put(self, table: str, doc: Doc) -> Doc | None:
@@ -186,7 +214,9 @@ class State:
             doc_id = keys[key] = str(1 if last is None else int(last) + 1)
         else:
             before = docs[doc_id]
-            self._update_lookups(table, before, add=False)
+            docs[doc_id] = doc
+            self._move_in_lookups(table, before, doc)
+            return before, doc_id
         docs[doc_id] = doc
         self._update_lookups(table, doc, add=True)
         return before, doc_id

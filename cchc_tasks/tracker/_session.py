@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
 
-from .._codec import load_trusted, unstructure
+from .._codec import load_trusted, trusted_loader, unstructure
 from .._fields import check_actor
 from ..calendar import WorkingCalendar
 from ..config import CONFIGURATION_ID, Settings, StoreConfiguration, load_settings
@@ -58,7 +58,6 @@ class ListenerWarning(RuntimeWarning):
 # ListenerWarning is part of the public API as cchc_tasks.ListenerWarning.
 ListenerWarning.__module__ = "cchc_tasks.tracker"
 
-Cache = dict[str, tuple[dict[str, Any], Any]]
 T = TypeVar("T")
 #: (table, id or None, field that names it): something an object refers to.
 Reference = tuple[str, str | None, str]
@@ -114,8 +113,11 @@ class Session:
         self.read_only: str | None = None
         #: The calendar last built, reused while the overrides are the same.
         self.calendar: WorkingCalendar | None = None
-        # table → key → (document, decoded object)
-        self.cache: dict[str, Cache] = {table: {} for table in TABLES}
+        # table → key → decoded object, and the document it was decoded from. Two maps,
+        # not one of pairs: a pair per object is one more object for the collector to
+        # walk (100,000 more when a 50,000-task store is read).
+        self.cache: dict[str, dict[str, Any]] = {table: {} for table in TABLES}
+        self.decoded_from: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in TABLES}
         # The tasks put by the transaction in progress, by document: the listeners are
         # told of every version of a task a batch wrote, and each was an object already.
         self.written: dict[int, tuple[dict[str, Any], Any]] = {}
@@ -241,31 +243,36 @@ class Session:
         entry = self.store.last_entry
         if entry is None or entry.seq != seq or not self.pm.hook.cchc_task_changed.get_hookimpls():
             return
-        for change in entry.changes:
-            if change.table != "tasks":
-                continue
-            failures = self.hooks.task_changed(
-                self.decode("tasks", change.before) if change.before else None,
-                self.decode("tasks", change.after) if change.after else None,
-                entry.actor,
-                entry.note,
-                entry.at,
-            )
-            for exc in failures:
-                # The change is durable; raising now would tell the caller it failed.
-                warnings.warn(
-                    f"{exc} (the change to task {change.id} was saved as journal entry "
-                    f"{entry.seq}; only the notification failed)",
-                    ListenerWarning,
-                    stacklevel=5,
+        changes = [change for change in entry.changes if change.table == "tasks"]
+        decode = self.decode
+        failures = self.hooks.tasks_changed(
+            (
+                (
+                    decode("tasks", change.before) if change.before else None,
+                    decode("tasks", change.after) if change.after else None,
                 )
+                for change in changes
+            ),
+            entry.actor,
+            entry.note,
+            entry.at,
+        )
+        for n, exc in failures:
+            # The change is durable; raising now would tell the caller it failed.
+            warnings.warn(
+                f"{exc} (the change to task {changes[n].id} was saved as journal entry "
+                f"{entry.seq}; only the notification failed)",
+                ListenerWarning,
+                stacklevel=5,
+            )
 
     def put(self, table: str, obj: Any) -> None:
         doc = unstructure(obj)
         doc["id"] = obj.id  # a derived key is stored too, for TinyDB readers
         self.store.put(table, doc)
         # The object is its document decoded: remember it so reads need not decode.
-        self.cache[table][obj.id] = (doc, obj)
+        self.cache[table][obj.id] = obj
+        self.decoded_from[table][obj.id] = doc
         if table == "tasks":
             self.written[id(doc)] = (doc, obj)
 
@@ -276,17 +283,16 @@ class Session:
 
     def decode(self, table: str, doc: dict[str, Any]) -> Any:
         key = doc["id"]
-        cache = self.cache[table]
-        cached = cache.get(key)
-        if cached is not None and cached[0] is doc:
-            return cached[1]
+        if self.decoded_from[table].get(key) is doc:
+            return self.cache[table][key]
         written = self.written.get(id(doc))
         if written is not None and written[0] is doc:
             return written[1]
         spec = TABLES[table]
         data = {k: v for k, v in doc.items() if k != "id"} if spec.derived_key else doc
         obj = load_trusted(spec.cls, data)  # validated when written; see load_trusted
-        cache[key] = (doc, obj)
+        self.cache[table][key] = obj
+        self.decoded_from[table][key] = doc
         return obj
 
     def find(self, table: str, key: str) -> Any:
@@ -316,18 +322,28 @@ class Session:
     def all(self, table: str, keys: Iterable[str] | None = None) -> list[Any]:
         """Every object of ``table``, or those keyed ``keys`` (missing keys skipped)."""
         state = self.store.state
-        decode = self.decode
-        if keys is None:
-            return [decode(table, d) for d in state.docs(table)]
-        # The hot path of every query with a lookup: the cache checked inline.
-        cache = self.cache[table]
+        docs = state.docs(table) if keys is None else state.get_many(table, keys)
+        # The hot path of every query: the cache checked inline.
+        cache, decoded_from = self.cache[table], self.decoded_from[table]
+        spec = TABLES[table]
+        if self.written or spec.derived_key:
+            # A batch in progress (its earlier versions), or a key to leave out: decode.
+            decode = self.decode
+            return [
+                cache[key] if decoded_from.get(key := doc["id"]) is doc else decode(table, doc)
+                for doc in docs
+            ]
+        # Reading a freshly opened store decodes most of these: the loader called
+        # straight, not through decode(), which would look it up again for each one.
+        load = trusted_loader(spec.cls)
         found = []
-        for key in keys:
-            doc = state.get(table, key)
-            if doc is None:
-                continue
-            hit = cache.get(key)
-            found.append(hit[1] if hit is not None and hit[0] is doc else decode(table, doc))
+        for doc in docs:
+            key = doc["id"]
+            if decoded_from.get(key) is doc:
+                found.append(cache[key])
+            else:
+                found.append(obj := load(doc))  # validated when written; see load_trusted
+                cache[key], decoded_from[key] = obj, doc
         return found
 
     def lookup(self, table: str, name: str, value: Any) -> set[str]:

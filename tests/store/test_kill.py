@@ -57,7 +57,8 @@ def hold(*args, **kwargs):
 
 def install_pause():
     if pause == "mid-line":
-        def half_a_line(fd, line):
+        def half_a_line(fd, *parts):
+            line = b"".join(parts)
             os.write(fd, line[: len(line) // 2])
             hold()
         store_module.append_durably = half_a_line

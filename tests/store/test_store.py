@@ -29,6 +29,7 @@ import tinydb
 from tinydb import Query
 
 import cchc_tasks as ct
+from cchc_tasks import _json as store_json
 from cchc_tasks.store import Store, journal, snapshot
 from cchc_tasks.store.journal import GENESIS
 from cchc_tasks.testing import raw_state
@@ -466,7 +467,7 @@ def test_a_failed_snapshot_write_keeps_the_old_one(
     def broken_dump(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(snapshot.json, "dumps", broken_dump)
+    monkeypatch.setattr(store_json, "dumps_ascii", broken_dump)
     with pytest.raises(OSError, match="disk full"):
         tr.snapshot()
     assert (folder / SNAPSHOT).read_bytes() == old

@@ -370,3 +370,19 @@ def test_any_add_task_either_succeeds_or_changes_nothing(unit: str, plan: str, y
     else:
         after = tr.to_documents()
         assert len(after["tasks"]) == len(before["tasks"]) + 1
+
+
+def test_a_freshly_opened_store_reads_what_was_written(demo: ct.Tracker, tmp_path: Path) -> None:
+    """Reads of a freshly opened store call the trusted loader straight (not through the
+    session's decode): they give the objects the writing tracker holds, query by query,
+    and the same objects again once decoded."""
+    demo.backup(tmp_path / "copy")
+    with ct.Tracker.open(tmp_path / "copy", load_entrypoints=False) as fresh:
+        for unit in demo.units():
+            first = fresh.tasks(unit=unit.id)
+            assert first == demo.tasks(unit=unit.id)
+            assert all(a is b for a, b in zip(fresh.tasks(unit=unit.id), first, strict=True))
+        assert fresh.tasks() == demo.tasks()
+        assert fresh.headships() == demo.headships()  # a table whose key is derived
+        year = demo.tasks()[0].due.year
+        assert fresh.evaluate(year).units == demo.evaluate(year).units

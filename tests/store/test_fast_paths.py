@@ -1,0 +1,115 @@
+"""The store's quick paths agree with the thorough ones they stand in for: the length
+check of a large line finds exactly the too-long texts :func:`check_texts` finds, a
+line written in parts is the line :func:`seal` makes, the snapshot's ASCII JSON is the
+standard library's, and lookups moved on a replace are the lookups rebuilt."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cchc_tasks._json import dumps_ascii
+from cchc_tasks.errors import ValidationError
+from cchc_tasks.store.journal import (
+    Change,
+    check_text_lengths,
+    check_texts,
+    seal,
+    seal_parts,
+)
+from cchc_tasks.store.state import State, copy_json
+
+LIMIT = 20_000
+
+# Texts around the limit are built, not drawn: drawing 20,000 characters is slow.
+texts = st.one_of(
+    st.text(st.characters(exclude_categories=["Cs"]), max_size=8),
+    st.integers(-2, 2).map(lambda k: "á" * (LIMIT + k)),
+)
+documents = st.recursive(
+    st.none() | st.booleans() | st.integers() | texts,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+def outcome(check: Any, changes: tuple[Change, ...]) -> str | None:
+    try:
+        check(changes)
+    except ValidationError as exc:
+        return str(exc.field)
+    return None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(documents, min_size=1, max_size=4))
+def test_the_length_check_finds_what_the_thorough_check_finds(docs: list[Any]) -> None:
+    changes = tuple(
+        Change("tasks", f"t{n}", None, {"id": f"t{n}", "x": doc}) for n, doc in enumerate(docs)
+    )
+    assert outcome(check_text_lengths, changes) == outcome(check_texts, changes)
+
+
+def test_a_deleted_document_has_no_text_to_check() -> None:
+    check_text_lengths((Change("tasks", "t", {"id": "t", "title": "x" * (LIMIT + 1)}, None),))
+
+
+@given(documents)
+def test_a_line_in_parts_is_the_sealed_line(doc: Any) -> None:
+    fields = {"v": 1, "seq": 1, "changes": [copy_json(doc)]}
+    parts, digest = seal_parts(fields, "0" * 64)
+    assert (b"".join(parts), digest) == seal(fields, "0" * 64)
+    assert b"".join(parts).endswith(f'"hash":"{digest}"}}\n'.encode())
+
+
+@pytest.mark.parametrize("where", ["title", "evidence"])
+def test_a_too_long_text_is_named_by_its_path(where: str) -> None:
+    doc: dict[str, Any] = {"id": "t", "title": "ok", "evidence": ["ok"]}
+    if where == "title":
+        doc["title"] = "x" * (LIMIT + 1)
+    else:
+        doc["evidence"] = ["ok", "x" * (LIMIT + 1)]
+    with pytest.raises(ValidationError) as caught:
+        check_text_lengths((Change("tasks", "t", None, doc),))
+    expected = "title" if where == "title" else "evidence[1]"
+    assert caught.value.field == f"tasks['t'].{expected}"
+
+
+# Any text: Vietnamese, Latin-1, beyond the BMP, backslashes before x and U, controls.
+any_text = st.text(st.characters(exclude_categories=["Cs"])) | st.sampled_from(
+    ["Nhiệm vụ", "é", "\\xe9", "\\é", "\\U0001F600", "😀", '\n\t"', "a\\\\xb"]
+)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | any_text,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(any_text, inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@given(json_values)
+def test_ascii_json_is_the_standard_librarys(value: Any) -> None:
+    expected = json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    assert dumps_ascii(value) == expected
+
+
+lookup_docs = st.fixed_dictionaries(
+    {"unit": st.sampled_from(["a", "b"]), "status": st.sampled_from(["open", "done"])}
+)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["t1", "t2", "t3"]), lookup_docs), max_size=12))
+def test_lookups_moved_on_replace_are_the_lookups_rebuilt(puts: list[Any]) -> None:
+    live = State()
+    for name in ("unit", "status"):
+        live.add_lookup("tasks", name, lambda doc, name=name: doc[name])
+    for key, doc in puts:
+        live.put("tasks", {"id": key, **doc})
+    rebuilt = State(copy_json(live.raw))
+    for name in ("unit", "status"):
+        rebuilt.add_lookup("tasks", name, lambda doc, name=name: doc[name])
+        for value in ("a", "b", "open", "done"):
+            assert live.lookup("tasks", name, value) == rebuilt.lookup("tasks", name, value)
