@@ -23,7 +23,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -303,10 +303,12 @@ class _Chart:
     png: bytes
 
 
-def _charts(tracker: Tracker, ev: Evaluation, lang: Lang) -> list[_Chart]:
+def _charts(
+    tracker: Tracker, ev: Evaluation, lang: Lang, done: Callable[[], None] = lambda: None
+) -> list[_Chart]:
     """The report's charts as PNG bytes: task completion, ratings, and each target's
     indicator over the plan's years up to the report's (one evaluation per year, shared
-    by every target)."""
+    by every target); ``done`` is called after each target's chart."""
     charts = [
         _Chart(
             "completion",
@@ -324,6 +326,7 @@ def _charts(tracker: Tracker, ev: Evaluation, lang: Lang) -> list[_Chart]:
         plan = tracker.plan(result.target.plan)
         years = range(plan.start.year, min(plan.end.year, ev.year) + 1)
         if not years:
+            done()
             continue
         for year in years:
             if year not in evaluations:
@@ -331,6 +334,7 @@ def _charts(tracker: Tracker, ev: Evaluation, lang: Lang) -> list[_Chart]:
         fig = plot_indicator(tracker, tid, years, lang=lang, evaluations=evaluations)
         title = result.target.title or indicator_label(result.target.indicator, lang)
         charts.append(_Chart(f"target-{tid}", title, figure_png(fig)))
+        done()
     return charts
 
 
@@ -458,12 +462,17 @@ def write_report(
     *,
     as_of: dt.date | None = None,
     plots: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """Write the annual report of ``year`` into ``out_dir`` (created if missing), one file
     per format (``md``, ``html``, and ``xlsx``: the evaluation workbook of
     :mod:`cchc_tasks.exports`, which needs openpyxl), named by :func:`report_stem`; the
     year is evaluated once. Returns the paths written: the reports in the order of
-    ``formats``, then a Markdown report's charts."""
+    ``formats``, then a Markdown report's charts.
+
+    ``progress(done, total)`` is called as the work goes: the evaluation, each target's
+    chart (a target's chart evaluates every year of its plan, the long part for a
+    province), each file written."""
     lang = check_lang(lang)
     if isinstance(formats, str):
         formats = (formats,)
@@ -479,11 +488,15 @@ def write_report(
     folder.mkdir(parents=True, exist_ok=True)
     ev = tracker.evaluate(year, as_of=as_of)
     stem = report_stem(year, lang)
+    drawing = plots and bool({"md", "html"} & set(formats))
+    unique = list(dict.fromkeys(formats))
+    steps = _Steps(progress, 1 + (len(ev.targets) if drawing else 0) + len(unique))
+    steps.advance()  # evaluated
     # Rendered once for every format that shows them.
-    charts = _charts(tracker, ev, lang) if plots and {"md", "html"} & set(formats) else []
+    charts = _charts(tracker, ev, lang, steps.advance) if drawing else []
     written: list[Path] = []
     pngs: list[Path] = []
-    for f in dict.fromkeys(formats):
+    for f in unique:
         path = folder / f"{stem}.{f}"
         if f == "xlsx":
             write_evaluation_xlsx(ev, path, lang=lang)
@@ -492,4 +505,19 @@ def write_report(
             path.write_text(text, encoding="utf-8")
             pngs += files
         written.append(path)
+        steps.advance()
     return written + pngs
+
+
+class _Steps:
+    """Counts the steps of a long run for a ``progress(done, total)`` callback."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0
+
+    def advance(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(min(self.done, self.total), self.total)

@@ -261,11 +261,27 @@ def test_cchc_report_writes_the_files(
     out = tmp_path / "bao-cao"
     code = main(["report", str(store), "2025", "--format", "md", "--out", str(out), "--no-plots"])
     assert code == 0
-    printed = capsys.readouterr().out.split()
+    captured = capsys.readouterr()
+    printed = captured.out.split()
     assert printed == [str(out / "bao-cao-cchc-2025.md")]
     assert "Báo cáo kết quả thực hiện nhiệm vụ CCHC năm 2025" in Path(printed[0]).read_text(
         encoding="utf-8"
     )
+    # The progress goes to stderr, plain lines off a terminal, the last one complete.
+    assert captured.err.splitlines()[-1] == "Đang lập báo cáo: bước 2/2"
+
+
+def test_write_report_counts_every_step(store: Path, tmp_path: Path) -> None:
+    """The evaluation, each target's chart, each file: the count ends at the total."""
+    seen: list[tuple[int, int]] = []
+    with ct.Tracker.open(store) as tr:
+        written = reports.write_report(
+            tr, 2025, tmp_path, ("md", "html"), progress=lambda d, n: seen.append((d, n))
+        )
+        targets = len(tr.evaluate(2025).targets)
+    total = 1 + targets + 2
+    assert seen == [(done, total) for done in range(1, total + 1)]
+    assert len([p for p in written if p.suffix != ".png"]) == 2
 
 
 def test_cchc_report_in_english_with_charts(

@@ -1,4 +1,4 @@
-"""A progress indicator for long runs (imports of hundreds of rows), on stderr.
+"""A progress indicator for long runs (imports of hundreds of rows, reports), on stderr.
 
 On a terminal one line counts up in place ("Đang nhập 120/500 dòng"), rewritten with a
 carriage return and ended when the run is done. When stderr is not a terminal (a log
@@ -21,9 +21,12 @@ __all__ = ["PLAIN_LINES", "counter"]
 PLAIN_LINES = 10
 
 
-def counter(lang: Lang, stream: TextIO | None = None) -> Callable[[int, int], None]:
+def counter(
+    lang: Lang, stream: TextIO | None = None, *, message: str = "import.cli.counter"
+) -> Callable[[int, int], None]:
     """A ``progress(done, total)`` callback that shows the count on ``stream`` (default
-    stderr) in ``lang``."""
+    stderr) in ``lang``, worded by the catalog's ``message`` (with ``done`` and
+    ``total``)."""
     out = sys.stderr if stream is None else stream
     live = out.isatty()
 
@@ -32,7 +35,7 @@ def counter(lang: Lang, stream: TextIO | None = None) -> Callable[[int, int], No
         return max(1, -(-total // PLAIN_LINES))
 
     def progress(done: int, total: int) -> None:
-        text = t("import.cli.counter", lang, done=done, total=total)
+        text = t(message, lang, done=done, total=total)
         if live:
             out.write(f"\r{text}" + ("\n" if done >= total else ""))
         elif done >= total or done % every(total) == 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ._common import EXIT_OK, Command, naming, open_store, parse_date, parse_year
+from ._progress import counter
 from ._writes import add_lang_option
 
 
@@ -47,6 +48,7 @@ def _run_report(args: argparse.Namespace) -> int:
             args.lang,
             as_of=args.as_of,
             plots=not args.no_plots,
+            progress=counter(args.lang, message="cli.report.counter"),
         )
     for path in written:
         print(path)
