@@ -269,6 +269,7 @@ def _heading_lines(ev: Evaluation, lang: Lang) -> tuple[str, list[str]]:
             on_time=sum(u.on_time for u in units),
             late=sum(u.late for u in units),
             overdue=sum(u.overdue for u in units),
+            pending=sum(u.pending for u in units),
         ),
         _t("report.provenance", lang, line=ev.provenance(lang)),
     ]
