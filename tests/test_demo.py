@@ -469,7 +469,11 @@ def test_the_heads_who_need_attention_most_urgent_first(demo: ct.Tracker) -> Non
     shown = lines[start + 1 : start + 1 + len(flagged)]
     assert all(line.startswith("    • ") for line in shown)
     khtnv = [i for i, line in enumerate(shown) if "): KHTNV" in line]
-    undecided = [i for i, line in enumerate(shown) if "chưa xếp loại, giữa KHTNV và HTNV" in line]
+    undecided = [
+        i
+        for i, line in enumerate(shown)
+        if "chờ cấp có thẩm quyền quyết định (giữa KHTNV và HTNV)" in line
+    ]
     assert khtnv and undecided and max(khtnv) < min(undecided)
     assert all("[decree" in line or "[cchc_link" in line for line in shown)  # the reasons
     brief = year_summary(ev, reasons=False)
@@ -485,7 +489,7 @@ def test_a_cap_that_lowered_a_rating_is_named_and_one_that_did_not_is_not(
     assert absent.rating < absent.base and needs_attention(absent)
     name = demo.person(absent.person).name
     (line,) = [x for x in year_summary(ev) if name in x]
-    assert f"{absent.rating.code} thay vì {absent.base.code} do bị giới hạn — " in line
+    assert f"{absent.rating.code} (hạ từ {absent.base.code} do bị giới hạn mức xếp loại) — " in line
     assert "[decree90.absence;" in line
     unbound = [r for year in YEARS for r in demo.evaluate(year).ratings if r.caps]
     assert any(r.rating == r.base and not needs_attention(r) for r in unbound)

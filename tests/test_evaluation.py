@@ -245,8 +245,8 @@ def test_own_tasks_missed_make_khtnv_and_reasons_say_whose_tasks() -> None:
     assert "own tasks missed progress or quality (2/2) [own tasks]" in str(r.reasons[-1].text)
     assert "unit's tasks: 11 due" in str(r.reasons[0].text)
     assert render(r.reasons[-1].text, "vi") == (
-        "KHTNV: từ 50% trở lên nhiệm vụ giao trực tiếp cho người đứng đầu không bảo đảm tiến "
-        "độ, chất lượng (2/2) [nhiệm vụ giao trực tiếp]"
+        "KHTNV: có từ 50% trở lên nhiệm vụ giao trực tiếp cho người đứng đầu không bảo đảm tiến "
+        "độ, chất lượng (2/2 nhiệm vụ)"
     )
     assert render(r.reasons[0].text, "vi").startswith(
         "nhiệm vụ của đơn vị: 11 nhiệm vụ đến hạn tính đến ngày 31/12/2024"
@@ -339,7 +339,8 @@ def test_discipline_in_the_year_caps_at_not_completed() -> None:
     assert [c.reason.rule for c in r.caps] == ["decree48.discipline"]
     assert "Khiển trách" in str(r.caps[0].reason.text)
     assert (
-        render(r.caps[0].reason.text, "vi") == "bị kỷ luật ngày 01/03/2024 (Khiển trách): Vi phạm"
+        render(r.caps[0].reason.text, "vi")
+        == "bị kỷ luật ngày 01/03/2024, hình thức Khiển trách, do: Vi phạm"
     )
     assert rating(tr, "u", as_of=END) is ct.Rating.NOT_COMPLETED
     assert tr.evaluate(YEAR + 1).leaders["h-u"].caps == ()

@@ -213,7 +213,7 @@ def test_evaluation_workbook(demo: ct.Tracker, tmp_path: Path) -> None:
         "Đề nghị khen thưởng",
         "Xem xét trách nhiệm",
         "Kiểm tra, đôn đốc",
-        "Vượt tỷ lệ hoàn thành xuất sắc",
+        "Vượt tỷ lệ xếp loại HTXSNV",
     }
     info = dict(book["Thông tin"].iter_rows(min_row=2, values_only=True))
     assert info["Năm đánh giá"] == 2024

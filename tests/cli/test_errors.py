@@ -213,7 +213,7 @@ def test_an_unexpected_failure_is_one_line_with_a_hint(
     assert (code, out) == (1, "")
     assert one_line_error(err) == (
         "cchc: lỗi ngoài dự kiến: ZeroDivisionError: division by zero "
-        "(chạy lại với --debug để xem traceback)\n"
+        "(chạy lại với --debug để xem chi tiết lỗi)\n"
     )
     monkeypatch.setenv(cli.LANG_ENV, "en")
     assert one_line_error(run(capsys, "units", str(store))[2]) == (

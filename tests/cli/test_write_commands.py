@@ -56,7 +56,7 @@ SUCCESSES = {
     ),
     "person add": (
         ["person", "add", "STORE", "hoa", "--name", "Lê Thị Hoa", "--unit", "xa"],
-        "Thêm mới cán bộ hoa «Lê Thị Hoa»",
+        "Thêm mới người hoa «Lê Thị Hoa»",
     ),
     "unit end": (
         ["unit", "end", "STORE", "xa", "--on", "31/12/2024"],

@@ -114,8 +114,10 @@ def test_decree335_score(letters: str, general: float, points: float, rating: ct
     assert f"= {points:.1f} points" in str(score)
     comma = f"{points:.1f}".replace(".", ",")
     assert r.base is not None
-    assert render(score, "vi").startswith(f"{r.base.code}: {general:g} + ")
-    assert f"= {comma} điểm (HTXSNV từ 90, HTTNV từ 70, HTNV từ 50 điểm)" in render(score, "vi")
+    assert render(score, "vi").startswith(f"{r.base.code}: tiêu chí chung {general:g} điểm + ")
+    assert f"= {comma} điểm (HTXSNV từ 90 điểm, HTTNV từ 70 điểm, HTNV từ 50 điểm)" in render(
+        score, "vi"
+    )
     assert r.rating is rating
 
 
@@ -260,9 +262,9 @@ def test_the_htxsnv_quota_is_reported_with_names_not_applied() -> None:
     )
     assert "rounding 'floor'" in str(quotas[0].reason.text)
     assert render(quotas[0].reason.text, "vi") == (
-        "2 người được xếp loại HTXSNV thuộc UBND tỉnh, vượt quá 20% của 1 người được xếp loại "
-        "HTTNV (tối đa 0 người, làm tròn xuống): Giám đốc 0, Giám đốc 1; hội đồng xem xét, "
-        "quyết định"
+        "2 người được xếp loại HTXSNV thuộc UBND tỉnh, vượt tỷ lệ 20% so với số người được xếp "
+        "loại HTTNV (1 người; tối đa 0 người, làm tròn xuống): Giám đốc 0, Giám đốc 1; cấp có "
+        "thẩm quyền xem xét, quyết định"
     )
     assert "trong nhóm người đứng đầu cơ quan chuyên môn" in render(quotas[1].reason.text, "vi")
 
@@ -325,7 +327,7 @@ def test_a_failed_target_caps_the_head_at_httnv() -> None:
     assert r.base is ct.Rating.EXCELLENT and r.rating is ct.Rating.GOOD
     assert "target SIPAS trên 90% failed in 2024" in str(r.caps[0].reason.text)
     assert render(r.caps[0].reason.text, "vi") == (
-        "mục tiêu SIPAS trên 90% không đạt trong năm 2024: chỉ được xếp loại tối đa HTTNV"
+        "đơn vị không đạt mục tiêu “SIPAS trên 90%” năm 2024: chỉ được xếp loại tối đa HTTNV"
     )
 
 
