@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import itertools
 import re
 from collections.abc import Callable
@@ -80,3 +81,14 @@ def english_in(text: str) -> list[str]:
     words = [t for t in tokens if t in ENGLISH_WORDS]
     pairs = [f"{a} {b}" for a, b in itertools.pairwise(tokens) if (a, b) in ENGLISH_PHRASES]
     return words + pairs
+
+
+def plan_of_2025(id: str) -> ct.Plan:
+    """The district's CCHC plan of 2025 (unit ``huyen``), as the sheet tests seed it."""
+    return ct.Plan(
+        id=id,
+        title="Kế hoạch CCHC năm 2025",
+        unit="huyen",
+        start=dt.date(2025, 1, 1),
+        end=dt.date(2025, 12, 31),
+    )

@@ -24,6 +24,8 @@ from hypothesis import strategies as st
 import cchc_tasks as ct
 from cchc_tasks.annex import AnnexImportError, import_annex, parse_due, read_annex, task_id
 
+from .helpers import plan_of_2025
+
 openpyxl = pytest.importorskip("openpyxl")
 
 UNITS = [
@@ -55,15 +57,7 @@ def make_tracker() -> ct.Tracker:
             tr.add_unit(ct.Unit(id=uid, name=name, kind=kind, parent=parent))
         for pid, name, unit in PEOPLE:
             tr.add_person(ct.Person(id=pid, name=name, unit=unit))
-        tr.add_plan(
-            ct.Plan(
-                id=PLAN,
-                title="Kế hoạch CCHC năm 2025",
-                unit="huyen",
-                start=dt.date(2025, 1, 1),
-                end=dt.date(2025, 12, 31),
-            )
-        )
+        tr.add_plan(plan_of_2025(PLAN))
         tr.add_plan(
             ct.Plan(
                 id="kh-2021-2030",

@@ -33,6 +33,8 @@ from cchc_tasks.exports import (
     import_store_json,
 )
 
+from .helpers import plan_of_2025
+
 openpyxl = pytest.importorskip("openpyxl")
 
 PLAN = "kh-2025"
@@ -53,15 +55,7 @@ def skeleton() -> ct.Tracker:
         tr.add_person(ct.Person(id="p1", name="Nguyễn Văn An", unit="noi-vu"))
         tr.add_person(ct.Person(id="p2", name="Lê Văn Cường", unit="tu-phap"))
         tr.add_person(ct.Person(id="p3", name="Lê Văn Cường", unit="vh-tt"))  # same name
-        tr.add_plan(
-            ct.Plan(
-                id=PLAN,
-                title="Kế hoạch CCHC năm 2025",
-                unit="huyen",
-                start=dt.date(2025, 1, 1),
-                end=dt.date(2025, 12, 31),
-            )
-        )
+        tr.add_plan(plan_of_2025(PLAN))
     return tr
 
 

@@ -29,7 +29,7 @@ from cchc_tasks.sheet_imports import (
 from cchc_tasks.sheets import parse_columns, task_version
 from cchc_tasks.tables import TASK_COLUMNS
 
-from .helpers import run_cli, store_files, unchanged
+from .helpers import plan_of_2025, run_cli, store_files, unchanged
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -49,15 +49,7 @@ def seed(tr: ct.Tracker) -> None:
         tr.add_unit(ct.Unit(id="noi-vu", name="Phòng Nội vụ", kind="agency", parent="huyen"))
         tr.add_unit(ct.Unit(id="tu-phap", name="Phòng Tư pháp", kind="agency", parent="huyen"))
         tr.add_person(ct.Person(id="p-an", name="Nguyễn Văn An", unit="noi-vu"))
-        tr.add_plan(
-            ct.Plan(
-                id=PLAN,
-                title="Kế hoạch CCHC năm 2025",
-                unit="huyen",
-                start=dt.date(2025, 1, 1),
-                end=dt.date(2025, 12, 31),
-            )
-        )
+        tr.add_plan(plan_of_2025(PLAN))
         for n in range(1, 6):
             tr.add_task(
                 ct.Task(
