@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import gettext
 import string
 from collections.abc import Mapping, Sequence
@@ -135,7 +136,40 @@ def _translate(id: str, lang: Lang, domain: str, params: Mapping[str, object]) -
         if template is None:
             # A plugin's sentence without a catalog is shown as written.
             template = id
-    return _Formatter(lang).vformat(template, (), params) if params else template
+    return _fill(template, params, lang) if params else template
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(template: str) -> tuple[tuple[str, str | None, str, str | None], ...] | None:
+    """The literal parts and fields of ``template``, parsed once; ``None`` when a field
+    uses what the plain fill below does not (attributes, indexes, nested specs)."""
+    parts = tuple(
+        (literal, field, spec or "", conversion)
+        for literal, field, spec, conversion in string.Formatter().parse(template)
+    )
+    for _, field, spec, _ in parts:
+        if field is not None and (not field.isidentifier() or "{" in spec):
+            return None
+    return parts
+
+
+def _fill(template: str, params: Mapping[str, object], lang: Lang) -> str:
+    """``template`` with ``params`` filled in as ``lang`` writes them. Messages are
+    rendered by the thousand in a report, so the template is parsed once, not per call."""
+    formatter = _Formatter(lang)
+    parts = _parsed(template)
+    if parts is None:
+        return formatter.vformat(template, (), params)
+    out: list[str] = []
+    for literal, field, spec, conversion in parts:
+        out.append(literal)
+        if field is None:
+            continue
+        value = params[field]
+        if conversion is not None:
+            value = formatter.convert_field(value, conversion)
+        out.append(formatter.format_field(value, spec))
+    return "".join(out)
 
 
 @attrs.frozen
