@@ -168,7 +168,10 @@ def _fill(template: str, params: Mapping[str, object], lang: Lang) -> str:
         value = params[field]
         if conversion is not None:
             value = formatter.convert_field(value, conversion)
-        out.append(formatter.format_field(value, spec))
+        # Most parameters are names and titles: words shown as they are.
+        out.append(
+            value if type(value) is str and not spec else formatter.format_field(value, spec)
+        )
     return "".join(out)
 
 
@@ -233,7 +236,9 @@ class _Formatter(string.Formatter):
         if isinstance(value, (int, float)):
             return self._number(value, format_spec)
         if isinstance(value, dt.date):
-            return value.strftime("%d/%m/%Y") if self.lang == "vi" else value.isoformat()
+            if self.lang == "vi":
+                return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+            return value.isoformat()
         if isinstance(value, enum.Enum):
             label = _lookup(f"enum.{type(value).__name__}.{value.name}", self.lang, DOMAIN)
             return label if label is not None else str(value.value)
