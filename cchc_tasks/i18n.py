@@ -49,6 +49,7 @@ __all__ = [
     "registered_domains",
     "render",
     "translate",
+    "translate_or",
 ]
 
 Lang = Literal["vi", "en"]
@@ -126,6 +127,13 @@ def translate(id: str, lang: Lang = "vi", /, **params: object) -> str:
     A message missing from ``lang``'s catalog falls back to the other language, then to
     the id itself."""
     return _translate(id, lang, DOMAIN, params)
+
+
+def translate_or(id: str, default: str, lang: Lang = "vi") -> str:
+    """The text of the library's message ``id`` in ``lang``, or ``default`` when the
+    catalog has none: a label for a value that may have one (a kind, a column), else the
+    value as written."""
+    return _lookup(id, lang, DOMAIN) or default
 
 
 def _translate(id: str, lang: Lang, domain: str, params: Mapping[str, object]) -> str:

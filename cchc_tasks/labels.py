@@ -18,7 +18,7 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 
-from .i18n import LANGS, Lang, check_lang, find_message, has_message, translate
+from .i18n import LANGS, Lang, check_lang, find_message, translate, translate_or
 from .plans import Field, Indicator
 from .ratings import Band, Rating
 from .targets import Outcome
@@ -47,6 +47,7 @@ __all__ = [
     "t",
     "table_label",
     "task_outcome_label",
+    "unit_kind_label",
 ]
 
 #: Background and text colour of each rating: HTXSNV green, HTTNV light green, HTNV
@@ -131,7 +132,7 @@ def indicator_label(indicator: str, lang: Lang = "vi") -> str:
 
 def change_label(op: str, lang: Lang = "vi") -> str:
     """A journal change: ``add``, ``update`` or ``delete``."""
-    return _label_or_name(f"change.{op}", op, lang)
+    return translate_or(f"change.{op}", op, lang)
 
 
 def recommendation_label(kind: str, lang: Lang = "vi") -> str:
@@ -149,16 +150,18 @@ def subject_name(
     name, or for a group of heads the kind of unit they head ("UBND xã"); the id itself
     when nothing better is known."""
     if subject_kind == "group":
-        return _label_or_name(f"quota.kind.{subject}", subject, lang)
+        return unit_kind_label(subject, lang)
     return names.get(subject, subject)
+
+
+def unit_kind_label(kind: str, lang: Lang = "vi") -> str:
+    """A kind of unit as people call it ("UBND xã" for ``commune``); a kind without a
+    label is shown as written."""
+    return translate_or(f"quota.kind.{kind}", kind, lang)
 
 
 def _enum_label(member: enum.Enum, lang: Lang) -> str:
     return translate(f"enum.{type(member).__name__}.{member.name}", lang)
-
-
-def _label_or_name(id: str, name: str, lang: Lang) -> str:
-    return translate(id, lang) if has_message(id, lang) else name
 
 
 # --- numbers and dates -------------------------------------------------------------------
@@ -182,13 +185,13 @@ def date_text(day: dt.date | None, lang: Lang = "vi") -> str:
 def field_name_label(name: str, lang: Lang = "vi") -> str:
     """A field of a stored object as people call it (``status`` → "Trạng thái"); a field
     without a label is shown as named."""
-    return _label_or_name(f"col.{name}", name, lang)
+    return translate_or(f"col.{name}", name, lang)
 
 
 def table_label(table: str, lang: Lang = "vi") -> str:
     """What one object of a store table is called ("nhiệm vụ", "task"); a table without a
     label is shown as named."""
-    return _label_or_name(f"table.{table}", table, lang)
+    return translate_or(f"table.{table}", table, lang)
 
 
 def t(key: str, lang: Lang = "vi", /, **values: object) -> str:

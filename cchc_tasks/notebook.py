@@ -37,7 +37,7 @@ from . import _display
 from .charts import figure_png, plot_completion, plot_indicator, plot_ratings
 from .errors import CchcError, ValidationError
 from .evaluation import Evaluation, LeaderRating, Reason, RuleSet, TargetResult, UnitResult
-from .i18n import Message, has_message, render
+from .i18n import Message, has_message, render, translate_or
 from .labels import (
     OUTCOME_COLOURS,
     Lang,
@@ -140,7 +140,7 @@ def _ruleset(value: RuleSet | str | None, lang: Lang) -> str:
 
 
 def _subject_kind(kind: str, lang: Lang) -> str:
-    return t(f"subject.{kind}", lang) if has_message(f"subject.{kind}", lang) else kind
+    return translate_or(f"subject.{kind}", kind, lang)
 
 
 def _frame(rows: Sequence[Mapping[str, Any]], columns: Sequence[_Col], labels: Lang | None) -> Any:

@@ -18,7 +18,14 @@ from cchc_tasks.i18n import Message, catalog_problems, has_message, render, tran
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The calls whose first argument is a message id of the library's domain.
-KEYWORDS = {"t": None, "translate": None, "Message": None, "of": None, "has_message": None}
+KEYWORDS = {
+    "t": None,
+    "translate": None,
+    "translate_or": None,
+    "Message": None,
+    "of": None,
+    "has_message": None,
+}
 
 
 def catalog_ids(lang: str = "vi") -> set[str]:

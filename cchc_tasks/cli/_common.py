@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn, TypeVar
 
 from .._tabular import neutralise
 from ..errors import CchcError, StoreError, ValidationError
-from ..i18n import Lang, Text, has_message, render, translate
+from ..i18n import Lang, Text, render, translate
 from ._errors import error_text
 
 if TYPE_CHECKING:
@@ -311,7 +311,7 @@ def table_cell(column: str, value: Any, lang: Lang) -> str:
     """A value as a cell of a table people read, in ``lang``: a task's status and a
     unit's kind in words, dates (and times) day first in Vietnamese, yes/no words; ids,
     names and numbers as they are."""
-    from ..labels import date_text, status_label, t
+    from ..labels import date_text, status_label, t, unit_kind_label
     from ..tasks import TaskStatus
 
     if isinstance(value, bool):
@@ -319,8 +319,8 @@ def table_cell(column: str, value: Any, lang: Lang) -> str:
     if isinstance(value, str):
         if column == "status" and value in set(TaskStatus):
             return status_label(TaskStatus(value), lang)
-        if column == "kind" and has_message(f"quota.kind.{value}", lang):
-            return translate(f"quota.kind.{value}", lang)
+        if column == "kind":
+            return unit_kind_label(value, lang)
         found = _ISO_MOMENT.fullmatch(value)
         if found is not None:
             return date_text(dt.date.fromisoformat(found["day"]), lang) + (found["time"] or "")

@@ -23,7 +23,7 @@ from ..errors import (
     describe_target,
     show_value,
 )
-from ..i18n import Lang, Message, has_message, render, translate
+from ..i18n import Lang, Message, render, translate, translate_or
 
 __all__ = ["LANG_ENV", "cli_lang", "error_text"]
 
@@ -44,12 +44,9 @@ def _expected(expected: object, lang: Lang) -> str:
     if isinstance(expected, Message):
         return expected.render(lang)
     phrase = str(expected)
-    key = f"expected.{phrase}"
-    if has_message(key, lang):
-        return translate(key, lang)
     if phrase.startswith("one of "):
         return translate("expected.one_of", lang, choices=phrase.removeprefix("one of "))
-    return phrase
+    return translate_or(f"expected.{phrase}", phrase, lang)
 
 
 def error_text(exc: CchcError, lang: Lang) -> str:
@@ -91,5 +88,4 @@ def error_text(exc: CchcError, lang: Lang) -> str:
 
 
 def _kind(kind: str, lang: Lang) -> str:
-    key = f"kind.{kind}"
-    return translate(key, lang) if has_message(key, lang) else kind
+    return translate_or(f"kind.{kind}", kind, lang)
