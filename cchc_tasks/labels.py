@@ -18,7 +18,16 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 
-from .i18n import LANGS, Lang, check_lang, find_message, translate, translate_or
+from .i18n import (
+    LANGS,
+    Lang,
+    check_lang,
+    find_message,
+    format_date,
+    format_number,
+    translate,
+    translate_or,
+)
 from .plans import Field, Indicator
 from .ratings import Band, Rating
 from .targets import Outcome
@@ -171,15 +180,14 @@ def number_text(x: float | None, lang: Lang = "vi", digits: int = 1) -> str:
     """``x`` with ``digits`` decimals; Vietnamese writes a decimal comma ("92,5")."""
     if x is None:
         return "—"
-    text = f"{x:.{digits}f}"
-    return text.replace(".", ",") if lang == "vi" else text
+    return format_number(x, lang, f".{digits}f")
 
 
 def date_text(day: dt.date | None, lang: Lang = "vi") -> str:
     """A date as each audience writes it: ``31/12/2025`` or ``2025-12-31``."""
     if day is None:
         return "—"
-    return day.strftime("%d/%m/%Y") if lang == "vi" else day.isoformat()
+    return format_date(day, lang)
 
 
 def field_name_label(name: str, lang: Lang = "vi") -> str:
