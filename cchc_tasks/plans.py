@@ -23,6 +23,7 @@ from ._fields import (
     check_optional_id,
     check_period,
     check_text,
+    field_name,
     nfc,
     nfc_or_none,
 )
@@ -162,6 +163,15 @@ def as_field(value: Any) -> Any:
         return Field(value)
     except ValueError:
         return value
+
+
+def check_field(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """What :func:`as_field` leaves: a :class:`Field`, a province's own field name (text
+    of the storable length) or ``None``."""
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(field_name(instance, attribute), "a field name or None", value)
+    if value is not None:
+        check_text(instance, attribute, value)
 
 
 @attrs.frozen

@@ -24,6 +24,7 @@ import attrs
 from . import _display
 from ._fields import (
     MAX_ID_LENGTH,
+    MAX_TEXT_LENGTH,
     check_bool,
     check_date,
     check_id,
@@ -38,10 +39,12 @@ from ._fields import (
     nfc,
     nfc_or_none,
     nfc_tuple,
+    shown,
+    text_problem,
 )
 from .calendar import Deadline
 from .errors import ValidationError
-from .plans import as_field
+from .plans import as_field, check_field
 from .recurrence import AfterCompletion, Recurrence
 
 __all__ = ["ProgressReport", "Task", "TaskChain", "TaskOutcome", "TaskSeries", "TaskStatus"]
@@ -95,10 +98,14 @@ class ProgressReport:
                 "ProgressReport.percent", "a whole number from 0 to 100", self.percent
             )
         if not isinstance(self.evidence, tuple) or not all(
-            isinstance(e, str) and e for e in self.evidence
+            isinstance(e, str) and e and text_problem(e) is None for e in self.evidence
         ):
             raise ValidationError(
-                "ProgressReport.evidence", "a list of non-empty text", self.evidence
+                "ProgressReport.evidence",
+                f"a list of non-empty text, each at most {MAX_TEXT_LENGTH:,} characters",
+                tuple(shown(e) for e in self.evidence)
+                if isinstance(self.evidence, tuple)
+                else self.evidence,
             )
 
 
@@ -147,7 +154,7 @@ class Task:
     partners: tuple[str, ...] = attrs.field(
         default=(), converter=nfc_tuple, validator=check_id_tuple
     )
-    field: str | None = attrs.field(default=None, converter=as_field)
+    field: str | None = attrs.field(default=None, converter=as_field, validator=check_field)
     output: str = attrs.field(default="", converter=nfc, validator=check_text)
     weight: float = attrs.field(default=1.0, validator=check_number(minimum=0.0))
     budget: float | None = attrs.field(

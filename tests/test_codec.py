@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -21,10 +22,12 @@ from hypothesis import strategies as st
 
 import cchc_tasks as ct
 from cchc_tasks import _codec, plans, results, targets, tasks, testing, units
+from cchc_tasks._fields import MAX_TEXT_LENGTH
 from cchc_tasks.calendar import CalendarOverride
 from cchc_tasks.inspections import Inspection
 from cchc_tasks.results import Absence, Assessment, PersonRating, UnitRating, UnitSanction
 from cchc_tasks.tasks import TaskChain, TaskSeries
+from cchc_tasks.tracker._tables import TABLES, TableSpec
 
 #: One strategy per stored domain class (and the report nested in a task).
 STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
@@ -473,3 +476,42 @@ def test_replace_checks_the_changed_fields_and_the_cross_field_rules(
 def test_replace_refuses_an_unknown_field_as_evolve_does() -> None:
     with pytest.raises(TypeError):
         _codec.replace(testing.make_task(), colour="red")
+
+
+# --- texts bounded by the classes' own validators ----------------------------------------
+
+TOO_LONG = "x" * (MAX_TEXT_LENGTH + 1)
+
+
+def with_each_text_too_long(doc: Any) -> Iterator[tuple[str, Any]]:
+    """``doc`` with one text made too long, for each text it holds (and each list given
+    one more item that is too long), with where."""
+    if isinstance(doc, str):
+        yield "", TOO_LONG
+    elif isinstance(doc, dict):
+        for key, value in doc.items():
+            for where, changed in with_each_text_too_long(value):
+                yield f".{key}{where}", doc | {key: changed}
+    elif isinstance(doc, list):
+        yield "[+]", [*doc, TOO_LONG]
+        for n, item in enumerate(doc):
+            for where, changed in with_each_text_too_long(item):
+                yield f"[{n}]{where}", [*doc[:n], changed, *doc[n + 1 :]]
+
+
+@pytest.mark.parametrize(
+    "table", [t for t in TABLES.values() if t.texts_bounded], ids=lambda t: t.name
+)
+def test_a_table_that_vouches_for_its_texts_bounds_every_one(table: TableSpec) -> None:
+    """The session tells the store that the documents of these tables hold no text too
+    long to store (so a commit need not walk them): each class's own validators must
+    refuse every such text, wherever it is in the document, nested ones included."""
+    cls = table.cls
+    doc = document(cls)
+    tried = 0
+    for where, changed in with_each_text_too_long(doc):
+        tried += 1
+        with pytest.raises(ct.ValidationError):
+            _codec.structure(cls, changed)
+            pytest.fail(f"{cls.__name__}{where}: a text too long was accepted")
+    assert tried

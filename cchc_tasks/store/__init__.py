@@ -46,13 +46,12 @@ from .journal import (
     Entry,
     JournalReader,
     append_durably,
-    check_text_lengths,
-    check_texts,
     encode_entry,
     encode_entry_parts,
 )
 from .lock import CannotLock, WriterLock
 from .migrations import journal_version, upgrade
+from .pending import PendingChanges
 from .snapshot import (
     SnapshotMeta,
     has_stale_temporaries,
@@ -134,21 +133,6 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class _Pending:
-    """The change set of the transaction in progress."""
-
-    def __init__(self, actor: str | None, note: str | None) -> None:
-        self.actor = actor
-        self.note = note
-        self.changes: list[Change] = []
-        #: the TinyDB doc id each change touched, so an undo puts documents back in place
-        self.doc_ids: list[str] = []
-
-
-#: Where a (nested) transaction started: how many changes, and which tables existed.
-_Savepoint = tuple[int, frozenset[str]]
-
-
 @attrs.frozen
 class DailyHead:
     """The head of the hash chain at the end of ``day``: the last line's ``seq`` and
@@ -198,7 +182,7 @@ class Store:
         self.path = None if path is None else os.fspath(path)
         self.clock = clock
         self.snapshot_min_bytes = snapshot_min_bytes
-        self._pending: _Pending | None = None
+        self._pending: PendingChanges | None = None
         self._depth = 0
         self._memory_entries: list[Entry] = []
         self.last_entry: Entry | None = None
@@ -554,13 +538,13 @@ class Store:
         try:
             if self.path is not None:
                 self._catch_up()
-            pending = self._pending = _Pending(actor, note)
-            start = self._savepoint()
+            pending = self._pending = PendingChanges(actor, note)
+            start = pending.savepoint(self.state)
             try:
                 yield
                 self._commit(pending)
             except BaseException:
-                self._rollback(pending, start)
+                pending.rollback(self.state, start)
                 raise
         finally:
             self._pending = None
@@ -578,35 +562,29 @@ class Store:
         except OSError as exc:
             raise StoreError(f"{journal}: cannot write to the store ({_reason(exc)})") from exc
 
-    def _nested(self, pending: _Pending) -> Iterator[None]:
-        start = self._savepoint()
+    def _nested(self, pending: PendingChanges) -> Iterator[None]:
+        start = pending.savepoint(self.state)
         self._depth += 1
         try:
             yield
         except BaseException:
-            self._rollback(pending, start)
+            pending.rollback(self.state, start)
             raise
         finally:
             self._depth -= 1
 
-    def put(self, table: str, doc: Doc) -> None:
-        """Add or replace a document (inside a transaction)."""
-        pending = self._require_transaction()
-        before, doc_id = self.state.put_with_id(table, doc)
-        pending.changes.append(Change(table, doc["id"], before, doc))
-        pending.doc_ids.append(doc_id)
+    def put(self, table: str, doc: Doc, *, texts_checked: bool = False) -> None:
+        """Add or replace a document (inside a transaction). ``texts_checked``: the
+        caller vouches that every text in ``doc`` is at most
+        :data:`~cchc_tasks._fields.MAX_TEXT_LENGTH` long (it encoded an object whose
+        validators bound them), so the commit does not walk the document for one."""
+        self._require_transaction().put(self.state, table, doc, texts_checked=texts_checked)
 
     def delete(self, table: str, key: str) -> None:
         """Remove a document if there is one (inside a transaction)."""
-        pending = self._require_transaction()
-        doc_id = self.state.doc_id(table, key)
-        before = self.state.delete(table, key)
-        if before is not None:
-            assert doc_id is not None
-            pending.changes.append(Change(table, key, before, None))
-            pending.doc_ids.append(doc_id)
+        self._require_transaction().delete(self.state, table, key)
 
-    def _require_transaction(self) -> _Pending:
+    def _require_transaction(self) -> PendingChanges:
         if self._pending is None:
             raise StoreError("changes must be made inside Store.transaction()")
         return self._pending
@@ -615,37 +593,23 @@ class Store:
         if self._closed:
             raise StoreError("the store is closed")
 
-    def _savepoint(self) -> _Savepoint:
-        assert self._pending is not None
-        return len(self._pending.changes), frozenset(self.state.raw)
-
-    def _rollback(self, pending: _Pending, savepoint: _Savepoint) -> None:
-        """Undo the changes made since ``savepoint``, newest first."""
-        count, tables = savepoint
-        for change, doc_id in zip(
-            reversed(pending.changes[count:]), reversed(pending.doc_ids[count:]), strict=True
-        ):
-            self.state.undo(change.table, change.id, change.before, doc_id)
-        del pending.changes[count:]
-        del pending.doc_ids[count:]
-        self.state.drop_empty_tables(keep=tables)
-
-    def _commit(self, pending: _Pending) -> None:
-        if not pending.changes:
+    def _commit(self, pending: PendingChanges) -> None:
+        changes = pending.net()
+        if not changes:
             return
         at = self.clock()
         if at.tzinfo is None or at.utcoffset() is None:
             raise StoreError(f"the store's clock gave {at!r}: expected a timezone-aware time")
-        entry = Entry(self._seq + 1, at, pending.actor, pending.note, tuple(pending.changes))
+        entry = Entry(self._seq + 1, at, pending.actor, pending.note, changes)
         try:
             parts, digest = encode_entry_parts(entry, self._head)
         except UnicodeEncodeError:
-            check_texts(entry.changes)  # names the field with the lone surrogate
+            pending.check_texts(changes, encoded=False)  # names the field with the surrogate
             raise  # pragma: no cover - every text was checked, so this cannot happen
         size = sum(len(part) for part in parts)
         if size > MAX_TEXT_LENGTH:
             # Only a line this long can hold a text too long to store: look for one.
-            check_text_lengths(entry.changes)
+            pending.check_texts(changes, encoded=True)
         if self.path is None:
             self._memory_entries.append(entry)
             self._seq = entry.seq

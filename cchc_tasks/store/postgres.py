@@ -33,11 +33,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from .. import _json
+from .._fields import MAX_TEXT_LENGTH
 from ..errors import StoreCorruptError, StoreError, StoreVersionError
 from . import Store, is_head
 from .audit import VerifyReport, verify_folder
 from .backup import new_folder
-from .journal import GENESIS, Change, Entry, encode_entry
+from .journal import GENESIS, Entry, encode_entry
+from .pending import PendingChanges
 from .pgsql import MIGRATIONS, PG_SCHEMA_VERSION, channel, create_statements, lock_key
 from .pgsql import quote_ident as ident
 from .pgurl import PgAddress, is_postgres_url
@@ -70,16 +72,6 @@ def _psycopg() -> Any:
     return psycopg
 
 
-@attrs.define
-class _Write:
-    """The change set of the write in progress."""
-
-    actor: str | None
-    note: str | None
-    changes: list[Change] = attrs.Factory(list)
-    doc_ids: list[str] = attrs.Factory(list)
-
-
 class PostgresStore(Store):
     """A store in a PostgreSQL schema (see the module docstring).
 
@@ -98,7 +90,7 @@ class PostgresStore(Store):
         self.schema = ident(self.address.schema)
         self._conn: psycopg.Connection[Any] | None = None
         self._at = (0, GENESIS)
-        self._write: _Write | None = None
+        self._write: PendingChanges | None = None
         self._levels = 0
         self._is_closed = False
         self._kinds: set[str] = set()
@@ -343,13 +335,13 @@ class PostgresStore(Store):
         self._levels = 1
         try:
             conn = self._begin()
-            write = self._write = _Write(actor, note)
-            start = self._savepoint()
+            write = self._write = PendingChanges(actor, note)
+            start = write.savepoint(self.state)
             try:
                 yield
                 self._commit_write(conn, write)
             except BaseException:
-                self._undo(write, start)
+                write.rollback(self.state, start)
                 raise
         finally:
             self._write = None
@@ -378,62 +370,48 @@ class PostgresStore(Store):
                 with contextlib.suppress(psycopg.Error):
                     conn.execute("ROLLBACK")
 
-    def _nested_write(self, write: _Write) -> Iterator[None]:
-        start = self._savepoint()
+    def _nested_write(self, write: PendingChanges) -> Iterator[None]:
+        start = write.savepoint(self.state)
         self._levels += 1
         try:
             yield
         except BaseException:
-            self._undo(write, start)
+            write.rollback(self.state, start)
             raise
         finally:
             self._levels -= 1
 
-    def _require_write(self) -> _Write:
+    def _require_write(self) -> PendingChanges:
         if self._write is None:
             raise StoreError("changes must be made inside Store.transaction()")
         return self._write
 
-    def _savepoint(self) -> tuple[int, frozenset[str]]:
-        return len(self._require_write().changes), frozenset(self.state.raw)
-
-    def _undo(self, write: _Write, savepoint: tuple[int, frozenset[str]]) -> None:
-        count, tables = savepoint
-        for change, doc_id in zip(
-            reversed(write.changes[count:]), reversed(write.doc_ids[count:]), strict=True
-        ):
-            self.state.undo(change.table, change.id, change.before, doc_id)
-        del write.changes[count:]
-        del write.doc_ids[count:]
-        self.state.drop_empty_tables(keep=tables)
-
-    def put(self, table: str, doc: Doc) -> None:
-        """Add or replace a document (inside a transaction)."""
-        write = self._require_write()
-        before, doc_id = self.state.put_with_id(table, doc)
-        write.changes.append(Change(table, doc["id"], before, doc))
-        write.doc_ids.append(doc_id)
+    def put(self, table: str, doc: Doc, *, texts_checked: bool = False) -> None:
+        """Add or replace a document (inside a transaction); see :meth:`Store.put`."""
+        self._require_write().put(self.state, table, doc, texts_checked=texts_checked)
 
     def delete(self, table: str, key: str) -> None:
         """Remove a document if there is one (inside a transaction)."""
-        write = self._require_write()
-        doc_id = self.state.doc_id(table, key)
-        before = self.state.delete(table, key)
-        if before is not None:
-            assert doc_id is not None
-            write.changes.append(Change(table, key, before, None))
-            write.doc_ids.append(doc_id)
+        self._require_write().delete(self.state, table, key)
 
-    def _commit_write(self, conn: psycopg.Connection[Any], write: _Write) -> None:
+    def _commit_write(self, conn: psycopg.Connection[Any], write: PendingChanges) -> None:
         """Insert the journal row and the documents, and commit."""
-        if not write.changes:
+        changes = write.net()
+        if not changes:
             return
         at = self.clock()
         if at.tzinfo is None or at.utcoffset() is None:
             raise StoreError(f"the store's clock gave {at!r}: expected a timezone-aware time")
         seq, head = self._at
-        entry = Entry(seq + 1, at, write.actor, write.note, tuple(write.changes))
-        line, digest = encode_entry(entry, head)
+        entry = Entry(seq + 1, at, write.actor, write.note, changes)
+        try:
+            line, digest = encode_entry(entry, head)
+        except UnicodeEncodeError:
+            write.check_texts(changes, encoded=False)  # names the field with the surrogate
+            raise  # pragma: no cover - every text was checked, so this cannot happen
+        if len(line) > MAX_TEXT_LENGTH:
+            # Only a line this long can hold a text too long to store: look for one.
+            write.check_texts(changes, encoded=True)
         psycopg = _psycopg()
         try:
             # One round trip: the row, the documents, the notification and the commit.

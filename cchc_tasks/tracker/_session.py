@@ -118,9 +118,10 @@ class Session:
         # walk (100,000 more when a 50,000-task store is read).
         self.cache: dict[str, dict[str, Any]] = {table: {} for table in TABLES}
         self.decoded_from: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in TABLES}
-        # The tasks put by the transaction in progress, by document: the listeners are
-        # told of every version of a task a batch wrote, and each was an object already.
-        self.written: dict[int, tuple[dict[str, Any], Any]] = {}
+        # The tasks the transaction in progress replaced, by id() of their document, with
+        # the document: the listeners are told of each change with the task as it was,
+        # which was decoded already (read to be changed) but is no longer in the cache.
+        self.replaced: dict[int, tuple[dict[str, Any], Any]] = {}
         for table, name, key in lookups():
             store.state.add_lookup(table, name, key)
         self._rules: Rules | None = None
@@ -232,7 +233,7 @@ class Session:
                 self.notify(self.store.seq)
         finally:
             if outermost:
-                self.written.clear()
+                self.replaced.clear()
 
     def allow(self, action: str, target: Any, reader: Reader) -> None:
         """Ask the ``cchc_authorize`` plugins (inside the write, before any change)."""
@@ -244,13 +245,21 @@ class Session:
         if entry is None or entry.seq != seq or not self.pm.hook.cchc_task_changed.get_hookimpls():
             return
         changes = [change for change in entry.changes if change.table == "tasks"]
-        decode = self.decode
+        decode, replaced = self.decode, self.replaced
+        load = trusted_loader(TABLES["tasks"].cls)
+
+        def earlier(doc: dict[str, Any] | None) -> Task | None:
+            """The task as it was: decoded already, or decoded now without caching it
+            (the cache holds the task as it is)."""
+            if doc is None:
+                return None
+            found = replaced.get(id(doc))
+            task: Task = found[1] if found is not None and found[0] is doc else load(doc)
+            return task
+
         failures = self.hooks.tasks_changed(
             (
-                (
-                    decode("tasks", change.before) if change.before else None,
-                    decode("tasks", change.after) if change.after else None,
-                )
+                (earlier(change.before), decode("tasks", change.after) if change.after else None)
                 for change in changes
             ),
             entry.actor,
@@ -268,13 +277,18 @@ class Session:
 
     def put(self, table: str, obj: Any) -> None:
         doc = unstructure(obj)
-        doc["id"] = obj.id  # a derived key is stored too, for TinyDB readers
-        self.store.put(table, doc)
-        # The object is its document decoded: remember it so reads need not decode.
-        self.cache[table][obj.id] = obj
-        self.decoded_from[table][obj.id] = doc
+        key = doc["id"] = obj.id  # a derived key is stored too, for TinyDB readers
+        cache, decoded_from = self.cache[table], self.decoded_from[table]
         if table == "tasks":
-            self.written[id(doc)] = (doc, obj)
+            was = decoded_from.get(key)
+            if was is not None:
+                self.replaced[id(was)] = (was, cache[key])
+        # The object was validated when it was made: its texts are storable if its
+        # class's validators bound them all (TableSpec.texts_bounded).
+        self.store.put(table, doc, texts_checked=TABLES[table].texts_bounded)
+        # The object is its document decoded: remember it so reads need not decode.
+        cache[key] = obj
+        decoded_from[key] = doc
 
     def delete(self, table: str, key: str) -> None:
         self.store.delete(table, key)
@@ -285,9 +299,6 @@ class Session:
         key = doc["id"]
         if self.decoded_from[table].get(key) is doc:
             return self.cache[table][key]
-        written = self.written.get(id(doc))
-        if written is not None and written[0] is doc:
-            return written[1]
         spec = TABLES[table]
         data = {k: v for k, v in doc.items() if k != "id"} if spec.derived_key else doc
         obj = load_trusted(spec.cls, data)  # validated when written; see load_trusted
@@ -326,8 +337,8 @@ class Session:
         # The hot path of every query: the cache checked inline.
         cache, decoded_from = self.cache[table], self.decoded_from[table]
         spec = TABLES[table]
-        if self.written or spec.derived_key:
-            # A batch in progress (its earlier versions), or a key to leave out: decode.
+        if spec.derived_key:
+            # A key to leave out of the object: decode() does.
             decode = self.decode
             return [
                 cache[key] if decoded_from.get(key := doc["id"]) is doc else decode(table, doc)

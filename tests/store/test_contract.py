@@ -8,6 +8,7 @@ fails with ``CI=true``).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import itertools
@@ -60,8 +61,11 @@ class Backend:
             self.memory = Store(None, clock=self.clock)
         return self.memory
 
-    def open(self) -> ct.Tracker:
-        tr = ct.Tracker(self.store(), make_plugin_manager((), load_entrypoints=False))
+    def open(self, plugins: tuple[object, ...] = ()) -> ct.Tracker:
+        return self.over(self.store(), plugins)
+
+    def over(self, store: Store, plugins: tuple[object, ...] = ()) -> ct.Tracker:
+        tr = ct.Tracker(store, make_plugin_manager(plugins, load_entrypoints=False))
         self.opened.append(tr)
         return tr
 
@@ -235,3 +239,102 @@ def test_the_same_calls_give_the_same_head_on_every_backend(
     finally:
         for b in backends:
             b.close()
+
+
+# -- a journal line holds each object's net change --------------------------------------
+
+STEP = st.tuples(st.sampled_from(["put", "delete", "fail"]), st.integers(0, 3), st.integers())
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=st.lists(STEP, max_size=12))
+def test_a_line_holds_one_change_per_object_from_before_to_after(
+    backend: Backend, steps: list[tuple[str, int, int]]
+) -> None:
+    """Invariant: whatever a transaction does to a few objects (puts, deletes, nested
+    transactions that fail and are undone), its journal line holds at most one change per
+    object, from the object's document before the transaction to its document after it;
+    replaying the line on the state before gives the state after, and a transaction that
+    changes nothing in the end writes no line."""
+    store = backend.store()
+    table = f"notes_{store.seq}"  # a table of its own for each example
+    with store.transaction(actor="lan"):
+        store.put(table, {"id": "k-0", "value": "first"})
+        store.put(table, {"id": "k-1", "value": "first"})
+    was = {doc["id"]: doc for doc in copy.deepcopy(list(store.state.docs(table)))}
+    seq = store.seq
+    with store.transaction(actor="lan"):
+        for op, n, value in steps:
+            key = f"k-{n}"
+            if op == "put":
+                store.put(table, {"id": key, "value": value})
+            elif op == "delete":
+                store.delete(table, key)
+            else:
+                with contextlib.suppress(RuntimeError), store.transaction():
+                    store.put(table, {"id": key, "value": "undone"})
+                    store.delete(table, "k-0")
+                    raise RuntimeError("a nested transaction fails")
+    after = {doc["id"]: doc for doc in store.state.docs(table)}
+    if after == was:
+        assert store.seq == seq
+        return
+    assert store.seq == seq + 1
+    assert store.last_entry is not None
+    changes = store.last_entry.changes
+    assert len({c.id for c in changes}) == len(changes)
+    replayed = dict(was)
+    for change in changes:
+        assert change.before == was.get(change.id)
+        if change.after is None:
+            replayed.pop(change.id)
+        else:
+            replayed[change.id] = change.after
+    assert replayed == after
+
+
+def test_a_task_added_and_completed_in_one_batch_is_one_addition(backend: Backend) -> None:
+    """The journal, the history and the listeners see the completed task added once: its
+    open version never existed outside the batch."""
+    heard: list[tuple[object, object]] = []
+
+    class Listener:
+        @ct.hookimpl
+        def cchc_task_changed(self, before: ct.Task | None, after: ct.Task | None) -> None:
+            heard.append((before, after))
+
+    tr = backend.open((Listener(),))
+    seed(tr)
+    tr.add_task(task("t-old"))
+    heard.clear()
+    with tr.batch(actor="lan", note="nhập"):
+        tr.add_task(task("t-1"))
+        tr.complete_task("t-1", dt.date(2025, 3, 1))
+        tr.complete_task("t-old", dt.date(2025, 3, 2))
+        tr.reopen_task("t-old")
+        tr.complete_task("t-old", dt.date(2025, 3, 3))
+    (entry,) = [e for e in tr.entries() if e.note == "nhập"]
+    assert [(c.id, c.op) for c in entry.changes] == [("t-1", "add"), ("t-old", "update")]
+    assert entry.changes[0].after is not None and entry.changes[0].after["status"] == "done"
+    assert entry.changes[1].before is not None and entry.changes[1].before["status"] == "open"
+    assert [e.change.op for e in tr.history("t-1")] == ["add"]
+    assert [(b and b.status, a and a.status) for b, a in heard] == [
+        (None, ct.TaskStatus.DONE),
+        (ct.TaskStatus.OPEN, ct.TaskStatus.DONE),
+    ]
+    assert heard[1][1] is not None and heard[1][1].completed_on == dt.date(2025, 3, 3)
+
+
+def test_a_raw_document_with_a_text_too_long_is_refused(backend: Backend) -> None:
+    """The store's own net, for documents no class checked: a text too long (or a lone
+    surrogate) is refused with the table, key and field named, and nothing is written."""
+    store = backend.store()
+    seed(backend.over(store))
+    for text in ("x" * 20_001, "Nhiệm vụ \udc80"):
+        seq, raw = store.seq, copy.deepcopy(store.state.raw)
+        with pytest.raises(ct.ValidationError) as info, store.transaction():
+            store.put("notes", {"id": "n", "items": [{"text": text}]})
+        assert info.value.field == "notes['n'].items[0].text"
+        assert (store.seq, store.state.raw) == (seq, raw)
