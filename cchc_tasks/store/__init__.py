@@ -570,6 +570,8 @@ class Store:
         except BaseException:
             pending.rollback(self.state, start)
             raise
+        else:
+            pending.release()
         finally:
             self._depth -= 1
 

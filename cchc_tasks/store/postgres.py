@@ -378,6 +378,8 @@ class PostgresStore(Store):
         except BaseException:
             write.rollback(self.state, start)
             raise
+        else:
+            write.release()
         finally:
             self._levels -= 1
 

@@ -118,10 +118,12 @@ class Session:
         # walk (100,000 more when a 50,000-task store is read).
         self.cache: dict[str, dict[str, Any]] = {table: {} for table in TABLES}
         self.decoded_from: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in TABLES}
-        # The tasks the transaction in progress replaced, by id() of their document, with
-        # the document: the listeners are told of each change with the task as it was,
-        # which was decoded already (read to be changed) but is no longer in the cache.
-        self.replaced: dict[int, tuple[dict[str, Any], Any]] = {}
+        # For each task the transaction in progress wrote, the task as it was before
+        # (with its document), or None if it was not decoded or did not exist: the
+        # listeners are told of each change with the task as it was, which was decoded
+        # already (read to be changed) but is no longer in the cache. Only the first
+        # version is kept: a version the transaction wrote and replaced is freed.
+        self.replaced: dict[str, tuple[dict[str, Any], Any] | None] = {}
         for table, name, key in lookups():
             store.state.add_lookup(table, name, key)
         self._rules: Rules | None = None
@@ -237,8 +239,9 @@ class Session:
 
     def allow(self, action: str, target: Any, reader: Reader) -> None:
         """Ask the ``cchc_authorize`` plugins (inside the write, before any change)."""
-        if self.pm.hook.cchc_authorize.get_hookimpls():
-            self.hooks.authorize(self.store.pending_actor, action, target, reader)
+        rules = self.rules()
+        if rules.pm.hook.cchc_authorize.get_hookimpls():
+            rules.hooks.authorize(self.store.pending_actor, action, target, reader)
 
     def notify(self, seq: int) -> None:
         entry = self.store.last_entry
@@ -253,7 +256,7 @@ class Session:
             (the cache holds the task as it is)."""
             if doc is None:
                 return None
-            found = replaced.get(id(doc))
+            found = replaced.get(doc["id"])
             task: Task = found[1] if found is not None and found[0] is doc else load(doc)
             return task
 
@@ -279,10 +282,9 @@ class Session:
         doc = unstructure(obj)
         key = doc["id"] = obj.id  # a derived key is stored too, for TinyDB readers
         cache, decoded_from = self.cache[table], self.decoded_from[table]
-        if table == "tasks":
+        if table == "tasks" and key not in self.replaced:
             was = decoded_from.get(key)
-            if was is not None:
-                self.replaced[id(was)] = (was, cache[key])
+            self.replaced[key] = None if was is None else (was, cache[key])
         # The object was validated when it was made: its texts are storable if its
         # class's validators bound them all (TableSpec.texts_bounded).
         self.store.put(table, doc, texts_checked=TABLES[table].texts_bounded)

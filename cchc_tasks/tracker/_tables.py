@@ -10,6 +10,7 @@ other fields. The classes of the PAR-index tables are loaded on first use, so th
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -39,9 +40,9 @@ LookupKey = Callable[[Document], Any]
 
 
 def _field(name: str) -> LookupKey:
-    def key(doc: Document) -> Any:
-        return doc[name]
-
+    """The value of field ``name``: an ``itemgetter``, called in C (every write of a
+    task computes five lookups' keys, and a completion ten)."""
+    key: LookupKey = operator.itemgetter(name)
     return key
 
 

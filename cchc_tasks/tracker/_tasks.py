@@ -25,8 +25,19 @@ def check_day_type(field: str, value: object) -> None:
 
 
 class TaskService(Service):
-    def check_task(self, task: Task) -> None:
-        """Its plan, units and assignee exist and it falls due within the plan."""
+    def check_task(self, task: Task, was: Task | None = None) -> None:
+        """Its plan, units and assignee exist and it falls due within the plan; for a
+        task replacing ``was``, only what changed. What did not change was checked when
+        ``was`` was written and still holds: units, people and plans are never deleted,
+        and a plan is never replaced (its period cannot move away from a due date)."""
+        if was is not None and (
+            task.plan == was.plan
+            and task.due == was.due
+            and task.unit == was.unit
+            and task.assignee == was.assignee
+            and task.partners == was.partners
+        ):
+            return  # a completion, a report, a note: the common update of a batch
         s = self.session
         plan = s.get("plans", task.plan, "Task.plan")
         s.require("units", task.unit, "Task.unit")
@@ -76,24 +87,30 @@ class TaskService(Service):
         actor: str | None,
         note: str | None,
         change: Callable[[Task], Task],
+        current: Task | None = None,
     ) -> Task:
-        """Replace task ``id`` by ``change(task)``, checked and authorized."""
+        """Replace task ``id`` by ``change(task)``, checked and authorized. ``current``:
+        the task as the caller just read it inside the batch in progress (saves reading
+        it again; outside a batch it is read again inside the write)."""
         s = self.session
         s.writable()
         if actor is None and note is None and s.store.in_transaction:
             # Inside a batch: every check comes before the one put, so a failure changes
             # nothing and no nested transaction is needed (as for add_task).
-            return self._replace(action, id, change)
+            return self._replace(action, id, change, current)
         with s.write(actor, note):
             return self._replace(action, id, change)
 
-    def _replace(self, action: str, id: str, change: Callable[[Task], Task]) -> Task:
-        task = self.session.get("tasks", id, "task id")
+    def _replace(
+        self, action: str, id: str, change: Callable[[Task], Task], task: Task | None = None
+    ) -> Task:
+        if task is None:
+            task = self.session.get("tasks", id, "task id")
         self.allow(action, task)
         updated = change(task)
         if updated.unit != task.unit:
             self.allow(action, updated)  # moved: asked for the unit it goes to as well
-        self.check_task(updated)
+        self.check_task(updated, was=task)
         self.session.put("tasks", updated)
         return updated
 
@@ -155,7 +172,7 @@ class TaskService(Service):
         batched = actor is None and note is None and s.store.in_transaction
         if batched and current is not None and current.series is None:
             # Nothing follows: one checked put, as in a batch.
-            return self.replace_task("complete_task", id, None, None, done)
+            return self.replace_task("complete_task", id, None, None, done, current)
         with s.write(actor, note):
             was_open = s.get("tasks", id, "task id").status is TaskStatus.OPEN
             task = self.replace_task("complete_task", id, None, None, done)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import hypothesis.strategies as st
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 import cchc_tasks as ct
 from cchc_tasks.plugins import make_plugin_manager
@@ -243,18 +243,22 @@ def test_the_same_calls_give_the_same_head_on_every_backend(
 
 # -- a journal line holds each object's net change --------------------------------------
 
-STEP = st.tuples(st.sampled_from(["put", "delete", "fail"]), st.integers(0, 3), st.integers())
+STEP = st.tuples(
+    st.sampled_from(["put", "delete", "nested", "fail"]), st.integers(0, 3), st.integers()
+)
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(steps=st.lists(STEP, max_size=12))
+@given(steps=st.lists(STEP, max_size=16))
+@example(steps=[("put", 0, 1), ("nested", 0, 2), ("put", 0, 3)])
+@example(steps=[("put", 1, 1), ("fail", 1, 0), ("put", 1, 2), ("delete", 0, 0)])
 def test_a_line_holds_one_change_per_object_from_before_to_after(
     backend: Backend, steps: list[tuple[str, int, int]]
 ) -> None:
     """Invariant: whatever a transaction does to a few objects (puts, deletes, nested
-    transactions that fail and are undone), its journal line holds at most one change per
+    transactions, some of which fail and are undone), its journal line holds at most one change per
     object, from the object's document before the transaction to its document after it;
     replaying the line on the state before gives the state after, and a transaction that
     changes nothing in the end writes no line."""
@@ -272,6 +276,10 @@ def test_a_line_holds_one_change_per_object_from_before_to_after(
                 store.put(table, {"id": key, "value": value})
             elif op == "delete":
                 store.delete(table, key)
+            elif op == "nested":
+                with store.transaction():
+                    store.put(table, {"id": key, "value": [value]})
+                    store.delete(table, f"k-{(n + 1) % 4}")
             else:
                 with contextlib.suppress(RuntimeError), store.transaction():
                     store.put(table, {"id": key, "value": "undone"})
