@@ -205,9 +205,11 @@ class OverdueAlerts:
     @ct.hookimpl
     def cchc_evaluation_finished(self, evaluation: ct.Evaluation) -> None:
         heads = {r.unit: r.person for r in evaluation.ratings}
+        overdue = ct.TaskOutcome.OVERDUE
         for uid, unit in sorted(evaluation.units.items()):
+            outcomes = unit.facts.outcomes
             for task in unit.facts.tasks:
-                if unit.facts.outcomes[task.id] is ct.TaskOutcome.OVERDUE:
+                if outcomes[task.id] is overdue:
                     self._remind(
                         "evaluation-overdue",
                         task.id,
