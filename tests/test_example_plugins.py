@@ -6,15 +6,28 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 from babel.messages.extract import extract_from_dir
+from hypothesis import given
+from hypothesis import strategies as st
 
 import cchc_tasks as ct
 from cchc_tasks import labels
-from cchc_tasks.i18n import catalog_problems, has_message, render
+from cchc_tasks.i18n import (
+    Lang,
+    Message,
+    catalog_problems,
+    has_message,
+    register_catalog,
+    render,
+)
 
 D = dt.date
 PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
+#: The lines the overdue-alerts plugin appends to its file for :func:`alerted_store`, as
+#: it wrote them when it rendered every reminder as soon as it made it.
+REMINDER_LINES = Path(__file__).resolve().parent / "snapshots" / "overdue-reminders.jsonl"
 EXAMPLES = ("cchc_dong_thap", "cchc_emulation", "cchc_overdue_alerts")
 
 
@@ -171,6 +184,158 @@ def test_overdue_alerts_write_reminders(tmp_path: Path) -> None:
         f"The due date of task '{task.title}' moved from {task.due.isoformat()} to "
         f"{due.isoformat()}"
     )
+
+
+def alerted_store(alerts: object) -> ct.Tracker:
+    """A commune whose two tasks are saved open after their due dates (one by an actor,
+    one with an assignee and a title with quotes), one moved later, and the year
+    evaluated: reminders of each kind for the overdue-alerts plugin ``alerts``."""
+    tr = ct.Tracker.memory(plugins=[alerts], load_entrypoints=False)
+    tr.add_unit(ct.Unit(id="xa", name="UBND xã Tân Hộ Cơ", kind="commune"))
+    tr.add_person(ct.Person(id="h", name="Chủ tịch", unit="xa"))
+    tr.add_person(ct.Person(id="p", name="Công chức", unit="xa"))
+    tr.appoint_head("xa", "h", D(2020, 1, 1))
+    tr.add_plan(ct.Plan(id="kh", title="KH", unit="xa", start=D(2024, 1, 1), end=D(2030, 12, 31)))
+    tr.add_task(
+        ct.Task(id="t1", plan="kh", title="Rà soát thủ tục “một cửa”", unit="xa",
+                due=D(2024, 3, 1), assignee="p"),
+        actor="van-thu",
+    )  # fmt: skip
+    tr.add_task(ct.Task(id="t2", plan="kh", title="Số hoá hồ sơ", unit="xa", due=D(2024, 5, 15)))
+    tr.update_task("t1", due=D(2024, 4, 10), actor="truong-phong")
+    tr.evaluate(2024, as_of=D(2024, 12, 31))
+    return tr
+
+
+def as_lines(reminders: list[dict[str, object]]) -> list[str]:
+    return [json.dumps(r, ensure_ascii=False, default=str) for r in reminders]
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """The (message id, language) of every message of the overdue-alerts plugin rendered
+    while the test runs."""
+    from cchc_overdue_alerts import DOMAIN
+
+    seen: list[tuple[str, str]] = []
+    original = Message.render
+
+    def render(self: Message, lang: Lang = "vi") -> str:
+        if self.domain == DOMAIN:
+            seen.append((self.id, lang))
+        return original(self, lang)
+
+    monkeypatch.setattr(Message, "render", render)
+    return seen
+
+
+def test_overdue_alerts_say_in_both_languages_what_they_said_when_rendered_at_once(
+    tmp_path: Path,
+) -> None:
+    """With a file or without one, the reminders read (and the file's lines) are, key by
+    key and in the same order, those the plugin made when it rendered every text at once:
+    each kind in Vietnamese (``text``) and English (``text_en``)."""
+    from cchc_overdue_alerts import OverdueAlerts
+
+    expected = REMINDER_LINES.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["kind"] for line in expected] == (
+        ["overdue"] * 3 + ["rescheduled"] + ["evaluation-overdue"] * 2
+    )
+    lazy = OverdueAlerts()
+    alerted_store(lazy)
+    assert as_lines(lazy.reminders) == expected
+    written = OverdueAlerts(str(tmp_path / "reminders.jsonl"))
+    alerted_store(written)
+    assert (tmp_path / "reminders.jsonl").read_text(encoding="utf-8").splitlines() == expected
+    assert as_lines(written.reminders) == expected
+    moved = lazy.reminders[3]
+    assert moved["text"] == (
+        "Thời hạn nhiệm vụ 'Rà soát thủ tục “một cửa”' được lùi từ 01/03/2024 đến 10/04/2024"
+    )
+    assert moved["text_en"] == (
+        "The due date of task 'Rà soát thủ tục “một cửa”' moved from 2024-03-01 to 2024-04-10"
+    )
+
+
+def test_overdue_alerts_render_a_reminder_when_it_is_read_and_only_once(
+    renders: list[tuple[str, str]],
+) -> None:
+    from cchc_overdue_alerts import OverdueAlerts
+
+    alerts = OverdueAlerts()
+    alerted_store(alerts)
+    # Registering the plugin with another tracker does not read its reminders either.
+    ct.Tracker.memory(plugins=[alerts], load_entrypoints=False)
+    assert renders == []
+    first = alerts.reminders
+    assert len(first) == 6
+    assert sorted(renders) == sorted(
+        (f"overdue_alerts.{r['kind']}", lang) for r in first for lang in ("vi", "en")
+    )
+    copy = [dict(r) for r in first]
+    second = alerts.reminders
+    assert second is first
+    assert second == copy
+    assert len(renders) == 12
+
+
+def test_overdue_alerts_render_for_the_file_when_written_and_not_again_when_read(
+    tmp_path: Path, renders: list[tuple[str, str]]
+) -> None:
+    from cchc_overdue_alerts import OverdueAlerts
+
+    alerts = OverdueAlerts(str(tmp_path / "reminders.jsonl"))
+    alerted_store(alerts)
+    assert len(renders) == 12
+    assert len(alerts.reminders) == 6
+    assert len(renders) == 12
+
+
+def test_overdue_alerts_reminders_may_be_appended_to_cleared_and_replaced() -> None:
+    from cchc_overdue_alerts import OverdueAlerts
+
+    alerts = OverdueAlerts()
+    tr = alerted_store(alerts)
+    alerts.reminders.clear()
+    assert alerts.reminders == []
+    alerts.reminders.append({"kind": "note"})
+    tr.update_task("t2", due=D(2024, 6, 1))
+    assert [r["kind"] for r in alerts.reminders] == ["note", "overdue", "rescheduled"]
+    held = alerts.reminders
+    tr.update_task("t2", title="Số hoá hồ sơ một cửa")
+    assert alerts.reminders is held  # a list kept from before, with the newer one
+    assert len(held) == 4
+    tr.update_task("t2", title="Số hoá hồ sơ")
+    alerts.reminders = []  # the one waiting goes with the list it would have joined
+    assert alerts.reminders == []
+
+
+@given(st.lists(st.sampled_from(["save", "move", "read", "clear", "append"]), max_size=25))
+def test_overdue_alerts_read_late_equal_those_read_as_they_are_made(steps: list[str]) -> None:
+    """Whenever the reminders are read, appended to or cleared, reading them late gives
+    the list reading them after every reminder gives."""
+    from cchc_overdue_alerts import DOMAIN, LOCALE_DIR, OverdueAlerts
+
+    register_catalog(DOMAIN, LOCALE_DIR)
+    late, early = OverdueAlerts(), OverdueAlerts()
+    at = dt.datetime(2025, 1, 2, 8, 0)
+    for n, step in enumerate(steps):
+        task = ct.Task(id=f"t{n}", plan="kh", title=f"Nhiệm vụ {n}", unit="xa",
+                       due=D(2024, 1 + n % 12, 10))  # fmt: skip
+        for alerts in (late, early):
+            if step == "save":
+                alerts.cchc_task_changed(None, task, "van-thu", at)
+            elif step == "move":
+                later = attrs.evolve(task, due=task.due + dt.timedelta(days=n + 1))
+                alerts.cchc_task_changed(task, later, None, at)
+            elif step == "clear":
+                alerts.reminders.clear()
+            elif step == "append":
+                alerts.reminders.append({"kind": "note", "n": n})
+            elif step == "read":
+                assert isinstance(alerts.reminders, list)
+        assert isinstance(early.reminders, list)
+    assert late.reminders == early.reminders
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
