@@ -71,6 +71,21 @@ class _EnumValues:
         return None if member is None else self.values[member]
 
 
+def _encode_nested(value: Any) -> Any:
+    """A nested domain object (or ``None``) as its document."""
+    return None if value is None else unstructure(value)
+
+
+class _EachEncoded:
+    """Encodes a tuple as the list of its items, each encoded by ``item``."""
+
+    def __init__(self, item: Encoder) -> None:
+        self.item = item
+
+    def __call__(self, values: Any) -> Any:
+        return [self.item(x) for x in values]
+
+
 def _codec_for_type(owner: str, tp: Any) -> tuple[Encoder, Decoder]:
     tp = _strip_optional(tp)
     if tp in (dt.date, dt.datetime):
@@ -80,13 +95,13 @@ def _codec_for_type(owner: str, tp: Any) -> tuple[Encoder, Decoder]:
     if isinstance(tp, type) and attrs.has(tp):
         cls = tp
         return (
-            lambda v: None if v is None else unstructure(v),
+            _encode_nested,
             lambda v: v if v is None or isinstance(v, cls) else structure(cls, v),
         )
     if typing.get_origin(tp) is tuple:
         inner_enc, inner_dec = _codec_for_type(owner, typing.get_args(tp)[0])
         return (
-            list if inner_enc is _identity else lambda v: [inner_enc(x) for x in v],
+            list if inner_enc is _identity else _EachEncoded(inner_enc),
             lambda v: tuple(inner_dec(x) for x in v) if isinstance(v, list | tuple) else v,
         )
     if getattr(tp, "__cchc_codec__", None) is not None:
@@ -145,6 +160,14 @@ def _compile_encoder(cls: type) -> Callable[[Any], dict[str, Any]]:
         elif isinstance(encode, _EnumValues):
             namespace[f"m{n}"] = encode.values
             items.append(f"{name!r}: (None if (v := o.{name}) is None else m{n}[v])")
+        elif encode is list:  # most are empty: no call for those
+            items.append(f"{name!r}: (list(v) if (v := o.{name}) else [])")
+        elif encode is _encode_nested:  # most are None: no call for those
+            namespace["nested"] = unstructure
+            items.append(f"{name!r}: (None if (v := o.{name}) is None else nested(v))")
+        elif isinstance(encode, _EachEncoded):
+            namespace[f"e{n}"] = encode.item
+            items.append(f"{name!r}: ([e{n}(x) for x in v] if (v := o.{name}) else [])")
         else:
             namespace[f"e{n}"] = encode
             items.append(f"{name!r}: e{n}(o.{name})")
