@@ -385,7 +385,12 @@ class Hooks:
         merged: dict[str, TaskOutcome] = {}
         # Results come first-called first; the first answer for a task wins.
         for answer in reversed(self._call("cchc_task_outcomes", tasks=tasks, as_of=as_of)):
-            for task_id, outcome in (answer or {}).items():
+            if not answer:
+                continue
+            if set(map(type, answer.values())) == {TaskOutcome}:
+                merged.update(answer)  # every value an outcome already: no loop in Python
+                continue
+            for task_id, outcome in answer.items():
                 if type(outcome) is TaskOutcome:
                     merged[task_id] = outcome
                     continue

@@ -13,6 +13,7 @@ them without importing the pipeline. Every name here is also importable from
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
@@ -208,6 +209,9 @@ class WorkingTime:
         )
 
 
+_ID = operator.attrgetter("id")
+
+
 @attrs.frozen
 class UnitFacts:
     """What is known of one unit for one year, as of a date."""
@@ -227,9 +231,10 @@ class UnitFacts:
     _exceeded: int = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        counts = Counter(self.outcomes[t.id] for t in self.tasks)
+        outcomes = self.outcomes
+        counts = Counter(map(outcomes.__getitem__, map(_ID, self.tasks)))  # in C
         done = (TaskOutcome.ON_TIME, TaskOutcome.LATE)
-        exceeded = sum(1 for t in self.tasks if t.exceeded and self.outcomes[t.id] in done)
+        exceeded = sum(1 for t in self.tasks if t.exceeded and outcomes[t.id] in done)
         object.__setattr__(self, "_counts", counts)
         object.__setattr__(self, "_exceeded", exceeded)
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import cchc_tasks as ct
 from cchc_tasks.i18n import render
-from cchc_tasks.rulesets.outcomes import classify
+from cchc_tasks.rulesets.outcomes import TaskOutcomeRules, classify
 from cchc_tasks.store import Store
 from tests.helpers import unchanged
 
@@ -105,6 +105,32 @@ def test_task_outcome_semantics(
             completed_on=completed,
         )
     assert classify(task, as_of) is expected
+
+
+NEAR = st.integers(-2, 2).map(lambda days: dt.timedelta(days=days))
+
+
+@st.composite
+def tasks_near(draw: st.DrawFn, as_of: dt.date) -> ct.Task:
+    """A task due and completed within days of ``as_of`` and of each other, so that
+    every boundary of the classification is met."""
+    due = as_of + draw(NEAR)
+    status = draw(st.sampled_from(ct.TaskStatus))
+    done = due + draw(NEAR) if status is ct.TaskStatus.DONE else None
+    n = draw(st.integers(0, 10**6))
+    return ct.Task(
+        id=f"t{n}", plan="kh", title="x", unit="u", due=due, status=status, completed_on=done,
+        cancel_reason="x" if status is ct.TaskStatus.CANCELLED else "",
+    )  # fmt: skip
+
+
+@given(data=st.data(), as_of=st.dates(D(2021, 1, 1), D(2029, 12, 31)))
+def test_the_built_in_hook_classifies_as_classify_does(data: st.DataObject, as_of: dt.date) -> None:
+    """The built-in cchc_task_outcomes inlines classify(): the two must agree."""
+    tasks = data.draw(st.lists(tasks_near(as_of), max_size=20))
+    answer = TaskOutcomeRules().cchc_task_outcomes(tasks, as_of)
+    assert answer == {t.id: classify(t, as_of) for t in tasks}
+    assert all(type(outcome) is ct.TaskOutcome for outcome in answer.values())
 
 
 def test_cancelled_tasks_do_not_count() -> None:

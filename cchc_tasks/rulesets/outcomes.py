@@ -30,4 +30,15 @@ class TaskOutcomeRules:
 
     @hookimpl
     def cchc_task_outcomes(self, tasks: Sequence[Task], as_of: dt.date) -> dict[str, TaskOutcome]:
-        return {task.id: classify(task, as_of) for task in tasks}
+        # classify() inlined: an evaluation classifies the year's 10,000 tasks, and a
+        # call per task was a fifth of the work. tests/rulesets checks that both agree.
+        cancelled, on_time, late = TaskStatus.CANCELLED, TaskOutcome.ON_TIME, TaskOutcome.LATE
+        overdue, pending = TaskOutcome.OVERDUE, TaskOutcome.PENDING
+        return {
+            task.id: TaskOutcome.CANCELLED
+            if task.status is cancelled
+            else (on_time if done <= task.due else late)
+            if (done := task.completed_on) is not None and done <= as_of
+            else (overdue if task.due < as_of else pending)
+            for task in tasks
+        }

@@ -30,11 +30,15 @@ class UnitScoring:
             TaskOutcome.LATE: params.late_credit,
             TaskOutcome.OVERDUE: 0.0,
         }
-        judged = [t for t in unit.tasks if unit.outcomes[t.id] in credit]
-        total = sum(t.weight for t in judged)
+        outcomes, judged, total, earned = unit.outcomes, 0, 0.0, 0.0
+        for task in unit.tasks:
+            share = credit.get(outcomes[task.id])
+            if share is not None:
+                judged += 1
+                total += task.weight
+                earned += task.weight * share
         if total <= 0:
             return []
-        earned = sum(t.weight * credit[unit.outcomes[t.id]] for t in judged)
         points = params.maximum * earned / total
         reason = Message.of(
             "scoring.task-completion",
@@ -42,7 +46,7 @@ class UnitScoring:
             late=unit.late,
             credit=params.late_credit,
             overdue=unit.overdue,
-            judged=len(judged),
+            judged=judged,
             as_of=unit.as_of,
         )
         return [
