@@ -253,13 +253,13 @@ def _trusted_value(tp: Any) -> Callable[[Any], Any] | None:
         return lambda v: v if v is None or isinstance(v, kind) else kind(v)
     if isinstance(tp, type) and attrs.has(tp):
         cls = tp
-        return lambda v: v if v is None or isinstance(v, cls) else load_trusted(cls, v)
+        return lambda v: v if v is None or isinstance(v, cls) else trusted_loader(cls)(v)
     if typing.get_origin(tp) is tuple:
         inner = _trusted_value(typing.get_args(tp)[0])
         if inner is None:
             return lambda v: tuple(v) if isinstance(v, list) else v
         each = inner
-        return lambda v: tuple(each(x) for x in v) if isinstance(v, list | tuple) else v
+        return lambda v: tuple([each(x) for x in v]) if isinstance(v, list | tuple) else v
     if getattr(tp, "__cchc_codec__", None) is not None:
         decode: Decoder = tp.__cchc_codec__()[1]
         return decode
@@ -294,57 +294,115 @@ def _day_of(value: Any) -> Any:
 _DAYS = _Memo(_day_of)
 
 
-def _trusted_field(n: int, tp: Any, raw: str, namespace: dict[str, Any]) -> str | None:
-    """An expression that turns ``raw`` (an expression) into a value of type ``tp``,
-    inlined for the common types; ``None`` when the value is used as it is."""
+def _trusted_field(n: int, tp: Any, r: str, namespace: dict[str, Any]) -> str | None:
+    """An expression that turns the local ``r`` (the stored value) into a value of type
+    ``tp``, inlined for the common types; ``None`` when the value is used as it is."""
     tp = _strip_optional(tp)
     if tp is dt.date:
         # One date object per distinct day: a store repeats a few thousand days.
         namespace["days"], namespace["day_of"] = _DAYS.seen, _DAYS
-        return f"(days[v] if (v := {raw}) in days else (v if v is None else day_of(v)))"
+        return f"(days[{r}] if {r} in days else ({r} if {r} is None else day_of({r})))"
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         namespace[f"m{n}"], namespace[f"E{n}"] = {m.value: m for m in tp}, tp
-        return f"(m{n}[v] if (v := {raw}) in m{n} else (v if v is None else E{n}(v)))"
+        return f"(m{n}[{r}] if {r} in m{n} else ({r} if {r} is None else E{n}({r})))"
     value = _trusted_value(tp)
     if value is None:
         return None
     namespace[f"t{n}"] = value
     if typing.get_origin(tp) is tuple:  # most are empty: no call for those
-        return f"(t{n}(v) if (v := {raw}) else (() if v.__class__ is list else v))"
+        if _trusted_value(typing.get_args(tp)[0]) is None:  # texts: no call for a list
+            return f"((tuple({r}) if {r} else ()) if {r}.__class__ is list else t{n}({r}))"
+        return f"(t{n}({r}) if {r} else (() if {r}.__class__ is list else {r}))"
     if isinstance(tp, type) and attrs.has(tp):  # most are None: no call for those
-        return f"(v if (v := {raw}) is None else t{n}(v))"
-    return f"t{n}({raw})"
+        return f"({r} if {r} is None else t{n}({r}))"
+    return f"t{n}({r})"
+
+
+def _slot_setter(cls: type, name: str) -> Callable[[Any, Any], None] | None:
+    """The ``__set__`` of the slot that holds ``name`` in an object of ``cls``, or
+    ``None`` when no slot does (``object.__setattr__`` then does what it always does).
+
+    Calling the slot's own setter skips the look-up of the name along the class's MRO
+    that ``object.__setattr__`` makes for every value it sets. The slot is the first
+    ``name`` along the MRO, as attribute access finds it: a class may inherit its slots
+    from a base, and whatever else is found first is left to ``object.__setattr__``.
+    """
+    for klass in cls.__mro__:
+        if name in vars(klass):
+            found = vars(klass)[name]
+            if isinstance(found, types.MemberDescriptorType) and issubclass(
+                cls, found.__objclass__
+            ):
+                return found.__set__
+            return None
+    return None
+
+
+def _setting(cls: type, n: int, name: str, namespace: dict[str, Any]) -> str:
+    """The start of a call that sets field ``name`` of ``o``: ``p3(o, `` through its
+    slot's setter, else ``put(o, 'name', ``."""
+    setter = _slot_setter(cls, name)
+    if setter is None:
+        namespace["put"] = object.__setattr__
+        return f"put(o, {name!r}, "
+    namespace[f"p{n}"] = setter
+    return f"p{n}(o, "
+
+
+def _indented(lines: list[str], depth: int) -> list[str]:
+    return ["    " * depth + line for line in lines]
 
 
 def _compile_trusted(cls: type) -> Callable[[dict[str, Any]], Any]:
-    """Generate a loader that sets each field of a new ``cls`` straight from ``data``."""
+    """Generate a loader that sets each field of a new ``cls`` straight from ``data``.
+
+    It reads every key first, ``d['key']``: a document this library wrote holds every
+    field. A document written before a field was added lacks its key; the ``KeyError``
+    comes before anything was converted or set, and the document is read again by
+    ``older``, which takes each default (and raises ``KeyError`` for a required key).
+    """
     if not _plain(cls):
         return lambda data: structure(cls, data)
-    fields = attrs.fields(cls)
     hints = typing.get_type_hints(cls)
-    namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls, "put": object.__setattr__}
-    lines = ["def load(d):", "    o = new(cls)"]
-    for n, field in enumerate(fields):
+    namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls}
+    reads, older, build = [], [], ["o = new(cls)"]
+    for n, field in enumerate(attrs.fields(cls)):
         name = field.name
+        reads.append(f"r{n} = d[{name!r}]")
         if field.default is attrs.NOTHING:
-            raw = f"d[{name!r}]"
+            older.append(reads[-1])
         elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
             namespace[f"f{n}"] = field.default.factory
-            raw = f"(d[{name!r}] if {name!r} in d else f{n}())"
+            older.append(f"r{n} = d[{name!r}] if {name!r} in d else f{n}()")
         else:
             namespace[f"v{n}"] = field.default
-            raw = f"d.get({name!r}, v{n})"
-        typed = _trusted_field(n, hints[name], raw, namespace)
-        if typed is not None:  # the value is of its type now: its converter has no work
-            raw = typed
-        elif field.converter is not None and field.converter not in _NORMALISING:
-            memo = namespace[f"c{n}"] = _Memo(field.converter)
-            namespace[f"s{n}"] = memo.seen  # a text met before: no call
-            raw = f"(s{n}[v] if (v := {raw}).__class__ is str and v in s{n} else c{n}(v))"
-        lines.append(f"    put(o, {name!r}, {raw})")
-    lines.append("    return o")
-    source = "\n".join(lines) + "\n"
-    exec(compile(source, f"<cchc_tasks trusted loader for {cls.__name__}>", "exec"), namespace)
+            older.append(f"r{n} = d.get({name!r}, v{n})")
+        value = _trusted_field(n, hints[name], f"r{n}", namespace)
+        if value is None:  # used as it is, unless a converter changes its type
+            value = f"r{n}"
+            if field.converter is not None and field.converter not in _NORMALISING:
+                memo = namespace[f"c{n}"] = _Memo(field.converter)
+                namespace[f"s{n}"] = memo.seen  # a text met before: no call
+                value = f"(s{n}[r{n}] if r{n}.__class__ is str and r{n} in s{n} else c{n}(r{n}))"
+        build.append(f"{_setting(cls, n, name, namespace)}{value})")
+    build.append("return o")
+    source = "\n".join(
+        [
+            "def older(d):",
+            *_indented(older + build, 1),
+            "def load(d):",
+            "    try:",
+            *_indented(reads, 2),
+            "    except KeyError:",  # not in its except clause: no chained KeyError
+            "        pass",
+            "    else:",
+            *_indented(build, 2),
+            "    return older(d)",
+            "",
+        ]
+    )
+    title = f"<cchc_tasks trusted loader for {cls.__name__}>"
+    exec(compile(source, title, "exec"), namespace)
     loader: Callable[[dict[str, Any]], Any] = namespace["load"]
     return loader
 
@@ -353,13 +411,16 @@ _COPIERS: dict[type, Callable[[Any], Any]] = {}
 
 
 def _copier(cls: type) -> Callable[[Any], Any]:
-    """A generated ``copy(o)`` that sets every field of a new ``cls`` from ``o``."""
+    """A generated ``copy(c)`` that sets every field of a new ``cls`` from ``c``,
+    through each field's slot as the trusted loader does."""
     found = _COPIERS.get(cls)
     if found is None:
-        names = [f.name for f in attrs.fields(cls)]
-        body = "".join(f"    put(m, {n!r}, o.{n})\n" for n in names)
-        source = f"def copy(o):\n    m = new(cls)\n{body}    return m\n"
-        namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls, "put": object.__setattr__}
+        namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls}
+        body = "".join(
+            f"    {_setting(cls, n, f.name, namespace)}c.{f.name})\n"
+            for n, f in enumerate(attrs.fields(cls))
+        )
+        source = f"def copy(c):\n    o = new(cls)\n{body}    return o\n"
         exec(compile(source, f"<cchc_tasks copier for {cls.__name__}>", "exec"), namespace)
         found = _COPIERS[cls] = namespace["copy"]
     return found

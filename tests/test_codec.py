@@ -5,6 +5,11 @@ domain object into a JSON-ready dict and ``_codec.structure`` rebuilds it, runni
 class's own converters and validators. So a document that was damaged or edited by hand
 fails with the same :class:`ct.ValidationError` as bad input from Python — never with a
 ``TypeError`` or ``KeyError`` from deep inside.
+
+A store reads its own documents back with ``_codec.load_trusted``, which skips the
+validators; the last part holds it to the objects that were written, for every table,
+for documents of an older layout (without the keys of fields added since), and for
+classes that hold some fields in a base class's slots or in a ``__dict__``.
 """
 
 from __future__ import annotations
@@ -23,9 +28,26 @@ from hypothesis import strategies as st
 import cchc_tasks as ct
 from cchc_tasks import _codec, plans, results, targets, tasks, testing, units
 from cchc_tasks._fields import MAX_TEXT_LENGTH
+from cchc_tasks.accounts import Account, Role
 from cchc_tasks.calendar import CalendarOverride
+from cchc_tasks.computed import CriteriaEntry, IndexComputation
+from cchc_tasks.config import StoreConfiguration
+from cchc_tasks.indices import (
+    Appraisal,
+    Bonus,
+    CriteriaTree,
+    Evidence,
+    Penalty,
+    SelfAssessment,
+    TaskCounts,
+    UnitScorecard,
+    compute_index,
+    default_criteria,
+)
 from cchc_tasks.inspections import Inspection
 from cchc_tasks.results import Absence, Assessment, PersonRating, UnitRating, UnitSanction
+from cchc_tasks.survey_codes import SurveyCode
+from cchc_tasks.surveys import DEFAULT_FACTORS, RespondentKind, SurveyResponse, compute_sipas
 from cchc_tasks.tasks import TaskChain, TaskSeries
 from cchc_tasks.tracker._tables import TABLES, TableSpec
 
@@ -515,3 +537,316 @@ def test_a_table_that_vouches_for_its_texts_bounds_every_one(table: TableSpec) -
             _codec.structure(cls, changed)
             pytest.fail(f"{cls.__name__}{where}: a text too long was accepted")
     assert tried
+
+
+# -- reading a store back: every table's documents, older layouts, inherited slots -------
+
+B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
+#: Criteria tables for the entries and computations. A tree indexes its nodes when it is
+#: made, so it loads the validating way; what holds it loads through the trusted loader.
+TREES: list[CriteriaTree] = [default_criteria(), default_criteria(survey_max=31.5, total=100)]
+
+
+def configuration_values() -> st.SearchStrategy[Any]:
+    """What a configuration file may hold: JSON values, finite numbers."""
+    return st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | testing.texts(nfd=False),
+        lambda children: (
+            st.lists(children, max_size=3)
+            | st.dictionaries(st.text(max_size=6), children, max_size=3)
+        ),
+        max_leaves=8,
+    )
+
+
+def store_configurations() -> st.SearchStrategy[StoreConfiguration]:
+    return st.builds(
+        StoreConfiguration,
+        plugins=st.dictionaries(st.text(min_size=1, max_size=12), st.text(max_size=8), max_size=3),
+        config=st.dictionaries(st.text(max_size=8), configuration_values(), max_size=3),
+    )
+
+
+def accounts() -> st.SearchStrategy[Account]:
+    salts = st.text(B64, min_size=1, max_size=24)
+    return st.builds(
+        Account,
+        id=testing.ids(),
+        name=testing.texts(),
+        role=st.sampled_from(Role),
+        password_hash=st.builds(lambda a, b: f"scrypt$16384$8$1${a}${b}", salts, salts),
+        units=st.lists(testing.ids(), max_size=3, unique=True),
+        active=st.booleans(),
+    )
+
+
+@st.composite
+def survey_codes(draw: st.DrawFn) -> SurveyCode:
+    issued, expires = draw(testing.periods())
+    return SurveyCode(
+        id=draw(st.text("0123456789abcdef", min_size=20, max_size=20)),
+        unit=draw(testing.ids()),
+        service=draw(testing.texts()),
+        issued=issued,
+        expires=expires,
+        used_on=draw(st.none() | testing.dates()),
+        response=draw(st.none() | testing.ids()),
+        comment=draw(testing.texts()),
+    )
+
+
+def survey_responses(unit: str | None = None) -> st.SearchStrategy[SurveyResponse]:
+    factors = st.sampled_from([f.id for f in DEFAULT_FACTORS]) | testing.ids()
+    return st.builds(
+        SurveyResponse,
+        id=st.integers(1, 10**6).map(str),
+        respondent_kind=st.sampled_from(RespondentKind),
+        unit=testing.ids() if unit is None else st.just(unit),
+        service=testing.texts(),
+        date=testing.dates(),
+        answers=st.dictionaries(factors, st.none() | st.integers(0, 6), max_size=5),
+    )
+
+
+def task_counts() -> st.SearchStrategy[TaskCounts]:
+    counts = st.integers(0, 50)
+    return st.builds(TaskCounts, on_time=counts, late=counts, overdue=counts)
+
+
+def unit_scorecards() -> st.SearchStrategy[UnitScorecard]:
+    points = st.floats(0, 10, allow_nan=False) | st.integers(0, 10)
+    evidence = st.builds(
+        Evidence,
+        document=testing.texts(nonempty=True),
+        date=st.none() | testing.dates(),
+        link=testing.texts(),
+    )
+    return st.builds(
+        UnitScorecard,
+        unit=testing.ids(),
+        year=st.integers(2020, 2030),
+        self_assessments=st.lists(
+            st.builds(
+                SelfAssessment,
+                criterion=testing.ids(),
+                points=points,
+                evidence=st.lists(evidence, max_size=2),
+                note=testing.texts(),
+            ),
+            max_size=3,
+            unique_by=lambda item: item.criterion,
+        ),
+        appraisals=st.lists(
+            st.builds(
+                Appraisal,
+                criterion=testing.ids(),
+                points=points,
+                by=testing.texts(),
+                reason=testing.texts(),
+            ),
+            max_size=3,
+            unique_by=lambda item: item.criterion,
+        ),
+        survey_points=st.none() | st.floats(0, 30, allow_nan=False),
+        bonuses=st.lists(st.builds(Bonus, points, testing.texts(nonempty=True)), max_size=2),
+        penalties=st.lists(st.builds(Penalty, points, testing.texts(nonempty=True)), max_size=2),
+        tasks=st.none() | task_counts(),
+    )
+
+
+def criteria_entries() -> st.SearchStrategy[CriteriaEntry]:
+    return st.builds(
+        CriteriaEntry,
+        tree=st.sampled_from(TREES),
+        year=st.integers(2020, 2030),
+        unit_kind=st.none() | st.sampled_from(["commune", "district", "agency"]),
+        province=st.none() | testing.ids(),
+    )
+
+
+@st.composite
+def index_computations(draw: st.DrawFn) -> IndexComputation:
+    """A PAR index computed from a scorecard, or SIPAS from responses, as the tracker
+    records them (with or without the result they gave)."""
+    unit, year = draw(testing.ids()), draw(st.integers(2020, 2030))
+    par, sipas = None, None
+    if draw(st.booleans()):
+        indicator, tree = ct.Indicator.PAR_INDEX, draw(st.sampled_from(TREES))
+        own = [
+            SelfAssessment(leaf.id, leaf.max_points * draw(st.integers(0, 4)) / 4)
+            for leaf in tree.leaves()
+            if draw(st.booleans())
+        ]
+        survey = draw(st.none() | st.floats(0, tree.survey_max, allow_nan=False))
+        tasks = draw(st.none() | task_counts())
+        par = compute_index(tree, UnitScorecard(unit, year, own, survey_points=survey, tasks=tasks))
+    else:
+        indicator = ct.Indicator.SIPAS
+        responses = st.lists(survey_responses(unit), max_size=6, unique_by=lambda r: r.id)
+        sipas = compute_sipas(draw(responses))
+    result = st.builds(
+        ct.Result, st.just(indicator), st.just(unit), st.just(year), st.floats(0, 100)
+    )
+    return IndexComputation(
+        indicator,
+        unit,
+        year,
+        computed_on=draw(testing.dates()),
+        as_of=draw(testing.dates()),
+        result=draw(st.none() | result),
+        group=draw(testing.texts()),
+        par=par,
+        sipas=sipas,
+        note=draw(testing.texts()),
+    )
+
+
+#: Every class a store's documents decode to, and the classes nested in them.
+STORED: dict[type[Any], st.SearchStrategy[Any]] = STRATEGIES | {
+    StoreConfiguration: store_configurations(),
+    Account: accounts(),
+    SurveyCode: survey_codes(),
+    SurveyResponse: survey_responses(),
+    UnitScorecard: unit_scorecards(),
+    CriteriaEntry: criteria_entries(),
+    IndexComputation: index_computations(),
+}
+STORED_CLASSES = sorted(STORED, key=by_name)
+
+
+def stored(obj: Any) -> dict[str, Any]:
+    """``obj``'s document as a store gives it back: encoded, written as JSON, parsed."""
+    doc: dict[str, Any] = json.loads(json.dumps(_codec.unstructure(obj), allow_nan=False))
+    return doc
+
+
+def default_of(field: attrs.Attribute[Any]) -> Any:
+    """The value an object gets when it is made without ``field``."""
+    default: Any = field.default
+    value = default.factory() if isinstance(default, attrs.Factory) else default  # type: ignore[arg-type]
+    convert: Any = field.converter
+    return value if convert is None else convert(value)
+
+
+def test_every_table_class_has_a_strategy() -> None:
+    """A new table's class must get a strategy here: its documents are read back by the
+    trusted loader, which these properties hold to the objects written."""
+    assert {spec.cls for spec in TABLES.values()} <= set(STORED)
+
+
+@pytest.mark.parametrize("cls", STORED_CLASSES, ids=by_name)
+@given(data=st.data())
+def test_a_stored_object_loads_back_as_it_was(cls: type[Any], data: st.DataObject) -> None:
+    """What a store reads is what was written: an equal object, every field of the same
+    type, and encoding it again gives the same document."""
+    obj = data.draw(STORED[cls])
+    doc = stored(obj)
+    back = _codec.load_trusted(cls, doc)
+    assert back == obj
+    assert type(back) is cls
+    same_fields(back, obj)
+    assert _codec.unstructure(back) == _codec.unstructure(obj)
+
+
+@pytest.mark.parametrize("cls", STORED_CLASSES, ids=by_name)
+@given(data=st.data())
+def test_a_document_of_an_older_layout_loads_back_as_it_was(
+    cls: type[Any], data: st.DataObject
+) -> None:
+    """A document written before a field with a default was added has no key for it:
+    left out where the object holds the default, it still loads as the object."""
+    obj = data.draw(STORED[cls])
+    holding_default = [
+        f.name
+        for f in attrs.fields(cls)
+        if f.default is not attrs.NOTHING and getattr(obj, f.name) == default_of(f)
+    ]
+    left_out = data.draw(
+        st.sets(st.sampled_from(holding_default)) if holding_default else st.just(set())
+    )
+    older = {k: v for k, v in stored(obj).items() if k not in left_out}
+    back = _codec.load_trusted(cls, older)
+    assert back == obj
+    same_fields(back, obj)
+
+
+@pytest.mark.parametrize("cls", STORED_CLASSES, ids=by_name)
+@given(data=st.data())
+def test_a_missing_key_gives_its_field_the_default(cls: type[Any], data: st.DataObject) -> None:
+    """Whatever the object held, a key left out of its document gives the field its
+    default (of the default's type), and the keys present keep their values."""
+    obj = data.draw(STORED[cls])
+    defaulted = [f.name for f in attrs.fields(cls) if f.default is not attrs.NOTHING]
+    left_out = data.draw(st.sets(st.sampled_from(defaulted)) if defaulted else st.just(set()))
+    older = {k: v for k, v in stored(obj).items() if k not in left_out}
+    back = _codec.load_trusted(cls, older)
+    for field in attrs.fields(cls):
+        expected = default_of(field) if field.name in left_out else getattr(obj, field.name)
+        assert getattr(back, field.name) == expected, field.name
+        assert type(getattr(back, field.name)) is type(expected), field.name
+
+
+def test_documents_naming_the_same_day_share_one_date() -> None:
+    """A store repeats a few thousand days: each is one object, whichever field or
+    class names it."""
+    task = _codec.load_trusted(ct.Task, stored(testing.make_task(due=dt.date(2025, 6, 30))))
+    report = testing.make_progress_report(on=dt.date(2025, 6, 30))
+    assert _codec.load_trusted(ct.ProgressReport, stored(report)).on is task.due
+
+
+# Classes whose slots are not all their own: the loader and replace set each field
+# through the slot that holds it, found along the MRO, or as an attribute without one.
+
+
+@attrs.frozen
+class Base:
+    name: str
+    day: dt.date | None = None
+
+
+@attrs.frozen
+class Derived(Base):
+    """Slotted: its own slots for its fields, the base's for ``name`` and ``day``."""
+
+    status: ct.TaskStatus = ct.TaskStatus.OPEN
+    tags: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Redefined(Base):
+    """A field of the base given another default: held in the base's slot still."""
+
+    day: dt.date | None = dt.date(2025, 1, 1)
+
+
+@attrs.frozen(slots=False)
+class WithDict(Base):
+    """Not slotted: the base's slots, and ``note`` in the object's ``__dict__``."""
+
+    note: str = ""
+
+
+INHERITING = [
+    Derived("a", dt.date(2025, 6, 30), ct.TaskStatus.DONE, ("x", "y")),
+    Derived("b"),
+    Redefined("c"),
+    Redefined("d", None),
+    WithDict("e", dt.date(2025, 6, 30), "ghi chú"),
+    WithDict("f"),
+]
+
+
+@pytest.mark.parametrize("obj", INHERITING, ids=repr)
+def test_fields_held_in_a_base_class_or_a_dict_load_and_replace(obj: Any) -> None:
+    cls = type(obj)
+    back = _codec.load_trusted(cls, stored(obj))
+    assert back == obj
+    same_fields(back, obj)
+    assert _codec.load_trusted(cls, {"name": obj.name}) == cls(obj.name)  # an older layout
+    same_fields(_codec.replace(back, name="z"), attrs.evolve(obj, name="z"))
+    if cls is WithDict:
+        assert vars(back) == {"note": obj.note}
