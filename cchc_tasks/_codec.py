@@ -287,6 +287,16 @@ class _Memo:
         return found
 
 
+def _keeps_none(converter: Callable[[Any], Any]) -> bool:
+    """Whether ``converter`` turns ``None`` into ``None`` (so a stored ``null`` needs no
+    call: ``Task.field`` is ``null`` in most stores, and its converter raised and caught
+    an error to find that out)."""
+    try:
+        return converter(None) is None
+    except Exception:
+        return False
+
+
 def _day_of(value: Any) -> Any:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
@@ -384,6 +394,8 @@ def _compile_trusted(cls: type) -> Callable[[dict[str, Any]], Any]:
                 memo = namespace[f"c{n}"] = _Memo(field.converter)
                 namespace[f"s{n}"] = memo.seen  # a text met before: no call
                 value = f"(s{n}[r{n}] if r{n}.__class__ is str and r{n} in s{n} else c{n}(r{n}))"
+                if _keeps_none(field.converter):  # an absent value: no call either
+                    value = f"(None if r{n} is None else {value})"
         build.append(f"{_setting(cls, n, name, namespace)}{value})")
     build.append("return o")
     source = "\n".join(

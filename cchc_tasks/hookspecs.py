@@ -173,9 +173,11 @@ def cchc_task_changed(
     note: str | None,
     at: dt.datetime,
 ) -> None:
-    """Notification after a task change is durable (``before`` is ``None`` for a new
-    task). Called once per task changed, after the whole batch is written; ``at`` is the
-    journal time of the change. If a listener raises, the change stays saved (it is
+    """Notification after a task change is durable. Called once per task changed, after
+    the whole batch is written, with the task as it was before the batch (``None`` for a
+    new task) and as the batch saved it: the net change the journal line records (a task
+    added and completed in one batch is told once, as added done); ``at`` is the journal
+    time of the change. If a listener raises, the change stays saved (it is
     already durable) and a :class:`~cchc_tasks.ListenerWarning` names the listener."""
 
 
