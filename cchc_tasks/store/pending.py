@@ -112,6 +112,13 @@ class PendingChanges:
         """One change per object the transaction changed, from its document before the
         transaction to its document after, in the order the objects were first changed;
         an object added and removed again is left out."""
+        if len(self.latest) == len(self.steps) and not self.outer[1:]:
+            # Each object changed by one step (merged as it went): the steps are the net.
+            return tuple(
+                Change(table, key, before, after)
+                for table, key, before, after, _ in self.steps
+                if before is not None or after is not None
+            )
         found: dict[tuple[str, str], Step] = {}
         for step in self.steps:
             where = (step[0], step[1])

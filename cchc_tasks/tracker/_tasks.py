@@ -87,23 +87,22 @@ class TaskService(Service):
         actor: str | None,
         note: str | None,
         change: Callable[[Task], Task],
-        current: Task | None = None,
     ) -> Task:
-        """Replace task ``id`` by ``change(task)``, checked and authorized. ``current``:
-        the task as the caller just read it inside the batch in progress (saves reading
-        it again; outside a batch it is read again inside the write)."""
+        """Replace task ``id`` by ``change(task)``, checked and authorized."""
         s = self.session
         s.writable()
         if actor is None and note is None and s.store.in_transaction:
             # Inside a batch: every check comes before the one put, so a failure changes
             # nothing and no nested transaction is needed (as for add_task).
-            return self._replace(action, id, change, current)
+            return self._replace(action, id, change)
         with s.write(actor, note):
             return self._replace(action, id, change)
 
     def _replace(
         self, action: str, id: str, change: Callable[[Task], Task], task: Task | None = None
     ) -> Task:
+        """:meth:`replace_task` inside the write; ``task``: the task as the caller just
+        read it inside the batch in progress (else it is read here)."""
         if task is None:
             task = self.session.get("tasks", id, "task id")
         self.allow(action, task)
@@ -171,8 +170,8 @@ class TaskService(Service):
 
         batched = actor is None and note is None and s.store.in_transaction
         if batched and current is not None and current.series is None:
-            # Nothing follows: one checked put, as in a batch.
-            return self.replace_task("complete_task", id, None, None, done, current)
+            # Nothing follows: one checked put, as in a batch (writable() was asked above).
+            return self._replace("complete_task", id, done, current)
         with s.write(actor, note):
             was_open = s.get("tasks", id, "task id").status is TaskStatus.OPEN
             task = self.replace_task("complete_task", id, None, None, done)
