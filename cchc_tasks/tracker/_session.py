@@ -365,12 +365,14 @@ class Session:
 
     def matching(self, table: str, **filters: Any) -> set[str] | None:
         """Keys matching every lookup filter that is not ``None`` (``None`` when no
-        filter is given: every key)."""
+        filter is given: every key): a set to read, not to change."""
         keys: set[str] | None = None
         for name, value in filters.items():
             if value is not None:
                 found = self.store.state.lookup(table, name, value)
-                keys = set(found) if keys is None else keys & found
+                # One filter: the lookup's own set, to be read and not changed, as
+                # lookup() gives it (a unit's 400 keys are not copied for each query).
+                keys = found if keys is None else keys & found
         return keys
 
     def task_outcomes(self, tasks: Sequence[Task], as_of: dt.date) -> dict[str, TaskOutcome]:

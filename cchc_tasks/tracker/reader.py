@@ -316,12 +316,15 @@ class Reader:
             keys = set()
             for year in range(first, last + 1):
                 keys |= session.lookup("tasks", "year", year)
-        found = [
-            t
-            for t in session.all("tasks", keys)
-            if (due_from is None or t.due >= due_from) and (due_to is None or t.due <= due_to)
-        ]
-        return sorted(found, key=BY_DUE)
+        found = session.all("tasks", keys)
+        if due_from is not None or due_to is not None:
+            found = [
+                t
+                for t in found
+                if (due_from is None or t.due >= due_from) and (due_to is None or t.due <= due_to)
+            ]
+        found.sort(key=BY_DUE)
+        return found
 
     def tasks_due_in(self, year: int, *, sort: bool = True) -> list[Task]:
         """Every task whose due date falls in ``year`` (the year it counts in), by due
