@@ -100,6 +100,9 @@ class State:
     def __init__(self, raw: dict[str, dict[str, Doc]] | None = None) -> None:
         self.raw: dict[str, dict[str, Doc]] = raw if raw is not None else {}
         self.keys: dict[str, dict[str, str]] = {}
+        # Per table, how many times its documents changed: a reader may keep what it
+        # worked out from a table while the count is the same (see version()).
+        self.versions: dict[str, int] = {}
         self._lookups: dict[str, dict[str, tuple[LookupKey, dict[Any, set[str]]]]] = defaultdict(
             dict
         )
@@ -115,6 +118,11 @@ class State:
         keys = self.keys.get(table)  # no empty dict made for a table that has none
         doc_id = None if keys is None else keys.get(key)
         return None if doc_id is None else self.raw[table][doc_id]
+
+    def version(self, table: str) -> int:
+        """A number that changes whenever a document of ``table`` is added, replaced or
+        removed (and only then)."""
+        return self.versions.get(table, 0)
 
     def get_many(self, table: str, keys: Iterable[str]) -> list[Doc]:
         """The documents keyed ``keys``, in that order, skipping keys that have none."""
@@ -208,6 +216,7 @@ class State:
         keys = self.keys.setdefault(table, {})
         key = doc["id"]
         doc_id = keys.get(key)
+        self.versions[table] = self.versions.get(table, 0) + 1
         before = None
         if doc_id is None:
             last = next(reversed(docs), None)
@@ -226,6 +235,7 @@ class State:
         if doc_id is None:
             return None
         before = self.raw[table].pop(doc_id)
+        self.versions[table] = self.versions.get(table, 0) + 1
         self._update_lookups(table, before, add=False)
         return before
 
@@ -247,6 +257,7 @@ class State:
             return
         docs = self.raw.setdefault(table, {})
         self.keys.setdefault(table, {})[key] = doc_id
+        self.versions[table] = self.versions.get(table, 0) + 1
         last = next(reversed(docs), None)
         docs[doc_id] = before
         if last is not None and int(last) > int(doc_id):

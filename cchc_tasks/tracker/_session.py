@@ -124,6 +124,8 @@ class Session:
         # already (read to be changed) but is no longer in the cache. Only the first
         # version is kept: a version the transaction wrote and replaced is freed.
         self.replaced: dict[str, tuple[dict[str, Any], Any] | None] = {}
+        # (table, lookup, value) → (state, its version of the table, objects): all_by().
+        self.by_lookup: dict[tuple[str, str, Any], tuple[Any, int, list[Any]]] = {}
         for table, name, key in lookups():
             store.state.add_lookup(table, name, key)
         self._rules: Rules | None = None
@@ -358,6 +360,19 @@ class Session:
                 found.append(obj := load(doc))  # validated when written; see load_trusted
                 cache[key], decoded_from[key] = obj, doc
         return found
+
+    def all_by(self, table: str, name: str, value: Any) -> list[Any]:
+        """``all(table, lookup(table, name, value))``, remembered while the table is
+        unchanged: an evaluation reads the year's 10,000 tasks, and a second evaluation
+        of the same state need not check each one against the cache again."""
+        state = self.store.state
+        version = state.version(table)
+        remembered = self.by_lookup.get((table, name, value))
+        if remembered is not None and remembered[0] is state and remembered[1] == version:
+            return list(remembered[2])
+        found = self.all(table, state.lookup(table, name, value))
+        self.by_lookup[table, name, value] = (state, version, found)
+        return list(found)
 
     def lookup(self, table: str, name: str, value: Any) -> set[str]:
         """Keys of the objects of ``table`` whose lookup ``name`` gives ``value``."""

@@ -386,3 +386,39 @@ def test_a_freshly_opened_store_reads_what_was_written(demo: ct.Tracker, tmp_pat
         assert fresh.headships() == demo.headships()  # a table whose key is derived
         year = demo.tasks()[0].due.year
         assert fresh.evaluate(year).units == demo.evaluate(year).units
+
+
+def test_a_years_tasks_are_remembered_only_while_the_tasks_are_unchanged(
+    tmp_path: Path,
+) -> None:
+    """tasks_due_in() keeps the year's tasks between calls: every write, an undone batch
+    and another process's write that the tracker catches up with must show."""
+    folder = tmp_path / "store"
+    tr = build(ct.Tracker.open(folder, load_entrypoints=False))
+    other = ct.Tracker.open(folder, load_entrypoints=False)
+
+    def ids() -> list[str]:
+        return [t.id for t in tr.tasks_due_in(2025)]
+
+    def task(id: str) -> ct.Task:
+        return ct.Task(id=id, plan="kh", title="Việc", unit="noi-vu", due=D(2025, 5, 1))
+
+    first = ids()
+    assert ids() == first
+    tr.add_task(task("t-new"))
+    assert "t-new" in ids()
+    tr.complete_task("t-new", D(2025, 4, 1))
+    assert [t.status for t in tr.tasks_due_in(2025) if t.id == "t-new"] == [ct.TaskStatus.DONE]
+    with pytest.raises(RuntimeError), tr.batch():
+        tr.add_task(task("t-undone"))
+        assert "t-undone" in ids()
+        raise RuntimeError("the batch fails")
+    assert "t-undone" not in ids()
+    other.add_task(task("t-other"))
+    tr.refresh()
+    assert "t-other" in ids()
+    listed = tr.tasks_due_in(2025)
+    listed.clear()  # a caller's list is its own
+    assert "t-other" in ids()
+    other.close()
+    tr.close()
