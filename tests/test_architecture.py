@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "errors",
             "_version",
             "_json",
+            "_collector",
             "_fields",
             "_codec",
             "_files",

@@ -35,6 +35,7 @@ from typing import Any
 
 import attrs
 
+from .._collector import collector_deferred
 from .._fields import MAX_TEXT_LENGTH, check_actor, check_note
 from ..errors import CchcError, StoreCorruptError, StoreError, StoreVersionError
 from .audit import VerifyReport, verify_folder
@@ -596,7 +597,8 @@ class Store:
             raise StoreError("the store is closed")
 
     def _commit(self, pending: PendingChanges) -> None:
-        changes = pending.net()
+        with collector_deferred():  # a batch's line: 50,000 changes made at once
+            changes = pending.net()
         if not changes:
             return
         at = self.clock()
@@ -604,7 +606,8 @@ class Store:
             raise StoreError(f"the store's clock gave {at!r}: expected a timezone-aware time")
         entry = Entry(self._seq + 1, at, pending.actor, pending.note, changes)
         try:
-            parts, digest = encode_entry_parts(entry, self._head)
+            with collector_deferred():
+                parts, digest = encode_entry_parts(entry, self._head)
         except UnicodeEncodeError:
             pending.check_texts(changes, encoded=False)  # names the field with the surrogate
             raise  # pragma: no cover - every text was checked, so this cannot happen

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from .. import _json
+from .._collector import collector_deferred
 from .._fields import MAX_TEXT_LENGTH
 from ..errors import StoreCorruptError, StoreError, StoreVersionError
 from . import Store, is_head
@@ -398,7 +399,8 @@ class PostgresStore(Store):
 
     def _commit_write(self, conn: psycopg.Connection[Any], write: PendingChanges) -> None:
         """Insert the journal row and the documents, and commit."""
-        changes = write.net()
+        with collector_deferred():  # a batch's row: 50,000 changes made at once
+            changes = write.net()
         if not changes:
             return
         at = self.clock()
@@ -407,7 +409,8 @@ class PostgresStore(Store):
         seq, head = self._at
         entry = Entry(seq + 1, at, write.actor, write.note, changes)
         try:
-            line, digest = encode_entry(entry, head)
+            with collector_deferred():
+                line, digest = encode_entry(entry, head)
         except UnicodeEncodeError:
             write.check_texts(changes, encoded=False)  # names the field with the surrogate
             raise  # pragma: no cover - every text was checked, so this cannot happen

@@ -25,6 +25,7 @@ from typing import Any, BinaryIO
 import attrs
 
 from .. import _json
+from .._collector import collector_deferred
 from ..errors import StoreCorruptError, StoreVersionError
 from .journal import GENESIS, SCHEMA_VERSION
 
@@ -118,7 +119,8 @@ def load_snapshot(path: str) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]
         with open(path, "rb") as f:
             raw = f.read()
         raw.decode("utf-8")  # a non-UTF-8 file is corrupt whichever parser reads it
-        data = _json.loads(raw)
+        with collector_deferred():  # a province's snapshot is 150,000 containers
+            data = _json.loads(raw)
     except (OSError, UnicodeDecodeError, _json.DecodeError) as exc:
         raise StoreCorruptError(path, f"snapshot is not valid JSON ({exc})") from None
     if not isinstance(data, dict):

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pluggy
 
 from .._codec import load_trusted, trusted_loader, unstructure
+from .._collector import collector_deferred
 from .._fields import check_actor
 from ..calendar import WorkingCalendar
 from ..config import CONFIGURATION_ID, Settings, StoreConfiguration, load_settings
@@ -352,13 +353,14 @@ class Session:
         # straight, not through decode(), which would look it up again for each one.
         load = trusted_loader(spec.cls)
         found = []
-        for doc in docs:
-            key = doc["id"]
-            if decoded_from.get(key) is doc:
-                found.append(cache[key])
-            else:
-                found.append(obj := load(doc))  # validated when written; see load_trusted
-                cache[key], decoded_from[key] = obj, doc
+        with collector_deferred():  # a fresh store's year is 10,000 new objects
+            for doc in docs:
+                key = doc["id"]
+                if decoded_from.get(key) is doc:
+                    found.append(cache[key])
+                else:
+                    found.append(obj := load(doc))  # validated when written: load_trusted
+                    cache[key], decoded_from[key] = obj, doc
         return found
 
     def all_by(self, table: str, name: str, value: Any) -> list[Any]:
