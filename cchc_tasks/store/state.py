@@ -119,6 +119,11 @@ class State:
         doc_id = None if keys is None else keys.get(key)
         return None if doc_id is None else self.raw[table][doc_id]
 
+    def has(self, table: str, key: Any) -> bool:
+        """Whether a document is keyed ``key`` (a key that is not text is none's)."""
+        keys = self.keys.get(table)
+        return keys is not None and isinstance(key, str) and key in keys
+
     def version(self, table: str) -> int:
         """A number that changes whenever a document of ``table`` is added, replaced or
         removed (and only then)."""

@@ -324,7 +324,7 @@ class Session:
         return found
 
     def exists(self, table: str, key: str | None) -> bool:
-        return key is not None and self.store.state.get(table, key) is not None
+        return key is not None and self.store.state.has(table, key)
 
     def require(self, table: str, key: str | None, field: str) -> None:
         """``key`` (unless ``None``) names an object of ``table``."""
