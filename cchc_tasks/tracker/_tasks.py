@@ -159,14 +159,16 @@ class TaskService(Service):
                 )
             check_day_type("complete_task.on", on)
             s.check_recorded_day("complete_task.on", on, task.plan)
-            return replace(
-                task,
-                status=TaskStatus.DONE,
-                completed_on=on,
-                exceeded=exceeded,
-                quality_note=task.quality_note if quality_note is None else quality_note,
-                errors=task.errors if errors is None else errors,
-            )
+            changes: dict[str, Any] = {
+                "status": TaskStatus.DONE,
+                "completed_on": on,
+                "exceeded": exceeded,
+            }
+            if quality_note is not None:
+                changes["quality_note"] = quality_note
+            if errors is not None:
+                changes["errors"] = errors
+            return replace(task, **changes)
 
         batched = actor is None and note is None and s.store.in_transaction
         if batched and current is not None and current.series is None:
