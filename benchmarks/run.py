@@ -398,7 +398,7 @@ def day_rows(
         start = time.perf_counter()
         rows, found = user_day_rows_apart(attrs.evolve(sizes, tasks=n), rounds, folder / f"day-{n}")
         took = f"the day at {n:,} tasks took {time.perf_counter() - start:.0f} s to run"
-        shutil.rmtree(folder / f"day-{n}")  # a 200,000-task day leaves a gigabyte
+        shutil.rmtree(folder / f"day-{n}")  # a 200,000-task day leaves hundreds of MB
         by_size[n] = rows
         if n == sizes.tasks:
             notes += [*found, took]
