@@ -7,6 +7,7 @@ where a province would be with naive TinyDB or SQLite.
 
     python -m benchmarks.run                 # the full province: 50,000 tasks
     python -m benchmarks.run --scale 0.02    # a quick look (what make test runs)
+    python -m benchmarks.run --curve         # and at 5,000 and 200,000 tasks (make bench)
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import gc
 import json
 import os
 import platform
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -33,8 +35,11 @@ from tinydb import Query, TinyDB
 import cchc_tasks as ct
 from cchc_tasks._codec import unstructure
 
+from .growth import growth_table
 from .memory import peak_rss
 from .scenario import FIRST_YEAR, Sizes, build, classify_rows, tasks
+from .table import fmt, markdown_table
+from .user_day import DayRow, user_day_rows_apart
 
 Timer = Callable[[], float]
 
@@ -74,16 +79,6 @@ def median(fn: Callable[[], Any], rounds: int, setup: Callable[[], Any] | None =
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
-
-
-def fmt(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.0f} µs"
-    if seconds < 1:
-        return f"{seconds * 1e3:.1f} ms"
-    return f"{seconds:.2f} s"
 
 
 class Bench:
@@ -349,15 +344,7 @@ class Bench:
                     peers,
                 ]
             )
-        widths = [max(len(h), *(len(x[i]) for x in lines)) for i, h in enumerate(header)]
-
-        def row(cells: Sequence[str]) -> str:
-            return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
-
-        out = [row(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-        out += [row(x) for x in lines]
-        out += ["", *notes]
-        return "\n".join(out)
+        return "\n".join([*markdown_table(header, lines), "", *notes])
 
 
 def machine() -> str:
@@ -368,7 +355,7 @@ def machine() -> str:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--scale",
@@ -385,9 +372,68 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--curve",
         action="store_true",
-        help="also the update and query rows at 5,000 and 200,000 tasks",
+        help="also the update and query rows and the day at a tenth and four times the "
+        "tasks (5,000 and 200,000 for the province), and whether the day's rows grow "
+        "faster than the data",
     )
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def curve_tasks(main_tasks: int) -> list[int]:
+    """The curve's other numbers of tasks: a tenth and four times the main size (5,000
+    and 200,000 for the province's 50,000)."""
+    return [n for n in (max(50, main_tasks // 10), main_tasks * 4) if n != main_tasks]
+
+
+def day_rows(
+    sizes: Sizes, rounds: int, folder: Path, *, curve: bool
+) -> tuple[dict[int, list[DayRow]], list[str]]:
+    """The day's rows by number of tasks: at ``sizes``, and with ``curve`` at the curve's
+    sizes too, each in an interpreter of its own. The province stays the same (its units,
+    people and plans): only its tasks grow, so what grows is the data."""
+    by_size: dict[int, list[DayRow]] = {}
+    notes: list[str] = []
+    others: list[str] = []
+    for n in sorted({sizes.tasks, *(curve_tasks(sizes.tasks) if curve else ())}):
+        start = time.perf_counter()
+        rows, found = user_day_rows_apart(attrs.evolve(sizes, tasks=n), rounds, folder / f"day-{n}")
+        took = f"the day at {n:,} tasks took {time.perf_counter() - start:.0f} s to run"
+        shutil.rmtree(folder / f"day-{n}")  # a 200,000-task day leaves hundreds of MB
+        by_size[n] = rows
+        if n == sizes.tasks:
+            notes += [*found, took]
+        else:
+            others += [f"at {n:,} tasks: {note}" for note in found if "not installed" not in note]
+            others.append(took)
+    return by_size, notes + others
+
+
+def day_report_rows(rows: Sequence[DayRow], label: str) -> list[Row]:
+    return [Row(f"{label}: {r.operation}", r.ours, r.floor, r.budget, limit=r.limit) for r in rows]
+
+
+def update_and_query_curve(sizes: Sizes, folder: Path) -> list[Row]:
+    """The update and query rows at the curve's sizes (3 rounds each)."""
+    rows: list[Row] = []
+    for n in curve_tasks(sizes.tasks):
+        curve = Bench(attrs.evolve(sizes, tasks=n), 3, folder / f"c{n}")
+        curve.folder.mkdir()
+        curve.prepare()
+        curve_path = curve.load()
+        curve.update_and_query(curve_path)
+        rows += [r for r in curve.rows if not r.operation.startswith("load")]
+    return rows
+
+
+def passed(rows: Sequence[Row], faster: Sequence[str]) -> bool:
+    """Every row within its budget, at every size, and none growing faster than the data."""
+    return all(r.within for r in rows) and not faster
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run every row and print the report; 1 if a row is over its budget or a day's row
+    grows faster than the data, else 0."""
+    args = arguments(argv)
     full = Sizes()
     sizes = Sizes(
         tasks=max(50, int(full.tasks * args.scale)),
@@ -408,25 +454,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         notes.append(pg_note)
         bench.imports()
         notes.append(bench.memory(path))
+        day: dict[int, list[DayRow]] = {}
         if not args.no_day:
-            from .user_day import user_day_rows_apart
-
-            day_rows, day_notes = user_day_rows_apart(sizes, args.rounds, Path(folder) / "day")
-            bench.rows += [
-                Row(f"day: {op}", ours, floor, budget, limit=limit)
-                for op, ours, floor, budget, limit in day_rows
-            ]
+            day, day_notes = day_rows(sizes, args.rounds, Path(folder), curve=args.curve)
             notes += day_notes
+            bench.rows += day_report_rows(day[sizes.tasks], "day")
         if args.curve:
-            for n in (5_000, 200_000):
-                curve = Bench(attrs.evolve(sizes, tasks=n), 3, Path(folder) / f"c{n}")
-                curve.folder.mkdir()
-                curve.prepare()
-                curve_path = curve.load()
-                curve.update_and_query(curve_path)
-                bench.rows += [r for r in curve.rows if not r.operation.startswith("load")]
+            bench.rows += update_and_query_curve(sizes, Path(folder))
+        for n, rows in day.items():
+            if n != sizes.tasks:
+                bench.rows += day_report_rows(rows, f"day at {n:,} tasks")
+        faster: list[str] = []
+        if len(day) > 1:
+            lines, faster = growth_table(day)
+            notes += ["", "The day at each size, and whether its rows grow faster than the data:"]
+            notes += ["", *lines]
         print(bench.report(notes))
-        return 0 if all(r.within for r in bench.rows) else 1
+        return 0 if passed(bench.rows, faster) else 1
 
 
 if __name__ == "__main__":
