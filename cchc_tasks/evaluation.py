@@ -21,7 +21,6 @@ partial evaluation escapes. Nothing here reads the clock: ``as_of`` is given.
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Protocol
@@ -131,7 +130,6 @@ def choose_ruleset(rulesets: Sequence[RuleSet], year: int, name: str | None) -> 
 
 
 #: A task's sort key: due date, then id (done in C: the year's tasks are sorted).
-_by_due = operator.attrgetter("due", "id")
 
 
 def months_in_post(headship: Headship, year: int) -> float:
@@ -175,7 +173,9 @@ class _Run:
             self.children[u.parent if u.parent in self.units else None].append(u.id)
 
     def unit_facts(self) -> dict[str, UnitFacts]:
-        tasks = self.year_tasks = self.source.tasks_due_in(self.year, sort=False)
+        # Sorted by due date once (and remembered by the tracker): each unit's and each
+        # person's share keeps that order, so none is sorted again.
+        tasks = self.year_tasks = self.source.tasks_due_in(self.year)
         outcomes = self.hooks.task_outcomes(tasks, self.as_of)
         missing = [t.id for t in tasks if t.id not in outcomes]
         if missing:
@@ -196,7 +196,7 @@ class _Run:
                 unit=unit,
                 year=self.year,
                 as_of=self.as_of,
-                tasks=tuple(sorted(by_unit.get(uid, ()), key=_by_due)),
+                tasks=tuple(by_unit.get(uid, ())),
                 outcomes=outcomes,  # shared: one mapping of every task of the year
                 results=results.get((uid, self.year), {}),
                 previous_results=results.get((uid, self.year - 1), {}),
@@ -585,11 +585,9 @@ class _HeadContext:
             recorded[r.person][r.year] = r.rating
         own: dict[str, list[Task]] = defaultdict(list)
         year_tasks = run.year_tasks
-        for task in source.tasks_due_in(year, sort=False) if year_tasks is None else year_tasks:
+        for task in source.tasks_due_in(year) if year_tasks is None else year_tasks:
             if task.assignee:
-                own[task.assignee].append(task)
-        for held in own.values():
-            held.sort(key=_by_due)  # each person's share, not the whole year, is sorted
+                own[task.assignee].append(task)  # in the year's order: by due date
         staff: dict[str, list[PersonRating]] = defaultdict(list)
         for r in source.person_ratings(year=year):
             unit = _unit_of(source, r.person)  # not every person: those rated this year

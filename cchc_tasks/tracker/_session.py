@@ -125,8 +125,9 @@ class Session:
         # already (read to be changed) but is no longer in the cache. Only the first
         # version is kept: a version the transaction wrote and replaced is freed.
         self.replaced: dict[str, tuple[dict[str, Any], Any] | None] = {}
-        # (table, lookup, value) → (state, its version of the table, objects): all_by().
-        self.by_lookup: dict[tuple[str, str, Any], tuple[Any, int, list[Any]]] = {}
+        # (table, lookup, value, order) → (state, its version of the table, objects):
+        # all_by().
+        self.by_lookup: dict[tuple[str, str, Any, Any], tuple[Any, int, list[Any]]] = {}
         for table, name, key in lookups():
             store.state.add_lookup(table, name, key)
         self._rules: Rules | None = None
@@ -363,17 +364,22 @@ class Session:
                     cache[key], decoded_from[key] = obj, doc
         return found
 
-    def all_by(self, table: str, name: str, value: Any) -> list[Any]:
-        """``all(table, lookup(table, name, value))``, remembered while the table is
-        unchanged: an evaluation reads the year's 10,000 tasks, and a second evaluation
-        of the same state need not check each one against the cache again."""
+    def all_by(
+        self, table: str, name: str, value: Any, order: Callable[[Any], Any] | None = None
+    ) -> list[Any]:
+        """``all(table, lookup(table, name, value))``, sorted by ``order`` if given,
+        remembered while the table is unchanged: an evaluation reads the year's 10,000
+        tasks, and a second evaluation of the same state need not check each one against
+        the cache again, nor sort them again."""
         state = self.store.state
         version = state.version(table)
-        remembered = self.by_lookup.get((table, name, value))
+        remembered = self.by_lookup.get((table, name, value, order))
         if remembered is not None and remembered[0] is state and remembered[1] == version:
             return list(remembered[2])
         found = self.all(table, state.lookup(table, name, value))
-        self.by_lookup[table, name, value] = (state, version, found)
+        if order is not None:
+            found.sort(key=order)
+        self.by_lookup[table, name, value, order] = (state, version, found)
         return list(found)
 
     def lookup(self, table: str, name: str, value: Any) -> set[str]:

@@ -329,9 +329,7 @@ class Reader:
     def tasks_due_in(self, year: int, *, sort: bool = True) -> list[Task]:
         """Every task whose due date falls in ``year`` (the year it counts in), by due
         date then id (``sort=False`` skips the sorting, for bulk work)."""
-        found: list[Task] = self._session.all_by("tasks", "year", year)
-        if sort:
-            found.sort(key=BY_DUE)
+        found: list[Task] = self._session.all_by("tasks", "year", year, BY_DUE if sort else None)
         return found
 
     def task_outcomes(self, tasks: Sequence[Task], as_of: dt.date) -> dict[str, TaskOutcome]:
