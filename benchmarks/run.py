@@ -408,8 +408,20 @@ def day_rows(
     return by_size, notes + others
 
 
-def day_report_rows(rows: Sequence[DayRow], label: str) -> list[Row]:
-    return [Row(f"{label}: {r.operation}", r.ours, r.floor, r.budget, limit=r.limit) for r in rows]
+def day_report_rows(rows: Sequence[DayRow], label: str, *, budgeted: bool = True) -> list[Row]:
+    """The day's rows for the report; ``budgeted=False`` (the curve's other sizes) shows
+    them without holding them to the budgets, which are set for the province's size:
+    the curve is judged by how the rows grow (:func:`growth_table`)."""
+    return [
+        Row(
+            f"{label}: {r.operation}",
+            r.ours,
+            r.floor,
+            r.budget if budgeted else f"reported (budget at the main size: {r.budget})",
+            limit=r.limit if budgeted else None,
+        )
+        for r in rows
+    ]
 
 
 def update_and_query_curve(sizes: Sizes, folder: Path) -> list[Row]:
@@ -426,7 +438,8 @@ def update_and_query_curve(sizes: Sizes, folder: Path) -> list[Row]:
 
 
 def passed(rows: Sequence[Row], faster: Sequence[str]) -> bool:
-    """Every row within its budget, at every size, and none growing faster than the data."""
+    """Every row within its budget (the day's at the main size, the update and query
+    rows at every size) and no day's row growing faster than the data."""
     return all(r.within for r in rows) and not faster
 
 
@@ -463,7 +476,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench.rows += update_and_query_curve(sizes, Path(folder))
         for n, rows in day.items():
             if n != sizes.tasks:
-                bench.rows += day_report_rows(rows, f"day at {n:,} tasks")
+                bench.rows += day_report_rows(rows, f"day at {n:,} tasks", budgeted=False)
         faster: list[str] = []
         if len(day) > 1:
             lines, faster = growth_table(day)

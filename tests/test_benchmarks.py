@@ -174,3 +174,13 @@ def test_a_row_growing_faster_than_the_data_fails_the_run_like_a_row_over_budget
     assert run.passed([within], [])
     assert not run.passed([within, over], [])
     assert not run.passed([within], ["evaluate a year"])
+
+
+def test_the_day_at_another_size_is_reported_not_held_to_the_budgets() -> None:
+    """The budgets are set for the province's size; the curve is judged by growth."""
+    rows = day_rows(5_000, 1.0)  # the evaluation far over its 4× at this size
+    main = run.day_report_rows(rows, "day")
+    other = run.day_report_rows(rows, "day at 5,000 tasks", budgeted=False)
+    assert not all(r.within for r in main)
+    assert all(r.within for r in other) and all(r.limit is None for r in other)
+    assert all(r.budget.startswith("reported") for r in other)
