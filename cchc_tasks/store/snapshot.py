@@ -118,7 +118,8 @@ def load_snapshot(path: str) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]
     try:
         with open(path, "rb") as f:
             raw = f.read()
-        raw.decode("utf-8")  # a non-UTF-8 file is corrupt whichever parser reads it
+        if not raw.isascii():  # ASCII (as this library writes it) is UTF-8: no copy made
+            raw.decode("utf-8")  # a non-UTF-8 file is corrupt whichever parser reads it
         with collector_deferred():  # a province's snapshot is 150,000 containers
             data = _json.loads(raw)
     except (OSError, UnicodeDecodeError, _json.DecodeError) as exc:
