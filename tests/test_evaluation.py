@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -131,6 +132,48 @@ def test_the_built_in_hook_classifies_as_classify_does(data: st.DataObject, as_o
     answer = TaskOutcomeRules().cchc_task_outcomes(tasks, as_of)
     assert answer == {t.id: classify(t, as_of) for t in tasks}
     assert all(type(outcome) is ct.TaskOutcome for outcome in answer.values())
+
+
+@given(
+    data=st.data(),
+    as_of=st.dates(D(2021, 1, 1), D(2029, 12, 31)),
+    weights=st.lists(st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 3.25]), max_size=25),
+)
+def test_task_completion_points_are_the_weighted_share_of_credit(
+    data: st.DataObject, as_of: dt.date, weights: list[float]
+) -> None:
+    """The built-in task-completion criterion, summed in C, gives what a plain loop over
+    the judged tasks (on time, late, overdue) gives, to the last bit."""
+    from cchc_tasks.config import Config
+    from cchc_tasks.rulesets.scoring import UnitScoring
+    from cchc_tasks.verdicts import UnitFacts
+
+    drawn = data.draw(st.lists(tasks_near(as_of), min_size=len(weights), max_size=len(weights)))
+    weighted = (attrs.evolve(t, weight=w) for t, w in zip(drawn, weights, strict=True))
+    tasks = tuple({t.id: t for t in weighted}.values())  # one task per id
+    outcomes = {t.id: classify(t, as_of) for t in tasks}
+    config = Config()
+    facts = UnitFacts(
+        unit=ct.Unit(id="u", name="Phòng", kind="agency"), year=as_of.year, as_of=as_of,
+        tasks=tasks, outcomes=outcomes, results={}, previous_results={}, heads=(),
+        children=(), config=config,
+    )  # fmt: skip
+    credit = {
+        ct.TaskOutcome.ON_TIME: 1.0,
+        ct.TaskOutcome.LATE: config.scoring.late_credit,
+        ct.TaskOutcome.OVERDUE: 0.0,
+    }
+    total, earned = 0.0, 0.0
+    for t in tasks:
+        if outcomes[t.id] in credit:
+            total += t.weight
+            earned += t.weight * credit[outcomes[t.id]]
+    criteria = UnitScoring().cchc_unit_criteria(facts, as_of.year)
+    if total <= 0:
+        assert criteria == []
+    else:
+        (criterion,) = criteria
+        assert criterion.points == round(config.scoring.maximum * earned / total, 4)
 
 
 def test_cancelled_tasks_do_not_count() -> None:
