@@ -35,8 +35,7 @@ from typing import Any
 
 import attrs
 
-from .._collector import collector_deferred
-from .._fields import MAX_TEXT_LENGTH, check_actor, check_note
+from .._fields import check_actor, check_note
 from ..errors import CchcError, StoreCorruptError, StoreError, StoreVersionError
 from .audit import VerifyReport, verify_folder
 from .backup import copy_journal, new_folder, restore
@@ -48,7 +47,6 @@ from .journal import (
     JournalReader,
     append_durably,
     encode_entry,
-    encode_entry_parts,
 )
 from .lock import CannotLock, WriterLock
 from .migrations import journal_version, upgrade
@@ -597,24 +595,11 @@ class Store:
             raise StoreError("the store is closed")
 
     def _commit(self, pending: PendingChanges) -> None:
-        with collector_deferred():  # a batch's line: 50,000 changes made at once
-            changes = pending.net()
-        if not changes:
+        sealed = pending.seal(self._seq + 1, self.clock, self._head)
+        if sealed is None:
             return
-        at = self.clock()
-        if at.tzinfo is None or at.utcoffset() is None:
-            raise StoreError(f"the store's clock gave {at!r}: expected a timezone-aware time")
-        entry = Entry(self._seq + 1, at, pending.actor, pending.note, changes)
-        try:
-            with collector_deferred():
-                parts, digest = encode_entry_parts(entry, self._head)
-        except UnicodeEncodeError:
-            pending.check_texts(changes, encoded=False)  # names the field with the surrogate
-            raise  # pragma: no cover - every text was checked, so this cannot happen
+        entry, parts, digest = sealed
         size = sum(len(part) for part in parts)
-        if size > MAX_TEXT_LENGTH:
-            # Only a line this long can hold a text too long to store: look for one.
-            pending.check_texts(changes, encoded=True)
         if self.path is None:
             self._memory_entries.append(entry)
             self._seq = entry.seq

@@ -10,9 +10,14 @@ by anyone (a transaction is atomic: the first version never existed outside it).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from .journal import Change, check_text_lengths, check_texts
+from .._collector import collector_deferred
+from .._fields import MAX_TEXT_LENGTH
+from ..errors import StoreError
+from .journal import Change, Entry, check_text_lengths, check_texts, encode_entry_parts
 from .state import State
 
 __all__ = ["PendingChanges", "Savepoint"]
@@ -45,9 +50,6 @@ class PendingChanges:
         # The documents (by id()) whose writer vouched for their texts: encoded from
         # objects whose own validators bound every text (see put()).
         self.vouched: set[int] = set()
-
-    def __bool__(self) -> bool:
-        return bool(self.steps)
 
     def put(self, state: State, table: str, doc: Doc, *, texts_checked: bool = False) -> None:
         """Add or replace ``doc`` in ``state`` as a step. ``texts_checked``: the caller
@@ -129,6 +131,33 @@ class PendingChanges:
             for table, key, before, after, _ in found.values()
             if before is not None or after is not None
         )
+
+    def seal(
+        self, seq: int, clock: Callable[[], dt.datetime], prev: str
+    ) -> tuple[Entry, tuple[bytes | memoryview, ...], str] | None:
+        """The journal line of this transaction, numbered ``seq``, timed by ``clock`` and
+        chained after the line hashed ``prev``: its entry, the parts the line is made of
+        (see :func:`~cchc_tasks.store.journal.seal_parts`) and its hash; ``None`` when
+        nothing changed in the end. Every text it writes is storable, or a
+        :class:`ValidationError` names the table, key and field."""
+        with collector_deferred():  # a batch's line: 50,000 changes made at once
+            changes = self.net()
+        if not changes:
+            return None
+        at = clock()
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise StoreError(f"the store's clock gave {at!r}: expected a timezone-aware time")
+        entry = Entry(seq, at, self.actor, self.note, changes)
+        try:
+            with collector_deferred():
+                parts, digest = encode_entry_parts(entry, prev)
+        except UnicodeEncodeError:
+            self.check_texts(changes, encoded=False)  # names the field with the surrogate
+            raise  # pragma: no cover - every text was checked, so this cannot happen
+        if sum(len(part) for part in parts) > MAX_TEXT_LENGTH:
+            # Only a line this long can hold a text too long to store: look for one.
+            self.check_texts(changes, encoded=True)
+        return entry, parts, digest
 
     def check_texts(self, changes: tuple[Change, ...], *, encoded: bool) -> None:
         """Every text the ``changes`` write must be storable: a :class:`ValidationError`

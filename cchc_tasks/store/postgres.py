@@ -33,8 +33,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from .. import _json
-from .._collector import collector_deferred
-from .._fields import MAX_TEXT_LENGTH
 from ..errors import StoreCorruptError, StoreError, StoreVersionError
 from . import Store, is_head
 from .audit import VerifyReport, verify_folder
@@ -399,24 +397,12 @@ class PostgresStore(Store):
 
     def _commit_write(self, conn: psycopg.Connection[Any], write: PendingChanges) -> None:
         """Insert the journal row and the documents, and commit."""
-        with collector_deferred():  # a batch's row: 50,000 changes made at once
-            changes = write.net()
-        if not changes:
-            return
-        at = self.clock()
-        if at.tzinfo is None or at.utcoffset() is None:
-            raise StoreError(f"the store's clock gave {at!r}: expected a timezone-aware time")
         seq, head = self._at
-        entry = Entry(seq + 1, at, write.actor, write.note, changes)
-        try:
-            with collector_deferred():
-                line, digest = encode_entry(entry, head)
-        except UnicodeEncodeError:
-            write.check_texts(changes, encoded=False)  # names the field with the surrogate
-            raise  # pragma: no cover - every text was checked, so this cannot happen
-        if len(line) > MAX_TEXT_LENGTH:
-            # Only a line this long can hold a text too long to store: look for one.
-            write.check_texts(changes, encoded=True)
+        sealed = write.seal(seq + 1, self.clock, head)
+        if sealed is None:
+            return
+        entry, parts, digest = sealed
+        line = b"".join(parts)
         psycopg = _psycopg()
         try:
             # One round trip: the row, the documents, the notification and the commit.
