@@ -38,6 +38,7 @@ from .sheets import (
     CellError,
     Cells,
     Directory,
+    Header,
     Headings,
     Named,
     NameNotFound,
@@ -159,6 +160,27 @@ UNIT_KIND_WORDS: dict[str, str] = {
     "don vi su nghiep": "public-service-unit",
     "don vi su nghiep cong lap": "public-service-unit",
 }
+
+
+def _read_sheet(
+    path: str | os.PathLike[str],
+    headings: Headings,
+    columns: Mapping[str, str] | None,
+    sheet: str | None,
+    encoding: str | None,
+    delimiter: str | None,
+) -> tuple[Header, list[tuple[int, Sequence[Any]]], str]:
+    """The sheet at ``path`` found by ``headings`` (with the caller's ``columns``): its
+    header, its non-blank rows under the header with their numbers, and its source."""
+    table, header, source = find_table(
+        path,
+        headings.with_overrides(columns),
+        SheetImportError,
+        sheet=sheet,
+        encoding=encoding,
+        delimiter=delimiter,
+    )
+    return header, _rows(table.rows, header.index), source
 
 
 def _rows(table_rows: Sequence[Sequence[Any]], start: int) -> list[tuple[int, Sequence[Any]]]:
@@ -407,16 +429,8 @@ def import_progress(
     ``complete_task(..., correct=True)``). Any bad row raises :class:`SheetImportError`
     listing every bad row, and nothing is written. ``columns`` maps other headings to
     the columns of :data:`PROGRESS_HEADINGS`."""
-    table, header, source = find_table(
-        path,
-        PROGRESS_HEADINGS.with_overrides(columns),
-        SheetImportError,
-        sheet=sheet,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
+    header, rows, source = _read_sheet(path, PROGRESS_HEADINGS, columns, sheet, encoding, delimiter)
     reader = _ProgressReader(tracker, header.columns, header.headings, on or dt.date.today())
-    rows = _rows(table.rows, header.index)
     wanted = [(n, r) for n, raw in rows if (r := reader.row(n, raw)) is not None]
     reader.fail_if_bad(source)
     name = os.path.basename(os.fspath(path))
@@ -498,16 +512,8 @@ def import_units(
     its Vietnamese name (:data:`UNIT_KIND_WORDS`: "UBND xã", "Phòng", "Đơn vị sự
     nghiệp"…), "Đơn vị cấp trên" the name or id of a unit of the store or of a row above.
     Any bad row raises :class:`SheetImportError` and nothing is written."""
-    table, header, source = find_table(
-        path,
-        UNIT_HEADINGS.with_overrides(columns),
-        SheetImportError,
-        sheet=sheet,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
+    header, rows, source = _read_sheet(path, UNIT_HEADINGS, columns, sheet, encoding, delimiter)
     reader = _UnitReader(tracker, header.columns, header.headings)
-    rows = _rows(table.rows, header.index)
     units = [(n, u) for n, raw in rows if (u := reader.unit(n, raw)) is not None]
     _require_rows(reader, rows, header.index)
     reader.fail_if_bad(source)
@@ -620,16 +626,8 @@ def import_people(
     day they started ("Ngày bắt đầu", dd/mm/yyyy or a date cell), and may say "Loại cán
     bộ" (cán bộ, công chức, viên chức; by default the unit's kind decides). Any bad row
     raises :class:`SheetImportError` and nothing is written."""
-    table, header, source = find_table(
-        path,
-        PEOPLE_HEADINGS.with_overrides(columns),
-        SheetImportError,
-        sheet=sheet,
-        encoding=encoding,
-        delimiter=delimiter,
-    )
+    header, rows, source = _read_sheet(path, PEOPLE_HEADINGS, columns, sheet, encoding, delimiter)
     reader = _PeopleReader(tracker, header.columns, header.headings)
-    rows = _rows(table.rows, header.index)
     found = [(n, p) for n, raw in rows if (p := reader.person(n, raw)) is not None]
     _require_rows(reader, rows, header.index)
     reader.fail_if_bad(source)
