@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
+from .._collector import full_collections_deferred
 from ..calendar import CalendarOverride, Deadline
 from ..config import ConfigurationInForce, Settings
 from ..errors import ValidationError
@@ -272,9 +273,12 @@ class Tracker(Reader):
 
     @contextlib.contextmanager
     def batch(self, actor: str | None = None, note: str | None = None) -> Iterator[Tracker]:
-        """All writes inside become one journal line, or none if anything raises."""
+        """All writes inside become one journal line, or none if anything raises.
+
+        The collector's full collections wait for the end of the batch (its young
+        generations are collected as always): see :mod:`cchc_tasks._collector`."""
         self._session.writable()
-        with self._session.write(actor, note):
+        with full_collections_deferred(), self._session.write(actor, note):
             yield self
 
     def configure(

@@ -1,13 +1,16 @@
-"""The collector is deferred over bounded bulk work and always given back as it was."""
+"""The collector is deferred over bounded bulk work, its full collections over a batch,
+and it is always given back as it was."""
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 
 import pytest
 
-from cchc_tasks._collector import collector_deferred
+import cchc_tasks as ct
+from cchc_tasks._collector import collector_deferred, full_collections_deferred
 
 
 @pytest.fixture
@@ -48,3 +51,55 @@ def test_nested_sections_enable_it_once_at_the_outermost_end() -> None:
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+# -- full collections deferred over a batch -------------------------------------------
+
+
+def test_full_collections_wait_inside_and_the_threshold_comes_back() -> None:
+    before = gc.get_threshold()
+    with full_collections_deferred():
+        young, middle, oldest = gc.get_threshold()
+        assert (young, middle) == before[:2]  # the young generations as always
+        assert oldest > 10**9  # the oldest: never reached
+    assert gc.get_threshold() == before
+
+
+def test_an_error_inside_a_deferral_gives_the_threshold_back() -> None:
+    before = gc.get_threshold()
+    with pytest.raises(ValueError, match="batch failed"), full_collections_deferred():
+        raise ValueError("batch failed")
+    assert gc.get_threshold() == before
+
+
+def test_nested_and_overlapping_deferrals_put_the_threshold_back_once_all_end() -> None:
+    before = gc.get_threshold()
+    entered, leave = threading.Event(), threading.Event()
+
+    def other_batch() -> None:
+        with full_collections_deferred():
+            entered.set()
+            leave.wait(10)
+
+    with full_collections_deferred():
+        thread = threading.Thread(target=other_batch)
+        thread.start()
+        entered.wait(10)
+        with full_collections_deferred():
+            pass
+        assert gc.get_threshold()[2] > 10**9
+    assert gc.get_threshold()[2] > 10**9  # the other thread's batch is still open
+    leave.set()
+    thread.join(10)
+    assert gc.get_threshold() == before
+
+
+def test_a_batch_defers_full_collections_until_it_ends() -> None:
+    before = gc.get_threshold()
+    tracker = ct.Tracker.memory()
+    with tracker.batch():
+        assert gc.get_threshold()[2] > 10**9
+    assert gc.get_threshold() == before
+    with pytest.raises(ValueError, match="stop"), tracker.batch():
+        raise ValueError("stop")
+    assert gc.get_threshold() == before
