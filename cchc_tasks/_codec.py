@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
+import operator
 import types
 import typing
 from collections.abc import Callable
@@ -186,6 +188,47 @@ def unstructure(obj: Any) -> dict[str, Any]:
     return encoder(obj)
 
 
+#: Per class: its fields' names, a getter of all their values at once, and each field's
+#: encoder (see unstructure_replacing).
+_FIELD_ENCODERS: dict[type, tuple[tuple[str, ...], Callable[[Any], Any], tuple[Encoder, ...]]] = {}
+
+
+def _field_encoders(cls: type) -> tuple[tuple[str, ...], Callable[[Any], Any], tuple[Encoder, ...]]:
+    found = _FIELD_ENCODERS.get(cls)
+    if found is None:
+        plan = _plan(cls)
+        names = tuple(name for name, _, _ in plan)
+        values: Callable[[Any], Any] = operator.attrgetter(*names)
+        if len(names) == 1:  # attrgetter of one name gives the value, not a tuple
+            one = values
+            values = lambda obj: (one(obj),)  # noqa: E731
+        found = _FIELD_ENCODERS[cls] = (names, values, tuple(enc for _, enc, _ in plan))
+    return found
+
+
+def unstructure_replacing(
+    obj: Any, was: Any, was_doc: dict[str, Any], keyed: bool = False
+) -> dict[str, Any]:
+    """:func:`unstructure` of ``obj``, given ``was_doc``, the document of ``was`` (an
+    object that ``obj`` replaces; ``keyed``: the document holds an ``"id"`` beside the
+    fields, as a store's do for a derived key).
+
+    A field whose value is the very object ``was`` holds encodes as it did, so it is
+    copied from ``was_doc``; only the others are encoded (a completion changes three
+    fields of twenty: :func:`replace` keeps the others' values). A document of another
+    layout than this version writes (a field added since) is not a base: ``obj`` is
+    encoded whole."""
+    cls = type(obj)
+    names, values, encoders = _field_encoders(cls)
+    if type(was) is not cls or len(was_doc) != len(names) + keyed:
+        return unstructure(obj)
+    now = values(obj)
+    doc = was_doc.copy()
+    for i in itertools.compress(range(len(names)), map(operator.is_not, now, values(was))):
+        doc[names[i]] = encoders[i](now[i])
+    return doc
+
+
 def structure(cls: type[T], data: Any) -> T:
     """Rebuild ``cls`` from :func:`unstructure`'s output, validating as it goes."""
     if not isinstance(data, dict):
@@ -348,15 +391,62 @@ def _slot_setter(cls: type, name: str) -> Callable[[Any, Any], None] | None:
     return None
 
 
-def _setting(cls: type, n: int, name: str, namespace: dict[str, Any]) -> str:
-    """The start of a call that sets field ``name`` of ``o``: ``p3(o, `` through its
-    slot's setter, else ``put(o, 'name', ``."""
+def _setting(cls: type, n: int, name: str, value: str, namespace: dict[str, Any]) -> str:
+    """A statement that sets field ``name`` of ``o`` to ``value`` (an expression): a
+    plain attribute store when ``o`` is built as a draft (:func:`draft_class`), else
+    ``p3(o, value)`` through its slot's setter, else ``put(o, 'name', value)``."""
+    if draft_class(cls) is not None:
+        return f"o.{name} = {value}"
     setter = _slot_setter(cls, name)
     if setter is None:
         namespace["put"] = object.__setattr__
-        return f"put(o, {name!r}, "
+        return f"put(o, {name!r}, {value})"
     namespace[f"p{n}"] = setter
-    return f"p{n}(o, "
+    return f"p{n}(o, {value})"
+
+
+_DRAFTS: dict[type, type | None] = {}
+
+
+def draft_class(cls: type) -> type | None:
+    """A class laid out as ``cls`` (the same slots, in a class of its own) whose
+    attributes may be set, or ``None``.
+
+    A frozen object is built as its draft: each field by a plain attribute store, which
+    the interpreter specialises for a slot (a call of the slot's setter per field took
+    twice as long), then the object becomes a ``cls`` by assigning its ``__class__``,
+    which Python allows between classes of the same layout. ``None`` for a class whose
+    fields are not all its own slots, that has a ``__dict__``, or that Python refuses
+    to swap with its draft: one with a ``__weakref__`` slot (CPython compares layouts
+    as if that slot came before the others), hence ``weakref_slot=False`` on
+    :class:`~cchc_tasks.Task`.
+    """
+    if cls in _DRAFTS:
+        return _DRAFTS[cls]
+    draft = None
+    slots = vars(cls).get("__slots__")
+    names = {f.name for f in attrs.fields(cls)}
+    if cls.__bases__ == (object,) and slots is not None and set(slots) == names:
+        candidate = type(f"{cls.__name__}Draft", (), {"__slots__": tuple(slots)})
+        probe: Any = object.__new__(candidate)
+        try:
+            probe.__class__ = cls
+        except TypeError:
+            pass
+        else:
+            draft = candidate
+    _DRAFTS[cls] = draft
+    return draft
+
+
+def _building(cls: type, namespace: dict[str, Any]) -> tuple[str, list[str]]:
+    """The first statement of a generated function that builds a ``cls`` as ``o``, and
+    the last ones before it returns ``o``."""
+    draft = draft_class(cls)
+    if draft is None:
+        return "o = new(cls)", []
+    namespace["draft"] = draft
+    return "o = new(draft)", ["o.__class__ = cls"]
 
 
 def _indented(lines: list[str], depth: int) -> list[str]:
@@ -375,7 +465,8 @@ def _compile_trusted(cls: type) -> Callable[[dict[str, Any]], Any]:
         return lambda data: structure(cls, data)
     hints = typing.get_type_hints(cls)
     namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls}
-    reads, older, build = [], [], ["o = new(cls)"]
+    start, finish = _building(cls, namespace)
+    reads, older, build = [], [], [start]
     for n, field in enumerate(attrs.fields(cls)):
         name = field.name
         reads.append(f"r{n} = d[{name!r}]")
@@ -396,8 +487,8 @@ def _compile_trusted(cls: type) -> Callable[[dict[str, Any]], Any]:
                 value = f"(s{n}[r{n}] if r{n}.__class__ is str and r{n} in s{n} else c{n}(r{n}))"
                 if _keeps_none(field.converter):  # an absent value: no call either
                     value = f"(None if r{n} is None else {value})"
-        build.append(f"{_setting(cls, n, name, namespace)}{value})")
-    build.append("return o")
+        build.append(_setting(cls, n, name, value, namespace))
+    build += [*finish, "return o"]
     source = "\n".join(
         [
             "def older(d):",
@@ -423,16 +514,22 @@ _COPIERS: dict[type, Callable[[Any], Any]] = {}
 
 
 def _copier(cls: type) -> Callable[[Any], Any]:
-    """A generated ``copy(c)`` that sets every field of a new ``cls`` from ``c``,
-    through each field's slot as the trusted loader does."""
+    """A generated ``copy(c)`` that sets every field of a new ``cls`` from ``c``, as
+    the trusted loader does."""
     found = _COPIERS.get(cls)
     if found is None:
         namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls}
-        body = "".join(
-            f"    {_setting(cls, n, f.name, namespace)}c.{f.name})\n"
-            for n, f in enumerate(attrs.fields(cls))
-        )
-        source = f"def copy(c):\n    o = new(cls)\n{body}    return o\n"
+        start, finish = _building(cls, namespace)
+        lines = [
+            start,
+            *(
+                _setting(cls, n, f.name, f"c.{f.name}", namespace)
+                for n, f in enumerate(attrs.fields(cls))
+            ),
+            *finish,
+            "return o",
+        ]
+        source = "def copy(c):\n" + "".join(f"    {line}\n" for line in lines)
         exec(compile(source, f"<cchc_tasks copier for {cls.__name__}>", "exec"), namespace)
         found = _COPIERS[cls] = namespace["copy"]
     return found

@@ -125,7 +125,9 @@ def _as_status(value: str) -> TaskStatus:
         raise ValidationError("Task.status", _STATUS_EXPECTATION, value) from None
 
 
-@attrs.frozen
+# No __weakref__ slot: decoding builds a task as a draft of the same layout and swaps its
+# class, which CPython refuses for a class with one (see _codec.draft_class).
+@attrs.frozen(weakref_slot=False)
 class Task:
     """One task of a plan.
 

@@ -88,6 +88,33 @@ def test_any_day_from_the_plan_start_to_the_year_end_is_accepted(day: dt.date) -
     assert tr.complete_task("t1", on=day).completed_on == day
 
 
+def test_a_write_reads_the_clock_once_and_the_next_write_again() -> None:
+    """The year-end bound comes from the day the write started: a batch of completions
+    asks the clock once, and a write after midnight on 31 December sees the new year."""
+    days = iter([D(2024, 12, 31), D(2025, 1, 1)])
+    asked: list[dt.date] = []
+
+    def today() -> dt.date:
+        asked.append(next(days))
+        return asked[-1]
+
+    tr = ct.Tracker.memory(today=today)
+    tr.add_unit(ct.Unit(id="huyen", name="UBND huyện", kind="district"))
+    tr.add_plan(
+        ct.Plan(id="kh", title="KH", unit="huyen", start=D(2024, 1, 1), end=D(2025, 12, 31))
+    )
+    for n in range(3):
+        tr.add_task(ct.Task(id=f"t{n}", plan="kh", title="Việc", unit="huyen", due=D(2024, 6, 30)))
+    with tr.batch():
+        tr.complete_task("t0", on=D(2024, 12, 30))
+        with pytest.raises(ct.ValidationError, match="a date up to 2024-12-31"):
+            tr.complete_task("t1", on=D(2025, 1, 1))  # the day the batch started: 2024
+        tr.complete_task("t1", on=D(2024, 12, 31))
+    assert asked == [D(2024, 12, 31)]
+    assert tr.complete_task("t2", on=D(2025, 1, 1)).completed_on == D(2025, 1, 1)
+    assert asked == [D(2024, 12, 31), D(2025, 1, 1)]
+
+
 def test_a_second_completion_needs_correct_true(tr: ct.Tracker) -> None:
     tr.complete_task("t1", on=D(2024, 6, 20))
     error = unchanged(tr, lambda: tr.complete_task("t1", on=D(2024, 6, 2)), ct.ValidationError)
