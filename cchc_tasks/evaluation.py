@@ -129,9 +129,6 @@ def choose_ruleset(rulesets: Sequence[RuleSet], year: int, name: str | None) -> 
     return max(in_force, key=lambda rs: rs.effective_from, default=None)
 
 
-#: A task's sort key: due date, then id (done in C: the year's tasks are sorted).
-
-
 def months_in_post(headship: Headship, year: int) -> float:
     """Days held in ``year`` ÷ days in the year × 12."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)

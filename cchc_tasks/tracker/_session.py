@@ -356,10 +356,20 @@ class Session:
         if self.exists(table, obj.id):
             raise DuplicateIdError(TABLES[table].kind, obj.id)
 
-    def all(self, table: str, keys: Iterable[str] | None = None) -> list[Any]:
-        """Every object of ``table``, or those keyed ``keys`` (missing keys skipped)."""
+    def all(
+        self,
+        table: str,
+        keys: Iterable[str] | None = None,
+        doc_order: Callable[[dict[str, Any]], Any] | None = None,
+    ) -> list[Any]:
+        """Every object of ``table``, or those keyed ``keys`` (missing keys skipped), in
+        the order of their documents by ``doc_order`` if given: documents sort faster
+        than the objects they decode to (``reader.due_order``)."""
         state = self.store.state
+        docs: Iterable[dict[str, Any]]
         docs = state.docs(table) if keys is None else state.get_many(table, keys)
+        if doc_order is not None:
+            docs = sorted(docs, key=doc_order)
         # The hot path of every query: the cache checked inline.
         cache, decoded_from = self.cache[table], self.decoded_from[table]
         spec = TABLES[table]
@@ -385,21 +395,23 @@ class Session:
         return found
 
     def all_by(
-        self, table: str, name: str, value: Any, order: Callable[[Any], Any] | None = None
+        self,
+        table: str,
+        name: str,
+        value: Any,
+        doc_order: Callable[[dict[str, Any]], Any] | None = None,
     ) -> list[Any]:
-        """``all(table, lookup(table, name, value))``, sorted by ``order`` if given,
-        remembered while the table is unchanged: an evaluation reads the year's 10,000
-        tasks, and a second evaluation of the same state need not check each one against
-        the cache again, nor sort them again."""
+        """``all(table, lookup(table, name, value), doc_order)``, remembered while the
+        table is unchanged: an evaluation reads the year's 10,000 tasks, and a second
+        evaluation of the same state need not check each one against the cache again,
+        nor sort them again."""
         state = self.store.state
         version = state.version(table)
-        remembered = self.by_lookup.get((table, name, value, order))
+        remembered = self.by_lookup.get((table, name, value, doc_order))
         if remembered is not None and remembered[0] is state and remembered[1] == version:
             return list(remembered[2])
-        found = self.all(table, state.lookup(table, name, value))
-        if order is not None:
-            found.sort(key=order)
-        self.by_lookup[table, name, value, order] = (state, version, found)
+        found = self.all(table, state.lookup(table, name, value), doc_order)
+        self.by_lookup[table, name, value, doc_order] = (state, version, found)
         return list(found)
 
     def lookup(self, table: str, name: str, value: Any) -> set[str]:

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cchc_tasks as ct
+from cchc_tasks.tracker.reader import due_order
 
 D = dt.date
 
@@ -422,3 +423,40 @@ def test_a_years_tasks_are_remembered_only_while_the_tasks_are_unchanged(
     assert "t-other" in ids()
     other.close()
     tr.close()
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)),
+            st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1),
+        ),
+        max_size=30,
+    )
+)
+def test_documents_in_due_order_are_the_tasks_by_due_date_then_id(
+    pairs: list[tuple[dt.date, str]],
+) -> None:
+    """Stored documents are sorted by their ISO due date and id as text, before they are
+    decoded: the order is the tasks' (due date, then id), at any year and any id."""
+    docs = [{"due": due.isoformat(), "id": id} for due, id in pairs]
+    assert [(d["due"], d["id"]) for d in sorted(docs, key=due_order)] == [
+        (due.isoformat(), id) for due, id in sorted(pairs)
+    ]
+
+
+def test_queries_list_tasks_by_due_date_then_id_in_and_out_of_a_write() -> None:
+    tr = ct.Tracker.memory()
+    tr.add_unit(ct.Unit(id="u", name="UBND", kind="district"))
+    tr.add_plan(
+        ct.Plan(id="kh", title="KH", unit="u", start=dt.date(2024, 1, 1), end=dt.date(2025, 12, 31))
+    )
+    days = [dt.date(2025, 3, 1), dt.date(2024, 5, 2), dt.date(2025, 3, 1), dt.date(2024, 12, 31)]
+    with tr.batch():
+        for n, due in enumerate(days):
+            tr.add_task(ct.Task(id=f"t{9 - n}", plan="kh", title="Việc", unit="u", due=due))
+        inside = [(t.due, t.id) for t in tr.tasks(unit="u")]
+    expected = sorted((due, f"t{9 - n}") for n, due in enumerate(days))
+    assert inside == expected
+    assert [(t.due, t.id) for t in tr.tasks()] == expected
+    assert [(t.due, t.id) for t in tr.tasks_due_in(2025)] == expected[2:]
