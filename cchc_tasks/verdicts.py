@@ -210,6 +210,8 @@ class WorkingTime:
 
 
 _ID = operator.attrgetter("id")
+_EXCEEDED = operator.attrgetter("exceeded")
+_DONE = frozenset({TaskOutcome.ON_TIME, TaskOutcome.LATE})
 
 
 @attrs.frozen
@@ -231,10 +233,12 @@ class UnitFacts:
     _exceeded: int = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        outcomes = self.outcomes
-        counts = Counter(map(outcomes.__getitem__, map(_ID, self.tasks)))  # in C
-        done = (TaskOutcome.ON_TIME, TaskOutcome.LATE)
-        exceeded = sum(1 for t in self.tasks if t.exceeded and outcomes[t.id] in done)
+        found = list(map(self.outcomes.__getitem__, map(_ID, self.tasks)))  # in C
+        counts = Counter(found)
+        # Done and exceeded, counted in C too: a unit's year is hundreds of tasks.
+        exceeded = sum(
+            map(operator.and_, map(_EXCEEDED, self.tasks), map(_DONE.__contains__, found))
+        )
         object.__setattr__(self, "_counts", counts)
         object.__setattr__(self, "_exceeded", exceeded)
 

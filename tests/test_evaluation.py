@@ -176,6 +176,31 @@ def test_task_completion_points_are_the_weighted_share_of_credit(
         assert criterion.points == round(config.scoring.maximum * earned / total, 4)
 
 
+@given(data=st.data(), as_of=st.dates(D(2021, 1, 1), D(2029, 12, 31)))
+def test_a_units_counts_are_a_plain_loops(data: st.DataObject, as_of: dt.date) -> None:
+    """Each outcome's count, and the exceeded tasks done by the date, counted in C, are
+    what a plain loop over the unit's tasks counts."""
+    from cchc_tasks.verdicts import UnitFacts
+
+    drawn = data.draw(st.lists(tasks_near(as_of), max_size=25))
+    exceeding = data.draw(st.lists(st.booleans(), min_size=len(drawn), max_size=len(drawn)))
+    drawn = [  # some done tasks done beyond what was asked, finished by the date or not
+        attrs.evolve(t, exceeded=True) if more and t.status is ct.TaskStatus.DONE else t
+        for t, more in zip(drawn, exceeding, strict=True)
+    ]
+    tasks = tuple({t.id: t for t in drawn}.values())  # one task per id
+    outcomes = {t.id: classify(t, as_of) for t in tasks}
+    facts = UnitFacts(
+        unit=ct.Unit(id="u", name="Phòng", kind="agency"), year=as_of.year, as_of=as_of,
+        tasks=tasks, outcomes=outcomes, results={}, previous_results={}, heads=(),
+        children=(),
+    )  # fmt: skip
+    done = (ct.TaskOutcome.ON_TIME, ct.TaskOutcome.LATE)
+    assert facts.exceeded == sum(1 for t in tasks if t.exceeded and outcomes[t.id] in done)
+    for outcome in ct.TaskOutcome:
+        assert facts.count(outcome) == sum(1 for t in tasks if outcomes[t.id] is outcome)
+
+
 def test_cancelled_tasks_do_not_count() -> None:
     tr = scenario({"u": "oc"})
     u = tr.evaluate(YEAR).units["u"]

@@ -25,7 +25,9 @@ keeps the dicts.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import operator
 import os
 import threading
 from collections.abc import Callable
@@ -124,6 +126,10 @@ def _rendered(reminder: dict[str, Any] | tuple[Any, ...]) -> dict[str, Any]:
     return _MAKE[reminder[0]](*reminder[1:])
 
 
+#: A task's id, read in C.
+_ID = operator.attrgetter("id")
+
+
 class OverdueAlerts:
     """Collects reminders; ``path`` is a JSON-lines file to append them to (optional)."""
 
@@ -207,19 +213,23 @@ class OverdueAlerts:
         heads = {r.unit: r.person for r in evaluation.ratings}
         overdue = ct.TaskOutcome.OVERDUE
         for uid, unit in sorted(evaluation.units.items()):
-            outcomes = unit.facts.outcomes
-            for task in unit.facts.tasks:
-                if outcomes[task.id] is overdue:
-                    self._remind(
-                        "evaluation-overdue",
-                        task.id,
-                        uid,
-                        task.assignee,
-                        heads.get(uid),
-                        task.due,
-                        evaluation.as_of,
-                        task.title,
-                    )
+            tasks = unit.facts.tasks
+            # The overdue ones picked in C: a province's year is 10,000 tasks, about a
+            # seventh of them overdue.
+            outcome = map(unit.facts.outcomes.__getitem__, map(_ID, tasks))
+            for task in itertools.compress(
+                tasks, map(operator.is_, outcome, itertools.repeat(overdue))
+            ):
+                self._remind(
+                    "evaluation-overdue",
+                    task.id,
+                    uid,
+                    task.assignee,
+                    heads.get(uid),
+                    task.due,
+                    evaluation.as_of,
+                    task.title,
+                )
 
 
 #: The instance the ``cchc_tasks`` entry point registers.
