@@ -407,8 +407,9 @@ class Tracker(Reader):
         note: str | None = None,
     ) -> Task:
         """Mark a task done on ``on``; ``exceeded`` flags "hoàn thành vượt mức", ``errors``
-        records major errors found in its output. ``on`` may be neither after the
-        tracker's today nor before its plan starts. A task done already changes only
+        records major errors found in its output. ``on`` may be neither after the end
+        of the tracker's current year (the clock is read once per write: a batch sees
+        the year it started in) nor before its plan starts. A task done already changes only
         with ``correct=True`` (the journal keeps the old record, and its note says it
         was a correction)."""
         return self._tasks.complete_task(
