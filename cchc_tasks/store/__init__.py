@@ -204,6 +204,7 @@ class Store:
         if self.path is None:
             self.state = State()
             return
+        self._journal = os.path.join(self.path, JOURNAL)  # stat'ed by every write
         try:
             self._open_folder(self.path)
         except CchcError:
@@ -323,7 +324,7 @@ class Store:
     def _read_journal(self) -> int | None:
         """Apply the complete lines after ``_offset``; the offset of a torn last line."""
         try:
-            size = os.stat(self._file(JOURNAL)).st_size
+            size = os.stat(self._journal).st_size
         except FileNotFoundError:
             size = 0
         if size == self._offset:
@@ -624,7 +625,7 @@ class Store:
             ) from exc
         self._seq, self._head = entry.seq, digest
         self._wrote = True
-        self.last_entry = attrs.evolve(entry, hash=digest)
+        self.last_entry = entry.hashed(digest)
         self._offset += size
         self._lineno += 1
 

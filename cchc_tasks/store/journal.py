@@ -82,6 +82,11 @@ class Entry:
     changes: tuple[Change, ...]
     hash: str = ""
 
+    def hashed(self, digest: str) -> Entry:
+        """This entry with its line's hash, once written (made directly: ``attrs.evolve``
+        was a twelfth of a durable update)."""
+        return Entry(self.seq, self.at, self.actor, self.note, self.changes, digest)
+
 
 def encode_entry(entry: Entry, prev: str) -> tuple[bytes, str]:
     """The line to append for ``entry`` after a line hashed ``prev``, and its hash."""

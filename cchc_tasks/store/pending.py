@@ -10,6 +10,7 @@ by anyone (a transaction is atomic: the first version never existed outside it).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,8 @@ from .state import State
 __all__ = ["PendingChanges", "Savepoint"]
 
 Doc = dict[str, Any]
+#: A change set of more steps than this defers the cyclic collector while it is sealed.
+BULK_STEPS = 1000
 #: Where a (nested) transaction started: how many steps, and which tables existed.
 Savepoint = tuple[int, frozenset[str]]
 Step = tuple[str, str, Doc | None, Doc | None, str]
@@ -140,7 +143,10 @@ class PendingChanges:
         (see :func:`~cchc_tasks.store.journal.seal_parts`) and its hash; ``None`` when
         nothing changed in the end. Every text it writes is storable, or a
         :class:`ValidationError` names the table, key and field."""
-        with collector_deferred():  # a batch's line: 50,000 changes made at once
+        # A batch's line is 50,000 changes made at once: the collector waits for them. A
+        # single update's is not worth the two context managers.
+        bulk = collector_deferred if len(self.steps) > BULK_STEPS else contextlib.nullcontext
+        with bulk():
             changes = self.net()
         if not changes:
             return None
@@ -149,7 +155,7 @@ class PendingChanges:
             raise StoreError(f"the store's clock gave {at!r}: expected a timezone-aware time")
         entry = Entry(seq, at, self.actor, self.note, changes)
         try:
-            with collector_deferred():
+            with bulk():
                 parts, digest = encode_entry_parts(entry, prev)
         except UnicodeEncodeError:
             self.check_texts(changes, encoded=False)  # names the field with the surrogate

@@ -30,8 +30,6 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import attrs
-
 from .. import _json
 from ..errors import StoreCorruptError, StoreError, StoreVersionError
 from . import Store, is_head
@@ -425,7 +423,7 @@ class PostgresStore(Store):
                 "whether the change was recorded shows on the next read (refresh())"
             ) from None
         self._at = (entry.seq, digest)
-        self.last_entry = attrs.evolve(entry, hash=digest)
+        self.last_entry = entry.hashed(digest)
 
     def _insert(
         self, conn: psycopg.Connection[Any], rows: Iterable[tuple[Entry, bytes, str, str]]

@@ -6,11 +6,13 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 import cchc_tasks as ct
 from cchc_tasks._collector import collector_deferred, full_collections_deferred
+from cchc_tasks.store.pending import BULK_STEPS, PendingChanges
 
 
 @pytest.fixture
@@ -103,3 +105,26 @@ def test_a_batch_defers_full_collections_until_it_ends() -> None:
     with pytest.raises(ValueError, match="stop"), tracker.batch():
         raise ValueError("stop")
     assert gc.get_threshold() == before
+
+
+@pytest.mark.usefixtures("collector_enabled")
+def test_only_a_bulk_line_is_sealed_with_the_collector_deferred(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A line of a few changes is not worth deferring the collector for; one of more
+    than BULK_STEPS is."""
+    enabled: list[bool] = []
+    net = PendingChanges.net
+
+    def watched(self: PendingChanges) -> Any:
+        enabled.append(gc.isenabled())
+        return net(self)
+
+    monkeypatch.setattr(PendingChanges, "net", watched)
+    tracker = ct.Tracker.memory()
+    tracker.add_unit(ct.Unit(id="tinh", name="UBND tỉnh", kind="province"))
+    with tracker.batch():
+        for n in range(BULK_STEPS + 1):
+            tracker.add_unit(ct.Unit(id=f"xa-{n}", name=f"UBND xã {n}", kind="commune"))
+    assert enabled == [True, False]
+    assert gc.isenabled()
