@@ -332,7 +332,7 @@ class Store:
             # opening and reading the file (a tenth of a durable update's time).
             return None
         reader = JournalReader(
-            self._file(JOURNAL),
+            self._journal,
             offset=self._offset,
             prev=self._head,
             seq=self._seq,

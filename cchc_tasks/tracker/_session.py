@@ -247,11 +247,11 @@ class Session:
     def today_in_write(self) -> dt.date:
         """Today, read once per outermost write: the checks of one write (a batch's
         50,000 completions) see one day, and the clock is not asked for each."""
-        day = self.write_day
-        if day is None or not self.store.in_transaction:
-            day = self.today()
-            self.write_day = day if self.store.in_transaction else None
-        return day
+        if not self.store.in_transaction:
+            return self.today()
+        if self.write_day is None:
+            self.write_day = self.today()
+        return self.write_day
 
     def allow(self, action: str, target: Any, reader: Reader) -> None:
         """Ask the ``cchc_authorize`` plugins (inside the write, before any change)."""
@@ -297,18 +297,20 @@ class Session:
     def put(self, table: str, obj: Any) -> None:
         cache, decoded_from = self.cache[table], self.decoded_from[table]
         key = obj.id
+        # The object this one replaces, if it was read before (cache and decoded_from
+        # are set together): an update's document is the one it was read from with the
+        # changed fields encoded again.
         was = cache.get(key)
-        # An update of an object read before (a completion): its document is the one it
-        # was read from with the changed fields encoded again.
-        doc = (
-            unstructure(obj)
-            if was is None
-            else unstructure_replacing(obj, was, decoded_from[key], TABLES[table].derived_key)
-        )
+        if was is None:
+            doc = unstructure(obj)
+            before = None
+        else:
+            was_doc = decoded_from[key]
+            doc = unstructure_replacing(obj, was, was_doc, TABLES[table].derived_key)
+            before = (was_doc, was)
         doc["id"] = key  # a derived key is stored too, for TinyDB readers
         if table == "tasks" and key not in self.replaced:
-            was = decoded_from.get(key)
-            self.replaced[key] = None if was is None else (was, cache[key])
+            self.replaced[key] = before
         # The object was validated when it was made: its texts are storable if its
         # class's validators bound them all (TableSpec.texts_bounded).
         self.store.put(table, doc, texts_checked=TABLES[table].texts_bounded)
