@@ -119,6 +119,8 @@ _STATUS_EXPECTATION = "one of " + ", ".join(repr(s.value) for s in TaskStatus)
 
 
 def _as_status(value: str) -> TaskStatus:
+    if type(value) is TaskStatus:  # a completion's DONE: no enum lookup
+        return value
     try:
         return TaskStatus(value)
     except ValueError:

@@ -27,6 +27,7 @@ from ..errors import StoreError
 
 Doc = dict[str, Any]
 LookupKey = Callable[[Doc], Any]
+Lookup = tuple[LookupKey, dict[Any, set[str]], str | None]
 
 __all__ = ["State", "copy_json"]
 
@@ -103,9 +104,8 @@ class State:
         # Per table, how many times its documents changed: a reader may keep what it
         # worked out from a table while the count is the same (see version()).
         self.versions: dict[str, int] = {}
-        self._lookups: dict[str, dict[str, tuple[LookupKey, dict[Any, set[str]]]]] = defaultdict(
-            dict
-        )
+        # table → lookup name → (key function, value → keys, the field the key reads)
+        self._lookups: dict[str, dict[str, Lookup]] = defaultdict(dict)
         for table, docs in self.raw.items():
             numbers = [int(d) for d in docs]
             if numbers != sorted(numbers):
@@ -164,11 +164,15 @@ class State:
 
     # -- lookups -----------------------------------------------------------------------
 
-    def add_lookup(self, table: str, name: str, key: LookupKey) -> None:
+    def add_lookup(self, table: str, name: str, key: LookupKey, field: str | None = None) -> None:
+        """Keep lookup ``name`` of ``table``: its documents' keys by ``key(doc)``.
+        ``field``: the one field ``key`` reads, if so; a document replaced by one whose
+        ``field`` is the very same object then keeps its place without ``key`` being
+        asked (an update re-encodes only the fields it changes)."""
         buckets: dict[Any, set[str]] = defaultdict(set)
         for doc in self.docs(table):
             buckets[key(doc)].add(doc["id"])
-        self._lookups[table][name] = (key, buckets)
+        self._lookups[table][name] = (key, buckets, field)
 
     def _update_lookups(self, table: str, doc: Doc, add: bool) -> None:
         lookups = self._lookups.get(table)
@@ -176,10 +180,10 @@ class State:
             return
         key = doc["id"]
         if add:  # the hot path of every write: no per-lookup branching
-            for key_of, buckets in lookups.values():
+            for key_of, buckets, _ in lookups.values():
                 buckets[key_of(doc)].add(key)
             return
-        for key_of, buckets in lookups.values():
+        for key_of, buckets, _ in lookups.values():
             value = key_of(doc)
             members = buckets.get(value)
             if members is not None:
@@ -190,12 +194,15 @@ class State:
     def _move_in_lookups(self, table: str, before: Doc, after: Doc) -> None:
         """Move the key of ``before``, replaced by ``after``, to the buckets of its new
         values, touching only the lookups whose value changed (a completion changes
-        the status, not the unit, plan, assignee or year)."""
+        the status, not the unit, plan, assignee or year). A lookup whose field is the
+        very same object in both is not asked at all."""
         lookups = self._lookups.get(table)
         if not lookups:
             return
         key = after["id"]
-        for key_of, buckets in lookups.values():
+        for key_of, buckets, field in lookups.values():
+            if field is not None and before[field] is after[field]:
+                continue
             old, new = key_of(before), key_of(after)
             if old == new:
                 continue

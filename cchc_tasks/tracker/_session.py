@@ -130,8 +130,8 @@ class Session:
         # (table, lookup, value, order) → (state, its version of the table, objects):
         # all_by().
         self.by_lookup: dict[tuple[str, str, Any, Any], tuple[Any, int, list[Any]]] = {}
-        for table, name, key in lookups():
-            store.state.add_lookup(table, name, key)
+        for table, name, key, field in lookups():
+            store.state.add_lookup(table, name, key, field)
         self._rules: Rules | None = None
 
     # -- the rules in force -----------------------------------------------------------

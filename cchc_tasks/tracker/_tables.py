@@ -39,10 +39,16 @@ Document = Mapping[str, Any]
 LookupKey = Callable[[Document], Any]
 
 
+#: The document field each lookup key is computed from: a replaced document whose field
+#: is the very same object (an update re-encodes only what changed) keeps its key.
+_SOURCE_FIELDS: dict[LookupKey, str] = {}
+
+
 def _field(name: str) -> LookupKey:
     """The value of field ``name``: an ``itemgetter``, called in C (every write of a
-    task computes five lookups' keys, and a completion ten)."""
+    task computes five lookups' keys)."""
     key: LookupKey = operator.itemgetter(name)
+    _SOURCE_FIELDS[key] = name
     return key
 
 
@@ -52,6 +58,7 @@ def _year_of(name: str) -> LookupKey:
     def key(doc: Document) -> Any:
         return int(doc[name][:4])
 
+    _SOURCE_FIELDS[key] = name
     return key
 
 
@@ -209,10 +216,13 @@ TABLES: dict[str, TableSpec] = {
 }
 
 
-def lookups() -> list[tuple[str, str, LookupKey]]:
-    """Every (table, lookup name, key function) to build on a store's state."""
+def lookups() -> list[tuple[str, str, LookupKey, str | None]]:
+    """Every (table, lookup name, key function, the field it reads) to build on a
+    store's state."""
     return [
-        (spec.name, name, key) for spec in TABLES.values() for name, key in spec.lookups.items()
+        (spec.name, name, key, _SOURCE_FIELDS.get(key))
+        for spec in TABLES.values()
+        for name, key in spec.lookups.items()
     ]
 
 
