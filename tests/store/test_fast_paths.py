@@ -120,3 +120,44 @@ def test_lookups_moved_on_replace_are_the_lookups_rebuilt(puts: list[Any], field
         rebuilt.add_lookup("tasks", name, lambda doc, name=name: doc[name])
         for value in ("a", "b", "open", "done"):
             assert live.lookup("tasks", name, value) == rebuilt.lookup("tasks", name, value)
+
+
+state_ops = st.lists(
+    st.tuples(
+        st.sampled_from(["put", "delete", "undo"]),
+        st.sampled_from(["tasks", "units"]),
+        st.sampled_from(["k1", "k2", "k3"]),
+        st.integers(0, 3),
+    ),
+    max_size=20,
+)
+
+
+@given(state_ops)
+def test_a_document_read_by_key_is_the_one_its_doc_id_holds(ops: list[Any]) -> None:
+    """``State.get`` and ``get_many`` read a key → document map kept beside TinyDB's doc
+    ids: after any puts, deletes and undos (a rolled-back transaction) it holds exactly
+    the documents of the tables, by key."""
+    state = State()
+    undone: list[tuple[str, str, Any, str]] = []
+    for op, table, key, value in ops:
+        if op == "put":
+            before, doc_id = state.put_with_id(table, {"id": key, "n": value})
+            undone.append((table, key, before, doc_id))
+        elif op == "delete":
+            doc_id = state.doc_id(table, key)
+            before = state.delete(table, key)
+            if before is not None and doc_id is not None:
+                undone.append((table, key, before, doc_id))
+        elif undone:
+            table, key, before, doc_id = undone.pop()
+            state.undo(table, key, before, doc_id)
+        state.drop_empty_tables(keep=())
+    for table in ("tasks", "units"):
+        by_doc_id = {doc["id"]: doc for doc in state.docs(table)}
+        for key in ("k1", "k2", "k3"):
+            assert state.get(table, key) is by_doc_id.get(key)
+            assert state.has(table, key) == (key in by_doc_id)
+        assert state.get_many(table, ["k3", "k1", "k2"]) == [
+            by_doc_id[k] for k in ("k3", "k1", "k2") if k in by_doc_id
+        ]
