@@ -37,7 +37,11 @@ def test_the_benchmark_runs_end_to_end(capsys: pytest.CaptureFixture[str]) -> No
         "- evaluate a year: ours ×",
     ):
         assert operation in out
-    assert out.count("from 200 to 800 tasks") == 5  # a verdict for each of the day's rows
+    assert out.count("from 200 to 800 tasks") == 6  # a verdict for each of the day's rows
+    # The evaluation after the day's queries is budgeted; on a fresh store, reported.
+    assert "day: evaluate(2023) after the day's queries" in out
+    assert "day: evaluate(2023) on a freshly opened store" in out
+    assert "reported: a plain classifying loop" in out
     assert "SQLite" in out and "naive TinyDB" in out
     if "PostgreSQL rows left out" not in out:
         for operation in ("PostgreSQL: one durable task update", "writer processes at once"):
@@ -185,6 +189,15 @@ def test_the_day_at_another_size_is_reported_not_held_to_the_budgets() -> None:
     assert not all(r.within for r in main)
     assert all(r.within for r in other) and all(r.limit is None for r in other)
     assert all(r.budget.startswith("reported") for r in other)
+
+
+def test_a_reported_day_row_is_shown_and_held_to_no_budget() -> None:
+    """The evaluation on a freshly opened store is reported beside the budgeted one."""
+    fresh = DayRow("evaluate a year, fresh store", "fresh", 1.0, 1e-3, "reported", None)
+    (row,) = run.day_report_rows([fresh], "day")
+    assert row.ratio is not None and row.ratio > 4 and row.within and row.limit is None
+    over = run.day_report_rows(day_rows(5_000, 1.0), "day")
+    assert not all(r.within for r in over)  # the budgeted evaluation, far over its 4×
 
 
 def test_a_floor_that_grew_less_than_the_data_does_not_make_a_row_grow_faster() -> None:
