@@ -161,3 +161,65 @@ def test_a_document_read_by_key_is_the_one_its_doc_id_holds(ops: list[Any]) -> N
         assert state.get_many(table, ["k3", "k1", "k2"]) == [
             by_doc_id[k] for k in ("k3", "k1", "k2") if k in by_doc_id
         ]
+
+
+lookup_ops = st.lists(
+    st.tuples(
+        st.sampled_from(["put", "delete", "undo", "read", "new lookup"]),
+        st.sampled_from(["k1", "k2", "k3"]),
+        lookup_docs,
+    ),
+    max_size=25,
+)
+
+
+def lookups_of(state: State, names: list[str]) -> dict[str, dict[str, set[str]]]:
+    return {
+        name: {v: state.lookup("tasks", name, v) for v in ("a", "b", "open", "done")}
+        for name in names
+    }
+
+
+@given(lookup_ops, st.booleans())
+def test_lookups_read_between_any_changes_are_the_lookups_rebuilt(
+    ops: list[Any], fields: bool
+) -> None:
+    """Writes only note their changes; a lookup takes them in when it is next read. Read
+    after any puts, deletes and undos (a rolled-back transaction), at any points, even
+    one registered in between (a second session over the store), every lookup is the
+    lookup built afresh from the documents."""
+    live = State()
+    names: list[str] = []
+
+    def register(name: str) -> None:
+        live.add_lookup("tasks", name, lambda doc: doc[name], name if fields else None)
+        names.append(name)
+
+    register("unit")
+    undone: list[tuple[str, Any, str]] = []
+    for op, key, doc in ops:
+        was = live.get("tasks", key)
+        if op == "put":
+            before, doc_id = live.put_with_id(
+                "tasks", {"id": key, **doc} if was is None else {**was, **doc}
+            )
+            undone.append((key, before, doc_id))
+        elif op == "delete":
+            doc_id = live.doc_id("tasks", key)
+            if live.delete("tasks", key) is not None and doc_id is not None:
+                undone.append((key, was, doc_id))
+        elif op == "undo" and undone:
+            key, before, doc_id = undone.pop()
+            live.undo("tasks", key, before, doc_id)
+        elif op == "read":
+            assert_lookups_rebuilt(live, names)
+        elif op == "new lookup" and "status" not in names:
+            register("status")
+    assert_lookups_rebuilt(live, names)
+
+
+def assert_lookups_rebuilt(live: State, names: list[str]) -> None:
+    rebuilt = State(copy_json(live.raw))
+    for name in names:
+        rebuilt.add_lookup("tasks", name, lambda doc, name=name: doc[name])
+    assert lookups_of(live, names) == lookups_of(rebuilt, names)
