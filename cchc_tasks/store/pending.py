@@ -117,8 +117,7 @@ class PendingChanges:
         """One change per object the transaction changed, from its document before the
         transaction to its document after, in the order the objects were first changed;
         an object added and removed again is left out."""
-        if len(self.latest) == len(self.steps) and not self.outer[1:]:
-            # Each object changed by one step (merged as it went): the steps are the net.
+        if self._steps_are_net():
             return tuple(
                 Change(table, key, before, after)
                 for table, key, before, after, _ in self.steps
@@ -134,6 +133,11 @@ class PendingChanges:
             for table, key, before, after, _ in found.values()
             if before is not None or after is not None
         )
+
+    def _steps_are_net(self) -> bool:
+        """Whether each object was changed by one step (merged as it went), so that the
+        steps are the net changes: no nested transaction kept steps of its own."""
+        return len(self.latest) == len(self.steps) and not self.outer[1:]
 
     def seal(
         self, seq: int, clock: Callable[[], dt.datetime], prev: str
@@ -171,6 +175,10 @@ class PendingChanges:
         encode as UTF-8, so only a text too long remains possible. Documents whose writer
         vouched for their texts are not walked again."""
         vouched = self.vouched
+        if len(vouched) >= len(changes) and self._steps_are_net():
+            # The vouched documents are among the changes' (one step each, and a
+            # document replaced or undone is no longer vouched): they are all of them.
+            return
         unchecked = tuple(c for c in changes if c.after is not None and id(c.after) not in vouched)
         if encoded:
             check_text_lengths(unchecked)
