@@ -89,6 +89,10 @@ MIGRATIONS: dict[int, Migration] = {
 }
 
 
+#: How a line of the current layout starts (``seal`` writes ``v`` first).
+_CURRENT_PREFIX = b'{"v":%d,' % SCHEMA_VERSION
+
+
 def journal_version(path: str) -> int | None:
     """The layout version of a journal from its first line; ``None`` without a complete
     first line. A first line that does not parse is left to the journal reader to
@@ -100,6 +104,10 @@ def journal_version(path: str) -> int | None:
         return None
     if not first.endswith(b"\n"):
         return None
+    if first.startswith(_CURRENT_PREFIX):
+        # This code writes the version first: a first line holding a province's import
+        # (tens of megabytes) is not parsed to read it.
+        return SCHEMA_VERSION
     try:
         data = json.loads(first)
     except ValueError:
