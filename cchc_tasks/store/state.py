@@ -83,6 +83,11 @@ class _ReadOnlyTinyDB(TinyDB):
         raise StoreError(_READ_ONLY)
 
 
+#: What a document was before its first noted change when there was none (a marker no
+#: document is).
+_ABSENT: Doc = {}
+
+
 def copy_json(value: Any) -> Any:
     """A deep copy of JSON data (dicts, lists, text, numbers) that shares nothing with it."""
     return _json.loads(_json.dumps(value))
@@ -109,13 +114,14 @@ class State:
         self.versions: dict[str, int] = {}
         # table → lookup name → (key function, value → keys, the field the key reads)
         self._lookups: dict[str, dict[str, Lookup]] = defaultdict(dict)
-        # Per table with lookups, the changes they have not taken in yet: key → (its
-        # document before the first of them or None, its document now or None). Writes
-        # only note their change here; the lookups take them in when one is next read
-        # (catch_up_lookups). A batch that loads 50,000 tasks and completes most of them
-        # in a process that then closes spent a tenth of its time keeping lookups no one
-        # read; a task changed twice is taken in once.
-        self._unindexed: dict[str, dict[str, tuple[Doc | None, Doc | None]]] = {}
+        # Per table with lookups, the documents changed since the lookups last took
+        # changes in: key → its document before the first of those changes (ABSENT if
+        # there was none; the document now is in by_key). Writes only note their change
+        # here; the lookups take them in when one is next read (catch_up_lookups). A
+        # batch that loads 50,000 tasks and completes most of them in a process that
+        # then closes spent a tenth of its time keeping lookups no one read; a task
+        # changed twice is taken in once.
+        self._unindexed: dict[str, dict[str, Doc]] = {}
         for table, docs in self.raw.items():
             numbers = [int(d) for d in docs]
             if numbers != sorted(numbers):
@@ -188,16 +194,16 @@ class State:
             buckets[key(doc)].add(doc["id"])
         self._lookups[table][name] = (key, buckets, field)
 
-    def _note_change(self, table: str, key: str, before: Doc | None, after: Doc | None) -> None:
-        """Note that the document keyed ``key`` went from ``before`` to ``after``, for
-        the lookups to take in when one is next read."""
+    def _note_change(self, table: str, key: str, before: Doc | None) -> None:
+        """Note that the document keyed ``key``, which was ``before``, changed, for the
+        lookups to take in when one is next read."""
         if table not in self._lookups:
             return
         waiting = self._unindexed.get(table)
         if waiting is None:
             waiting = self._unindexed[table] = {}
-        first = waiting.get(key)
-        waiting[key] = (before, after) if first is None else (first[0], after)
+        if key not in waiting:
+            waiting[key] = _ABSENT if before is None else before
 
     def catch_up_lookups(self, table: str) -> None:
         """Bring the lookups of ``table`` up to date with the changes noted since they
@@ -209,8 +215,10 @@ class State:
         lookups = self._lookups.get(table)
         if not lookups:
             return
-        for key, (before, after) in waiting.items():
-            if before is None:
+        now = self.by_key.get(table, {})
+        for key, before in waiting.items():
+            after = now.get(key)
+            if before is _ABSENT:
                 if after is not None:
                     for key_of, buckets, _ in lookups.values():
                         buckets[key_of(after)].add(key)
@@ -265,10 +273,10 @@ class State:
         else:
             before = docs[doc_id]
             docs[doc_id] = doc
-            self._note_change(table, key, before, doc)
+            self._note_change(table, key, before)
             return before, doc_id
         docs[doc_id] = doc
-        self._note_change(table, key, None, doc)
+        self._note_change(table, key, None)
         return before, doc_id
 
     def delete(self, table: str, key: str) -> Doc | None:
@@ -278,7 +286,7 @@ class State:
         del self.by_key[table][key]
         before = self.raw[table].pop(doc_id)
         self.versions[table] = self.versions.get(table, 0) + 1
-        self._note_change(table, key, before, None)
+        self._note_change(table, key, before)
         return before
 
     def restore(self, table: str, key: str, doc: Doc | None) -> None:
@@ -305,7 +313,7 @@ class State:
         docs[doc_id] = before
         if last is not None and int(last) > int(doc_id):
             _sort_by_doc_id(docs)
-        self._note_change(table, key, None, before)
+        self._note_change(table, key, None)
 
     def drop_empty_tables(self, keep: Iterable[str]) -> None:
         """Forget the tables not in ``keep`` that have no documents (made by an undone

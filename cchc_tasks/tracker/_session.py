@@ -192,6 +192,8 @@ class Session:
         """Refuse to go on when a plugin the store's configuration enables is missing:
         a rating without it would differ from the one the store was meant to give."""
         rules = self.rules()
+        if not rules.missing:
+            return
         for name, why in rules.missing.items():
             version = rules.configuration.plugins.get(name, "?")
             raise RuleError(
@@ -364,11 +366,13 @@ class Session:
 
     def require(self, table: str, key: str | None, field: str) -> None:
         """``key`` (unless ``None``) names an object of ``table``."""
-        if key is not None and not self.exists(table, key):
+        # The state asked straight, not through exists(): a batch's additions check
+        # three references each.
+        if key is not None and not self.store.state.has(table, key):
             raise NotFoundError(TABLES[table].kind, key, field)
 
     def require_new(self, table: str, obj: Any) -> None:
-        if self.exists(table, obj.id):
+        if self.store.state.has(table, obj.id):
             raise DuplicateIdError(TABLES[table].kind, obj.id)
 
     def all(
