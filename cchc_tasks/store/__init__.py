@@ -588,7 +588,11 @@ class Store:
         caller vouches that every text in ``doc`` is at most
         :data:`~cchc_tasks._fields.MAX_TEXT_LENGTH` long (it encoded an object whose
         validators bound them), so the commit does not walk the document for one."""
-        self._require_transaction().put(self.state, table, doc, texts_checked=texts_checked)
+        pending = self._pending  # _require_transaction() in line: every write calls this
+        if pending is None:
+            self._require_transaction()  # raises
+            return
+        pending.put(self.state, table, doc, texts_checked=texts_checked)
 
     def delete(self, table: str, key: str) -> None:
         """Remove a document if there is one (inside a transaction)."""

@@ -315,20 +315,21 @@ class Session:
         # The object this one replaces, if it was read before (cache and decoded_from
         # are set together): an update's document is the one it was read from with the
         # changed fields encoded again.
+        spec = TABLES[table]
         was = cache.get(key)
         if was is None:
             doc = unstructure(obj)
             before = None
         else:
             was_doc = decoded_from[key]
-            doc = unstructure_replacing(obj, was, was_doc, TABLES[table].derived_key)
+            doc = unstructure_replacing(obj, was, was_doc, spec.derived_key)
             before = (was_doc, was)
         doc["id"] = key  # a derived key is stored too, for TinyDB readers
         if table == "tasks" and key not in self.replaced:
             self.replaced[key] = before
         # The object was validated when it was made: its texts are storable if its
         # class's validators bound them all (TableSpec.texts_bounded).
-        self.store.put(table, doc, texts_checked=TABLES[table].texts_bounded)
+        self.store.put(table, doc, texts_checked=spec.texts_bounded)
         # The object is its document decoded: remember it so reads need not decode.
         cache[key] = obj
         decoded_from[key] = doc
