@@ -260,10 +260,13 @@ class State:
 
     def put_with_id(self, table: str, doc: Doc) -> tuple[Doc | None, str]:
         """:meth:`put`, also returning the document's doc id (one lookup, not two)."""
-        docs = self.raw.setdefault(table, {})
-        keys = self.keys.setdefault(table, {})
         key = doc["id"]
-        self.by_key.setdefault(table, {})[key] = doc
+        docs = self.raw.get(table)
+        if docs is None:  # the table's first document (setdefault would make a dict each call)
+            docs, keys, by_key = self.raw[table], self.keys[table], self.by_key[table] = {}, {}, {}
+        else:
+            keys, by_key = self.keys[table], self.by_key[table]
+        by_key[key] = doc
         doc_id = keys.get(key)
         self.versions[table] = self.versions.get(table, 0) + 1
         before = None
