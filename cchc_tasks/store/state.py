@@ -197,7 +197,7 @@ class State:
     def _note_change(self, table: str, key: str, before: Doc | None) -> None:
         """Note that the document keyed ``key``, which was ``before``, changed, for the
         lookups to take in when one is next read."""
-        if table not in self._lookups:
+        if not self._lookups.get(table):
             return
         waiting = self._unindexed.get(table)
         if waiting is None:

@@ -278,24 +278,11 @@ class Session:
             task: Task = found[1] if found is not None and found[0] is doc else load(doc)
             return task
 
-        cache, decoded_from = self.cache["tasks"], self.decoded_from["tasks"]
-
-        def pairs() -> Iterator[tuple[Task | None, Task | None]]:
-            # Each task as it is now, from the cache where it was decoded from this
-            # very document (the write put it there), in line: a batch's line is
-            # 50,000 changes.
-            for change in changes:
-                after = change.after
-                if after is None:
-                    now = None
-                elif decoded_from.get(change.id) is after:
-                    now = cache[change.id]
-                else:
-                    now = decode("tasks", after)
-                yield earlier(change.before), now
-
         failures = self.hooks.tasks_changed(
-            pairs(),
+            (
+                (earlier(change.before), decode("tasks", change.after) if change.after else None)
+                for change in changes
+            ),
             entry.actor,
             entry.note,
             entry.at,

@@ -45,8 +45,8 @@ _SOURCE_FIELDS: dict[LookupKey, str] = {}
 
 
 def _field(name: str) -> LookupKey:
-    """The value of field ``name``: an ``itemgetter``, called in C (every write of a
-    task computes five lookups' keys)."""
+    """The value of field ``name``: an ``itemgetter``, called in C (each new task's five
+    lookup keys are computed when the lookups take it in)."""
     key: LookupKey = operator.itemgetter(name)
     _SOURCE_FIELDS[key] = name
     return key
