@@ -219,6 +219,17 @@ def test_reopening_gives_the_same_state(tmp_path: Path) -> None:
             ct.ValidationError,
             ["add_task.task"],
         ),
+        (lambda tr: tr.tasks_due_in("2024"), ct.ValidationError, ["tasks_due_in.year", "'2024'"]),
+        (
+            lambda tr: tr.tasks(due_from="2024-01-01"),
+            ct.ValidationError,
+            ["tasks.due_from", "a date", "'2024-01-01'"],
+        ),
+        (
+            lambda tr: tr.tasks(unit="noi-vu", due_to=dt.datetime(2024, 1, 1)),
+            ct.ValidationError,
+            ["tasks.due_to", "a date"],
+        ),
         (
             lambda tr: tr.evaluate(2024, ruleset="no-such-decree"),
             ct.ValidationError,
@@ -460,3 +471,60 @@ def test_queries_list_tasks_by_due_date_then_id_in_and_out_of_a_write() -> None:
     assert inside == expected
     assert [(t.due, t.id) for t in tr.tasks()] == expected
     assert [(t.due, t.id) for t in tr.tasks_due_in(2025)] == expected[2:]
+
+
+#: Days of the plan, the first and last of each year and a few others drawn often: a task
+#: due on the first or last day of a range or a year is in it.
+_PLAN_DAYS = st.one_of(
+    st.sampled_from(
+        [D(2024, 1, 1), D(2024, 7, 1), D(2024, 12, 31), D(2025, 1, 1), D(2025, 12, 31)]
+    ),
+    st.dates(D(2024, 1, 1), D(2025, 12, 31)),
+)
+
+
+#: The ends of the ranges read, open or not: the first and last days of the years and of
+#: the range most often drawn among them.
+_STARTS = (None, D(2024, 1, 1), D(2024, 7, 1), D(2025, 1, 1))
+_ENDS = (None, D(2024, 7, 1), D(2024, 12, 31), D(2025, 12, 31))
+
+
+@given(
+    st.lists(st.tuples(st.booleans(), st.integers(0, 30), _PLAN_DAYS, st.booleans()), max_size=25)
+)
+def test_a_years_tasks_and_a_due_range_are_the_tasks_filtered_by_due_date(
+    steps: list[tuple[bool, int, dt.date, bool]],
+) -> None:
+    """tasks_due_in() and tasks(due_from=…, due_to=…) read the lookup by due day; after
+    any additions, moves of due dates and failed batches, read between any of them, they
+    list exactly those of all the tasks listed whose due date is in the year or range, in
+    the same order (due date, then id)."""
+    tr = ct.Tracker.memory()
+    tr.add_unit(ct.Unit(id="u", name="UBND", kind="district"))
+    tr.add_plan(ct.Plan(id="kh", title="KH", unit="u", start=D(2024, 1, 1), end=D(2025, 12, 31)))
+    for add, n, due, fails in steps:
+        ids = [t.id for t in tr.tasks()]
+        try:
+            with tr.batch():
+                if add or not ids:
+                    # Ids of any length, so text order and number order differ.
+                    task = ct.Task(
+                        id=f"t{n}" * (1 + n % 3), plan="kh", title="Việc", unit="u", due=due
+                    )
+                    tr.add_task(task)
+                else:
+                    tr.update_task(ids[n % len(ids)], due=due)
+                if fails:
+                    raise RuntimeError("the batch fails")
+        except (RuntimeError, ct.DuplicateIdError):
+            pass
+        everything = tr.tasks()
+        for year in (2023, 2024, 2025):
+            assert tr.tasks_due_in(year) == [t for t in everything if t.due.year == year]
+        for start in _STARTS:
+            for end in _ENDS:
+                assert tr.tasks(due_from=start, due_to=end) == [
+                    t
+                    for t in everything
+                    if (start is None or start <= t.due) and (end is None or t.due <= end)
+                ]
