@@ -312,8 +312,16 @@ def plugin_versions(pm: pluggy.PluginManager) -> tuple[tuple[str, str], ...]:
 def _module_version(plugin: object) -> str:
     is_module = isinstance(plugin, types.ModuleType)
     top = plugin.__name__ if is_module else type(plugin).__module__  # type: ignore[attr-defined]
+    return _installed_version(top.split(".")[0])
+
+
+@functools.cache
+def _installed_version(package: str) -> str:
+    """The installed version of ``package``, looked up once a process: every evaluation
+    records its plugins' versions, and finding a distribution searches every folder of
+    ``sys.path``. The code that runs is the code imported, whatever is installed later."""
     try:
-        return importlib.metadata.version(top.split(".")[0])
+        return importlib.metadata.version(package)
     except (importlib.metadata.PackageNotFoundError, ValueError):
         return "unknown"
 
