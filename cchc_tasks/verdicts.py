@@ -228,19 +228,27 @@ class UnitFacts:
     heads: tuple[Headship, ...]
     children: tuple[str, ...]
     config: Config = attrs.field(factory=Config)
-    # Counted once: rules ask for these numbers many times per unit.
+    # Looked up and counted once: rules ask for these many times per unit.
+    _task_outcomes: tuple[TaskOutcome, ...] = attrs.field(init=False, repr=False, eq=False)
     _counts: Counter[TaskOutcome] = attrs.field(init=False, repr=False, eq=False)
     _exceeded: int = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        found = list(map(self.outcomes.__getitem__, map(_ID, self.tasks)))  # in C
+        found = tuple(map(self.outcomes.__getitem__, map(_ID, self.tasks)))  # in C
         counts = Counter(found)
         # Done and exceeded, counted in C too: a unit's year is hundreds of tasks.
         exceeded = sum(
             map(operator.and_, map(_EXCEEDED, self.tasks), map(_DONE.__contains__, found))
         )
+        object.__setattr__(self, "_task_outcomes", found)
         object.__setattr__(self, "_counts", counts)
         object.__setattr__(self, "_exceeded", exceeded)
+
+    @property
+    def task_outcomes(self) -> tuple[TaskOutcome, ...]:
+        """The outcome of each of ``tasks``, in the same order: ``outcomes[task.id]``,
+        looked up once for every rule and plugin that goes through the tasks."""
+        return self._task_outcomes
 
     def count(self, outcome: TaskOutcome) -> int:
         return self._counts[outcome]

@@ -179,7 +179,8 @@ def test_task_completion_points_are_the_weighted_share_of_credit(
 @given(data=st.data(), as_of=st.dates(D(2021, 1, 1), D(2029, 12, 31)))
 def test_a_units_counts_are_a_plain_loops(data: st.DataObject, as_of: dt.date) -> None:
     """Each outcome's count, and the exceeded tasks done by the date, counted in C, are
-    what a plain loop over the unit's tasks counts."""
+    what a plain loop over the unit's tasks counts; ``task_outcomes`` is each task's
+    outcome, in the tasks' order."""
     from cchc_tasks.verdicts import UnitFacts
 
     drawn = data.draw(st.lists(tasks_near(as_of), max_size=25))
@@ -199,6 +200,7 @@ def test_a_units_counts_are_a_plain_loops(data: st.DataObject, as_of: dt.date) -
     assert facts.exceeded == sum(1 for t in tasks if t.exceeded and outcomes[t.id] in done)
     for outcome in ct.TaskOutcome:
         assert facts.count(outcome) == sum(1 for t in tasks if outcomes[t.id] is outcome)
+    assert facts.task_outcomes == tuple(outcomes[t.id] for t in tasks)
 
 
 def test_cancelled_tasks_do_not_count() -> None:

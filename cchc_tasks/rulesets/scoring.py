@@ -21,7 +21,6 @@ from ..ratings import Band
 from ..tasks import TaskOutcome
 from ..verdicts import Criterion, UnitFacts
 
-_ID = operator.attrgetter("id")
 _WEIGHT = operator.attrgetter("weight")
 
 
@@ -38,7 +37,7 @@ class UnitScoring:
         }
         # Each task's share of credit (None: not judged, pending or cancelled), summed
         # in C over the judged ones, in the tasks' order (the same sums as a loop).
-        shares = list(map(credit.get, map(unit.outcomes.__getitem__, map(_ID, unit.tasks))))
+        shares = list(map(credit.get, unit.task_outcomes))
         mask = list(map(operator.is_not, shares, itertools.repeat(None)))
         judged = mask.count(True)
         weights = list(itertools.compress(map(_WEIGHT, unit.tasks), mask))

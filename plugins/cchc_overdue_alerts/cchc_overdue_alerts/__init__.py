@@ -126,10 +126,6 @@ def _rendered(reminder: dict[str, Any] | tuple[Any, ...]) -> dict[str, Any]:
     return _MAKE[reminder[0]](*reminder[1:])
 
 
-#: A task's id, read in C.
-_ID = operator.attrgetter("id")
-
-
 class OverdueAlerts:
     """Collects reminders; ``path`` is a JSON-lines file to append them to (optional)."""
 
@@ -216,9 +212,8 @@ class OverdueAlerts:
             tasks = unit.facts.tasks
             # The overdue ones picked in C: a province's year is 10,000 tasks, about a
             # seventh of them overdue.
-            outcome = map(unit.facts.outcomes.__getitem__, map(_ID, tasks))
             for task in itertools.compress(
-                tasks, map(operator.is_, outcome, itertools.repeat(overdue))
+                tasks, map(operator.is_, unit.facts.task_outcomes, itertools.repeat(overdue))
             ):
                 self._remind(
                     "evaluation-overdue",
