@@ -162,9 +162,9 @@ class _Run:
         for u in self.all_units.values():
             for successor in u.successors:
                 self.predecessors[successor].append(u)
-        #: The tasks due in the year, once read (by unit_facts): the heads' context too
-        #: goes through them, and reading 10,000 tasks again is not free.
-        self.year_tasks: list[Task] | None = None
+        #: The tasks due in the year by assignee, in the year's order (by due date), once
+        #: read by unit_facts: the heads' context takes each head's own tasks from it.
+        self.year_tasks_by_assignee: Mapping[str, list[Task]] | None = None
         self.children: dict[str | None, list[str]] = defaultdict(list)
         for u in self.units.values():
             self.children[u.parent if u.parent in self.units else None].append(u.id)
@@ -172,14 +172,19 @@ class _Run:
     def unit_facts(self) -> dict[str, UnitFacts]:
         # Sorted by due date once (and remembered by the tracker): each unit's and each
         # person's share keeps that order, so none is sorted again.
-        tasks = self.year_tasks = self.source.tasks_due_in(self.year)
+        tasks = self.source.tasks_due_in(self.year)
         outcomes = self.hooks.task_outcomes(tasks, self.as_of)
-        missing = [t.id for t in tasks if t.id not in outcomes]
-        if missing:
-            raise RuleError(f"no plugin classified task {missing[0]!r}", hook="cchc_task_outcomes")
+        # One pass over the year's tasks does three things: each pass over 10,000 tasks
+        # scattered in memory costs milliseconds, more than the work done in it.
         by_unit: dict[str, list[Task]] = defaultdict(list)
+        by_assignee: dict[str, list[Task]] = defaultdict(list)
         for task in tasks:
+            if task.id not in outcomes:
+                raise RuleError(f"no plugin classified task {task.id!r}", hook="cchc_task_outcomes")
             by_unit[task.unit].append(task)
+            if task.assignee:
+                by_assignee[task.assignee].append(task)
+        self.year_tasks_by_assignee = by_assignee
         results: dict[tuple[str, int], dict[str, Result]] = defaultdict(dict)
         for year in (self.year - 1, self.year):
             for r in self.source.results(year=year):
@@ -580,11 +585,12 @@ class _HeadContext:
         recorded: dict[str, dict[int, Rating]] = defaultdict(dict)
         for r in source.person_ratings():
             recorded[r.person][r.year] = r.rating
-        own: dict[str, list[Task]] = defaultdict(list)
-        year_tasks = run.year_tasks
-        for task in source.tasks_due_in(year) if year_tasks is None else year_tasks:
-            if task.assignee:
-                own[task.assignee].append(task)  # in the year's order: by due date
+        own = run.year_tasks_by_assignee
+        if own is None:  # the units' facts were not made first
+            own = defaultdict(list)
+            for task in source.tasks_due_in(year):
+                if task.assignee:
+                    own[task.assignee].append(task)  # in the year's order: by due date
         staff: dict[str, list[PersonRating]] = defaultdict(list)
         for r in source.person_ratings(year=year):
             unit = _unit_of(source, r.person)  # not every person: those rated this year

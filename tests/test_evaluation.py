@@ -210,6 +210,28 @@ def test_cancelled_tasks_do_not_count() -> None:
     assert u.score == 100.0
 
 
+class _OutcomesOfSomeTasks:
+    """A ``cchc_task_outcomes`` plugin that classifies every task but ``t2``."""
+
+    @ct.hookimpl
+    def cchc_task_outcomes(
+        self, tasks: Sequence[ct.Task], as_of: dt.date
+    ) -> dict[str, ct.TaskOutcome]:
+        return {t.id: classify(t, as_of) for t in tasks if t.id != "t2"}
+
+
+def test_a_task_no_plugin_classified_stops_the_evaluation_and_names_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the built-in classification disabled, a task that no plugin classified is a
+    RuleError naming the task and the hook, not a guess."""
+    monkeypatch.setenv("CCHC_TASKS_DISABLE_PLUGINS", "cchc_tasks.outcomes")
+    tr = scenario({"u": "olo"}, plugins=[_OutcomesOfSomeTasks()])
+    with pytest.raises(ct.RuleError) as info:
+        tr.evaluate(YEAR)
+    assert "'t2'" in str(info.value) and info.value.hook == "cchc_task_outcomes"
+
+
 @given(st.lists(st.sampled_from("oxld"), min_size=1, max_size=8), st.sampled_from("oxld"))
 def test_another_overdue_task_never_improves_anything(letters: list[str], extra: str) -> None:
     """Property: turning one more task overdue never raises the score or the rating."""
