@@ -528,3 +528,16 @@ def test_a_years_tasks_and_a_due_range_are_the_tasks_filtered_by_due_date(
                     for t in everything
                     if (start is None or start <= t.due) and (end is None or t.due <= end)
                 ]
+
+
+def test_a_year_is_any_year_a_date_can_fall_in() -> None:
+    """tasks_due_in() lists a plan's tasks whatever the year (a plan may start in 1850),
+    and a year no date falls in has no tasks rather than an error."""
+    tr = ct.Tracker.memory()
+    tr.add_unit(ct.Unit(id="u", name="UBND", kind="district"))
+    tr.add_plan(ct.Plan(id="kh", title="KH", unit="u", start=D(1850, 1, 1), end=D(2300, 12, 31)))
+    for id, due in (("a", D(1850, 3, 1)), ("b", D(2250, 12, 31))):
+        tr.add_task(ct.Task(id=id, plan="kh", title="Việc", unit="u", due=due))
+    assert [t.id for t in tr.tasks_due_in(1850)] == ["a"]
+    assert [t.id for t in tr.tasks_due_in(2250)] == ["b"]
+    assert tr.tasks_due_in(0) == tr.tasks_due_in(10_000) == []
