@@ -407,8 +407,8 @@ class Session:
     def keyed(self, table: str, keys: Iterable[str]) -> list[Any]:
         """The objects keyed ``keys``, in that order, missing keys skipped. The cache is
         checked by key, so a document is read only to be decoded: the year's 10,000
-        documents lie all over the heap, and reading each one's key cost more than the
-        rest of the check."""
+        documents lie all over the heap, and reading each one's key is a miss of the
+        processor's cache."""
         docs = self.store.state.by_key.get(table)
         if docs is None:
             return []
