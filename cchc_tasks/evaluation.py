@@ -585,12 +585,8 @@ class _HeadContext:
         recorded: dict[str, dict[int, Rating]] = defaultdict(dict)
         for r in source.person_ratings():
             recorded[r.person][r.year] = r.rating
-        own = run.year_tasks_by_assignee
-        if own is None:  # the units' facts were not made first
-            own = defaultdict(list)
-            for task in source.tasks_due_in(year):
-                if task.assignee:
-                    own[task.assignee].append(task)  # in the year's order: by due date
+        own = run.year_tasks_by_assignee  # in the year's order: by due date
+        assert own is not None, "the units' facts are made before the heads' context"
         staff: dict[str, list[PersonRating]] = defaultdict(list)
         for r in source.person_ratings(year=year):
             unit = _unit_of(source, r.person)  # not every person: those rated this year

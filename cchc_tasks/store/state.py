@@ -239,7 +239,7 @@ class State:
     def _move(self, lookups: dict[str, Lookup], key: str, before: Doc, after: Doc) -> None:
         """Move ``key`` from the buckets of ``before``'s values to those of ``after``'s,
         touching only the lookups whose value changed (a completion changes the status,
-        not the unit, plan, assignee or year). A lookup whose field is the very same
+        not the unit, plan, assignee or due date). A lookup whose field is the very same
         object in both is not asked at all (an update re-encodes only what changed)."""
         for key_of, buckets, field in lookups.values():
             if field is not None and before[field] is after[field]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import operator
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -50,6 +51,10 @@ if TYPE_CHECKING:
     ConfigSource = str | os.PathLike[str] | Mapping[str, Any] | Settings | None
 
 __all__ = ["ListenerWarning", "Rules", "Service", "Session"]
+
+
+#: The key of a stored document (every document carries it in ``"id"``), read in C.
+_DOC_KEY = operator.itemgetter("id")
 
 
 class ListenerWarning(RuntimeWarning):
@@ -380,29 +385,7 @@ class Session:
         docs = state.docs(table) if keys is None else state.get_many(table, keys)
         if doc_order is not None:
             docs = sorted(docs, key=doc_order)
-        # The hot path of every query: the cache checked inline.
-        cache, decoded_from = self.cache[table], self.decoded_from[table]
-        spec = TABLES[table]
-        if spec.derived_key:
-            # A key to leave out of the object: decode() does.
-            decode = self.decode
-            return [
-                cache[key] if decoded_from.get(key := doc["id"]) is doc else decode(table, doc)
-                for doc in docs
-            ]
-        # Reading a freshly opened store decodes most of these: the loader called
-        # straight, not through decode(), which would look it up again for each one.
-        load = trusted_loader(spec.cls)
-        found = []
-        with collector_deferred():  # a fresh store's year is 10,000 new objects
-            for doc in docs:
-                key = doc["id"]
-                if decoded_from.get(key) is doc:
-                    found.append(cache[key])
-                else:
-                    found.append(obj := load(doc))  # validated when written: load_trusted
-                    cache[key], decoded_from[key] = obj, doc
-        return found
+        return self._objects(table, zip(map(_DOC_KEY, docs), docs, strict=True))
 
     def keyed(self, table: str, keys: Iterable[str]) -> list[Any]:
         """The objects keyed ``keys``, in that order, missing keys skipped. The cache is
@@ -412,19 +395,28 @@ class Session:
         docs = self.store.state.by_key.get(table)
         if docs is None:
             return []
+        keys = keys if isinstance(keys, list) else list(keys)
+        return self._objects(table, zip(keys, map(docs.get, keys), strict=True))
+
+    def _objects(self, table: str, docs: Iterable[tuple[str, dict[str, Any] | None]]) -> list[Any]:
+        """The objects of ``docs``, (key, document) pairs (``None``: none, skipped): from
+        the cache when decoded from that very document, else decoded and cached. The hot
+        path of every query."""
         cache, decoded_from = self.cache[table], self.decoded_from[table]
         spec = TABLES[table]
+        # Reading a freshly opened store decodes most of these: the loader called
+        # straight, not through decode(), which would look it up again for each one
+        # (decode() leaves a derived key out of the object).
         load = None if spec.derived_key else trusted_loader(spec.cls)
         found = []
         with collector_deferred():  # a fresh store's year is 10,000 new objects
-            for key in keys:
-                doc = docs.get(key)
+            for key, doc in docs:
                 if doc is None:
                     continue
                 if decoded_from.get(key) is doc:
                     found.append(cache[key])
                 elif load is None:
-                    found.append(self.decode(table, doc))  # leaves the derived key out
+                    found.append(self.decode(table, doc))
                 else:
                     found.append(obj := load(doc))  # validated when written: load_trusted
                     cache[key], decoded_from[key] = obj, doc
