@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cchc_tasks._json import dumps_ascii
@@ -79,9 +79,14 @@ def test_a_too_long_text_is_named_by_its_path(where: str) -> None:
     assert caught.value.field == f"tasks['t'].{expected}"
 
 
-# Any text: Vietnamese, Latin-1, beyond the BMP, backslashes before x and U, controls.
+# Any text: Vietnamese, Latin-1, beyond the BMP, backslashes before x and U, controls,
+# DEL (which orjson writes as it is), letters x beside escapes and the byte that stands
+# in for them while the text is escaped.
 any_text = st.text(st.characters(exclude_categories=["Cs"])) | st.sampled_from(
-    ["Nhiệm vụ", "é", "\\xe9", "\\é", "\\U0001F600", "😀", '\n\t"', "a\\\\xb"]
+    [
+        *("Nhiệm vụ", "é", "\\xe9", "\\é", "\\U0001F600", "😀", '\n\t"', "a\\\\xb"),
+        *("\x7f", "xã", "é\x01x", "\\xxé"),
+    ]
 )
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**70), 2**70) | any_text,
@@ -91,6 +96,8 @@ json_values = st.recursive(
 
 
 @given(json_values)
+@example("\x7f")  # ASCII already: the fast path
+@example({"xã": ["\x7f", "é"]})  # escaped
 def test_ascii_json_is_the_standard_librarys(value: Any) -> None:
     expected = json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode("ascii")
     assert dumps_ascii(value) == expected
