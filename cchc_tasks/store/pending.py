@@ -28,7 +28,11 @@ Doc = dict[str, Any]
 BULK_STEPS = 1000
 #: Where a (nested) transaction started: how many steps, and which tables existed.
 Savepoint = tuple[int, frozenset[str]]
-Step = tuple[str, str, Doc | None, Doc | None, str]
+#: (table, key, before, after, doc id, vouched): the doc id lets an undo put a document
+#: back exactly where it was; vouched: the writer of ``after`` vouched for its texts.
+Step = tuple[str, str, Doc | None, Doc | None, str, bool]
+#: Where each object's latest step is, by table and key.
+Latest = dict[str, dict[str, int]]
 
 
 class PendingChanges:
@@ -42,26 +46,24 @@ class PendingChanges:
     def __init__(self, actor: str | None, note: str | None) -> None:
         self.actor = actor
         self.note = note
-        # (table, key, before, after, doc id) per step: the doc id lets an undo put a
-        # document back exactly where it was. Tuples, not Change objects: a 50,000-task
-        # batch makes 90,000 steps, and only the net changes become Change objects.
+        # A Step per step. Tuples, not Change objects: a 50,000-task batch makes 90,000
+        # steps, and only the net changes become Change objects.
         self.steps: list[Step] = []
         # Where each object's latest step since the innermost open savepoint is (a step
-        # may be merged into it: see record()), and the outer savepoints' maps.
-        self.latest: dict[tuple[str, str], int] = {}
-        self.outer: list[dict[tuple[str, str], int]] = []
-        # The documents (by id()) whose writer vouched for their texts: encoded from
-        # objects whose own validators bound every text (see put()).
-        self.vouched: set[int] = set()
+        # may be merged into it: see record()), and the outer savepoints' maps. By
+        # table, then key: no (table, key) pair is made for each write.
+        self.latest: Latest = {}
+        self.outer: list[Latest] = []
+        # How many steps write a document whose writer did not vouch for its texts: the
+        # commit walks the texts only when some do (see check_texts()).
+        self.unvouched = 0
 
     def put(self, state: State, table: str, doc: Doc, *, texts_checked: bool = False) -> None:
         """Add or replace ``doc`` in ``state`` as a step. ``texts_checked``: the caller
         vouches that every text of ``doc`` is within the storable length (it encoded an
         object whose validators checked them), so the commit need not walk it again."""
         before, doc_id = state.put_with_id(table, doc)
-        self.record(table, doc["id"], before, doc, doc_id)
-        if texts_checked:
-            self.vouched.add(id(doc))
+        self.record(table, doc["id"], before, doc, doc_id, texts_checked)
 
     def delete(self, state: State, table: str, key: str) -> None:
         """Remove the document keyed ``key`` from ``state`` as a step, if there is one."""
@@ -72,22 +74,34 @@ class PendingChanges:
             self.record(table, key, before, None, doc_id)
 
     def record(
-        self, table: str, key: str, before: Doc | None, after: Doc | None, doc_id: str
+        self,
+        table: str,
+        key: str,
+        before: Doc | None,
+        after: Doc | None,
+        doc_id: str,
+        vouched: bool = False,
     ) -> None:
-        """Record a step. One that changes an object already changed since the innermost
-        savepoint is merged into that step: undoing the merged step restores what undoing
-        both would, and the version in between is freed at once (a batch that adds
-        50,000 tasks and completes them holds 50,000 documents, not 100,000)."""
-        steps, where = self.steps, (table, key)
-        at = self.latest.get(where)
+        """Record a step (``vouched``: see :meth:`put`). One that changes an object
+        already changed since the innermost savepoint is merged into that step: undoing
+        the merged step restores what undoing both would, and the version in between is
+        freed at once (a batch that adds 50,000 tasks and completes them holds 50,000
+        documents, not 100,000)."""
+        steps = self.steps
+        if after is not None and not vouched:
+            self.unvouched += 1
+        latest = self.latest.get(table)
+        if latest is None:
+            latest = self.latest[table] = {}
+        at = latest.get(key)
         if at is None:
-            self.latest[where] = len(steps)
-            steps.append((table, key, before, after, doc_id))
+            latest[key] = len(steps)
+            steps.append((table, key, before, after, doc_id, vouched))
             return
         first = steps[at]
-        if first[3] is not None:
-            self.vouched.discard(id(first[3]))  # freed now: its id() may be reused
-        steps[at] = (table, key, first[2], after, first[4])
+        if first[3] is not None and not first[5]:
+            self.unvouched -= 1  # its document is freed, no longer to be written
+        steps[at] = (table, key, first[2], after, first[4], vouched)
 
     def savepoint(self, state: State) -> Savepoint:
         """Where a (nested) transaction starts: later steps are not merged into earlier
@@ -100,15 +114,20 @@ class PendingChanges:
         """A nested transaction succeeded: its steps belong to the enclosing one."""
         inner = self.latest
         self.latest = self.outer.pop()
-        self.latest.update(inner)
+        for table, keys in inner.items():
+            outer = self.latest.get(table)
+            if outer is None:
+                self.latest[table] = keys
+            else:
+                outer.update(keys)
 
     def rollback(self, state: State, savepoint: Savepoint) -> None:
         """Undo the steps made since ``savepoint``, newest first."""
         count, tables = savepoint
-        for table, key, before, after, doc_id in reversed(self.steps[count:]):
+        for table, key, before, after, doc_id, vouched in reversed(self.steps[count:]):
             state.undo(table, key, before, doc_id)
-            if after is not None:
-                self.vouched.discard(id(after))  # freed now: its id() may be reused
+            if after is not None and not vouched:
+                self.unvouched -= 1
         del self.steps[count:]
         state.drop_empty_tables(keep=tables)
         self.latest = self.outer.pop()
@@ -120,24 +139,25 @@ class PendingChanges:
         if self._steps_are_net():
             return tuple(
                 Change(table, key, before, after)
-                for table, key, before, after, _ in self.steps
+                for table, key, before, after, _, _ in self.steps
                 if before is not None or after is not None
             )
         found: dict[tuple[str, str], Step] = {}
         for step in self.steps:
             where = (step[0], step[1])
             first = found.get(where)
-            found[where] = step if first is None else (*step[:2], first[2], step[3], step[4])
+            found[where] = step if first is None else (*step[:2], first[2], *step[3:])
         return tuple(
             Change(table, key, before, after)
-            for table, key, before, after, _ in found.values()
+            for table, key, before, after, _, _ in found.values()
             if before is not None or after is not None
         )
 
     def _steps_are_net(self) -> bool:
         """Whether each object was changed by one step (merged as it went), so that the
         steps are the net changes: no nested transaction kept steps of its own."""
-        return len(self.latest) == len(self.steps) and not self.outer[1:]
+        latest = self.latest
+        return sum(map(len, latest.values())) == len(self.steps) and not self.outer[1:]
 
     def seal(
         self, seq: int, clock: Callable[[], dt.datetime], prev: str
@@ -174,11 +194,11 @@ class PendingChanges:
         naming the table, key and field otherwise. ``encoded``: the line is known to
         encode as UTF-8, so only a text too long remains possible. Documents whose writer
         vouched for their texts are not walked again."""
-        vouched = self.vouched
-        if len(vouched) >= len(changes) and self._steps_are_net():
-            # The vouched documents are among the changes' (one step each, and a
-            # document replaced or undone is no longer vouched): they are all of them.
-            return
+        if not self.unvouched:
+            return  # every document still to be written was vouched for
+        # The documents vouched for, by id(): each is alive (a step holds it) while the
+        # commit runs, so no other object can have its id().
+        vouched = {id(step[3]) for step in self.steps if step[5]}
         unchecked = tuple(c for c in changes if c.after is not None and id(c.after) not in vouched)
         if encoded:
             check_text_lengths(unchecked)

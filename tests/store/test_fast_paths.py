@@ -1,10 +1,12 @@
 """The store's quick paths agree with the thorough ones they stand in for: the length
-check of a large line finds exactly the too-long texts :func:`check_texts` finds, a
-line written in parts is the line :func:`seal` makes, the snapshot's ASCII JSON is the
+check of a large line finds exactly the too-long texts :func:`check_texts` finds, the
+commit skips walking exactly the documents vouched for, a line written in parts is the
+line :func:`seal` makes, the snapshot's ASCII JSON is the
 standard library's, and lookups moved on a replace are the lookups rebuilt."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -14,6 +16,7 @@ from hypothesis import strategies as st
 
 from cchc_tasks._json import dumps_ascii
 from cchc_tasks.errors import ValidationError
+from cchc_tasks.store import Store
 from cchc_tasks.store.journal import (
     Change,
     check_text_lengths,
@@ -52,6 +55,59 @@ def test_the_length_check_finds_what_the_thorough_check_finds(docs: list[Any]) -
         Change("tasks", f"t{n}", None, {"id": f"t{n}", "x": doc}) for n, doc in enumerate(docs)
     )
     assert outcome(check_text_lengths, changes) == outcome(check_texts, changes)
+
+
+class Undone(Exception):
+    """Raised to undo a nested transaction."""
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["t1", "t2", "t3"]),
+            st.booleans(),  # a text too long
+            st.booleans(),  # the writer vouches for the texts
+            st.sampled_from(["put", "undone", "nested"]),
+        ),
+        max_size=10,
+    )
+)
+def test_the_commit_walks_the_texts_of_exactly_the_documents_not_vouched_for(
+    puts: list[tuple[str, bool, bool, str]],
+) -> None:
+    """A writer that vouches (``texts_checked``) made the document from an object whose
+    validators bound its texts; the commit walks only the others, whatever replaced or
+    undid what. A vouched text too long (which a real writer never sends) shows which
+    were skipped: the commit refuses exactly when a document it writes was not vouched
+    for and holds one."""
+    store = Store(None)
+    final: dict[str, tuple[bool, bool]] = {}  # key: (too long, vouched), as written
+    try:
+        with store.transaction():
+            for key, too_long, vouched, how in puts:
+                doc = {"id": key, "title": "á" * (LIMIT + 1) if too_long else "ok"}
+                if how == "put":
+                    store.put("tasks", doc, texts_checked=vouched)
+                    final[key] = (too_long, vouched)
+                    continue
+                with contextlib.suppress(Undone), store.transaction():
+                    store.put("tasks", doc, texts_checked=vouched)
+                    if how == "undone":
+                        raise Undone
+                if how == "nested":
+                    final[key] = (too_long, vouched)
+    except ValidationError as exc:
+        refused: str | None = str(exc.field)
+    else:
+        refused = None
+    expected = [key for key, (too_long, vouched) in final.items() if too_long and not vouched]
+    if expected:
+        assert refused is not None and refused.removeprefix("tasks['").split("'")[0] in expected
+        assert store.seq == 0
+    else:
+        assert refused is None
+        assert store.seq == (1 if final else 0)
 
 
 def test_a_deleted_document_has_no_text_to_check() -> None:
