@@ -193,49 +193,64 @@ def unstructure(obj: Any) -> dict[str, Any]:
     return encoder(obj)
 
 
-Replacing = Callable[[Any, Any, dict[str, Any]], dict[str, Any]]
-#: Per class: how many fields its documents hold, and its replacing encoder (see
-#: unstructure_replacing).
-_REPLACING: dict[type, tuple[int, Replacing]] = {}
+Changing = Callable[[Any, Any], dict[str, Any]]
+#: Per class: how many fields its documents hold, and its changes encoder (see
+#: unstructure_changes).
+_CHANGING: dict[type, tuple[int, Changing]] = {}
 
 
-def _compile_replacing(cls: type) -> tuple[int, Replacing]:
-    """Generate, for ``cls``, ``def encode(o, w, d)``: a copy of ``d`` (the document of
-    ``w``) with each field of ``o`` that is not the very object ``w`` holds encoded
-    again. One identity test per field, in line: a completion changes three fields of
-    twenty, and every completion of a 50,000-task batch runs this."""
+def _compile_changing(cls: type) -> tuple[int, Changing]:
+    """Generate, for ``cls``, ``def changes(o, w)``: each field of ``o`` that is not the
+    very object ``w`` holds, encoded. One identity test per field, in line: a
+    completion changes three fields of twenty, and every completion of a 50,000-task
+    batch runs this."""
     namespace: dict[str, Any] = {}
-    lines = ["def encode(o, w, d):", "    d = d.copy()"]
+    lines = ["def changes(o, w):", "    c = {}"]
     plan = _plan(cls)
     for n, (name, encode, _) in enumerate(plan):
         lines.append(f"    if (x := o.{name}) is not w.{name}:")
-        lines.append(f"        d[{name!r}] = {_value_expression(n, encode, 'x', namespace)}")
-    lines.append("    return d")
+        lines.append(f"        c[{name!r}] = {_value_expression(n, encode, 'x', namespace)}")
+    lines.append("    return c")
     source = "\n".join(lines) + "\n"
-    exec(compile(source, f"<cchc_tasks replacing encoder for {cls.__name__}>", "exec"), namespace)
-    return len(plan), namespace["encode"]
+    exec(compile(source, f"<cchc_tasks changes encoder for {cls.__name__}>", "exec"), namespace)
+    return len(plan), namespace["changes"]
+
+
+def unstructure_changes(
+    obj: Any, was: Any, was_doc: dict[str, Any], keyed: bool = False
+) -> dict[str, Any] | None:
+    """The fields of :func:`unstructure` of ``obj`` that differ from ``was_doc``, the
+    document of ``was`` (an object that ``obj`` replaces; ``keyed``: the document
+    holds an ``"id"`` beside the fields, as a store's do for a derived key), encoded:
+    ``was_doc`` updated with them is ``obj``'s document.
+
+    A field whose value is the very object ``was`` holds encodes as it did, so it is
+    left out; only the others are encoded (a completion changes three fields of twenty:
+    :func:`replace` keeps the others' values). ``None`` for a document of another
+    layout than this version writes (a field added since): it is no base, and ``obj``
+    must be encoded whole."""
+    cls = type(obj)
+    found = _CHANGING.get(cls)
+    if found is None:
+        found = _CHANGING[cls] = _compile_changing(cls)
+    count, changes = found
+    if type(was) is not cls or len(was_doc) != count + keyed:
+        return None
+    return changes(obj, was)
 
 
 def unstructure_replacing(
     obj: Any, was: Any, was_doc: dict[str, Any], keyed: bool = False
 ) -> dict[str, Any]:
-    """:func:`unstructure` of ``obj``, given ``was_doc``, the document of ``was`` (an
-    object that ``obj`` replaces; ``keyed``: the document holds an ``"id"`` beside the
-    fields, as a store's do for a derived key).
-
-    A field whose value is the very object ``was`` holds encodes as it did, so it is
-    copied from ``was_doc``; only the others are encoded (a completion changes three
-    fields of twenty: :func:`replace` keeps the others' values). A document of another
-    layout than this version writes (a field added since) is not a base: ``obj`` is
-    encoded whole."""
-    cls = type(obj)
-    found = _REPLACING.get(cls)
-    if found is None:
-        found = _REPLACING[cls] = _compile_replacing(cls)
-    count, encode = found
-    if type(was) is not cls or len(was_doc) != count + keyed:
+    """:func:`unstructure` of ``obj``, made from ``was_doc``, the document of ``was``
+    (see :func:`unstructure_changes`): a copy of it with the fields that changed
+    encoded again (or ``obj`` encoded whole, if ``was_doc`` is of another layout)."""
+    changes = unstructure_changes(obj, was, was_doc, keyed)
+    if changes is None:
         return unstructure(obj)
-    return encode(obj, was, was_doc)
+    doc = was_doc.copy()
+    doc.update(changes)
+    return doc
 
 
 def structure(cls: type[T], data: Any) -> T:

@@ -594,6 +594,18 @@ class Store:
             return
         pending.put(self.state, table, doc, texts_checked=texts_checked)
 
+    def change_in_place(
+        self, table: str, doc: Doc, changes: Doc, *, texts_checked: bool = False
+    ) -> bool:
+        """Set ``changes`` (field → value) in ``doc`` itself, when ``doc`` is the
+        document of its key that the innermost open transaction wrote: nothing outside
+        the transaction has seen it, and an undo puts back the one before it. Returns
+        whether it did; if not, nothing changed (put a new document instead). The
+        store's other documents are never changed, only replaced. ``texts_checked``: as
+        for :meth:`put`."""
+        pending = self._require_transaction()
+        return pending.change_in_place(self.state, table, doc, changes, texts_checked=texts_checked)
+
     def delete(self, table: str, key: str) -> None:
         """Remove a document if there is one (inside a transaction)."""
         self._require_transaction().delete(self.state, table, key)

@@ -389,6 +389,14 @@ class PostgresStore(Store):
         """Add or replace a document (inside a transaction); see :meth:`Store.put`."""
         self._require_write().put(self.state, table, doc, texts_checked=texts_checked)
 
+    def change_in_place(
+        self, table: str, doc: Doc, changes: Doc, *, texts_checked: bool = False
+    ) -> bool:
+        """See :meth:`Store.change_in_place`."""
+        return self._require_write().change_in_place(
+            self.state, table, doc, changes, texts_checked=texts_checked
+        )
+
     def delete(self, table: str, key: str) -> None:
         """Remove a document if there is one (inside a transaction)."""
         self._require_write().delete(self.state, table, key)

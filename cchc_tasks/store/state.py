@@ -282,6 +282,26 @@ class State:
         self._note_change(table, key, None)
         return before, doc_id
 
+    def change_in_place(self, table: str, doc: Doc, changes: Doc) -> None:
+        """Set ``changes`` (field → value) in ``doc``, the document of its key, itself.
+
+        Only for a document no one else holds (see
+        :meth:`~cchc_tasks.store.pending.PendingChanges.change_in_place`): every other
+        document is replaced, never changed. The lookups are noted the document's
+        values before, as :meth:`put` notes the document replaced: a copy of them, when
+        the lookups hold its key by this very document (taken in, or noted as the one
+        to move from, as an undone nested transaction notes the document it puts back)."""
+        if self._lookups.get(table):
+            waiting = self._unindexed.get(table)
+            if waiting is None:
+                waiting = self._unindexed[table] = {}
+            key = doc["id"]
+            noted = waiting.get(key)
+            if noted is None or noted is doc:
+                waiting[key] = dict(doc)  # the lookups hold its key by these values
+        doc.update(changes)
+        self.versions[table] = self.versions.get(table, 0) + 1
+
     def delete(self, table: str, key: str) -> Doc | None:
         doc_id = self.keys.get(table, {}).pop(key, None)
         if doc_id is None:

@@ -8,7 +8,9 @@ plugins) before it puts anything; when the outermost write commits, the
 ``cchc_task_changed`` listeners are told. Any error leaves the store as it was.
 
 The session also decodes stored documents, remembering each decoded object while its
-document is the same object (the store replaces documents, never mutates them).
+document is the same object: the store replaces documents, never changes them, but for
+one the write in progress made itself, which only the session's own puts change in
+place (and remember the object again).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pluggy
 
-from .._codec import load_trusted, trusted_loader, unstructure, unstructure_replacing
+from .._codec import load_trusted, trusted_loader, unstructure, unstructure_changes
 from .._collector import collector_deferred
 from .._fields import check_actor
 from ..calendar import WorkingCalendar
@@ -143,7 +145,8 @@ class Session:
 
     def rules(self) -> Rules:
         """The plugins and settings for the store's configuration as it is now, rebuilt
-        only when its document changes (the store replaces documents, never mutates)."""
+        only when its document changes (the store replaces documents; its table's are never
+        changed in place: see TableSpec.changed_in_place)."""
         doc = self.store.state.get("configuration", CONFIGURATION_ID)
         rules = self._rules
         if rules is not None and rules.doc is doc:
@@ -308,20 +311,36 @@ class Session:
         # are set together): an update's document is the one it was read from with the
         # changed fields encoded again.
         spec = TABLES[table]
+        # The object was validated when it was made: its texts are storable if its
+        # class's validators bound them all (TableSpec.texts_bounded).
+        vouched = spec.texts_bounded
         was = cache.get(key)
         if was is None:
             doc = unstructure(obj)
             before = None
         else:
             was_doc = decoded_from[key]
-            doc = unstructure_replacing(obj, was, was_doc, spec.derived_key)
+            changes = unstructure_changes(obj, was, was_doc, spec.derived_key)
+            if changes is None:
+                doc = unstructure(obj)
+            elif spec.changed_in_place and self.store.change_in_place(
+                table, was_doc, changes, texts_checked=vouched
+            ):
+                # The document this transaction wrote, changed itself (a task added and
+                # completed in one batch): it was no change's version before, so the
+                # listeners need nothing of it.
+                if table == "tasks" and key not in self.replaced:
+                    self.replaced[key] = None
+                cache[key] = obj
+                return
+            else:
+                doc = was_doc.copy()
+                doc.update(changes)
             before = (was_doc, was)
         doc["id"] = key  # a derived key is stored too, for TinyDB readers
         if table == "tasks" and key not in self.replaced:
             self.replaced[key] = before
-        # The object was validated when it was made: its texts are storable if its
-        # class's validators bound them all (TableSpec.texts_bounded).
-        self.store.put(table, doc, texts_checked=spec.texts_bounded)
+        self.store.put(table, doc, texts_checked=vouched)
         # The object is its document decoded: remember it so reads need not decode.
         cache[key] = obj
         decoded_from[key] = doc

@@ -93,7 +93,11 @@ class TableSpec:
     when the key is a property computed from other fields (stored as ``"id"`` only for
     TinyDB, and left out when decoding); ``texts_bounded`` when the class's own
     validators refuse every text too long to store, nested ones included (a test
-    checks each such table), so its documents need not be walked for one on commit."""
+    checks each such table), so its documents need not be walked for one on commit;
+    ``changed_in_place`` when a document the write in progress made may be changed
+    itself by the next update in that write (:meth:`Store.change_in_place`): only
+    for tables whose documents no cache keeps by identity but the session's own (the
+    configuration's is kept by the rules in force)."""
 
     name: str
     kind: str
@@ -101,6 +105,7 @@ class TableSpec:
     lookups: Mapping[str, LookupKey] = attrs.field(factory=dict)
     derived_key: bool = False
     texts_bounded: bool = False
+    changed_in_place: bool = False
 
     @functools.cached_property
     def cls(self) -> type[Any]:
@@ -115,9 +120,12 @@ def _spec(
     *,
     derived_key: bool = False,
     texts_bounded: bool = False,
+    changed_in_place: bool = False,
 ) -> TableSpec:
     load = (lambda: cls) if isinstance(cls, type) else cls
-    return TableSpec(name, kind, load, dict(lookups or {}), derived_key, texts_bounded)
+    return TableSpec(
+        name, kind, load, dict(lookups or {}), derived_key, texts_bounded, changed_in_place
+    )
 
 
 #: Every table, in the order :meth:`Tracker.to_documents` lists them.
@@ -148,8 +156,10 @@ TABLES: dict[str, TableSpec] = {
                 # day's keys sorted, come out by (due, id) without sorting documents.
                 "due": _field("due"),
             },
-            # Of every table, the one a province writes 50,000 times in a batch.
+            # Of every table, the one a province writes 50,000 times in a batch, and
+            # twice over when the batch records the completions of the tasks it adds.
             texts_bounded=True,
+            changed_in_place=True,
         ),
         _spec(
             "results",

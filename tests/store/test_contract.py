@@ -305,7 +305,8 @@ def test_a_line_holds_one_change_per_object_from_before_to_after(
 
 def test_a_task_added_and_completed_in_one_batch_is_one_addition(backend: Backend) -> None:
     """The journal, the history and the listeners see the completed task added once: its
-    open version never existed outside the batch."""
+    open version never existed outside the batch (so the batch changes the document it
+    made in place). Reads halfway, another tracker and a reopened store agree."""
     heard: list[tuple[object, object]] = []
 
     class Listener:
@@ -319,10 +320,17 @@ def test_a_task_added_and_completed_in_one_batch_is_one_addition(backend: Backen
     heard.clear()
     with tr.batch(actor="lan", note="nhập"):
         tr.add_task(task("t-1"))
+        assert [t.id for t in tr.tasks(status="open")] == ["t-1", "t-old"]
         tr.complete_task("t-1", dt.date(2025, 3, 1))
         tr.complete_task("t-old", dt.date(2025, 3, 2))
+        assert [t.id for t in tr.tasks(status="open")] == []
         tr.reopen_task("t-old")
+        assert [t.id for t in tr.tasks(status="open")] == ["t-old"]
         tr.complete_task("t-old", dt.date(2025, 3, 3))
+    assert [t.id for t in tr.tasks(status="done")] == ["t-1", "t-old"]
+    assert tr.tasks(status="open") == []
+    if backend.shared:
+        assert snapshot_of(backend.open()) == snapshot_of(tr)
     (entry,) = [e for e in tr.entries() if e.note == "nhập"]
     assert [(c.id, c.op) for c in entry.changes] == [("t-1", "add"), ("t-old", "update")]
     assert entry.changes[0].after is not None and entry.changes[0].after["status"] == "done"

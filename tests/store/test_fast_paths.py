@@ -1,7 +1,8 @@
 """The store's quick paths agree with the thorough ones they stand in for: the length
 check of a large line finds exactly the too-long texts :func:`check_texts` finds, the
-commit skips walking exactly the documents vouched for, a line written in parts is the
-line :func:`seal` makes, the snapshot's ASCII JSON is the
+commit skips walking exactly the documents vouched for, a document changed in place is
+the document put anew (and is changed in place exactly when no one else can hold it),
+a line written in parts is the line :func:`seal` makes, the snapshot's ASCII JSON is the
 standard library's, and lookups moved on a replace are the lookups rebuilt."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cchc_tasks._json import dumps_ascii
-from cchc_tasks.errors import ValidationError
+from cchc_tasks.errors import StoreError, ValidationError
 from cchc_tasks.store import Store
 from cchc_tasks.store.journal import (
     Change,
@@ -108,6 +109,123 @@ def test_the_commit_walks_the_texts_of_exactly_the_documents_not_vouched_for(
     else:
         assert refused is None
         assert store.seq == (1 if final else 0)
+
+
+simple_ops = st.tuples(
+    st.sampled_from(["put", "change", "read", "put again"]),
+    st.sampled_from(["t1", "t2", "t3"]),
+    st.sampled_from(["a", "b", "c"]),
+)
+nested_ops = st.tuples(st.just("nested"), st.booleans(), st.lists(simple_ops, max_size=4))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(simple_ops | nested_ops, max_size=10), st.booleans(), st.booleans())
+# The lookups read a document a nested transaction puts back when it is undone.
+@example(
+    ops=[
+        ("nested", True, [("put", "t2", "a")]),
+        ("nested", False, [("read", "t1", "a"), ("put", "t2", "a")]),
+        ("change", "t2", "b"),
+    ],
+    existing=False,
+    commits=False,
+)
+# A document put again as it is: the version to go back to if the nested one is undone.
+@example(
+    ops=[("put", "t1", "a"), ("nested", False, [("put again", "t1", "a"), ("change", "t1", "b")])],
+    existing=False,
+    commits=True,
+)
+def test_a_document_changed_in_place_is_the_document_put_anew(
+    ops: list[Any], existing: bool, commits: bool
+) -> None:
+    """Changing in place is putting a changed copy, and happens exactly when the
+    document is the one the innermost open transaction put (no savepoint before, nor
+    anyone outside the transaction, holds it); otherwise nothing changes. The state,
+    its lookups (read halfway or not), the line written and an undo all agree with a
+    model that only ever puts copies."""
+    store = Store(None)
+    store.state.add_lookup("tasks", "v", lambda doc: doc["v"], "v")
+    if existing:
+        with store.transaction():
+            store.put("tasks", {"id": "t1", "v": "a"})
+    model = copy_json(store.state.raw.get("tasks", {}))
+    start = {doc["id"]: doc for doc in model.values()}
+    # The keys each open (nested) transaction put, innermost last, and whether the
+    # document it put may be changed in place (not if it was there before, put again).
+    put_in: list[dict[str, bool]] = [{}]
+    current = dict(start)
+
+    def run(op: Any) -> None:
+        kind, key, value = op
+        if kind == "put":
+            store.put("tasks", {"id": key, "v": value})
+            current[key] = {"id": key, "v": value}
+            put_in[-1][key] = True
+        elif kind == "put again":
+            doc = store.state.get("tasks", key)
+            if doc is not None:
+                store.put("tasks", doc)
+                put_in[-1].setdefault(key, False)
+        elif kind == "change":
+            doc = store.state.get("tasks", key)
+            if doc is None:
+                return
+            changed = store.change_in_place("tasks", doc, {"v": value})
+            assert changed == put_in[-1].get(key, False)
+            if changed:
+                current[key] = {"id": key, "v": value}
+        else:
+            for v in ("a", "b", "c"):
+                expected = {k for k, doc in current.items() if doc["v"] == v}
+                assert store.state.lookup("tasks", "v", v) == expected
+
+    with contextlib.suppress(Undone), store.transaction():
+        for op in ops:
+            if op[0] != "nested":
+                run(op)
+                continue
+            _, succeeds, inner = op
+            saved = dict(current)
+            put_in.append({})
+            with contextlib.suppress(Undone), store.transaction():
+                for each in inner:
+                    run(each)
+                if not succeeds:
+                    raise Undone
+            keys = put_in.pop()
+            if succeeds:
+                put_in[-1].update(keys)
+            else:
+                current = saved
+        if not commits:
+            raise Undone
+    final = current if commits else start
+    assert {doc["id"]: doc for doc in store.state.docs("tasks")} == final
+    for v in ("a", "b", "c"):
+        expected = {k for k, doc in final.items() if doc["v"] == v}
+        assert store.state.lookup("tasks", "v", v) == expected
+    # The line written holds the last version of every document put and not undone.
+    written = set(put_in[0]) if commits else set()
+    if written:
+        assert store.last_entry is not None
+        assert {c.id: c.after for c in store.last_entry.changes} == {
+            key: final[key] for key in written
+        }
+    else:
+        assert store.seq == (1 if existing else 0)
+
+
+def test_a_document_is_changed_in_place_only_inside_a_transaction() -> None:
+    store = Store(None)
+    with store.transaction():
+        store.put("tasks", {"id": "t1", "v": "a"})
+    doc = store.state.get("tasks", "t1")
+    assert doc is not None
+    with pytest.raises(StoreError, match="inside Store.transaction"):
+        store.change_in_place("tasks", doc, {"v": "b"})
+    assert store.state.get("tasks", "t1") == {"id": "t1", "v": "a"}
 
 
 def test_a_deleted_document_has_no_text_to_check() -> None:

@@ -11,6 +11,11 @@ step:
   line per committed call or batch;
 * a failed call changed nothing: documents and journal bytes as before.
 
+A batch may add tasks and complete, correct and cancel them, read them halfway, and write
+in nested transactions that succeed or are undone: the documents it made itself are
+changed in place, and a listener must hear each task's change from the model's task
+before the batch to the model's after it.
+
 Some steps close and reopen the tracker, or open a copy of the folder as a killed
 process would leave it (no close, so no fresh snapshot), and check the state is the
 same. A second tracker on the same folder (another process, as far as the store can
@@ -21,6 +26,7 @@ after that line.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import tempfile
@@ -61,12 +67,24 @@ class Expected(Exception):
     """Raised on purpose inside a batch to make it fail halfway."""
 
 
+class Listener:
+    """Hears every task change, as (before, after)."""
+
+    def __init__(self) -> None:
+        self.heard: list[tuple[ct.Task | None, ct.Task | None]] = []
+
+    @ct.hookimpl
+    def cchc_task_changed(self, before: ct.Task | None, after: ct.Task | None) -> None:
+        self.heard.append((before, after))
+
+
 class StoreMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.root = Path(tempfile.mkdtemp(prefix="cchc-store-"))
         self.folder = self.root / "store"
-        self.tr = ct.Tracker.open(self.folder, load_entrypoints=False)
+        self.listener = Listener()
+        self.tr = self.open()
         self.model: dict[str, dict[str, Any]] = {
             "units": {},
             "persons": {},
@@ -83,6 +101,9 @@ class StoreMachine(RuleBasedStateMachine):
         self.tr.close()
         self.other.close()
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def open(self) -> ct.Tracker:
+        return ct.Tracker.open(self.folder, plugins=[self.listener], load_entrypoints=False)
 
     def model_copy(self) -> dict[str, dict[str, Any]]:
         return {table: dict(objects) for table, objects in self.model.items()}
@@ -233,17 +254,26 @@ class StoreMachine(RuleBasedStateMachine):
             self.model["tasks"][id] = task
             self.committed()
 
-    @rule(data=st.data(), day=st.integers(min_value=1, max_value=28))
-    def complete_task(self, data: st.DataObject, day: int) -> None:
+    @rule(data=st.data(), day=st.integers(min_value=1, max_value=28), correct=st.booleans())
+    def complete_task(self, data: st.DataObject, day: int, correct: bool) -> None:
+        """Complete a task (on a day of its plan's year); one done already only as a
+        correction."""
         id = self.pick(data, "tasks", TASK_IDS)
-        on = dt.date(2024, 2, day)
         current = self.model["tasks"].get(id)
+        year = 2024 if current is None else self.model["plans"][current.plan].start.year
+        on = dt.date(year, 2, day)
+
+        def complete() -> None:
+            self.tr.complete_task(id, on=on, correct=correct)
+
         if current is None:
-            self.expect_failure(ct.NotFoundError, lambda: self.tr.complete_task(id, on=on))
-        elif current.status is ct.TaskStatus.CANCELLED:
-            self.expect_failure(ct.ValidationError, lambda: self.tr.complete_task(id, on=on))
+            self.expect_failure(ct.NotFoundError, complete)
+        elif current.status is ct.TaskStatus.CANCELLED or (
+            current.status is ct.TaskStatus.DONE and not correct
+        ):
+            self.expect_failure(ct.ValidationError, complete)
         else:
-            self.tr.complete_task(id, on=on)
+            complete()
             self.model["tasks"][id] = attrs.evolve(
                 current, status=ct.TaskStatus.DONE, completed_on=on, exceeded=False
             )
@@ -285,6 +315,92 @@ class StoreMachine(RuleBasedStateMachine):
         self.model["tasks"].update({t.id: t for t in tasks})
         self.committed()
 
+    @precondition(lambda self: self.model["plans"])
+    @rule(
+        ids=st.lists(task_ids, min_size=1, max_size=3, unique=True),
+        steps=st.lists(
+            st.tuples(
+                st.integers(min_value=0, max_value=2),
+                st.sampled_from(["complete", "cancel", "read", "nested", "undone"]),
+                st.integers(min_value=1, max_value=28),
+            ),
+            max_size=6,
+        ),
+        raises=st.booleans(),
+    )
+    def batch_adding_and_completing(
+        self, ids: list[str], steps: list[tuple[int, str, int]], raises: bool
+    ) -> None:
+        """A batch adds tasks and completes (or corrects, or cancels) them, reads the
+        open tasks halfway, and writes in nested transactions (with a note, so in one of
+        their own; or in an inner batch that is undone): one line of each task's net
+        change, or nothing if the batch raises."""
+        plan = self.model["plans"][sorted(self.model["plans"])[0]]
+        added = [
+            self.new_task(id, plan.id, plan.unit, None, 6)
+            for id in ids
+            if id not in self.model["tasks"]
+        ]
+        if not added:
+            return
+        expected = dict(self.model["tasks"])
+        heard_before = len(self.listener.heard)
+
+        def batch() -> None:
+            with self.tr.batch(note="nhập và hoàn thành"):
+                for task in added:
+                    self.tr.add_task(task)
+                    expected[task.id] = task
+                for which, how, day in steps:
+                    id = added[which % len(added)].id
+                    current = expected[id]
+                    on = plan.start.replace(month=2, day=day)
+                    done = attrs.evolve(
+                        current, status=ct.TaskStatus.DONE, completed_on=on, exceeded=False
+                    )
+                    correct = current.status is ct.TaskStatus.DONE
+                    if how == "read":
+                        open_now = [t for t in expected.values() if t.status is ct.TaskStatus.OPEN]
+                        assert self.tr.tasks(status="open") == sorted(
+                            open_now, key=lambda t: (t.due, t.id)
+                        )
+                    elif current.status is ct.TaskStatus.CANCELLED:
+                        continue
+                    elif how == "complete":
+                        self.tr.complete_task(id, on, correct=correct)
+                        expected[id] = done
+                    elif how == "cancel":
+                        self.tr.cancel_task(id, reason="trùng lặp")
+                        expected[id] = attrs.evolve(
+                            current,
+                            status=ct.TaskStatus.CANCELLED,
+                            completed_on=None,
+                            exceeded=False,
+                            cancel_reason="trùng lặp",
+                        )
+                    elif how == "nested":
+                        self.tr.complete_task(id, on, correct=correct, note="ghi chú")
+                        expected[id] = done
+                    else:
+                        with contextlib.suppress(Expected), self.tr.batch():
+                            self.tr.complete_task(id, on, correct=correct)
+                            raise Expected
+                    assert self.tr.task(id) == expected[id]
+                if raises:
+                    raise Expected
+
+        if raises:
+            self.expect_failure(Expected, batch)
+            assert len(self.listener.heard) == heard_before
+            return
+        before = self.model["tasks"]
+        batch()
+        self.model["tasks"] = expected
+        self.committed()
+        assert self.listener.heard[heard_before:] == [
+            (before.get(task.id), expected[task.id]) for task in added
+        ]
+
     @rule(id=units, task=task_ids, day=st.integers(min_value=1, max_value=28))
     def batch_that_raises_halfway(self, id: str, task: str, day: int) -> None:
         """Valid writes, then an exception: the whole batch is undone."""
@@ -295,7 +411,8 @@ class StoreMachine(RuleBasedStateMachine):
                     self.tr.add_unit(ct.Unit(id=id, name=id, kind="huyen"))
                 current = self.model["tasks"].get(task)
                 if current is not None and current.status is not ct.TaskStatus.CANCELLED:
-                    self.tr.complete_task(task, on=dt.date(2024, 3, day))
+                    year = self.model["plans"][current.plan].start.year
+                    self.tr.complete_task(task, on=dt.date(year, 3, day), correct=True)
                 raise Expected
 
         self.expect_failure(Expected, batch)
@@ -305,7 +422,7 @@ class StoreMachine(RuleBasedStateMachine):
         documents = self.tr.to_documents()
         raw = raw_state(self.tr)
         self.tr.close()
-        self.tr = ct.Tracker.open(self.folder, load_entrypoints=False)
+        self.tr = self.open()
         assert self.tr.to_documents() == documents
         assert raw_state(self.tr) == raw
 
@@ -379,6 +496,11 @@ class StoreMachine(RuleBasedStateMachine):
         assert self.tr.persons() == sorted(self.model["persons"].values(), key=lambda p: p.id)
         assert self.tr.plans() == sorted(self.model["plans"].values(), key=lambda p: p.id)
         assert self.tr.tasks() == sorted(self.model["tasks"].values(), key=lambda t: (t.due, t.id))
+        for status in ct.TaskStatus:  # read through the status lookup
+            assert self.tr.tasks(status=status.value) == sorted(
+                (t for t in self.model["tasks"].values() if t.status is status),
+                key=lambda t: (t.due, t.id),
+            )
         documents = self.tr.to_documents()
         for table, objects in self.model.items():
             assert sorted(d["id"] for d in documents[table]) == sorted(objects)
