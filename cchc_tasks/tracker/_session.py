@@ -126,12 +126,13 @@ class Session:
         # walk (100,000 more when a 50,000-task store is read).
         self.cache: dict[str, dict[str, Any]] = {table: {} for table in TABLES}
         self.decoded_from: dict[str, dict[str, dict[str, Any]]] = {t: {} for t in TABLES}
-        # For each task the transaction in progress wrote, the task as it was before
-        # (with its document), or None if it was not decoded or did not exist: the
-        # listeners are told of each change with the task as it was, which was decoded
-        # already (read to be changed) but is no longer in the cache. Only the first
-        # version is kept: a version the transaction wrote and replaced is freed.
-        self.replaced: dict[str, tuple[dict[str, Any], Any] | None] = {}
+        # For each task the transaction in progress replaced, the task as it was before
+        # (with its document), when it had been decoded: the listeners are told of each
+        # change with the task as it was, which was decoded already (read to be
+        # changed) but is no longer in the cache. Only the first version is kept: a
+        # version the transaction wrote and replaced is freed. A task that was not
+        # decoded, or did not exist, has no entry (a batch's 50,000 new tasks none).
+        self.replaced: dict[str, tuple[dict[str, Any], Any]] = {}
         #: Today as the write in progress sees it (today_in_write()), or None.
         self.write_day: dt.date | None = None
         # (table, lookup, first value, last value) → (state, its version of the table,
@@ -331,8 +332,6 @@ class Session:
                 # The document this transaction wrote, changed itself (a task added and
                 # completed in one batch): it was no change's version before, so the
                 # listeners need nothing of it.
-                if table == "tasks" and key not in self.replaced:
-                    self.replaced[key] = None
                 cache[key] = obj
                 return
             else:
@@ -340,7 +339,9 @@ class Session:
                 doc.update(changes)
             before = (was_doc, was)
         doc["id"] = key  # a derived key is stored too, for TinyDB readers
-        if table == "tasks" and key not in self.replaced:
+        # The task as the write first found it, for the listeners (notify); one not
+        # read before (a new one) they decode from the line, as they would from None.
+        if before is not None and table == "tasks" and key not in self.replaced:
             self.replaced[key] = before
         self.store.put(table, doc, texts_checked=vouched)
         # The object is its document decoded: remember it so reads need not decode.
