@@ -467,7 +467,7 @@ def test_a_failed_snapshot_write_keeps_the_old_one(
     def broken_dump(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(store_json, "dumps_ascii", broken_dump)
+    monkeypatch.setattr(store_json, "dumps_ascii_parts", broken_dump)
     with pytest.raises(OSError, match="disk full"):
         tr.snapshot()
     assert (folder / SNAPSHOT).read_bytes() == old
