@@ -496,20 +496,28 @@ class Session:
         The bound is the year's end rather than today: the year's records (the demo's
         December reports among them) may be entered ahead of the last days of the year,
         while a typo of a later year is refused."""
-        last = dt.date(self.today_in_write().year, 12, 31)
-        if day > last:
+        year = self.today_in_write().year
+        if day.year > year:
+            last = dt.date(year, 12, 31)
             raise ValidationError(field, f"a date up to {last.isoformat()}", day)
+        # The plan's wording is made only for the error: a batch checks 50,000 days.
         if plan is not None:
             found = self.get("plans", plan, field)
-            start, what = found.start, f"the start of plan {found.id}"
-        else:
-            plans = self.all("plans")
-            if not plans:
-                return
-            first = min(plans, key=lambda p: p.start)
-            start, what = first.start, f"the start of the earliest plan, {first.id}"
-        if day < start:
-            raise ValidationError(field, f"a date from {start.isoformat()} ({what}) to today", day)
+            if day < found.start:
+                what = f"the start of plan {found.id}"
+                raise ValidationError(
+                    field, f"a date from {found.start.isoformat()} ({what}) to today", day
+                )
+            return
+        plans = self.all("plans")
+        if not plans:
+            return
+        first = min(plans, key=lambda p: p.start)
+        if day < first.start:
+            what = f"the start of the earliest plan, {first.id}"
+            raise ValidationError(
+                field, f"a date from {first.start.isoformat()} ({what}) to today", day
+            )
 
     @staticmethod
     def check_type(obj: Any, cls: type, name: str) -> None:
