@@ -42,6 +42,7 @@ __version__ = "0.1.0"
 FILE_ENV = "CCHC_OVERDUE_ALERTS_FILE"
 #: The gettext domain of the plugin's messages, and where its catalogs are.
 DOMAIN = "cchc_overdue_alerts"
+_OPEN = ct.TaskStatus.OPEN
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 #: Held while waiting reminders are rendered, so that two readers do not both add them.
 _READING = threading.Lock()
@@ -138,6 +139,8 @@ class OverdueAlerts:
         # dict or an object of ours it tracks for good): thousands of them wait after a
         # batch.
         self._waiting: list[dict[str, Any] | tuple[Any, ...]] = []
+        # The time of the last change heard, and its day (none heard yet).
+        self._day: tuple[dt.datetime | None, dt.date] = (None, dt.date.min)
 
     @property
     def reminders(self) -> list[dict[str, Any]]:
@@ -187,8 +190,13 @@ class OverdueAlerts:
     ) -> None:
         if after is None:
             return
-        today = at.date()
-        if after.status is ct.TaskStatus.OPEN and after.due < today:
+        # A batch's line is one time for all its changes: its day is worked out once
+        # (kept with its time as one attribute, which a listener in another thread
+        # replaces whole).
+        day = self._day
+        if day[0] is not at:
+            day = self._day = (at, at.date())
+        if after.status is _OPEN and after.due < day[1]:
             self._remind(
                 "overdue", after.id, after.unit, after.assignee, after.due, after.title, actor
             )
