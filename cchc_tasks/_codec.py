@@ -239,20 +239,6 @@ def unstructure_changes(
     return changes(obj, was)
 
 
-def unstructure_replacing(
-    obj: Any, was: Any, was_doc: dict[str, Any], keyed: bool = False
-) -> dict[str, Any]:
-    """:func:`unstructure` of ``obj``, made from ``was_doc``, the document of ``was``
-    (see :func:`unstructure_changes`): a copy of it with the fields that changed
-    encoded again (or ``obj`` encoded whole, if ``was_doc`` is of another layout)."""
-    changes = unstructure_changes(obj, was, was_doc, keyed)
-    if changes is None:
-        return unstructure(obj)
-    doc = was_doc.copy()
-    doc.update(changes)
-    return doc
-
-
 def structure(cls: type[T], data: Any) -> T:
     """Rebuild ``cls`` from :func:`unstructure`'s output, validating as it goes."""
     if not isinstance(data, dict):

@@ -506,9 +506,9 @@ def test_an_update_encodes_as_the_whole_object_does(
     task: ct.Task, changes: dict[str, Any], rebuilt: bool
 ) -> None:
     """The document of a replacing object, made from the replaced one's document with
-    the changed fields encoded again, is the one unstructure gives, whether the object
-    was made by replace (which keeps the other fields' values) or built anew (equal
-    values, other objects)."""
+    the changed fields encoded again (unstructure_changes), is the one unstructure gives,
+    whether the object was made by replace (which keeps the other fields' values) or
+    built anew (equal values, other objects)."""
     try:
         updated = _codec.replace(task, **changes)
     except ct.ValidationError:
@@ -516,9 +516,11 @@ def test_an_update_encodes_as_the_whole_object_does(
     if rebuilt:
         updated = attrs.evolve(updated)
     for was_doc in (_codec.unstructure(task), stored(task)):
-        assert _codec.unstructure_replacing(updated, task, was_doc) == _codec.unstructure(updated)
+        changes = _codec.unstructure_changes(updated, task, was_doc)
+        assert changes is not None
+        assert {**was_doc, **changes} == _codec.unstructure(updated)
     newer = {**_codec.unstructure(task), "added-later": 1}  # a layout of a later version
-    assert _codec.unstructure_replacing(updated, task, newer) == _codec.unstructure(updated)
+    assert _codec.unstructure_changes(updated, task, newer) is None  # no base: encode whole
 
 
 def test_an_update_of_a_derived_key_keeps_the_stored_key_beside_the_fields() -> None:
@@ -526,9 +528,10 @@ def test_an_update_of_a_derived_key_keeps_the_stored_key_beside_the_fields() -> 
     head = testing.make_headship()
     doc = {**_codec.unstructure(head), "id": head.id}
     ended = _codec.replace(head, end=dt.date(2025, 12, 31))
-    got = _codec.unstructure_replacing(ended, head, doc, keyed=True)
-    assert got == {**_codec.unstructure(ended), "id": head.id}
-    assert _codec.unstructure_replacing(ended, head, doc) == _codec.unstructure(ended)
+    changes = _codec.unstructure_changes(ended, head, doc, keyed=True)
+    assert changes is not None
+    assert {**doc, **changes} == {**_codec.unstructure(ended), "id": head.id}
+    assert _codec.unstructure_changes(ended, head, doc) is None  # the key counted as a field
 
 
 def test_an_update_of_an_older_layout_is_encoded_whole() -> None:
@@ -536,9 +539,9 @@ def test_an_update_of_an_older_layout_is_encoded_whole() -> None:
     older = _codec.unstructure(task)
     del older["series"]  # written before the field was added
     done = _codec.replace(task, status=ct.TaskStatus.DONE, completed_on=task.due)
-    assert _codec.unstructure_replacing(done, task, older) == _codec.unstructure(done)
+    assert _codec.unstructure_changes(done, task, older) is None
     unit = testing.make_unit()
-    assert _codec.unstructure_replacing(unit, task, older) == _codec.unstructure(unit)
+    assert _codec.unstructure_changes(unit, task, _codec.unstructure(task)) is None
 
 
 def test_replace_refuses_an_unknown_field_as_evolve_does() -> None:
