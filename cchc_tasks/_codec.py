@@ -590,7 +590,7 @@ def _compile_replacing(
     namespace: dict[str, Any] = {"new": cls.__new__, "cls": cls}
     lines = []
     for n, name in enumerate(names):
-        converter, validator, field = by_name[name]
+        converter = by_name[name][0]
         lines += [f"x{n} = changes[{name!r}]", f"s{n} = x{n} is not c.{name}"]
         if converter is not None:
             namespace[f"k{n}"] = converter

@@ -20,7 +20,7 @@ try:
 except ImportError:  # pragma: no cover - exercised by tests that hide orjson
     orjson = None  # type: ignore[assignment]
 
-__all__ = ["ASCII_PART_BYTES", "DecodeError", "dumps", "dumps_ascii", "dumps_ascii_parts", "loads"]
+__all__ = ["ASCII_PART_BYTES", "DecodeError", "dumps", "dumps_ascii_parts", "loads"]
 
 #: Raised by :func:`loads` for text that is not JSON (orjson's error subclasses it).
 DecodeError = json.JSONDecodeError
@@ -46,15 +46,10 @@ def dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def dumps_ascii(value: Any) -> bytes:
-    """Compact ASCII JSON of ``value``: text beyond ASCII as ``\\u`` escapes, as
-    ``json.dumps(value, ensure_ascii=True)`` writes it (byte for byte, but for the
-    spelling of some floats), in one piece (see :func:`dumps_ascii_parts`)."""
-    return b"".join(dumps_ascii_parts(value))
-
-
 def dumps_ascii_parts(value: Any, part_bytes: int = ASCII_PART_BYTES) -> Iterator[bytes]:
-    """:func:`dumps_ascii` as consecutive parts of about ``part_bytes`` each, which
+    """Compact ASCII JSON of ``value`` (text beyond ASCII as ``\\u`` escapes, as
+    ``json.dumps(value, ensure_ascii=True)`` writes it, byte for byte but for the
+    spelling of some floats), as consecutive parts of about ``part_bytes`` each, which
     written one after the other are the whole: a province's 20 MB snapshot is escaped a
     megabyte at a time, two-thirds of the time it took whole, when each of its five
     steps made a copy of all of it in memory not yet mapped."""

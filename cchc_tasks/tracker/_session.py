@@ -500,23 +500,22 @@ class Session:
         if day.year > year:
             last = dt.date(year, 12, 31)
             raise ValidationError(field, f"a date up to {last.isoformat()}", day)
-        # The plan's wording is made only for the error: a batch checks 50,000 days.
         if plan is not None:
-            found = self.get("plans", plan, field)
-            if day < found.start:
-                what = f"the start of plan {found.id}"
-                raise ValidationError(
-                    field, f"a date from {found.start.isoformat()} ({what}) to today", day
-                )
-            return
-        plans = self.all("plans")
-        if not plans:
-            return
-        first = min(plans, key=lambda p: p.start)
-        if day < first.start:
-            what = f"the start of the earliest plan, {first.id}"
+            bound = self.get("plans", plan, field)
+        else:
+            plans = self.all("plans")
+            if not plans:
+                return
+            bound = min(plans, key=lambda p: p.start)
+        if day < bound.start:
+            # Worded only now: a batch checks 50,000 days.
+            what = (
+                f"the start of plan {bound.id}"
+                if plan is not None
+                else f"the start of the earliest plan, {bound.id}"
+            )
             raise ValidationError(
-                field, f"a date from {first.start.isoformat()} ({what}) to today", day
+                field, f"a date from {bound.start.isoformat()} ({what}) to today", day
             )
 
     @staticmethod

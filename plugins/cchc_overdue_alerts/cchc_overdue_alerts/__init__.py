@@ -42,8 +42,9 @@ __version__ = "0.1.0"
 FILE_ENV = "CCHC_OVERDUE_ALERTS_FILE"
 #: The gettext domain of the plugin's messages, and where its catalogs are.
 DOMAIN = "cchc_overdue_alerts"
-_OPEN = ct.TaskStatus.OPEN
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+#: The status a changed task is reminded of, read once rather than for each change.
+_OPEN = ct.TaskStatus.OPEN
 #: Held while waiting reminders are rendered, so that two readers do not both add them.
 _READING = threading.Lock()
 
